@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ConfigError, durationMs, flag, parseConfig, port, url } from "./config.js";
+
+const schema = z.object({
+  PORT: port(8080),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  TIMEOUT_MS: durationMs(5000),
+  PRETTY: flag(false),
+});
+
+describe("parseConfig", () => {
+  it("applies defaults when variables are absent", () => {
+    expect(parseConfig(schema, {})).toEqual({ PORT: 8080, TIMEOUT_MS: 5000, PRETTY: false });
+  });
+
+  it("coerces strings into typed values", () => {
+    const config = parseConfig(schema, {
+      PORT: "9001",
+      DATABASE_URL: "postgres://localhost/db",
+      TIMEOUT_MS: "250",
+      PRETTY: "yes",
+    });
+    expect(config).toEqual({
+      PORT: 9001,
+      DATABASE_URL: "postgres://localhost/db",
+      TIMEOUT_MS: 250,
+      PRETTY: true,
+    });
+  });
+
+  it("names the variable and the bad value in one line", () => {
+    expect(() => parseConfig(schema, { PORT: "eighty" })).toThrowError(
+      new ConfigError('invalid configuration: PORT must be a number (got "eighty")'),
+    );
+  });
+
+  it("rejects a URL with the wrong scheme naming the variable", () => {
+    expect(() => parseConfig(schema, { DATABASE_URL: "mysql://x" })).toThrow(
+      /^invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\/ \(got "mysql:\/\/x"\)$/,
+    );
+  });
+
+  it("reports a missing required variable as missing", () => {
+    const required = z.object({ NATS_URL: url(["nats:"]) });
+    expect(() => parseConfig(required, {})).toThrow(/NATS_URL is required \(missing\)/);
+  });
+
+  it("lists every bad variable on the same line", () => {
+    try {
+      parseConfig(schema, { PORT: "70000", PRETTY: "maybe" });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message.split("\n")).toHaveLength(1);
+      expect(message).toContain("PORT must be between 0 and 65535");
+      expect(message).toContain("PRETTY must be true or false");
+    }
+  });
+});

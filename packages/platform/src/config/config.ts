@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** Raised when the environment does not satisfy a config schema; the message is one line naming each variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses an environment (default `process.env`) with a zod object schema whose keys are variable names.
+ * Throws ConfigError with one line such as `invalid configuration: PORT must be a number (got "abc")`.
+ */
+export function parseConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const parts = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join(".") || "(environment)";
+    const value = env[name];
+    const got = value === undefined ? "missing" : `got ${JSON.stringify(value)}`;
+    return `${name} ${issue.message} (${got})`;
+  });
+  throw new ConfigError(`invalid configuration: ${parts.join("; ")}`);
+}
+
+/** A TCP port from an env string, with a default. */
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be an integer" })
+    .min(0, { error: "must be between 0 and 65535" })
+    .max(65535, { error: "must be between 0 and 65535" })
+    .default(fallback);
+
+/** A URL from an env string whose scheme is one of `protocols` (e.g. `["postgres:", "postgresql:"]`). */
+export const url = (protocols: readonly string[]) =>
+  z.string({ error: "is required" }).refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+  );
+
+/** A positive integer duration in milliseconds from an env string, with a default. */
+export const durationMs = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int({ error: "must be an integer" })
+    .positive({ error: "must be positive" })
+    .default(fallback);
+
+/** A boolean from `true/false/1/0/yes/no`, with a default. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .transform((value) => value === "true" || value === "1" || value === "yes")
+    .prefault(fallback ? "true" : "false");
+
+/** Log level names understood by the logger. */
+export const logLevel = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    error: "must be one of fatal, error, warn, info, debug, trace, silent",
+  })
+  .default("info");

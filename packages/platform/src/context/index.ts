@@ -1,0 +1,2 @@
+export * from "./als.js";
+export * from "./context.js";

@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "./database.js";
+import { rowsOf } from "./database.js";
+import { type Migration, migrate } from "./migrate.js";
+
+/** Makes a Database for a fresh schema and a way to drop it again. */
+export interface DatabaseFixture {
+  open(schema: string): Promise<Database>;
+  dropSchema(schema: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const items: Migration = {
+  id: "0001_items",
+  statements: [
+    "create table {s}.items (id serial primary key, name text not null unique)",
+    "create index items_name_idx on {s}.items (name)",
+  ],
+};
+
+function forSchema(migration: Migration, schema: string): Migration {
+  return {
+    id: migration.id,
+    statements: migration.statements.map((s) => s.replaceAll("{s}", `"${schema}"`)),
+  };
+}
+
+/** The behaviours every Database adapter must have, run against one adapter. */
+export function describeDatabaseContract(label: string, makeFixture: () => Promise<DatabaseFixture>): void {
+  describe(label, () => {
+    let fixture: DatabaseFixture;
+    const schemas: string[] = [];
+    const fresh = async () => {
+      const schema = `t_${randomBytes(6).toString("hex")}`;
+      schemas.push(schema);
+      return fixture.open(schema);
+    };
+
+    beforeAll(async () => {
+      fixture = await makeFixture();
+    });
+    afterAll(async () => {
+      for (const schema of schemas) await fixture.dropSchema(schema);
+      await fixture.close();
+    });
+
+    it("applies pending migrations once and records them", async () => {
+      const db = await fresh();
+      const first = await migrate(db, [forSchema(items, db.schema)]);
+      const second = await migrate(db, [forSchema(items, db.schema)]);
+      expect(first.applied).toEqual(["0001_items"]);
+      expect(second.applied).toEqual([]);
+      await db.db.execute(sql.raw(`insert into "${db.schema}".items (name) values ('a')`));
+      const rows = rowsOf<{ n: number | string }>(
+        await db.db.execute(sql.raw(`select count(*) as n from "${db.schema}".items`)),
+      );
+      expect(Number(rows[0]?.n)).toBe(1);
+    });
+
+    it("refuses a migration whose SQL changed after it was applied", async () => {
+      const db = await fresh();
+      await migrate(db, [forSchema(items, db.schema)]);
+      const edited = { id: "0001_items", statements: [`create table "${db.schema}".items (id int)`] };
+      await expect(migrate(db, [edited])).rejects.toThrow(/was changed after it was applied/);
+    });
+
+    it("leaves nothing behind when a migration fails half-way", async () => {
+      const db = await fresh();
+      const broken: Migration = {
+        id: "0002_broken",
+        statements: [`create table "${db.schema}".half (id int)`, "this is not sql"],
+      };
+      await expect(migrate(db, [forSchema(items, db.schema), broken])).rejects.toThrow();
+      const tables = rowsOf<{ table_name: string }>(
+        await db.db.execute(
+          sql`select table_name from information_schema.tables where table_schema = ${db.schema}`,
+        ),
+      );
+      expect(tables).toEqual([]);
+    });
+
+    it("applies each migration once when two starters race", async () => {
+      const a = await fresh();
+      const b = await fixture.open(a.schema);
+      const results = await Promise.all([
+        migrate(a, [forSchema(items, a.schema)]),
+        migrate(b, [forSchema(items, a.schema)]),
+      ]);
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 1]);
+      await b.close();
+    });
+
+    it("rolls a transaction back when its body throws", async () => {
+      const db = await fresh();
+      await migrate(db, [forSchema(items, db.schema)]);
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.execute(sql.raw(`insert into "${db.schema}".items (name) values ('kept?')`));
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      const rows = rowsOf(await db.db.execute(sql.raw(`select * from "${db.schema}".items`)));
+      expect(rows).toEqual([]);
+    });
+
+    it("answers ping", async () => {
+      const db = await fresh();
+      await expect(db.ping()).resolves.toBeUndefined();
+    });
+
+    it("finds points within a distance with PostGIS geography", async () => {
+      const db = await fresh();
+      await migrate(
+        db,
+        [
+          {
+            id: "0001_places",
+            statements: [
+              `create table "${db.schema}".places (name text primary key, location geography(Point, 4326) not null)`,
+              `create index places_location_idx on "${db.schema}".places using gist (location)`,
+              `insert into "${db.schema}".places values
+                ('paris', 'SRID=4326;POINT(2.3522 48.8566)'),
+                ('versailles', 'SRID=4326;POINT(2.1301 48.8049)'),
+                ('berlin', 'SRID=4326;POINT(13.405 52.52)')`,
+            ],
+          },
+        ],
+        { extensions: ["postgis"] },
+      );
+      const near = rowsOf<{ name: string; meters: number }>(
+        await db.db.execute(
+          sql.raw(`select name, st_distance(location, 'SRID=4326;POINT(2.3522 48.8566)'::geography) as meters
+            from "${db.schema}".places
+            where st_dwithin(location, 'SRID=4326;POINT(2.3522 48.8566)'::geography, 50000)
+            order by meters`),
+        ),
+      );
+      expect(near.map((row) => row.name)).toEqual(["paris", "versailles"]);
+      expect(Number(near[1]?.meters)).toBeGreaterThan(15_000);
+      expect(Number(near[1]?.meters)).toBeLessThan(20_000);
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { PGlite } from "@electric-sql/pglite";
+import { postgis } from "@electric-sql/pglite-postgis";
+import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { runTransaction } from "./transaction-hooks.js";
+
+/** A Drizzle handle on PostgreSQL, the same type whether PGlite or `pg` is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+/** A Drizzle transaction handle. */
+export type Tx = PgTransaction<
+  PgQueryResultHKT,
+  Record<string, never>,
+  ExtractTablesWithRelations<Record<string, never>>
+>;
+
+/** Something that runs queries: the database itself or an open transaction. */
+export type Executor = Db | Tx;
+
+/** One service's view of PostgreSQL: its own schema, a Drizzle handle, and lifecycle. */
+export interface Database {
+  /** The PostgreSQL schema that holds every table of the service. */
+  readonly schema: string;
+  /** `pglite` (embedded, in-process) or `postgres` (a real server). */
+  readonly kind: "pglite" | "postgres";
+  readonly db: Db;
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Releases what this handle owns (a pool; nothing for a shared PGlite). */
+  close(): Promise<void>;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes a schema name after checking it is a plain lower-case identifier. */
+export function quoteSchema(schema: string): string {
+  if (!schemaPattern.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+  return `"${schema}"`;
+}
+
+function wrap(kind: Database["kind"], schema: string, db: Db, close: () => Promise<void>): Database {
+  quoteSchema(schema);
+  return {
+    schema,
+    kind,
+    db,
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) => runTransaction<Tx, T>((body) => db.transaction(body), fn),
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close,
+  };
+}
+
+/** Options of PgliteHost.open; dataDir undefined = in memory. */
+export interface PgliteOptions {
+  dataDir?: string;
+  /** Load PostGIS (needed by services that store geography); default true. */
+  postgis?: boolean;
+}
+
+/** One embedded PostgreSQL (PGlite) shared by every service of the embedded host, a schema each. */
+export class PgliteHost {
+  private constructor(readonly client: PGlite) {}
+
+  /** Opens (or creates) the data folder; the first open of a folder takes several seconds. */
+  static async open(options: PgliteOptions = {}): Promise<PgliteHost> {
+    const extensions = options.postgis === false ? {} : { postgis };
+    const client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      extensions,
+    });
+    return new PgliteHost(client);
+  }
+
+  /** A Database for one service's schema on the shared instance. */
+  forService(schema: string): Database {
+    return wrap("pglite", schema, drizzlePglite(this.client) as unknown as Db, async () => {});
+  }
+
+  async close(): Promise<void> {
+    if (!this.client.closed) await this.client.close();
+  }
+}
+
+/** Options of openPostgres. */
+export interface PostgresOptions {
+  url: string;
+  schema: string;
+  /** Pool size; default 10. */
+  maxConnections?: number;
+}
+
+/** A Database on a real PostgreSQL server through a `pg` pool. */
+export function openPostgres(options: PostgresOptions): Database {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  return wrap("postgres", options.schema, drizzlePg(pool) as unknown as Db, () => pool.end());
+}
+
+/** Reads `rows` from the result of `db.execute`, which differs in shape between drivers only in name. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,218 @@
+import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import { runWithContext } from "../context/als.js";
+import {
+  acceptCorrelationId,
+  backgroundContext,
+  newTrace,
+  parseTraceparent,
+  type RequestContext,
+} from "../context/context.js";
+import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
+import type { EventEnvelope } from "./envelope.js";
+import type { EventBus, Subscription } from "./event-bus.js";
+import { bytes } from "./outbox.js";
+
+/** A durable event consumer of a service: which events it takes and what it does with each. */
+export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
+  /** Unique within the service; with the service name it forms the durable name. */
+  name: string;
+  subject: string;
+  schema: Desc;
+  /** Deliveries before an event is parked; default 5. */
+  maxAttempts?: number;
+  /** Redelivery delays in ms by failed attempt; default 500, 2 000, 10 000, 30 000. */
+  backoffMs?: readonly number[];
+  /**
+   * Applies one event inside the transaction that also records it in the inbox, so its effects
+   * and the "seen" mark commit together: an event is applied once, however often it arrives.
+   */
+  handle(ctx: RequestContext, tx: Tx, message: MessageShape<Desc>, event: EventEnvelope): Promise<void>;
+}
+
+/** Declares a consumer with its message type inferred from the schema. */
+export function defineConsumer<Desc extends DescMessage>(
+  definition: ConsumerDefinition<Desc>,
+): ConsumerDefinition<Desc> {
+  return definition;
+}
+
+/** A parked event: one that failed every attempt, kept for inspection and replay. */
+export interface ParkedEvent {
+  consumer: string;
+  event: EventEnvelope;
+  attempts: number;
+  error: string;
+  parkedAt: Date;
+}
+
+/** Options of EventConsumer. */
+export interface EventConsumerOptions {
+  service: string;
+  database: Database;
+  bus: EventBus;
+  logger?: Logger;
+}
+
+/** Result of handling one delivery. */
+export type HandleOutcome = "applied" | "duplicate" | "parked";
+
+/** Runs one ConsumerDefinition: inbox de-duplication, retries through the bus, parking of poison events. */
+export class EventConsumer<Desc extends DescMessage = DescMessage> {
+  private subscription: Subscription | undefined;
+  private readonly schema: string;
+  readonly durable: string;
+
+  constructor(
+    private readonly definition: ConsumerDefinition<Desc>,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.schema = quoteSchema(options.database.schema);
+    this.durable = `${options.service}.${definition.name}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    this.subscription = await this.options.bus.consume(
+      {
+        durable: this.durable,
+        subject: this.definition.subject,
+        backoffMs: this.definition.backoffMs ?? [500, 2_000, 10_000, 30_000],
+      },
+      async (event, attempt) => {
+        await this.handle(event, attempt);
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /**
+   * Handles one delivery: applies it once, or parks it when it cannot be decoded or has failed
+   * `maxAttempts` times. Throws (so the bus redelivers later) on a failure with attempts left.
+   */
+  async handle(event: EventEnvelope, attempt: number): Promise<HandleOutcome> {
+    const ctx = backgroundContext({
+      correlationId: acceptCorrelationId(event.correlationId),
+      trace: parseTraceparent(event.traceparent) ?? newTrace(),
+    });
+    return runWithContext(ctx, async () => {
+      let message: MessageShape<Desc>;
+      try {
+        message = fromBinary(this.definition.schema, event.payload);
+      } catch (error) {
+        await this.park(
+          event,
+          attempt,
+          `payload does not decode as ${this.definition.schema.typeName}: ${String(error)}`,
+        );
+        return "parked";
+      }
+      try {
+        return await this.apply(ctx, event, message);
+      } catch (error) {
+        if (attempt >= (this.definition.maxAttempts ?? 5)) {
+          await this.park(event, attempt, errorText(error));
+          return "parked";
+        }
+        this.options.logger?.warn(
+          { err: error, eventId: event.id, attempt, consumer: this.durable },
+          "event handler failed",
+        );
+        throw error;
+      }
+    });
+  }
+
+  /** Events this consumer parked, oldest first. */
+  async parked(): Promise<ParkedEvent[]> {
+    const rows = rowsOf<ParkedRow>(
+      await this.options.database.db.execute(sql`
+        select * from ${sql.raw(this.schema)}.parked_events
+        where consumer = ${this.durable} order by parked_at, event_id`),
+    );
+    return rows.map((row) => ({
+      consumer: row.consumer,
+      attempts: row.attempts,
+      error: row.error,
+      parkedAt: new Date(row.parked_at),
+      event: {
+        id: row.event_id,
+        subject: row.subject,
+        type: row.type,
+        payload: bytes(row.payload),
+        correlationId: row.correlation_id,
+        traceparent: row.traceparent ?? undefined,
+        occurredAt: new Date(row.occurred_at),
+      },
+    }));
+  }
+
+  /** Applies a parked event again (after a fix); it leaves the parked list when it succeeds. */
+  async replay(eventId: string): Promise<HandleOutcome> {
+    const found = (await this.parked()).find((parked) => parked.event.id === eventId);
+    if (!found) throw new Error(`no parked event ${eventId} for ${this.durable}`);
+    const message = fromBinary(this.definition.schema, found.event.payload);
+    const ctx = backgroundContext({ correlationId: acceptCorrelationId(found.event.correlationId) });
+    return runWithContext(ctx, () =>
+      this.apply(ctx, found.event, message, async (tx) => {
+        await tx.execute(sql`delete from ${sql.raw(this.schema)}.parked_events
+          where consumer = ${this.durable} and event_id = ${eventId}`);
+      }),
+    );
+  }
+
+  private async apply(
+    ctx: RequestContext,
+    event: EventEnvelope,
+    message: MessageShape<Desc>,
+    extra?: (tx: Tx) => Promise<void>,
+  ): Promise<HandleOutcome> {
+    return this.options.database.transaction(async (tx) => {
+      const inserted = rowsOf(
+        await tx.execute(sql`
+          insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values (${this.durable}, ${event.id})
+          on conflict do nothing returning event_id`),
+      );
+      if (extra) await extra(tx);
+      if (inserted.length === 0) return "duplicate";
+      await this.definition.handle(ctx, tx, message, event);
+      return "applied";
+    });
+  }
+
+  private async park(event: EventEnvelope, attempts: number, error: string): Promise<void> {
+    await this.options.database.db.execute(sql`
+      insert into ${sql.raw(this.schema)}.parked_events
+        (consumer, event_id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts, error)
+      values (${this.durable}, ${event.id}, ${event.subject}, ${event.type}, ${Buffer.from(event.payload)},
+        ${event.correlationId}, ${event.traceparent ?? null}, ${event.occurredAt.toISOString()}, ${attempts}, ${error.slice(0, 2000)})
+      on conflict (consumer, event_id) do update set attempts = excluded.attempts, error = excluded.error, parked_at = now()`);
+    this.options.logger?.error(
+      { eventId: event.id, consumer: this.durable, attempts, error },
+      "event parked after failing",
+    );
+  }
+}
+
+interface ParkedRow {
+  consumer: string;
+  event_id: string;
+  subject: string;
+  type: string;
+  payload: Uint8Array | string;
+  correlation_id: string;
+  traceparent: string | null;
+  occurred_at: string | Date;
+  attempts: number;
+  error: string;
+  parked_at: string | Date;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

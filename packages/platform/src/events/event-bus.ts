@@ -1,0 +1,41 @@
+import type { EventEnvelope } from "./envelope.js";
+
+/** How a durable consumer wants its events: which subject, and how failures are retried. */
+export interface ConsumeSpec {
+  /** Durable name, stable across restarts and shared by replicas. */
+  durable: string;
+  /** Subject filter; `*` and `>` wildcards allowed. */
+  subject: string;
+  /** Redelivery delays after the 1st, 2nd, ... failure in ms; the last one repeats. */
+  backoffMs: readonly number[];
+  /** How long a delivery may stay unacknowledged before it is redelivered; default 30 000 ms. */
+  ackWaitMs?: number;
+}
+
+/**
+ * Handles one delivery. Resolving acknowledges it; rejecting asks for redelivery after the backoff.
+ * `attempt` starts at 1.
+ */
+export type DeliveryHandler = (event: EventEnvelope, attempt: number) => Promise<void>;
+
+/** A running consumer. */
+export interface Subscription {
+  /** Stops taking deliveries; the durable keeps its position for the next subscriber. */
+  stop(): Promise<void>;
+}
+
+/** Publishes events and delivers them at least once to durable consumers. */
+export interface EventBus {
+  /** Resolves once the event is durably accepted; publishing the same id twice stores it once. */
+  publish(event: EventEnvelope): Promise<void>;
+  consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription>;
+  /** Resolves when the bus can take and deliver events. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The redelivery delay for a given failed attempt (1-based). */
+export function backoffFor(backoffMs: readonly number[], attempt: number): number {
+  if (backoffMs.length === 0) return 1000;
+  return backoffMs[Math.min(attempt, backoffMs.length) - 1] ?? 1000;
+}

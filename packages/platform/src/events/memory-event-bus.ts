@@ -1,0 +1,117 @@
+import { type EventEnvelope, subjectMatches } from "./envelope.js";
+import type { ConsumeSpec, DeliveryHandler, EventBus, Subscription } from "./event-bus.js";
+import { backoffFor } from "./event-bus.js";
+
+interface Durable {
+  spec: ConsumeSpec;
+  /** Index into the log of the next event not yet handed to this durable. */
+  position: number;
+  pending: { event: EventEnvelope; attempt: number }[];
+  handler: DeliveryHandler | undefined;
+  running: boolean;
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** Options of MemoryEventBus. */
+export interface MemoryEventBusOptions {
+  /** Window in which a repeated event id is dropped; default 120 000 ms, as JetStream's default. */
+  duplicateWindowMs?: number;
+}
+
+/**
+ * The in-process EventBus of the embedded host: durable consumers keep their position while the
+ * process lives, failed deliveries come back after their backoff, duplicate ids are dropped.
+ */
+export class MemoryEventBus implements EventBus {
+  private readonly log: EventEnvelope[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly durables = new Map<string, Durable>();
+  private readonly duplicateWindowMs: number;
+  private closed = false;
+
+  constructor(options: MemoryEventBusOptions = {}) {
+    this.duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+  }
+
+  async publish(event: EventEnvelope): Promise<void> {
+    if (this.closed) throw new Error("event bus is closed");
+    const now = Date.now();
+    for (const [id, at] of this.seen) {
+      if (now - at <= this.duplicateWindowMs) break;
+      this.seen.delete(id);
+    }
+    if (this.seen.has(event.id)) return;
+    this.seen.set(event.id, now);
+    this.log.push(event);
+    for (const durable of this.durables.values()) this.pump(durable);
+  }
+
+  async consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription> {
+    if (this.closed) throw new Error("event bus is closed");
+    let durable = this.durables.get(spec.durable);
+    if (!durable) {
+      durable = { spec, position: 0, pending: [], handler: undefined, running: false, timers: new Set() };
+      this.durables.set(spec.durable, durable);
+    }
+    if (durable.handler) throw new Error(`durable ${spec.durable} already has a subscriber in this process`);
+    durable.handler = handler;
+    this.pump(durable);
+    const target = durable;
+    return {
+      stop: async () => {
+        target.handler = undefined;
+        while (target.running) await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    };
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error("event bus is closed");
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const durable of this.durables.values()) {
+      durable.handler = undefined;
+      for (const timer of durable.timers) clearTimeout(timer);
+    }
+  }
+
+  private pump(durable: Durable): void {
+    if (durable.running || !durable.handler) return;
+    durable.running = true;
+    void this.drain(durable).finally(() => {
+      durable.running = false;
+      if (durable.handler && (durable.pending.length > 0 || durable.position < this.log.length))
+        this.pump(durable);
+    });
+  }
+
+  private async drain(durable: Durable): Promise<void> {
+    while (durable.handler && !this.closed) {
+      let next = durable.pending.shift();
+      if (!next) {
+        while (durable.position < this.log.length && !next) {
+          const event = this.log[durable.position++];
+          if (event && subjectMatches(durable.spec.subject, event.subject)) next = { event, attempt: 1 };
+        }
+      }
+      if (!next) return;
+      const delivery = next;
+      try {
+        await durable.handler(delivery.event, delivery.attempt);
+      } catch {
+        const timer = setTimeout(
+          () => {
+            durable.timers.delete(timer);
+            durable.pending.push({ event: delivery.event, attempt: delivery.attempt + 1 });
+            this.pump(durable);
+          },
+          backoffFor(durable.spec.backoffMs, delivery.attempt),
+        );
+        timer.unref();
+        durable.timers.add(timer);
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
+import { type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
+import type { Logger } from "pino";
+import { type EventEnvelope, eventHeaders } from "./envelope.js";
+import type { ConsumeSpec, DeliveryHandler, EventBus, Subscription } from "./event-bus.js";
+import { backoffFor } from "./event-bus.js";
+
+/** Options of NatsEventBus.connect. */
+export interface NatsEventBusOptions {
+  /** `nats://host:port`; several comma-separated for a cluster. */
+  url: string;
+  /** Stream that holds every `mercato.>` event; default `MERCATO`. */
+  stream?: string;
+  /** Subjects the stream captures; default `["mercato.>"]`. */
+  subjects?: string[];
+  /** How long events stay in the stream; default 7 days. */
+  maxAgeMs?: number;
+  /** Window in which a repeated `Nats-Msg-Id` is dropped; default 120 000 ms. */
+  duplicateWindowMs?: number;
+  /** Publish acknowledgement timeout; default 5 000 ms. */
+  publishTimeoutMs?: number;
+  name?: string;
+  logger?: Logger;
+}
+
+/** Turns a durable name into one JetStream accepts (no dots, wildcards or spaces). */
+export function natsDurableName(durable: string): string {
+  return durable.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/**
+ * EventBus on NATS JetStream: a file-backed stream, publishes de-duplicated by `Nats-Msg-Id`,
+ * durable pull consumers with explicit acknowledgement and redelivery after a backoff.
+ */
+export class NatsEventBus implements EventBus {
+  private readonly subscriptions = new Set<{ stop(): Promise<void> }>();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
+    private readonly publishTimeoutMs: number,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  /** Connects (retrying for ever on later disconnects) and creates or updates the stream. */
+  static async connect(options: NatsEventBusOptions): Promise<NatsEventBus> {
+    const nc = await connect({
+      servers: options.url.split(",").map((server) => server.trim()),
+      name: options.name ?? "mercato",
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      pingInterval: 5_000,
+    });
+    const jsm = await jetstreamManager(nc);
+    const stream = options.stream ?? "MERCATO";
+    const config = {
+      name: stream,
+      subjects: options.subjects ?? ["mercato.>"],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_age: nanos(options.maxAgeMs ?? 7 * 24 * 3600_000),
+      duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+    };
+    try {
+      const info = await jsm.streams.info(stream);
+      const subjects = new Set([...(info.config.subjects ?? []), ...config.subjects]);
+      if (subjects.size !== (info.config.subjects ?? []).length) {
+        await jsm.streams.update(stream, { subjects: [...subjects] });
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await jsm.streams.add(config);
+    }
+    const bus = new NatsEventBus(
+      nc,
+      jetstream(nc),
+      jsm,
+      stream,
+      options.publishTimeoutMs ?? 5_000,
+      options.logger,
+    );
+    void bus.watchStatus();
+    return bus;
+  }
+
+  async publish(event: EventEnvelope): Promise<void> {
+    const h = natsHeaders();
+    h.set(eventHeaders.type, event.type);
+    h.set(eventHeaders.occurredAt, event.occurredAt.toISOString());
+    h.set(eventHeaders.correlationId, event.correlationId);
+    if (event.traceparent) h.set(eventHeaders.traceparent, event.traceparent);
+    await this.js.publish(event.subject, event.payload, {
+      msgID: event.id,
+      headers: h,
+      timeout: this.publishTimeoutMs,
+    });
+  }
+
+  async consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription> {
+    const durable = natsDurableName(spec.durable);
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: spec.subject,
+      ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+      max_deliver: -1,
+    };
+    try {
+      const info = await this.jsm.consumers.info(this.stream, durable);
+      if (info.config.filter_subject !== spec.subject || info.config.ack_wait !== config.ack_wait) {
+        await this.jsm.consumers.update(this.stream, durable, {
+          filter_subject: spec.subject,
+          ack_wait: config.ack_wait,
+        });
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.jsm.consumers.add(this.stream, config);
+    }
+    const consumer = await this.js.consumers.get(this.stream, durable);
+    const messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
+    const done = (async () => {
+      for await (const msg of messages) {
+        await this.deliver(msg, spec, handler);
+      }
+    })();
+    const subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await messages.close();
+        await done.catch(() => {});
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error("NATS connection is closed");
+    await this.nc.flush();
+    await this.jsm.streams.info(this.stream);
+  }
+
+  async close(): Promise<void> {
+    for (const subscription of [...this.subscriptions]) await subscription.stop();
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  private async deliver(msg: JsMsg, spec: ConsumeSpec, handler: DeliveryHandler): Promise<void> {
+    const attempt = msg.info.deliveryCount;
+    const h = msg.headers;
+    const event: EventEnvelope = {
+      id: h?.get("Nats-Msg-Id") || `${this.stream}:${msg.seq}`,
+      subject: msg.subject,
+      type: h?.get(eventHeaders.type) ?? "",
+      occurredAt: new Date(h?.get(eventHeaders.occurredAt) || Date.now()),
+      correlationId: h?.get(eventHeaders.correlationId) ?? "",
+      traceparent: h?.get(eventHeaders.traceparent) || undefined,
+      payload: msg.data,
+    };
+    try {
+      await handler(event, attempt);
+      msg.ack();
+    } catch (error) {
+      const delay = backoffFor(spec.backoffMs, attempt);
+      this.logger?.warn(
+        { err: error, eventId: event.id, attempt, delayMs: delay },
+        "event delivery failed, will retry",
+      );
+      msg.nak(delay);
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === "disconnect" || status.type === "reconnect") {
+        this.logger?.warn({ nats: status.type }, `NATS ${status.type}`);
+      }
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { code?: unknown; api_error?: { err_code?: number }; message?: string };
+  return (
+    e?.api_error?.err_code === 10059 ||
+    e?.api_error?.err_code === 10014 ||
+    e?.code === "404" ||
+    /not found/i.test(e?.message ?? "")
+  );
+}

@@ -1,0 +1,250 @@
+import { type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import { v7 as uuidv7 } from "uuid";
+import { currentContext } from "../context/als.js";
+import { childTraceparent } from "../context/context.js";
+import { type Database, type Executor, quoteSchema, rowsOf } from "../db/database.js";
+import type { Migration } from "../db/migrate.js";
+import { afterCommit } from "../db/transaction-hooks.js";
+import { assertEventSubject, type EventEnvelope } from "./envelope.js";
+import type { EventBus } from "./event-bus.js";
+
+/** The tables every service schema gets for reliable events: outbox, inbox and parked events. */
+export function eventTablesMigration(schema: string): Migration {
+  const s = quoteSchema(schema);
+  return {
+    id: "platform_0001_event_tables",
+    statements: [
+      `create table ${s}.outbox (
+        id uuid primary key,
+        subject text not null,
+        type text not null,
+        payload bytea not null,
+        correlation_id text not null,
+        traceparent text,
+        occurred_at timestamptz not null,
+        attempts integer not null default 0,
+        next_attempt_at timestamptz not null default now(),
+        last_error text
+      )`,
+      `create index outbox_due_idx on ${s}.outbox (next_attempt_at, id)`,
+      `create table ${s}.inbox (
+        consumer text not null,
+        event_id text not null,
+        processed_at timestamptz not null default now(),
+        primary key (consumer, event_id)
+      )`,
+      `create index inbox_processed_at_idx on ${s}.inbox (processed_at)`,
+      `create table ${s}.parked_events (
+        consumer text not null,
+        event_id text not null,
+        subject text not null,
+        type text not null,
+        payload bytea not null,
+        correlation_id text not null,
+        traceparent text,
+        occurred_at timestamptz not null,
+        attempts integer not null,
+        error text not null,
+        parked_at timestamptz not null default now(),
+        primary key (consumer, event_id)
+      )`,
+    ],
+  };
+}
+
+/** A typed event to record: subject, Protobuf schema and message. */
+export interface OutgoingEvent<Desc extends DescMessage> {
+  subject: string;
+  schema: Desc;
+  message: MessageShape<Desc>;
+}
+
+/** Writes events into the service's outbox in the caller's transaction. */
+export class Outbox {
+  constructor(
+    private readonly schema: string,
+    private readonly onCommitted: () => void = () => {},
+  ) {
+    quoteSchema(schema);
+  }
+
+  /** Records an event in the same transaction as the change it describes; returns its id. */
+  async add<Desc extends DescMessage>(tx: Executor, event: OutgoingEvent<Desc>): Promise<string> {
+    assertEventSubject(event.subject);
+    const ctx = currentContext();
+    const id = uuidv7();
+    const payload = toBinary(event.schema, event.message);
+    await tx.execute(sql`
+      insert into ${sql.raw(quoteSchema(this.schema))}.outbox
+        (id, subject, type, payload, correlation_id, traceparent, occurred_at)
+      values (${id}, ${event.subject}, ${event.schema.typeName}, ${Buffer.from(payload)},
+        ${ctx?.correlationId ?? id}, ${ctx ? childTraceparent(ctx.trace) : null}, now())`);
+    afterCommit(tx, this.onCommitted);
+    return id;
+  }
+}
+
+/** Options of OutboxRelay. */
+export interface OutboxRelayOptions {
+  database: Database;
+  bus: EventBus;
+  logger?: Logger;
+  /** Events published per round; default 100. */
+  batchSize?: number;
+  /** How often the relay looks for events it was not told about; default 500 ms. */
+  pollMs?: number;
+  /** Delay before retrying after a failed publish, by attempt; default 250 ms doubling to 30 s. */
+  retryDelayMs?: (attempts: number) => number;
+}
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  type: string;
+  payload: Uint8Array | string;
+  correlation_id: string;
+  traceparent: string | null;
+  occurred_at: Date | string;
+  attempts: number;
+}
+
+/**
+ * Moves committed outbox rows to the EventBus in id (time) order and deletes them once the bus has
+ * them. Rows are claimed with SKIP LOCKED, so every replica may run a relay. A failed publish keeps
+ * the row and retries it later; publishing an id twice is harmless because the bus de-duplicates.
+ */
+export class OutboxRelay {
+  private readonly table: string;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.table = `${quoteSchema(options.database.schema)}.outbox`;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Asks for a round now (after a commit that wrote events). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+        return;
+      }
+      this.timer = setTimeout(() => this.kick(), this.options.pollMs ?? 500);
+      this.timer.unref();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes one batch of due rows; returns how many were published. */
+  async runOnce(): Promise<number> {
+    const { database, bus } = this.options;
+    const limit = this.options.batchSize ?? 100;
+    return database.transaction(async (tx) => {
+      const rows = rowsOf<OutboxRow>(
+        await tx.execute(sql`
+          select id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts
+          from ${sql.raw(this.table)}
+          where next_attempt_at <= now()
+          order by id
+          limit ${limit}
+          for update skip locked`),
+      );
+      const published: string[] = [];
+      for (const row of rows) {
+        try {
+          await bus.publish(toEnvelope(row));
+          published.push(row.id);
+        } catch (error) {
+          const attempts = row.attempts + 1;
+          const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
+          await tx.execute(sql`
+            update ${sql.raw(this.table)}
+            set attempts = ${attempts},
+                next_attempt_at = now() + make_interval(secs => ${delay / 1000}),
+                last_error = ${String((error as Error)?.message ?? error).slice(0, 500)}
+            where id = ${row.id}`);
+          this.options.logger?.warn(
+            { eventId: row.id, attempts, err: error },
+            "outbox publish failed, will retry",
+          );
+          // Later rows would most likely fail the same way; keep the order and stop this round.
+          break;
+        }
+      }
+      if (published.length > 0) {
+        await tx.execute(
+          sql`delete from ${sql.raw(this.table)} where id in (${sql.join(
+            published.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
+      }
+      return published.length;
+    });
+  }
+
+  /** Rows still waiting to be published. */
+  async pending(executor: Executor = this.options.database.db): Promise<number> {
+    const [row] = rowsOf<{ n: number | string }>(
+      await executor.execute(sql`select count(*) as n from ${sql.raw(this.table)}`),
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      const limit = this.options.batchSize ?? 100;
+      while (!this.stopped && (await this.runOnce()) === limit) {
+        // A full batch means more may be waiting.
+      }
+    } catch (error) {
+      this.options.logger?.error({ err: error }, "outbox relay round failed");
+    }
+  }
+}
+
+function defaultRetryDelay(attempts: number): number {
+  return Math.min(30_000, 250 * 2 ** Math.min(attempts - 1, 7));
+}
+
+function toEnvelope(row: OutboxRow): EventEnvelope {
+  return {
+    id: row.id,
+    subject: row.subject,
+    type: row.type,
+    payload: bytes(row.payload),
+    correlationId: row.correlation_id,
+    traceparent: row.traceparent ?? undefined,
+    occurredAt: new Date(row.occurred_at),
+  };
+}
+
+/** Reads a bytea column, which `pg` returns as a Buffer and PGlite as a Uint8Array. */
+export function bytes(value: Uint8Array | string): Uint8Array {
+  if (typeof value === "string") return Buffer.from(value.replace(/^\\x/, ""), "hex");
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
