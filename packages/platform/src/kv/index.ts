@@ -1,0 +1,2 @@
+export * from "./key-value.js";
+export * from "./memory-key-value.js";
