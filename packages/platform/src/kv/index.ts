@@ -1,2 +1,3 @@
 export * from "./key-value.js";
 export * from "./memory-key-value.js";
+export * from "./redis-key-value.js";
