@@ -159,52 +159,63 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** Publishes one batch of due rows; returns how many were published. */
+  /**
+   * Publishes one batch of due rows; returns how many were published. Rows are claimed in a short
+   * transaction (their next attempt pushed past a lease), published with no transaction open (so a
+   * slow bus never holds database locks), then deleted or rescheduled.
+   */
   async runOnce(): Promise<number> {
     const { database, bus } = this.options;
     const limit = this.options.batchSize ?? 100;
-    return database.transaction(async (tx) => {
-      const rows = rowsOf<OutboxRow>(
-        await tx.execute(sql`
-          select id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts
-          from ${sql.raw(this.table)}
+    const leaseSeconds = 60;
+    const rows = rowsOf<OutboxRow>(
+      await database.db.execute(sql`
+        update ${sql.raw(this.table)} set next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+        where id in (
+          select id from ${sql.raw(this.table)}
           where next_attempt_at <= now()
           order by id
           limit ${limit}
-          for update skip locked`),
+          for update skip locked)
+        returning id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts`),
+    ).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const published: string[] = [];
+    let failed: { row: OutboxRow; error: unknown } | undefined;
+    for (const row of rows) {
+      try {
+        await bus.publish(toEnvelope(row));
+        published.push(row.id);
+      } catch (error) {
+        // Later rows would most likely fail the same way; keep the order and stop this round.
+        failed = { row, error };
+        break;
+      }
+    }
+    const ids = (list: string[]) =>
+      sql.join(
+        list.map((id) => sql`${id}`),
+        sql`, `,
       );
-      const published: string[] = [];
-      for (const row of rows) {
-        try {
-          await bus.publish(toEnvelope(row));
-          published.push(row.id);
-        } catch (error) {
-          const attempts = row.attempts + 1;
-          const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
-          await tx.execute(sql`
-            update ${sql.raw(this.table)}
-            set attempts = ${attempts},
-                next_attempt_at = now() + make_interval(secs => ${delay / 1000}),
-                last_error = ${String((error as Error)?.message ?? error).slice(0, 500)}
-            where id = ${row.id}`);
-          this.options.logger?.warn(
-            { eventId: row.id, attempts, err: error },
-            "outbox publish failed, will retry",
-          );
-          // Later rows would most likely fail the same way; keep the order and stop this round.
-          break;
-        }
-      }
-      if (published.length > 0) {
-        await tx.execute(
-          sql`delete from ${sql.raw(this.table)} where id in (${sql.join(
-            published.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        );
-      }
-      return published.length;
-    });
+    if (published.length > 0) {
+      await database.db.execute(sql`delete from ${sql.raw(this.table)} where id in (${ids(published)})`);
+    }
+    if (failed) {
+      const attempts = failed.row.attempts + 1;
+      const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
+      const message = String((failed.error as Error)?.message ?? failed.error).slice(0, 500);
+      const untried = rows.slice(published.length).map((row) => row.id);
+      await database.db.execute(sql`
+        update ${sql.raw(this.table)}
+        set attempts = attempts + case when id = ${failed.row.id} then 1 else 0 end,
+            next_attempt_at = now() + make_interval(secs => ${delay / 1000}),
+            last_error = case when id = ${failed.row.id} then ${message} else last_error end
+        where id in (${ids(untried)})`);
+      this.options.logger?.warn(
+        { eventId: failed.row.id, attempts, err: failed.error },
+        "outbox publish failed, will retry",
+      );
+    }
+    return published.length;
   }
 
   /** Rows still waiting to be published. */

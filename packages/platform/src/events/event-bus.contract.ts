@@ -1,0 +1,148 @@
+import { randomBytes } from "node:crypto";
+import { waitFor } from "@mercato/testing";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventEnvelope } from "./envelope.js";
+import type { EventBus, Subscription } from "./event-bus.js";
+
+/** A bus for one suite plus the subject prefix it may publish under. */
+export interface EventBusFixture {
+  bus: EventBus;
+  /** A `mercato.<x>` prefix private to this suite, so runs on a shared server do not see each other. */
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** A new envelope under `subject` with a UTF-8 text payload. */
+export function textEvent(subject: string, text: string, id = uuidv7()): EventEnvelope {
+  return {
+    id,
+    subject,
+    type: "test.Text",
+    occurredAt: new Date(),
+    correlationId: `corr-${id}`,
+    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    payload: new TextEncoder().encode(text),
+  };
+}
+
+const text = (event: EventEnvelope) => new TextDecoder().decode(event.payload);
+
+/** The behaviours every EventBus adapter must have. */
+export function describeEventBusContract(label: string, makeFixture: () => Promise<EventBusFixture>): void {
+  describe(label, () => {
+    let fixture: EventBusFixture;
+    const subscriptions: Subscription[] = [];
+    const unique = () => randomBytes(4).toString("hex");
+
+    beforeAll(async () => {
+      fixture = await makeFixture();
+    });
+    afterAll(async () => {
+      for (const subscription of subscriptions) await subscription.stop();
+      await fixture.close();
+    });
+
+    it("delivers a published event with its metadata to a durable consumer", async () => {
+      const subject = `${fixture.prefix}.order.placed`;
+      const received: EventEnvelope[] = [];
+      subscriptions.push(
+        await fixture.bus.consume({ durable: `d-${unique()}`, subject, backoffMs: [50] }, async (event) => {
+          received.push(event);
+        }),
+      );
+      const sent = textEvent(subject, "hello");
+      await fixture.bus.publish(sent);
+      await waitFor(() => received.length === 1, { timeoutMs: 10_000, message: "event not delivered" });
+      const [got] = received;
+      expect(got?.id).toBe(sent.id);
+      expect(got?.subject).toBe(subject);
+      expect(got?.type).toBe("test.Text");
+      expect(got?.correlationId).toBe(sent.correlationId);
+      expect(got?.traceparent).toBe(sent.traceparent);
+      expect(got?.occurredAt.toISOString()).toBe(sent.occurredAt.toISOString());
+      expect(got && text(got)).toBe("hello");
+    });
+
+    it("stores an event published twice with the same id once", async () => {
+      const subject = `${fixture.prefix}.dup.${unique()}`;
+      const received: string[] = [];
+      subscriptions.push(
+        await fixture.bus.consume({ durable: `d-${unique()}`, subject, backoffMs: [50] }, async (event) => {
+          received.push(event.id);
+        }),
+      );
+      const event = textEvent(subject, "once");
+      await fixture.bus.publish(event);
+      await fixture.bus.publish(event);
+      await fixture.bus.publish(textEvent(subject, "marker"));
+      await waitFor(() => received.length >= 2, { timeoutMs: 10_000, message: "events not delivered" });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received.filter((id) => id === event.id)).toHaveLength(1);
+      expect(received).toHaveLength(2);
+    });
+
+    it("redelivers a failed delivery with a higher attempt number", async () => {
+      const subject = `${fixture.prefix}.retry.${unique()}`;
+      const attempts: number[] = [];
+      subscriptions.push(
+        await fixture.bus.consume(
+          { durable: `d-${unique()}`, subject, backoffMs: [100, 100] },
+          async (_event, attempt) => {
+            attempts.push(attempt);
+            if (attempt < 3) throw new Error("not yet");
+          },
+        ),
+      );
+      await fixture.bus.publish(textEvent(subject, "retry me"));
+      await waitFor(() => attempts.length === 3, { timeoutMs: 15_000, message: "not redelivered" });
+      expect(attempts).toEqual([1, 2, 3]);
+    });
+
+    it("keeps a durable's position while no subscriber runs", async () => {
+      const subject = `${fixture.prefix}.durable.${unique()}`;
+      const durable = `d-${unique()}`;
+      const received: string[] = [];
+      const handler = async (event: EventEnvelope) => {
+        received.push(text(event));
+      };
+      const first = await fixture.bus.consume({ durable, subject, backoffMs: [50] }, handler);
+      await fixture.bus.publish(textEvent(subject, "one"));
+      await waitFor(() => received.length === 1, { timeoutMs: 10_000, message: "first not delivered" });
+      await first.stop();
+      await fixture.bus.publish(textEvent(subject, "two"));
+      await fixture.bus.publish(textEvent(subject, "three"));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received).toEqual(["one"]);
+      subscriptions.push(await fixture.bus.consume({ durable, subject, backoffMs: [50] }, handler));
+      await waitFor(() => received.length === 3, { timeoutMs: 10_000, message: "backlog not delivered" });
+      expect(received).toEqual(["one", "two", "three"]);
+    });
+
+    it("delivers only subjects matching the filter, wildcards included", async () => {
+      const base = `${fixture.prefix}.filter${unique()}`;
+      const received: string[] = [];
+      subscriptions.push(
+        await fixture.bus.consume(
+          { durable: `d-${unique()}`, subject: `${base}.*.created`, backoffMs: [50] },
+          async (event) => {
+            received.push(event.subject);
+          },
+        ),
+      );
+      await fixture.bus.publish(textEvent(`${base}.product.created`, "a"));
+      await fixture.bus.publish(textEvent(`${base}.product.deleted`, "b"));
+      await fixture.bus.publish(textEvent(`${base}.variant.created`, "c"));
+      await waitFor(() => received.length === 2, {
+        timeoutMs: 10_000,
+        message: "filtered events not delivered",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toEqual([`${base}.product.created`, `${base}.variant.created`]);
+    });
+
+    it("answers ping while connected", async () => {
+      await expect(fixture.bus.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import { describeWithInfra } from "@mercato/testing";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { describe, expect, it } from "vitest";
+import { subjectMatches } from "./envelope.js";
+import { describeEventBusContract } from "./event-bus.contract.js";
+import { MemoryEventBus } from "./memory-event-bus.js";
+import { NatsEventBus, natsDurableName } from "./nats-event-bus.js";
+
+describe("subjectMatches", () => {
+  it("matches exact subjects, * for one token and > for the rest", () => {
+    expect(subjectMatches("mercato.orders.order.placed", "mercato.orders.order.placed")).toBe(true);
+    expect(subjectMatches("mercato.orders.*.placed", "mercato.orders.order.placed")).toBe(true);
+    expect(subjectMatches("mercato.orders.>", "mercato.orders.order.placed")).toBe(true);
+    expect(subjectMatches("mercato.orders.>", "mercato.orders")).toBe(false);
+    expect(subjectMatches("mercato.orders.*", "mercato.orders.order.placed")).toBe(false);
+    expect(subjectMatches("mercato.users.>", "mercato.orders.order.placed")).toBe(false);
+  });
+});
+
+describe("natsDurableName", () => {
+  it("replaces characters JetStream refuses in durable names", () => {
+    expect(natsDurableName("users.profile-from registration*")).toBe("users_profile-from_registration_");
+  });
+});
+
+describeEventBusContract("MemoryEventBus", async () => {
+  const bus = new MemoryEventBus();
+  return { bus, prefix: "mercato.test", close: () => bus.close() };
+});
+
+describeWithInfra("NATS_URL", "NatsEventBus on JetStream", (url) => {
+  describeEventBusContract("contract", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const stream = `TEST_${tag}`;
+    const bus = await NatsEventBus.connect({ url, stream, subjects: [`mercato.t${tag}.>`] });
+    return {
+      bus,
+      prefix: `mercato.t${tag}`,
+      close: async () => {
+        await bus.close();
+        const nc = await connect({ servers: url });
+        await (await jetstreamManager(nc)).streams.delete(stream);
+        await nc.close();
+      },
+    };
+  });
+});

@@ -1,0 +1,213 @@
+import { create } from "@bufbuild/protobuf";
+import { StringValueSchema } from "@bufbuild/protobuf/wkt";
+import { waitFor } from "@mercato/testing";
+import { sql } from "drizzle-orm";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, PgliteHost, rowsOf } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { defineConsumer, EventConsumer } from "./consumer.js";
+import type { EventEnvelope } from "./envelope.js";
+import type { EventBus } from "./event-bus.js";
+import { MemoryEventBus } from "./memory-event-bus.js";
+import { eventTablesMigration, Outbox, OutboxRelay } from "./outbox.js";
+
+const subject = "mercato.testkit.note.written";
+
+describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
+  let host: PgliteHost;
+  let producer: Database;
+  let consumerDb: Database;
+  let bus: MemoryEventBus;
+
+  beforeAll(async () => {
+    host = await PgliteHost.open({ postgis: false });
+    producer = host.forService("producer");
+    consumerDb = host.forService("consumer");
+    await migrate(producer, [eventTablesMigration("producer")]);
+    await migrate(consumerDb, [
+      eventTablesMigration("consumer"),
+      {
+        id: "0001_notes",
+        statements: ['create table "consumer".notes (event_id text primary key, text text not null)'],
+      },
+    ]);
+    bus = new MemoryEventBus();
+  });
+  afterAll(async () => {
+    await bus.close();
+    await host.close();
+  });
+
+  const write = (outbox: Outbox, text: string) =>
+    producer.transaction((tx) =>
+      outbox.add(tx, {
+        subject,
+        schema: StringValueSchema,
+        message: create(StringValueSchema, { value: text }),
+      }),
+    );
+
+  it("publishes events of committed transactions and none of rolled-back ones", async () => {
+    const published: EventEnvelope[] = [];
+    const recorder: EventBus = {
+      ...bus,
+      publish: async (event) => void published.push(event),
+      consume: bus.consume.bind(bus),
+      ping: bus.ping.bind(bus),
+      close: async () => {},
+    };
+    const relay = new OutboxRelay({ database: producer, bus: recorder, pollMs: 20 });
+    const outbox = new Outbox("producer", () => relay.kick());
+    relay.start();
+    const id = await write(outbox, "committed");
+    await expect(
+      producer.transaction(async (tx) => {
+        await outbox.add(tx, {
+          subject,
+          schema: StringValueSchema,
+          message: create(StringValueSchema, { value: "rolled back" }),
+        });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    await waitFor(() => published.length >= 1, { timeoutMs: 5_000, message: "not relayed" });
+    await waitFor(async () => (await relay.pending()) === 0, {
+      timeoutMs: 5_000,
+      message: "outbox not drained",
+    });
+    await relay.stop();
+    expect(published.map((event) => event.id)).toEqual([id]);
+    expect(published[0]?.type).toBe("google.protobuf.StringValue");
+  });
+
+  it("keeps an event in the outbox while the bus refuses it and publishes it later", async () => {
+    let up = false;
+    const published: string[] = [];
+    const flaky: EventBus = {
+      publish: async (event) => {
+        if (!up) throw new Error("bus down");
+        published.push(event.id);
+      },
+      consume: bus.consume.bind(bus),
+      ping: async () => {},
+      close: async () => {},
+    };
+    const relay = new OutboxRelay({ database: producer, bus: flaky, pollMs: 20, retryDelayMs: () => 30 });
+    const outbox = new Outbox("producer", () => relay.kick());
+    relay.start();
+    const id = await write(outbox, "patient");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await relay.pending()).toBe(1);
+    const [row] = rowsOf<{ attempts: number; last_error: string }>(
+      await producer.db.execute(sql`select attempts, last_error from "producer".outbox where id = ${id}`),
+    );
+    expect(row?.attempts).toBeGreaterThan(0);
+    expect(row?.last_error).toBe("bus down");
+    up = true;
+    await waitFor(() => published.includes(id), {
+      timeoutMs: 5_000,
+      message: "not published after recovery",
+    });
+    await relay.stop();
+    expect(await relay.pending()).toBe(0);
+  });
+
+  it("applies an event once however often it is delivered", async () => {
+    const consumer = new EventConsumer(
+      defineConsumer({
+        name: `notes-${uuidv7()}`,
+        subject,
+        schema: StringValueSchema,
+        async handle(_ctx, tx, message, event) {
+          await tx.execute(
+            sql`insert into "consumer".notes (event_id, text) values (${event.id}, ${message.value})`,
+          );
+        },
+      }),
+      { service: "consumer", database: consumerDb, bus },
+    );
+    const event: EventEnvelope = {
+      id: uuidv7(),
+      subject,
+      type: StringValueSchema.typeName,
+      occurredAt: new Date(),
+      correlationId: "c1",
+      traceparent: undefined,
+      payload: new Uint8Array([10, 3, 97, 98, 99]),
+    };
+    expect(await consumer.handle(event, 1)).toBe("applied");
+    expect(await consumer.handle(event, 2)).toBe("duplicate");
+    const rows = rowsOf<{ text: string }>(
+      await consumerDb.db.execute(sql`select text from "consumer".notes where event_id = ${event.id}`),
+    );
+    expect(rows).toEqual([{ text: "abc" }]);
+  });
+
+  it("parks an event that fails every attempt, and replays it after a fix", async () => {
+    let broken = true;
+    const applied: string[] = [];
+    const consumer = new EventConsumer(
+      defineConsumer({
+        name: `fragile-${uuidv7()}`,
+        subject: "mercato.testkit.fragile.written",
+        schema: StringValueSchema,
+        maxAttempts: 3,
+        backoffMs: [10],
+        async handle(_ctx, _tx, message) {
+          if (broken) throw new Error("handler bug");
+          applied.push(message.value);
+        },
+      }),
+      { service: "consumer", database: consumerDb, bus },
+    );
+    await consumer.start();
+    const relay = new OutboxRelay({ database: producer, bus, pollMs: 20 });
+    const outbox = new Outbox("producer", () => relay.kick());
+    relay.start();
+    const id = await producer.transaction((tx) =>
+      outbox.add(tx, {
+        subject: "mercato.testkit.fragile.written",
+        schema: StringValueSchema,
+        message: create(StringValueSchema, { value: "poison" }),
+      }),
+    );
+    await waitFor(async () => (await consumer.parked()).length === 1, {
+      timeoutMs: 5_000,
+      message: "not parked",
+    });
+    const [parked] = await consumer.parked();
+    expect(parked?.event.id).toBe(id);
+    expect(parked?.attempts).toBe(3);
+    expect(parked?.error).toContain("handler bug");
+    broken = false;
+    expect(await consumer.replay(id)).toBe("applied");
+    expect(applied).toEqual(["poison"]);
+    expect(await consumer.parked()).toEqual([]);
+    await consumer.stop();
+    await relay.stop();
+  });
+
+  it("parks an event whose payload does not decode without retrying it", async () => {
+    const consumer = new EventConsumer(
+      defineConsumer({
+        name: `strict-${uuidv7()}`,
+        subject,
+        schema: StringValueSchema,
+        handle: async () => {},
+      }),
+      { service: "consumer", database: consumerDb, bus },
+    );
+    const garbage: EventEnvelope = {
+      id: uuidv7(),
+      subject,
+      type: "x",
+      occurredAt: new Date(),
+      correlationId: "c",
+      traceparent: undefined,
+      payload: new Uint8Array([0xff, 0xff, 0xff]),
+    };
+    expect(await consumer.handle(garbage, 1)).toBe("parked");
+    expect((await consumer.parked()).map((p) => p.event.id)).toEqual([garbage.id]);
+  });
+});
