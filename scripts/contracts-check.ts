@@ -1,0 +1,136 @@
+// CI gate for the contracts: lint and format, breaking changes against a git ref (HEAD~1 by default),
+// and freshness of the vendored protovalidate schema and of the committed generated code.
+// Usage: npx tsx scripts/contracts-check.ts [--against <git-ref>]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { renderProtovalidate, VENDORED_PROTOVALIDATE } from "./contracts/protovalidate.js";
+import { buf, GEN_DIR, listFiles, PROTO_DIR, ROOT, tempDir, VENDOR_DIR } from "./contracts/workspace.js";
+
+const { values } = parseArgs({ options: { against: { type: "string", default: "HEAD~1" } } });
+const against = values.against;
+const failures: string[] = [];
+
+function report(name: string, error?: string): void {
+  if (error === undefined) {
+    console.log(`contracts-check: ${name} ok`);
+    return;
+  }
+  console.error(`contracts-check: ${name} FAILED\n${error}`);
+  failures.push(name);
+}
+
+function git(args: readonly string[]): { status: number; stdout: Buffer } {
+  const res = spawnSync("git", args, { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] });
+  if (res.error) throw res.error;
+  return { status: res.status ?? 1, stdout: res.stdout };
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function checkVendor(): void {
+  const onDisk = readOrEmpty(join(ROOT, VENDORED_PROTOVALIDATE));
+  report(
+    "vendored protovalidate",
+    onDisk === renderProtovalidate()
+      ? undefined
+      : `  ${VENDORED_PROTOVALIDATE} does not match the installed @bufbuild/protovalidate; run \`npm run gen\` and commit.`,
+  );
+}
+
+function checkLint(): void {
+  const lint = buf(["lint"], { capture: true });
+  report("buf lint", lint.status === 0 ? undefined : lint.stdout + lint.stderr);
+  const format = buf(["format", "--diff", "--exit-code", PROTO_DIR], { capture: true });
+  report(
+    "buf format",
+    format.status === 0
+      ? undefined
+      : `${format.stdout}${format.stderr}  fix with \`npx buf format -w ${PROTO_DIR}\``,
+  );
+}
+
+// Materialises the buf workspace of `ref` with `git show`, which works in worktrees and needs no
+// clone, then lets buf compare the two workspaces with the FILE rules from buf.yaml.
+function checkBreaking(): void {
+  if (git(["rev-parse", "--verify", "--quiet", `${against}^{commit}`]).status !== 0) {
+    console.log(
+      `contracts-check: breaking skipped: ${against} is not available (single commit or shallow clone)`,
+    );
+    return;
+  }
+  const listed = git([
+    "ls-tree",
+    "-r",
+    "-z",
+    "--name-only",
+    against,
+    "--",
+    "buf.yaml",
+    PROTO_DIR,
+    VENDOR_DIR,
+  ]);
+  const files = listed.stdout.toString("utf8").split("\0").filter(Boolean);
+  if (!files.includes("buf.yaml") || !files.some((f) => f.startsWith(`${PROTO_DIR}/`))) {
+    console.log(`contracts-check: breaking skipped: ${against} has no buf.yaml and ${PROTO_DIR}`);
+    return;
+  }
+  using base = tempDir("breaking");
+  for (const file of files) {
+    const blob = git(["show", `${against}:${file}`]);
+    if (blob.status !== 0) throw new Error(`git show ${against}:${file} failed`);
+    mkdirSync(join(base.path, dirname(file)), { recursive: true });
+    writeFileSync(join(base.path, file), blob.stdout);
+  }
+  const res = buf(["breaking", "--against", base.path], { capture: true });
+  report(
+    `breaking changes against ${against}`,
+    res.status === 0
+      ? undefined
+      : `${res.stdout}${res.stderr}  a breaking change needs a new package version (v2), not an edit in place.`,
+  );
+}
+
+function checkGenerated(): void {
+  using fresh = tempDir("gen");
+  const res = buf(["generate", "-o", fresh.path], { capture: true });
+  if (res.status !== 0) {
+    report("generated code", `  buf generate failed:\n${res.stdout}${res.stderr}`);
+    return;
+  }
+  const want = join(fresh.path, GEN_DIR);
+  const have = join(ROOT, GEN_DIR);
+  const wantFiles = listFiles(want);
+  const haveFiles = new Set(listFiles(have));
+  const stale: string[] = [];
+  for (const f of wantFiles) {
+    if (!haveFiles.has(f)) stale.push(`  missing   ${GEN_DIR}/${f}`);
+    else if (readFileSync(join(want, f), "utf8") !== readFileSync(join(have, f), "utf8")) {
+      stale.push(`  outdated  ${GEN_DIR}/${f}`);
+    }
+    haveFiles.delete(f);
+  }
+  for (const f of haveFiles) stale.push(`  orphaned  ${GEN_DIR}/${f}`);
+  report(
+    "generated code",
+    stale.length === 0
+      ? undefined
+      : `${stale.join("\n")}\n  generated code is stale; run \`npm run gen\` and commit.`,
+  );
+}
+
+checkVendor();
+checkLint();
+checkBreaking();
+checkGenerated();
+if (failures.length > 0) {
+  console.error(`contracts-check: ${failures.length} failed: ${failures.join(", ")}`);
+  process.exitCode = 1;
+}
