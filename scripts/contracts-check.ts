@@ -79,7 +79,9 @@ function checkBreaking(): void {
   ]);
   const files = listed.stdout.toString("utf8").split("\0").filter(Boolean);
   if (!files.includes("buf.yaml") || !files.some((f) => f.startsWith(`${PROTO_DIR}/`))) {
-    console.log(`contracts-check: breaking skipped: ${against} has no buf.yaml and ${PROTO_DIR}`);
+    console.log(
+      `contracts-check: breaking skipped: ${against} has no contracts workspace (buf.yaml and ${PROTO_DIR})`,
+    );
     return;
   }
   using base = tempDir("breaking");
