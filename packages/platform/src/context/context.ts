@@ -22,6 +22,8 @@ export interface TraceContext {
 /** Everything a handler or domain operation needs to know about the request it serves. */
 export interface RequestContext {
   caller: Caller | undefined;
+  /** The caller's bearer token, passed on to services called on its behalf. Never logged. */
+  token: string | undefined;
   correlationId: string;
   trace: TraceContext;
   /** Absolute deadline in epoch milliseconds; undefined = none. */
@@ -61,6 +63,7 @@ export function backgroundContext(
 ): RequestContext {
   return {
     caller: overrides.caller,
+    token: overrides.token,
     correlationId: overrides.correlationId ?? randomUUID(),
     trace: overrides.trace ?? newTrace(),
     deadline: overrides.deadline,

@@ -1,0 +1,41 @@
+import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import type { HttpRoute } from "../rpc/server.js";
+
+/** A Prometheus registry for one service: process metrics plus everything labelled `service`. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** Server-side RPC durations by method and result code, in seconds. */
+export function rpcServerHistogram(registry: Registry): Histogram<"method" | "code"> {
+  return new Histogram({
+    name: "rpc_server_duration_seconds",
+    help: "Duration of RPCs served, by method and result code",
+    labelNames: ["method", "code"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+}
+
+/** Client-side RPC durations by called service, method and result code, in seconds. */
+export function rpcClientHistogram(registry: Registry): Histogram<"target" | "method" | "code"> {
+  return new Histogram({
+    name: "rpc_client_duration_seconds",
+    help: "Duration of RPCs made to other services, by target, method and result code",
+    labelNames: ["target", "method", "code"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+}
+
+/** `GET /metrics` in the Prometheus text format. */
+export function metricsRoute(registry: Registry): HttpRoute {
+  return {
+    method: "GET",
+    path: "/metrics",
+    handle: async () => ({ status: 200, contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}

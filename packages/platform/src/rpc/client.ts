@@ -1,0 +1,128 @@
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobuf/wkt";
+import {
+  type CallOptions,
+  type Client,
+  Code,
+  ConnectError,
+  createClient,
+  type Interceptor,
+} from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { Histogram } from "prom-client";
+import { currentContext } from "../context/als.js";
+import { childTraceparent, remainingMs } from "../context/context.js";
+import { ServiceUnavailable } from "../errors/errors.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { headerNames } from "./metadata.js";
+
+/** Options of createRpcClient. */
+export interface RpcClientOptions {
+  /** `http://host:port` of the service. */
+  baseUrl: string;
+  /** Deadline of each call when the request context has none (or a later one); default 5 000 ms. */
+  timeoutMs?: number;
+  /** Retries of calls to methods marked idempotent when the service is unavailable; default 2. */
+  maxRetries?: number;
+  breaker?: CircuitBreaker;
+  duration?: Histogram<"target" | "method" | "code">;
+  /** Name of the called service in metrics and errors. */
+  target?: string;
+  interceptors?: Interceptor[];
+}
+
+/** Passes correlation id, trace context and the caller's token of the running request to the callee. */
+export function propagationInterceptor(): Interceptor {
+  return (next) => async (req) => {
+    const ctx = currentContext();
+    if (ctx) {
+      if (!req.header.has(headerNames.correlationId))
+        req.header.set(headerNames.correlationId, ctx.correlationId);
+      if (!req.header.has(headerNames.traceparent))
+        req.header.set(headerNames.traceparent, childTraceparent(ctx.trace));
+      if (ctx.token && !req.header.has(headerNames.authorization)) {
+        req.header.set(headerNames.authorization, `Bearer ${ctx.token}`);
+      }
+    }
+    return next(req);
+  };
+}
+
+function isRetryable(method: DescMethod): boolean {
+  return method.idempotency === Idempotency.NO_SIDE_EFFECTS || method.idempotency === Idempotency.IDEMPOTENT;
+}
+
+/** Errors that say the service (not the request) is in trouble. */
+export function isAvailabilityError(error: unknown): boolean {
+  if (error instanceof ServiceUnavailable) return true;
+  if (!(error instanceof ConnectError)) return false;
+  return (
+    error.code === Code.Unavailable || error.code === Code.DeadlineExceeded || error.code === Code.Unknown
+  );
+}
+
+/**
+ * A typed client for a service over gRPC (HTTP/2). Every call gets a deadline (the request
+ * context's, capped by `timeoutMs`) and the request's correlation id, trace and token; calls to
+ * methods marked `NO_SIDE_EFFECTS` or `IDEMPOTENT` are retried when the service is unavailable.
+ */
+export function createRpcClient<S extends DescService>(service: S, options: RpcClientOptions): Client<S> {
+  const transport = createGrpcTransport({
+    baseUrl: options.baseUrl,
+    interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
+    idleConnectionTimeoutMs: 60_000,
+  });
+  const client = createClient(service, transport);
+  const defaultTimeout = options.timeoutMs ?? 5_000;
+  const maxRetries = options.maxRetries ?? 2;
+  const target = options.target ?? service.typeName;
+  const wrapped: Record<string, unknown> = {};
+  for (const method of service.methods) {
+    const call = (client as unknown as Record<string, (req: unknown, opts?: CallOptions) => unknown>)[
+      method.localName
+    ];
+    if (!call) continue;
+    if (method.methodKind !== "unary") {
+      wrapped[method.localName] = call;
+      continue;
+    }
+    wrapped[method.localName] = async (request: unknown, callOptions: CallOptions = {}) => {
+      const ctx = currentContext();
+      const deadline = Date.now() + Math.min(defaultTimeout, ctx ? remainingMs(ctx) : defaultTimeout);
+      const attempt = async () => {
+        const timeoutMs = Math.max(1, deadline - Date.now());
+        const signal = callOptions.signal ?? ctx?.signal;
+        return call(request, { ...callOptions, timeoutMs, ...(signal ? { signal } : {}) });
+      };
+      const started = performance.now();
+      let code = "ok";
+      try {
+        for (let tries = 0; ; tries++) {
+          try {
+            return options.breaker
+              ? await options.breaker.run(attempt, isAvailabilityError)
+              : await attempt();
+          } catch (error) {
+            const retry =
+              isRetryable(method) &&
+              tries < maxRetries &&
+              error instanceof ConnectError &&
+              error.code === Code.Unavailable &&
+              deadline - Date.now() > 50;
+            if (!retry) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+          }
+        }
+      } catch (error) {
+        code = error instanceof ConnectError ? Code[error.code] : "unavailable";
+        throw error;
+      } finally {
+        options.duration?.observe(
+          { target, method: method.name, code },
+          (performance.now() - started) / 1000,
+        );
+      }
+    };
+  }
+  return wrapped as Client<S>;
+}

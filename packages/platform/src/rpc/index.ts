@@ -1,0 +1,5 @@
+export * from "./circuit-breaker.js";
+export * from "./client.js";
+export * from "./listen.js";
+export * from "./metadata.js";
+export * from "./server.js";

@@ -1,0 +1,27 @@
+/** Header names Mercato uses on every hop. */
+export const headerNames = {
+  correlationId: "x-correlation-id",
+  requestId: "x-request-id",
+  traceparent: "traceparent",
+  authorization: "authorization",
+} as const;
+
+const units: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 0.001, n: 0.000001 };
+
+/** Milliseconds of a gRPC `grpc-timeout` (`100m`, `5S`) or Connect `connect-timeout-ms` header. */
+export function timeoutFromHeaders(headers: Headers): number | undefined {
+  const grpc = headers.get("grpc-timeout");
+  if (grpc) {
+    const match = /^(\d{1,8})([HMSmun])$/.exec(grpc);
+    if (match?.[1] && match[2]) return Number(match[1]) * (units[match[2]] ?? 1);
+  }
+  const connect = headers.get("connect-timeout-ms");
+  if (connect && /^\d{1,10}$/.test(connect)) return Number(connect);
+  return undefined;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export function bearerToken(value: string | null | undefined): string | undefined {
+  const match = value ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(value.trim()) : null;
+  return match?.[1];
+}

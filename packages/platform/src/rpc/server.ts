@@ -1,0 +1,193 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import { pathToString } from "@bufbuild/protobuf/reflect";
+import { createValidator, type Validator } from "@bufbuild/protovalidate";
+import {
+  type ConnectRouter,
+  createContextKey,
+  type HandlerContext,
+  type Interceptor,
+} from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { Histogram } from "prom-client";
+import { runWithContext } from "../context/als.js";
+import {
+  acceptCorrelationId,
+  type Caller,
+  newTrace,
+  parseTraceparent,
+  type RequestContext,
+} from "../context/context.js";
+import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
+import { type DualHandler, type Listening, listenDual } from "./listen.js";
+import { bearerToken, headerNames, timeoutFromHeaders } from "./metadata.js";
+
+/** Verifies a bearer token and says who is calling; throws Unauthenticated when it is not valid. */
+export type Authenticator = (token: string) => Promise<Caller>;
+
+const requestContextKey = createContextKey<RequestContext | undefined>(undefined, {
+  description: "mercato request context",
+});
+
+/** The request context of an RPC handler call (set by the server's context interceptor). */
+export function contextOf(handlerContext: HandlerContext): RequestContext {
+  const ctx = handlerContext.values.get(requestContextKey);
+  if (!ctx) throw new Error("no request context: is the context interceptor installed?");
+  return ctx;
+}
+
+/** Builds the request context from incoming headers: correlation id, trace, deadline, caller. */
+export function contextInterceptor(authenticate: Authenticator | undefined): Interceptor {
+  return (next) => async (req) => {
+    const token = bearerToken(req.header.get(headerNames.authorization));
+    let caller: Caller | undefined;
+    if (req.header.has(headerNames.authorization) && !token) {
+      throw toConnectError(new Unauthenticated("authorization header must be 'Bearer <token>'"));
+    }
+    if (token) {
+      if (!authenticate)
+        throw toConnectError(new Unauthenticated("this service does not accept bearer tokens"));
+      try {
+        caller = await authenticate(token);
+      } catch (error) {
+        throw toConnectError(error instanceof DomainError ? error : new Unauthenticated("invalid token"));
+      }
+    }
+    const timeout = timeoutFromHeaders(req.header);
+    const ctx: RequestContext = {
+      caller,
+      token,
+      correlationId: acceptCorrelationId(
+        req.header.get(headerNames.correlationId) ?? req.header.get(headerNames.requestId),
+      ),
+      trace: parseTraceparent(req.header.get(headerNames.traceparent)) ?? newTrace(),
+      deadline: timeout === undefined ? undefined : Date.now() + timeout,
+      signal: req.signal,
+    };
+    req.contextValues.set(requestContextKey, ctx);
+    return runWithContext(ctx, () => next(req));
+  };
+}
+
+/** Checks every request message against its protovalidate rules; a violation is an InvalidArgument naming the field. */
+export function validationInterceptor(validator: Validator = createValidator()): Interceptor {
+  return (next) => async (req) => {
+    if (!req.stream) {
+      const result = validator.validate(req.method.input as DescMessage, req.message);
+      if (result.kind === "invalid") {
+        const violations = result.violations.map((violation) => ({
+          field: pathToString(violation.field) || "(message)",
+          message: violation.message,
+        }));
+        const summary = violations.map((v) => `${v.field}: ${v.message}`).join("; ");
+        throw toConnectError(new InvalidArgument(`invalid ${req.method.input.name}: ${summary}`, violations));
+      }
+      if (result.kind === "error") throw toConnectError(result.error);
+    }
+    return next(req);
+  };
+}
+
+/** Maps thrown domain errors to Connect errors, logs unexpected ones and records call durations. */
+export function observeInterceptor(options: {
+  logger?: Logger;
+  duration?: Histogram<"method" | "code">;
+}): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now();
+    const method = `${req.service.typeName}/${req.method.name}`;
+    let code = "ok";
+    try {
+      return await next(req);
+    } catch (error) {
+      const connectError = toConnectError(error);
+      code = codeName(connectError.code);
+      if (!(error instanceof DomainError) && code === "internal") {
+        options.logger?.error({ err: error, method }, "rpc failed unexpectedly");
+      }
+      throw connectError;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      options.duration?.observe({ method, code }, seconds);
+      options.logger?.debug({ method, code, ms: Math.round(seconds * 1000) }, "rpc");
+    }
+  };
+}
+
+function codeName(code: number): string {
+  const names = [
+    "ok",
+    "canceled",
+    "unknown",
+    "invalid_argument",
+    "deadline_exceeded",
+    "not_found",
+    "already_exists",
+    "permission_denied",
+    "resource_exhausted",
+    "failed_precondition",
+    "aborted",
+    "out_of_range",
+    "unimplemented",
+    "internal",
+    "unavailable",
+    "data_loss",
+    "unauthenticated",
+  ];
+  return names[code] ?? "unknown";
+}
+
+/** A plain HTTP route next to the RPC routes (health, readiness, metrics). */
+export interface HttpRoute {
+  method: "GET";
+  path: string;
+  handle(): Promise<{ status: number; contentType: string; body: string }>;
+}
+
+/** Options of startRpcServer. */
+export interface RpcServerOptions {
+  host?: string;
+  port: number;
+  routes: (router: ConnectRouter) => void;
+  interceptors?: Interceptor[];
+  httpRoutes?: HttpRoute[];
+  /** Longest deadline a caller may ask for; default 60 000 ms. */
+  maxTimeoutMs?: number;
+}
+
+/**
+ * Serves ConnectRPC routes (gRPC, gRPC-Web and Connect on one port, HTTP/1.1 and h2c) plus a few
+ * plain HTTP routes.
+ */
+export async function startRpcServer(options: RpcServerOptions): Promise<Listening> {
+  const routes = new Map((options.httpRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
+  const connect = connectNodeAdapter({
+    routes: options.routes,
+    interceptors: options.interceptors ?? [],
+    maxTimeoutMs: options.maxTimeoutMs ?? 60_000,
+    fallback: (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      const route = routes.get(`${req.method} ${path}`);
+      if (!route) {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "not found" }));
+        return;
+      }
+      route.handle().then(
+        (answer) => {
+          res.writeHead(answer.status, { "content-type": answer.contentType });
+          res.end(answer.body);
+        },
+        (error: unknown) => {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: String((error as Error)?.message ?? error) }));
+        },
+      );
+    },
+  });
+  return listenDual({
+    host: options.host ?? "127.0.0.1",
+    port: options.port,
+    handler: connect as DualHandler,
+  });
+}

@@ -1,0 +1,184 @@
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { z } from "zod";
+import { parseConfig } from "../config/config.js";
+import type { Database } from "../db/database.js";
+import { type Migration, migrate } from "../db/migrate.js";
+import { type ConsumerDefinition, EventConsumer } from "../events/consumer.js";
+import type { EventBus } from "../events/event-bus.js";
+import { eventTablesMigration, Outbox, OutboxRelay } from "../events/outbox.js";
+import { healthRoutes, type ReadinessCheck, registerGrpcHealth } from "../health/health.js";
+import type { KeyValue } from "../kv/key-value.js";
+import { createMetricsRegistry, metricsRoute, rpcServerHistogram } from "../metrics/metrics.js";
+import type { Listening } from "../rpc/listen.js";
+import {
+  type Authenticator,
+  contextInterceptor,
+  observeInterceptor,
+  startRpcServer,
+  validationInterceptor,
+} from "../rpc/server.js";
+
+/** What a service gets at run time: its config, its own schema, the bus, key-value store, logger and metrics. */
+export interface ServiceRuntime<Config = Record<string, never>> {
+  name: string;
+  config: Config;
+  database: Database;
+  bus: EventBus;
+  kv: KeyValue;
+  logger: Logger;
+  metrics: Registry;
+  /** Writes events in the caller's transaction; they are relayed to the bus after commit. */
+  outbox: Outbox;
+}
+
+/** The one shape of every Mercato service: migrations, RPC handlers, event consumers, background work. */
+export interface ServiceDefinition<Config = Record<string, never>> {
+  /** Lower-case name; also its database schema, durable-name prefix and metrics label. */
+  name: string;
+  /** Port it listens on unless the environment says otherwise. */
+  defaultPort: number;
+  /** Fully-qualified Protobuf names of the services it serves (for the gRPC health protocol). */
+  rpcServices?: readonly string[];
+  /** Its own environment variables, validated at start. */
+  config?: z.ZodObject;
+  /** PostgreSQL extensions it needs (e.g. `postgis`). */
+  extensions?: readonly string[];
+  /** Its schema changes, in order; loaded at start. */
+  migrations?: () => Promise<Migration[]>;
+  rpc?: (router: ConnectRouter, runtime: ServiceRuntime<Config>) => void;
+  consumers?: (runtime: ServiceRuntime<Config>) => ConsumerDefinition[];
+  /** Background work started after the server listens; returns how to stop it. */
+  start?: (runtime: ServiceRuntime<Config>) => Promise<(() => Promise<void>) | undefined>;
+}
+
+/** Declares a service; the identity function that gives the definition its types. */
+export function defineService<Config = Record<string, never>>(
+  definition: ServiceDefinition<Config>,
+): ServiceDefinition<Config> {
+  return definition;
+}
+
+/** The shared pieces a host hands to each service it starts. */
+export interface ServiceInfrastructure {
+  /** The Database for a service's schema. */
+  database(service: string): Database;
+  bus: EventBus;
+  kv: KeyValue;
+  logger(service: string): Logger;
+  authenticate?: Authenticator;
+  env?: Record<string, string | undefined>;
+}
+
+/** A service that is serving. */
+export interface RunningService {
+  name: string;
+  url: string;
+  port: number;
+  runtime: ServiceRuntime<unknown>;
+  /** Consumers by name, for inspecting and replaying parked events. */
+  consumers: ReadonlyMap<string, EventConsumer>;
+  stop(): Promise<void>;
+}
+
+/** Options of startService. */
+export interface StartOptions {
+  host?: string;
+  /** Port to listen on; 0 picks a free one; default the definition's port. */
+  port?: number;
+  interceptors?: Interceptor[];
+}
+
+/**
+ * Starts one service: validates its config, migrates its schema (event tables first), starts the
+ * outbox relay and its consumers, and serves its RPCs with health, readiness and metrics.
+ */
+export async function startService<Config>(
+  definition: ServiceDefinition<Config>,
+  infra: ServiceInfrastructure,
+  options: StartOptions = {},
+): Promise<RunningService> {
+  const config = (
+    definition.config ? parseConfig(definition.config, infra.env ?? process.env) : {}
+  ) as Config;
+  const logger = infra.logger(definition.name);
+  const database = infra.database(definition.name);
+  const metrics = createMetricsRegistry(definition.name);
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const migrations = [eventTablesMigration(definition.name), ...((await definition.migrations?.()) ?? [])];
+    const { applied } = await migrate(database, migrations, { extensions: definition.extensions ?? [] });
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+
+    const relay = new OutboxRelay({ database, bus: infra.bus, logger });
+    const outbox = new Outbox(definition.name, () => relay.kick());
+    const runtime: ServiceRuntime<Config> = {
+      name: definition.name,
+      config,
+      database,
+      bus: infra.bus,
+      kv: infra.kv,
+      logger,
+      metrics,
+      outbox,
+    };
+    relay.start();
+    stops.push(() => relay.stop());
+
+    const consumers = new Map<string, EventConsumer>();
+    for (const consumerDefinition of definition.consumers?.(runtime) ?? []) {
+      const consumer = new EventConsumer(consumerDefinition, {
+        service: definition.name,
+        database,
+        bus: infra.bus,
+        logger,
+      });
+      await consumer.start();
+      consumers.set(consumerDefinition.name, consumer);
+      stops.push(() => consumer.stop());
+    }
+
+    const checks: ReadinessCheck[] = [
+      { name: "database", check: () => database.ping() },
+      { name: "bus", check: () => infra.bus.ping() },
+      { name: "kv", check: async () => void (await infra.kv.get("mercato:ready-probe")) },
+    ];
+    const server: Listening = await startRpcServer({
+      host: options.host ?? "127.0.0.1",
+      port: options.port ?? definition.defaultPort,
+      interceptors: [
+        contextInterceptor(infra.authenticate),
+        observeInterceptor({ logger, duration: rpcServerHistogram(metrics) }),
+        validationInterceptor(),
+        ...(options.interceptors ?? []),
+      ],
+      routes: (router) => {
+        registerGrpcHealth(router, definition.rpcServices ?? [], checks);
+        definition.rpc?.(router, runtime);
+      },
+      httpRoutes: [...healthRoutes(definition.name, checks), metricsRoute(metrics)],
+    });
+    stops.unshift(() => server.close());
+
+    const stopWork = await definition.start?.(runtime);
+    if (stopWork) stops.unshift(stopWork);
+    logger.info({ url: server.url }, `${definition.name} listening`);
+
+    return {
+      name: definition.name,
+      url: server.url,
+      port: server.port,
+      runtime: runtime as ServiceRuntime<unknown>,
+      consumers,
+      stop: async () => {
+        for (const stop of stops.splice(0)) await stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.splice(0)) await stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
