@@ -1,3 +1,4 @@
+export * from "./auth/index.js";
 export * from "./config/index.js";
 export * from "./context/index.js";
 export * from "./db/index.js";
