@@ -140,7 +140,7 @@ export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) {
     const metadata = new Headers({ "mercato-error-code": error.code });
-    if (error.violations.length > 0) metadata.set(violationsKey, JSON.stringify(error.violations));
+    if (error.violations.length > 0) metadata.set(violationsKey, asciiJson(error.violations));
     return new ConnectError(error.message, errorMappings[error.code].connect, metadata, undefined, error);
   }
   return new ConnectError("internal error", Code.Internal, undefined, undefined, error);
@@ -155,10 +155,24 @@ export function fromConnectError(error: ConnectError): DomainError {
   const raw = error.metadata.get(violationsKey);
   if (raw) {
     try {
-      violations = JSON.parse(raw) as FieldViolation[];
+      const parsed: unknown = JSON.parse(raw);
+      violations = Array.isArray(parsed) ? parsed.filter(isFieldViolation) : [];
     } catch {
       violations = [];
     }
   }
   return new DomainError(code, error.rawMessage, violations);
+}
+
+// Header values must be Latin-1 (and survive HTTP/2 as bytes), so anything else is \u-escaped.
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function isFieldViolation(value: unknown): value is FieldViolation {
+  const candidate = value as Partial<FieldViolation> | null;
+  return typeof candidate?.field === "string" && typeof candidate.message === "string";
 }
