@@ -1,0 +1,377 @@
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import {
+  type Authenticator,
+  acceptCorrelationId,
+  bearerToken,
+  createMetricsRegistry,
+  DomainError,
+  newTrace,
+  parseTraceparent,
+  type RequestContext,
+  rpcClientHistogram,
+  runWithContext,
+  Unauthenticated,
+} from "@mercato/platform";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import {
+  buildSchema,
+  type FormattedExecutionResult,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  printSchema,
+} from "graphql";
+import { Redis } from "ioredis";
+import mercurius, { type IResolvers, type MercuriusContext } from "mercurius";
+import type { Logger } from "pino";
+import { Histogram } from "prom-client";
+import type { GatewayConfig } from "./config.js";
+import { envelope, errorEnvelopeSchema, resolveError } from "./envelope.js";
+import { aliasLimitRule, costLimitRule } from "./graphql-limits.js";
+import { composeSchema } from "./graphql-schema.js";
+import type { GatewayDeps, GatewayModule, GraphqlContext } from "./module.js";
+import { ServiceDirectory, type ServiceTarget } from "./services.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
+
+/** Options of createGateway. */
+export interface GatewayOptions {
+  config: GatewayConfig;
+  services: readonly ServiceTarget[];
+  modules?: readonly GatewayModule[];
+  logger: Logger;
+  /** Verifies bearer tokens; without it any bearer token is refused. */
+  authenticate?: Authenticator;
+}
+
+/** A built gateway: the Fastify app plus its service directory. */
+export interface Gateway {
+  app: FastifyInstance;
+  services: ServiceDirectory;
+  /** The composed public GraphQL schema (SDL). */
+  graphqlSchema: string;
+}
+
+const securityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * Builds the gateway: request context (correlation id, trace, caller), rate limits, CORS, security
+ * headers, body limit, GraphQL at /graphql with depth/cost/alias limits, REST under /api/v1 with
+ * OpenAPI at /docs, the error envelope, and /health, /health/services and /metrics.
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const modules = options.modules ?? [];
+  const metrics = createMetricsRegistry("gateway");
+  const services = new ServiceDirectory(options.services, {
+    timeoutMs: config.SERVICE_TIMEOUT_MS,
+    duration: rpcClientHistogram(metrics),
+  });
+  const deps: GatewayDeps = { services };
+  const httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Duration of HTTP requests served by the gateway",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [metrics],
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (req) =>
+      acceptCorrelationId(header(req.headers["x-correlation-id"]) ?? header(req.headers["x-request-id"])),
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array" } },
+  });
+
+  app.decorateRequest("ctx", undefined as unknown as RequestContext);
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.header("x-correlation-id", request.id);
+    reply.header("x-request-id", request.id);
+    const controller = new AbortController();
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableFinished) controller.abort(new Error("client went away"));
+    });
+    request.ctx = {
+      caller: undefined,
+      token: undefined,
+      correlationId: request.id,
+      trace: parseTraceparent(header(request.headers.traceparent)) ?? newTrace(),
+      deadline: Date.now() + config.SERVICE_TIMEOUT_MS * 2,
+      signal: controller.signal,
+    };
+    runWithContext(request.ctx, done);
+  });
+  app.addHook("onRequest", async (request) => {
+    const authorization = header(request.headers.authorization);
+    if (authorization === undefined) return;
+    const token = bearerToken(authorization);
+    if (!token) throw new Unauthenticated("authorization header must be 'Bearer <token>'");
+    if (!options.authenticate)
+      throw new Unauthenticated("bearer tokens are not accepted: no key set is configured");
+    request.ctx.caller = await options.authenticate(token);
+    request.ctx.token = token;
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    const type = String(reply.getHeader("content-type") ?? "");
+    if (type.startsWith("application/json")) reply.header("content-security-policy", securityPolicy);
+    return payload;
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "unmatched",
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const resolved = resolveError(error);
+    if (resolved.status >= 500 && resolved.code !== "SERVICE_UNAVAILABLE") {
+      request.log.error({ err: error }, "request failed");
+    } else if (resolved.code === "SERVICE_UNAVAILABLE") {
+      request.log.warn(
+        { err: error instanceof DomainError ? error.message : String(error) },
+        "service unavailable",
+      );
+    }
+    const message =
+      resolved.code === "SERVICE_UNAVAILABLE" && error instanceof DomainError
+        ? error.message
+        : resolved.message;
+    return reply.status(resolved.status).send(envelope({ ...resolved, message }, request.id));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(
+      envelope(
+        {
+          status: 404,
+          code: "NOT_FOUND",
+          message: `no route ${request.method} ${request.url.split("?")[0]}`,
+          details: [],
+        },
+        request.id,
+      ),
+    ),
+  );
+
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: "same-site" },
+  });
+  await app.register(cors, {
+    origin:
+      config.CORS_ORIGINS === "*" ? true : config.CORS_ORIGINS.split(",").map((origin) => origin.trim()),
+    exposedHeaders: [
+      "x-correlation-id",
+      "x-request-id",
+      "retry-after",
+      "x-ratelimit-limit",
+      "x-ratelimit-remaining",
+      "x-ratelimit-reset",
+    ],
+  });
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, {
+        connectTimeout: 2_000,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      })
+    : undefined;
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    ...(redis ? { redis, nameSpace: "mercato-gateway-rl:", skipOnError: true } : {}),
+    keyGenerator: (request: FastifyRequest) =>
+      request.ctx?.caller ? `user:${request.ctx.caller.id}` : `ip:${request.ip}`,
+    allowList: (request: FastifyRequest) => request.url.startsWith("/health") || request.url === "/metrics",
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: "RESOURCE_EXHAUSTED",
+      message: `rate limit of ${context.max} requests per ${context.after} exceeded`,
+    }),
+  });
+  if (redis) app.addHook("onClose", async () => void redis.disconnect());
+
+  app.addSchema(errorEnvelopeSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Mercato gateway",
+        version: "1.0.0",
+        description:
+          "Public REST API of Mercato. Every error uses the ErrorEnvelope; every response carries x-correlation-id.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  const graphqlSchema = composeSchema(modules);
+  const resolvers: IResolvers = {
+    Query: {
+      health: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
+        const list = await context.deps.services.health();
+        return { status: list.every((s) => s.status === "up") ? "ok" : "degraded", services: list };
+      },
+    },
+  };
+  for (const module of modules) mergeResolvers(resolvers, module.resolvers?.(deps) ?? {});
+  await app.register(mercurius, {
+    schema: graphqlSchema,
+    resolvers: withContext(resolvers),
+    path: "/graphql",
+    graphiql: config.NODE_ENV !== "production",
+    jit: 1,
+    queryDepth: config.GRAPHQL_MAX_DEPTH,
+    validationRules: [aliasLimitRule(config.GRAPHQL_MAX_ALIASES), costLimitRule(config.GRAPHQL_MAX_COST)],
+    context: (request) => ({ ctx: request.ctx, deps }),
+    additionalRouteOptions: { schema: { hide: true } },
+    errorFormatter: (execution, context) => formatGraphqlErrors(execution, context),
+  });
+
+  app.get(
+    "/health",
+    { schema: { tags: ["health"], summary: "Liveness of the gateway", response: { 200: healthSchema } } },
+    async () => ({ status: "ok" }),
+  );
+  app.get(
+    "/health/services",
+    {
+      schema: {
+        tags: ["health"],
+        summary: "Status and latency of every service behind the gateway",
+        response: { 200: servicesHealthSchema, 503: servicesHealthSchema },
+      },
+    },
+    async (_request, reply) => {
+      const list = await services.health();
+      const up = list.every((s) => s.status === "up");
+      return reply.status(up ? 200 : 503).send({ status: up ? "ok" : "degraded", services: list });
+    },
+  );
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+
+  await app.register(
+    async (api) => {
+      for (const module of modules) await module.rest?.(api, deps);
+    },
+    { prefix: "/api/v1" },
+  );
+
+  return { app, services, graphqlSchema: printSchema(buildSchema(graphqlSchema)) };
+}
+
+const healthSchema = {
+  type: "object",
+  required: ["status"],
+  properties: { status: { type: "string", enum: ["ok"] } },
+} as const;
+
+const servicesHealthSchema = {
+  type: "object",
+  required: ["status", "services"],
+  properties: {
+    status: { type: "string", enum: ["ok", "degraded"] },
+    services: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "url", "status", "latencyMs", "circuit"],
+        properties: {
+          name: { type: "string" },
+          url: { type: "string" },
+          status: { type: "string", enum: ["up", "down"] },
+          latencyMs: { type: "number" },
+          circuit: { type: "string", enum: ["closed", "open", "half-open"] },
+          error: { type: "string" },
+        },
+      },
+    },
+  },
+} as const;
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+type Resolver = (root: unknown, args: unknown, context: GraphqlContext, info: unknown) => unknown;
+
+function mergeResolvers(target: IResolvers, source: IResolvers): void {
+  for (const [type, fields] of Object.entries(source)) {
+    const existing = (target[type] ?? {}) as Record<string, unknown>;
+    target[type] = { ...existing, ...(fields as Record<string, unknown>) };
+  }
+}
+
+/** Runs every resolver inside its request's context, so logs and service calls carry it. */
+function withContext(resolvers: IResolvers): IResolvers {
+  const wrapped: IResolvers = {};
+  for (const [type, fields] of Object.entries(resolvers)) {
+    const out: Record<string, unknown> = {};
+    for (const [name, resolver] of Object.entries(fields as Record<string, unknown>)) {
+      out[name] =
+        typeof resolver === "function"
+          ? (root: unknown, args: unknown, context: GraphqlContext, info: unknown) =>
+              runWithContext(context.ctx, () => (resolver as Resolver)(root, args, context, info))
+          : resolver;
+    }
+    wrapped[type] = out;
+  }
+  return wrapped;
+}
+
+function formatGraphqlErrors(
+  execution: { data?: unknown; errors: readonly GraphQLError[] },
+  context: MercuriusContext,
+): { statusCode: number; response: FormattedExecutionResult } {
+  const correlationId = context?.reply?.request?.id ?? "";
+  const errors = execution.errors.map((error): GraphQLFormattedError => {
+    const original = error.originalError;
+    const fromQuery = !original || original === error;
+    const presetCode = (error.extensions?.code as string | undefined) ?? undefined;
+    const resolved = fromQuery
+      ? { code: presetCode ?? "INVALID_ARGUMENT", message: error.message, details: [] as unknown[] }
+      : resolveError(original);
+    if (!fromQuery && resolved.code === "INTERNAL")
+      context?.reply?.request?.log.error({ err: original }, "resolver failed");
+    return {
+      message:
+        resolved.code === "SERVICE_UNAVAILABLE" && original instanceof DomainError
+          ? original.message
+          : resolved.message,
+      ...(error.locations ? { locations: error.locations } : {}),
+      ...(error.path ? { path: error.path } : {}),
+      extensions: {
+        code: resolved.code,
+        correlationId,
+        ...(resolved.details.length > 0 ? { details: resolved.details } : {}),
+      },
+    };
+  });
+  const hasData = execution.data !== undefined && execution.data !== null;
+  return {
+    statusCode: hasData ? 200 : 400,
+    response: {
+      data: (execution.data ?? null) as NonNullable<FormattedExecutionResult["data"]> | null,
+      errors,
+    },
+  };
+}

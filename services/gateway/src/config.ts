@@ -1,0 +1,35 @@
+import { durationMs, flag, logLevel, port, url } from "@mercato/platform";
+import { z } from "zod";
+
+/** The gateway's environment, validated at start. */
+export const gatewayConfigSchema = z.object({
+  GATEWAY_PORT: port(8080),
+  HOST: z.string().default("127.0.0.1"),
+  NODE_ENV: z
+    .enum(["development", "production", "test"], { error: "must be development, production or test" })
+    .default("development"),
+  LOG_LEVEL: logLevel,
+  LOG_PRETTY: flag(false),
+  /** Where the auth service publishes its signing keys; without it bearer tokens are refused. */
+  JWKS_URL: url(["http:", "https:"]).optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  /** Redis for shared rate-limit counters; in-memory counters when absent. */
+  REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  RATE_LIMIT_MAX: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .positive({ error: "must be positive" })
+    .default(600),
+  RATE_LIMIT_WINDOW_MS: durationMs(60_000),
+  /** Comma-separated allowed origins, or `*`. */
+  CORS_ORIGINS: z.string().default("*"),
+  BODY_LIMIT_BYTES: z.coerce.number({ error: "must be a number" }).int().positive().default(1_048_576),
+  SERVICE_TIMEOUT_MS: durationMs(5_000),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(30),
+});
+
+/** Parsed gateway configuration. */
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

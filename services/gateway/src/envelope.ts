@@ -1,0 +1,139 @@
+import { ConnectError } from "@connectrpc/connect";
+import {
+  DomainError,
+  type ErrorCode,
+  errorMappings,
+  type FieldViolation,
+  fromConnectError,
+  isAvailabilityError,
+} from "@mercato/platform";
+
+/** The body of every REST error: `{ success: false, error: { code, message, correlationId, details? } }`. */
+export interface ErrorEnvelope {
+  success: false;
+  error: { code: ErrorCode; message: string; correlationId: string; details?: FieldViolation[] };
+}
+
+/** A resolved error: HTTP status plus the envelope fields. */
+export interface GatewayError {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details: FieldViolation[];
+}
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  validation?: { instancePath?: string; params?: Record<string, unknown>; message?: string }[];
+  validationContext?: string;
+}
+
+/** Turns anything thrown while serving a request into status, code and message; unknown errors say nothing more. */
+export function resolveError(error: unknown): GatewayError {
+  if (error instanceof DomainError) {
+    return {
+      status: error.httpStatus,
+      code: error.code,
+      message: error.message,
+      details: [...error.violations],
+    };
+  }
+  if (error instanceof ConnectError) {
+    if (isAvailabilityError(error)) {
+      return { status: 502, code: "SERVICE_UNAVAILABLE", message: "a service is unavailable", details: [] };
+    }
+    return resolveError(fromConnectError(error));
+  }
+  const e = (error ?? {}) as FastifyLikeError;
+  if (e.validation) {
+    const where = e.validationContext ?? "body";
+    const details = e.validation.map((v) => {
+      const missing = typeof v.params?.missingProperty === "string" ? `/${v.params.missingProperty}` : "";
+      const path = `${v.instancePath ?? ""}${missing}`.replace(/^\//, "").replaceAll("/", ".");
+      return { field: path ? `${where}.${path}` : where, message: v.message ?? "is invalid" };
+    });
+    return {
+      status: 400,
+      code: "INVALID_ARGUMENT",
+      message: details.map((d) => `${d.field} ${d.message}`).join("; "),
+      details,
+    };
+  }
+  if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE" || e.statusCode === 413) {
+    return {
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      message: "request body is larger than the limit",
+      details: [],
+    };
+  }
+  if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || e.statusCode === 415) {
+    return {
+      status: 415,
+      code: "INVALID_ARGUMENT",
+      message: e.message ?? "unsupported content type",
+      details: [],
+    };
+  }
+  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    const code: ErrorCode =
+      e.statusCode === 401
+        ? "UNAUTHENTICATED"
+        : e.statusCode === 403
+          ? "PERMISSION_DENIED"
+          : e.statusCode === 404
+            ? "NOT_FOUND"
+            : e.statusCode === 429
+              ? "RESOURCE_EXHAUSTED"
+              : "INVALID_ARGUMENT";
+    return { status: e.statusCode, code, message: e.message ?? "bad request", details: [] };
+  }
+  return { status: 500, code: "INTERNAL", message: "internal error", details: [] };
+}
+
+/** The REST envelope for a resolved error. */
+export function envelope(error: GatewayError, correlationId: string): ErrorEnvelope {
+  return {
+    success: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      correlationId,
+      ...(error.details.length > 0 ? { details: error.details } : {}),
+    },
+  };
+}
+
+/** HTTP status of an error code. */
+export function statusOf(code: ErrorCode): number {
+  return errorMappings[code].http;
+}
+
+/** JSON schema of the error envelope, for route responses and OpenAPI. */
+export const errorEnvelopeSchema = {
+  $id: "ErrorEnvelope",
+  type: "object",
+  required: ["success", "error"],
+  properties: {
+    success: { type: "boolean", const: false },
+    error: {
+      type: "object",
+      required: ["code", "message", "correlationId"],
+      properties: {
+        code: { type: "string", enum: Object.keys(errorMappings) },
+        message: { type: "string" },
+        correlationId: { type: "string" },
+        details: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["field", "message"],
+            properties: { field: { type: "string" }, message: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+} as const;

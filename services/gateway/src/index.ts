@@ -1,0 +1,6 @@
+export * from "./app.js";
+export * from "./config.js";
+export * from "./envelope.js";
+export * from "./graphql-schema.js";
+export * from "./module.js";
+export * from "./services.js";

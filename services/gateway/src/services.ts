@@ -1,0 +1,133 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { type Client, ConnectError } from "@connectrpc/connect";
+import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
+import {
+  CircuitBreaker,
+  type CircuitState,
+  createRpcClient,
+  fromConnectError,
+  isAvailabilityError,
+  ServiceUnavailable,
+} from "@mercato/platform";
+import type { Histogram } from "prom-client";
+
+/** A service behind the gateway. */
+export interface ServiceTarget {
+  /** Name as clients see it in errors and /health/services (`auth`, `orders`, ...). */
+  name: string;
+  /** `http://host:port` of its gRPC endpoint. */
+  url: string;
+  /** Deadline of each call to it; default the gateway's SERVICE_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+/** Health of one service as /health/services reports it. */
+export interface ServiceHealth {
+  name: string;
+  url: string;
+  status: "up" | "down";
+  latencyMs: number;
+  circuit: CircuitState;
+  error?: string;
+}
+
+/**
+ * The gateway's view of its services: one typed client per (service, API) with the service's
+ * deadline and circuit breaker; errors come back as domain errors, and an unreachable service as
+ * ServiceUnavailable naming it.
+ */
+export class ServiceDirectory {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly clients = new Map<string, unknown>();
+  private readonly targets: Map<string, ServiceTarget>;
+
+  constructor(
+    targets: readonly ServiceTarget[],
+    private readonly defaults: { timeoutMs: number; duration?: Histogram<"target" | "method" | "code"> },
+  ) {
+    this.targets = new Map(targets.map((target) => [target.name, target]));
+    for (const target of targets) this.breakers.set(target.name, new CircuitBreaker(target.name));
+  }
+
+  /** Names of the services, in registration order. */
+  get names(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.targets.has(name);
+  }
+
+  /** A client for `api` served by the service called `name`. */
+  client<S extends DescService>(name: string, api: S): Client<S> {
+    const key = `${name}|${api.typeName}`;
+    const cached = this.clients.get(key);
+    if (cached) return cached as Client<S>;
+    const target = this.targets.get(name);
+    if (!target) throw new Error(`no service named ${name} is configured in the gateway`);
+    const breaker = this.breakers.get(name);
+    const raw = createRpcClient(api, {
+      baseUrl: target.url,
+      timeoutMs: target.timeoutMs ?? this.defaults.timeoutMs,
+      target: name,
+      ...(breaker ? { breaker } : {}),
+      ...(this.defaults.duration ? { duration: this.defaults.duration } : {}),
+    }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const wrapped: Record<string, unknown> = {};
+    for (const [method, call] of Object.entries(raw)) {
+      wrapped[method] = async (...args: unknown[]) => {
+        try {
+          return await call(...args);
+        } catch (error) {
+          throw translate(name, error);
+        }
+      };
+    }
+    this.clients.set(key, wrapped);
+    return wrapped as Client<S>;
+  }
+
+  /** Asks every service for its gRPC health, in parallel, each bounded by `timeoutMs` (default 2 000). */
+  async health(timeoutMs = 2_000): Promise<ServiceHealth[]> {
+    return Promise.all(
+      [...this.targets.values()].map(async (target): Promise<ServiceHealth> => {
+        const started = performance.now();
+        const circuit = this.breakers.get(target.name)?.state ?? "closed";
+        try {
+          const client = createRpcClient(Health, { baseUrl: target.url, timeoutMs, maxRetries: 0 });
+          const answer = await client.check({ service: "" });
+          const up = answer.status === HealthCheckResponse_ServingStatus.SERVING;
+          return {
+            name: target.name,
+            url: target.url,
+            status: up ? "up" : "down",
+            latencyMs: round(performance.now() - started),
+            circuit,
+            ...(up ? {} : { error: "not serving" }),
+          };
+        } catch (error) {
+          return {
+            name: target.name,
+            url: target.url,
+            status: "down",
+            latencyMs: round(performance.now() - started),
+            circuit,
+            error: error instanceof ConnectError ? error.rawMessage : String(error),
+          };
+        }
+      }),
+    );
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function translate(service: string, error: unknown): unknown {
+  if (error instanceof ServiceUnavailable || isAvailabilityError(error)) {
+    return new ServiceUnavailable(`service ${service} is unavailable`);
+  }
+  if (error instanceof ConnectError) return fromConnectError(error);
+  return error;
+}
