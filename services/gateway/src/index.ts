@@ -1,4 +1,5 @@
 export * from "./app.js";
+export * from "./catalog.js";
 export * from "./config.js";
 export * from "./envelope.js";
 export * from "./graphql-schema.js";

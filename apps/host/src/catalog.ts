@@ -1,0 +1,7 @@
+import type { ServiceDefinition } from "@mercato/platform";
+
+/**
+ * Every service the hosts run, in start order (a service's event producers before its consumers
+ * does not matter: consumers are durable). A new service is one line here.
+ */
+export const hostedServices: readonly ServiceDefinition<never>[] = [];

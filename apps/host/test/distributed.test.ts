@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describeWithInfra, freePort, waitFor } from "@mercato/testing";
+import { describe, expect, it } from "vitest";
+import { ensureDatabases, launch, serviceDatabaseUrl } from "../src/services.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+const tsx = resolve(root, "node_modules/.bin/tsx");
+
+describe("standalone service process", () => {
+  it("exits with status 1 and one line naming a missing variable", () => {
+    const result = spawnSync(tsx, ["packages/testing/src/item-service-main.ts"], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: "postgres://x@127.0.0.1/db",
+        REDIS_URL: "redis://127.0.0.1:6379",
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe("invalid configuration: NATS_URL is required (missing)");
+  });
+
+  it("exits with status 1 naming a malformed variable", () => {
+    const result = spawnSync(tsx, ["packages/testing/src/item-service-main.ts"], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: "mysql://x",
+        NATS_URL: "nats://127.0.0.1:4222",
+        REDIS_URL: "redis://127.0.0.1:6379",
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "mysql://x")',
+    );
+  });
+});
+
+describe("serviceDatabaseUrl", () => {
+  it("keeps the server and credentials and names the database after the service", () => {
+    expect(serviceDatabaseUrl("postgres://u:p@db.internal:5433/anything?sslmode=require", "orders")).toBe(
+      "postgres://u:p@db.internal:5433/mercato_orders?sslmode=require",
+    );
+  });
+});
+
+describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and Redis", (databaseUrl) => {
+  it("runs a service and the gateway as separate processes against the real infrastructure", {
+    timeout: 90_000,
+  }, async () => {
+    const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+    const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    await ensureDatabases(databaseUrl, ["testkit_dist"]);
+    const [servicePort, gatewayPort] = [await freePort(), await freePort()];
+    const launched = launch([
+      {
+        name: "testkit",
+        entry: "packages/testing/src/item-service-main.ts",
+        env: {
+          ITEM_SERVICE_NAME: "testkit_dist",
+          DATABASE_URL: serviceDatabaseUrl(databaseUrl, "testkit_dist"),
+          NATS_URL: natsUrl,
+          REDIS_URL: redisUrl,
+          PORT: String(servicePort),
+          LOG_LEVEL: "warn",
+        },
+      },
+      {
+        name: "gateway",
+        entry: "services/gateway/src/main.ts",
+        env: { GATEWAY_PORT: String(gatewayPort), LOG_LEVEL: "warn", REDIS_URL: redisUrl },
+      },
+    ]);
+    try {
+      const ready = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${servicePort}/ready`);
+          return response.status === 200
+            ? ((await response.json()) as { checks: { name: string; ok: boolean }[] })
+            : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, message: "service never became ready" },
+      );
+      expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([
+        ["database", true],
+        ["bus", true],
+        ["kv", true],
+      ]);
+      const put = await fetch(`http://127.0.0.1:${servicePort}/mercato.testkit.v1.ItemService/PutItem`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Distributed", priceMinor: "10", currency: "EUR" }),
+      });
+      expect(put.status).toBe(200);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${gatewayPort}/health`)).status === 200, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        message: "gateway never answered",
+      });
+    } finally {
+      await launched.stop();
+    }
+    for (const child of launched.children.values()) expect(child.exitCode ?? child.signalCode).not.toBeNull();
+  });
+});

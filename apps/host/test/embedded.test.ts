@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "@mercato/platform";
+import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
+import { itemService } from "@mercato/testing/item-service";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostedServices } from "../src/catalog.js";
+import { startEmbedded } from "../src/embedded.js";
+
+const quiet = (service: string) => createLogger({ service, level: "silent" });
+
+describe("embedded host", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "mercato-embedded-"));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("serves /health/services listing every service of the catalog", async () => {
+    const host = await startEmbedded({
+      env: { DATA_DIR: join(dataDir, "catalog"), GATEWAY_PORT: "0" },
+      ports: Object.fromEntries(hostedServices.map((s) => [s.name, 0])),
+      logger: quiet,
+    });
+    try {
+      const response = await fetch(`${host.gatewayUrl}/health/services`);
+      const body = (await response.json()) as { services: { name: string; status: string }[] };
+      expect(body.services.map((s) => s.name)).toEqual(hostedServices.map((s) => s.name));
+      expect(body.services.every((s) => s.status === "up")).toBe(true);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("runs a service on its own port behind the gateway and keeps its data across restarts", async () => {
+    const options = {
+      env: { DATA_DIR: join(dataDir, "items"), GATEWAY_PORT: "0" },
+      services: [itemService({ name: "items" })],
+      modules: [itemGatewayModule("items")],
+      ports: { items: 0 },
+      logger: quiet,
+    };
+    const first = await startEmbedded(options);
+    let id: string;
+    try {
+      expect(first.services.map((s) => s.name)).toEqual(["items"]);
+      expect(new URL(first.services[0]?.url ?? "").port).not.toBe(new URL(first.gatewayUrl).port);
+      const health = (await (await fetch(`${first.gatewayUrl}/health/services`)).json()) as {
+        services: { name: string; status: string }[];
+      };
+      expect(health.services).toMatchObject([{ name: "items", status: "up" }]);
+      const created = await fetch(`${first.gatewayUrl}/api/v1/items`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Kept", priceMinor: "100", currency: "EUR" }),
+      });
+      expect(created.status).toBe(201);
+      id = ((await created.json()) as { id: string }).id;
+    } finally {
+      await first.stop();
+    }
+    const second = await startEmbedded(options);
+    try {
+      const read = await fetch(`${second.gatewayUrl}/api/v1/items/${id}`);
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { name: string }).name).toBe("Kept");
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses to start with a bad variable and names it", async () => {
+    await expect(
+      startEmbedded({ env: { DATA_DIR: dataDir, GATEWAY_PORT: "http" }, logger: quiet }),
+    ).rejects.toThrow(/^invalid configuration: GATEWAY_PORT must be a number \(got "http"\)$/);
+  });
+});

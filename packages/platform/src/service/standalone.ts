@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { flag, logLevel, parseConfig, port, url } from "../config/config.js";
+import { openPostgres } from "../db/database.js";
+import { NatsEventBus } from "../events/nats-event-bus.js";
+import { RedisKeyValue } from "../kv/redis-key-value.js";
+import { createLogger } from "../logging/logger.js";
+import type { Authenticator } from "../rpc/server.js";
+import { type RunningService, type ServiceDefinition, startService } from "./service.js";
+
+/** Environment every standalone service process reads (distributed mode). */
+export const standaloneConfigSchema = z.object({
+  DATABASE_URL: url(["postgres:", "postgresql:"]),
+  NATS_URL: url(["nats:", "tls:"]),
+  REDIS_URL: url(["redis:", "rediss:"]),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: port(0).optional(),
+  LOG_LEVEL: logLevel,
+  LOG_PRETTY: flag(false),
+  DB_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int().positive().default(10),
+});
+
+/**
+ * Runs one service as its own process against real infrastructure named by the environment, and
+ * stops it cleanly on SIGTERM/SIGINT. A bad or missing variable stops start-up with one line.
+ */
+export async function runStandalone<Config>(
+  definition: ServiceDefinition<Config>,
+  options: { env?: Record<string, string | undefined>; authenticate?: Authenticator } = {},
+): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const config = parseConfig(standaloneConfigSchema, env);
+  const logger = (service: string) =>
+    createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const log = logger(definition.name);
+  const bus = await NatsEventBus.connect({ url: config.NATS_URL, name: definition.name, logger: log });
+  const kv = new RedisKeyValue({ url: config.REDIS_URL, keyPrefix: `mercato:${definition.name}:` });
+  const service = await startService(
+    definition,
+    {
+      database: (schema) =>
+        openPostgres({ url: config.DATABASE_URL, schema, maxConnections: config.DB_POOL_SIZE }),
+      bus,
+      kv,
+      logger,
+      env,
+      ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    },
+    { host: config.HOST, port: config.PORT ?? definition.defaultPort },
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    await service.stop();
+    await bus.close();
+    await kv.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  return service;
+}
+
+/** Runs `main`, printing a configuration or start-up error as one line and exiting with status 1. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,13 @@
+import type { GatewayModule } from "./module.js";
+
+/** A service the gateway routes to, with the port it listens on by default. */
+export interface UpstreamService {
+  name: string;
+  defaultPort: number;
+}
+
+/** The services behind the gateway; a new service is one line here. */
+export const upstreamServices: readonly UpstreamService[] = [];
+
+/** The public surface of each domain; a new domain is one line here. */
+export const gatewayModules: readonly GatewayModule[] = [];
