@@ -348,7 +348,12 @@ function formatGraphqlErrors(
   context: MercuriusContext,
 ): { statusCode: number; response: FormattedExecutionResult } {
   const correlationId = context?.reply?.request?.id ?? "";
-  const errors = execution.errors.map((error): GraphQLFormattedError => {
+  // Mercurius reports failed validation as one error holding the individual ones; list those.
+  const flat = execution.errors.flatMap((error) => {
+    const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+    return Array.isArray(inner) && inner.length > 0 ? (inner as GraphQLError[]) : [error];
+  });
+  const errors = flat.map((error): GraphQLFormattedError => {
     const original = error.originalError;
     const fromQuery = !original || original === error;
     const presetCode = (error.extensions?.code as string | undefined) ?? undefined;

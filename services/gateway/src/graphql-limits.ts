@@ -27,7 +27,7 @@ export function aliasLimitRule(max: number) {
             context.reportError(
               new GraphQLError(`query uses more than ${max} aliases`, {
                 nodes: [node],
-                extensions: { code: "RESOURCE_EXHAUSTED" },
+                extensions: { code: "INVALID_ARGUMENT" },
               }),
             );
           }
@@ -80,7 +80,7 @@ export function costLimitRule(max: number) {
           context.reportError(
             new GraphQLError(`query cost ${cost} exceeds the limit of ${max}`, {
               nodes: [node],
-              extensions: { code: "RESOURCE_EXHAUSTED" },
+              extensions: { code: "INVALID_ARGUMENT" },
             }),
           );
         }

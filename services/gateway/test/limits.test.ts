@@ -1,0 +1,98 @@
+import { describeWithInfra } from "@mercato/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.js";
+
+describe("gateway limits", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      RATE_LIMIT_MAX: "3",
+      RATE_LIMIT_WINDOW_MS: "60000",
+      GRAPHQL_MAX_DEPTH: "2",
+      GRAPHQL_MAX_ALIASES: "2",
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("answers 429 in the envelope once a client exceeds its rate, while health stays open", async () => {
+    const ip = { remoteAddress: "10.1.2.3" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await h.gateway.app.inject({
+        method: "GET",
+        url: "/api/v1/items/0190a000-0000-7000-8000-000000000000",
+        ...ip,
+      });
+      statuses.push(response.statusCode);
+      if (i === 3) {
+        expect(response.json().error.code).toBe("RESOURCE_EXHAUSTED");
+        expect(response.json().error.correlationId).toBe(response.headers["x-correlation-id"]);
+        expect(Number(response.headers["retry-after"])).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses).toEqual([404, 404, 404, 429]);
+    const other = await h.gateway.app.inject({
+      method: "GET",
+      url: "/api/v1/items/0190a000-0000-7000-8000-000000000000",
+      remoteAddress: "10.9.9.9",
+    });
+    expect(other.statusCode).toBe(404);
+    const health = await h.gateway.app.inject({ method: "GET", url: "/health", ...ip });
+    expect(health.statusCode).toBe(200);
+  });
+
+  it("rejects a GraphQL query deeper than the limit", async () => {
+    const response = await h.gateway.app.inject({
+      method: "POST",
+      url: "/graphql",
+      payload: { query: "{ health { services { name } } }" },
+      remoteAddress: "10.0.0.20",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(response.json().errors)).toMatch(
+      /query depth \(3\) exceeds the query depth limit of 2/,
+    );
+  });
+
+  it("rejects a GraphQL query with too many aliases", async () => {
+    const response = await h.gateway.app.inject({
+      method: "POST",
+      url: "/graphql",
+      payload: { query: "{ a: health { status } b: health { status } c: health { status } }" },
+      remoteAddress: "10.0.0.21",
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatchObject({
+      message: "query uses more than 2 aliases",
+      extensions: { code: "INVALID_ARGUMENT" },
+    });
+  });
+});
+
+describeWithInfra("REDIS_URL", "rate limits shared through Redis", (redisUrl) => {
+  let a: Harness;
+  let b: Harness;
+  beforeAll(async () => {
+    const env = { RATE_LIMIT_MAX: "3", RATE_LIMIT_WINDOW_MS: "60000", REDIS_URL: redisUrl };
+    a = await startHarness(env);
+    b = await startHarness(env);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it("counts one client's requests across two gateway replicas", async () => {
+    const remoteAddress = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const url = "/api/v1/items/0190a000-0000-7000-8000-000000000000";
+    const statuses = [
+      (await a.gateway.app.inject({ method: "GET", url, remoteAddress })).statusCode,
+      (await b.gateway.app.inject({ method: "GET", url, remoteAddress })).statusCode,
+      (await a.gateway.app.inject({ method: "GET", url, remoteAddress })).statusCode,
+      (await b.gateway.app.inject({ method: "GET", url, remoteAddress })).statusCode,
+    ];
+    expect(statuses).toEqual([404, 404, 404, 429]);
+  });
+});
