@@ -14,7 +14,7 @@ import { currentContext } from "../context/als.js";
 import { childTraceparent, remainingMs } from "../context/context.js";
 import { ServiceUnavailable } from "../errors/errors.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
-import { headerNames } from "./metadata.js";
+import { codeName, headerNames } from "./metadata.js";
 
 /** Options of createRpcClient. */
 export interface RpcClientOptions {
@@ -96,25 +96,30 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
       };
       const started = performance.now();
       let code = "ok";
-      try {
+      const withRetries = async () => {
         for (let tries = 0; ; tries++) {
           try {
-            return options.breaker
-              ? await options.breaker.run(attempt, isAvailabilityError)
-              : await attempt();
+            return await attempt();
           } catch (error) {
+            const backoff = 25 * 2 ** tries;
             const retry =
               isRetryable(method) &&
               tries < maxRetries &&
               error instanceof ConnectError &&
               error.code === Code.Unavailable &&
-              deadline - Date.now() > 50;
+              deadline - Date.now() > backoff + 50;
             if (!retry) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+            await new Promise((resolve) => setTimeout(resolve, backoff));
           }
         }
+      };
+      try {
+        // The breaker sees one call however many attempts it took, so retries do not open it early.
+        return options.breaker
+          ? await options.breaker.run(withRetries, isAvailabilityError)
+          : await withRetries();
       } catch (error) {
-        code = error instanceof ConnectError ? Code[error.code] : "unavailable";
+        code = error instanceof ConnectError ? codeName(error.code) : "unavailable";
         throw error;
       } finally {
         options.duration?.observe(

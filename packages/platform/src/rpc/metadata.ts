@@ -25,3 +25,27 @@ export function bearerToken(value: string | null | undefined): string | undefine
   const match = value ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(value.trim()) : null;
   return match?.[1];
 }
+
+/** snake_case name of a Connect code (`deadline_exceeded`), as used in metric labels. */
+export function codeName(code: number): string {
+  const names = [
+    "ok",
+    "canceled",
+    "unknown",
+    "invalid_argument",
+    "deadline_exceeded",
+    "not_found",
+    "already_exists",
+    "permission_denied",
+    "resource_exhausted",
+    "failed_precondition",
+    "aborted",
+    "out_of_range",
+    "unimplemented",
+    "internal",
+    "unavailable",
+    "data_loss",
+    "unauthenticated",
+  ];
+  return names[code] ?? "unknown";
+}

@@ -20,7 +20,7 @@ import {
 } from "../context/context.js";
 import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
-import { bearerToken, headerNames, timeoutFromHeaders } from "./metadata.js";
+import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
 
 /** Verifies a bearer token and says who is calling; throws Unauthenticated when it is not valid. */
 export type Authenticator = (token: string) => Promise<Caller>;
@@ -112,29 +112,6 @@ export function observeInterceptor(options: {
       options.logger?.debug({ method, code, ms: Math.round(seconds * 1000) }, "rpc");
     }
   };
-}
-
-function codeName(code: number): string {
-  const names = [
-    "ok",
-    "canceled",
-    "unknown",
-    "invalid_argument",
-    "deadline_exceeded",
-    "not_found",
-    "already_exists",
-    "permission_denied",
-    "resource_exhausted",
-    "failed_precondition",
-    "aborted",
-    "out_of_range",
-    "unimplemented",
-    "internal",
-    "unavailable",
-    "data_loss",
-    "unauthenticated",
-  ];
-  return names[code] ?? "unknown";
 }
 
 /** A plain HTTP route next to the RPC routes (health, readiness, metrics). */
