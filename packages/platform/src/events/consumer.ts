@@ -12,7 +12,7 @@ import {
 import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
 import type { EventEnvelope } from "./envelope.js";
 import type { EventBus, Subscription } from "./event-bus.js";
-import { bytes } from "./outbox.js";
+import { type StoredEventRow, storedEnvelope } from "./outbox.js";
 
 /** A durable event consumer of a service: which events it takes and what it does with each. */
 export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
@@ -140,15 +140,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
       attempts: row.attempts,
       error: row.error,
       parkedAt: new Date(row.parked_at),
-      event: {
-        id: row.event_id,
-        subject: row.subject,
-        type: row.type,
-        payload: bytes(row.payload),
-        correlationId: row.correlation_id,
-        traceparent: row.traceparent ?? undefined,
-        occurredAt: new Date(row.occurred_at),
-      },
+      event: storedEnvelope(row.event_id, row),
     }));
   }
 
@@ -199,15 +191,9 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
   }
 }
 
-interface ParkedRow {
+interface ParkedRow extends StoredEventRow {
   consumer: string;
   event_id: string;
-  subject: string;
-  type: string;
-  payload: Uint8Array | string;
-  correlation_id: string;
-  traceparent: string | null;
-  occurred_at: string | Date;
   attempts: number;
   error: string;
   parked_at: string | Date;

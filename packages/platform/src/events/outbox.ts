@@ -99,14 +99,8 @@ export interface OutboxRelayOptions {
   retryDelayMs?: (attempts: number) => number;
 }
 
-interface OutboxRow {
+interface OutboxRow extends StoredEventRow {
   id: string;
-  subject: string;
-  type: string;
-  payload: Uint8Array | string;
-  correlation_id: string;
-  traceparent: string | null;
-  occurred_at: Date | string;
   attempts: number;
 }
 
@@ -183,7 +177,7 @@ export class OutboxRelay {
     let failed: { row: OutboxRow; error: unknown } | undefined;
     for (const row of rows) {
       try {
-        await bus.publish(toEnvelope(row));
+        await bus.publish(storedEnvelope(row.id, row));
         published.push(row.id);
       } catch (error) {
         // Later rows would most likely fail the same way; keep the order and stop this round.
@@ -242,9 +236,20 @@ function defaultRetryDelay(attempts: number): number {
   return Math.min(30_000, 250 * 2 ** Math.min(attempts - 1, 7));
 }
 
-function toEnvelope(row: OutboxRow): EventEnvelope {
+/** The columns of a stored event, as the outbox and the parked-events table both keep them. */
+export interface StoredEventRow {
+  subject: string;
+  type: string;
+  payload: Uint8Array | string;
+  correlation_id: string;
+  traceparent: string | null;
+  occurred_at: Date | string;
+}
+
+/** Rebuilds an envelope from a stored event row and its id. */
+export function storedEnvelope(id: string, row: StoredEventRow): EventEnvelope {
   return {
-    id: row.id,
+    id,
     subject: row.subject,
     type: row.type,
     payload: bytes(row.payload),
