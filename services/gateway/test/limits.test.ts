@@ -96,3 +96,19 @@ describeWithInfra("REDIS_URL", "rate limits shared through Redis", (redisUrl) =>
     expect(statuses).toEqual([404, 404, 404, 429]);
   });
 });
+
+describe("GraphiQL", () => {
+  it("is served in development and not in production", async () => {
+    const dev = await startHarness({ NODE_ENV: "development" });
+    const prod = await startHarness({ NODE_ENV: "production" });
+    try {
+      expect((await dev.gateway.app.inject({ method: "GET", url: "/graphiql" })).statusCode).toBe(200);
+      const hidden = await prod.gateway.app.inject({ method: "GET", url: "/graphiql" });
+      expect(hidden.statusCode).toBe(404);
+      expect(hidden.json().error.code).toBe("NOT_FOUND");
+    } finally {
+      await dev.close();
+      await prod.close();
+    }
+  });
+});
