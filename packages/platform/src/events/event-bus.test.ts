@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { describeWithInfra } from "@mercato/testing";
+import { describeWithInfra, waitFor } from "@mercato/testing";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import { subjectMatches } from "./envelope.js";
-import { describeEventBusContract } from "./event-bus.contract.js";
+import { describeEventBusContract, textEvent } from "./event-bus.contract.js";
 import { MemoryEventBus } from "./memory-event-bus.js";
 import { NatsEventBus, natsDurableName } from "./nats-event-bus.js";
 
@@ -45,5 +45,30 @@ describeWithInfra("NATS_URL", "NatsEventBus on JetStream", (url) => {
         await nc.close();
       },
     };
+  });
+});
+
+describe("MemoryEventBus retention", () => {
+  it("drops events every durable has taken beyond the retention, and keeps untaken ones", async () => {
+    const bus = new MemoryEventBus({ retain: 3 });
+    const fast: string[] = [];
+    await bus.consume(
+      { durable: "fast", subject: "mercato.test.r.*", backoffMs: [10] },
+      async (event) => void fast.push(event.id),
+    );
+    for (let i = 0; i < 10; i++) await bus.publish(textEvent("mercato.test.r.x", `e${i}`, `id-${i}`));
+    await waitFor(() => fast.length === 10, { timeoutMs: 2_000, message: "not delivered" });
+    await bus.publish(textEvent("mercato.test.r.x", "e10", "id-10"));
+    const late: string[] = [];
+    await bus.consume(
+      { durable: "late", subject: "mercato.test.r.*", backoffMs: [10] },
+      async (event) => void late.push(event.id),
+    );
+    await waitFor(() => late.length === 3, {
+      timeoutMs: 2_000,
+      message: "retained events not delivered to a late durable",
+    });
+    expect(late).toEqual(["id-8", "id-9", "id-10"]);
+    await bus.close();
   });
 });

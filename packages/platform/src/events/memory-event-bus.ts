@@ -16,6 +16,8 @@ interface Durable {
 export interface MemoryEventBusOptions {
   /** Window in which a repeated event id is dropped; default 120 000 ms, as JetStream's default. */
   duplicateWindowMs?: number;
+  /** Events kept for durables that subscribe later; default 10 000. Events every durable has taken are dropped sooner. */
+  retain?: number;
 }
 
 /**
@@ -27,10 +29,12 @@ export class MemoryEventBus implements EventBus {
   private readonly seen = new Map<string, number>();
   private readonly durables = new Map<string, Durable>();
   private readonly duplicateWindowMs: number;
+  private readonly retain: number;
   private closed = false;
 
   constructor(options: MemoryEventBusOptions = {}) {
     this.duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+    this.retain = options.retain ?? 10_000;
   }
 
   async publish(event: EventEnvelope): Promise<void> {
@@ -43,6 +47,7 @@ export class MemoryEventBus implements EventBus {
     if (this.seen.has(event.id)) return;
     this.seen.set(event.id, now);
     this.log.push(event);
+    this.trim();
     for (const durable of this.durables.values()) this.pump(durable);
   }
 
@@ -75,6 +80,17 @@ export class MemoryEventBus implements EventBus {
       durable.handler = undefined;
       for (const timer of durable.timers) clearTimeout(timer);
     }
+  }
+
+  /** Drops the oldest events once every durable has taken them and more than `retain` are kept. */
+  private trim(): void {
+    const excess = this.log.length - this.retain;
+    if (excess <= 0) return;
+    let drop = excess;
+    for (const durable of this.durables.values()) drop = Math.min(drop, durable.position);
+    if (drop <= 0) return;
+    this.log.splice(0, drop);
+    for (const durable of this.durables.values()) durable.position -= drop;
   }
 
   private pump(durable: Durable): void {
