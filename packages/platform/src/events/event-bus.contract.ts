@@ -8,7 +8,7 @@ import type { EventBus, Subscription } from "./event-bus.js";
 /** A bus for one suite plus the subject prefix it may publish under. */
 export interface EventBusFixture {
   bus: EventBus;
-  /** A `mercato.<x>` prefix private to this suite, so runs on a shared server do not see each other. */
+  /** A subject prefix private to this suite, so runs on a shared server do not see each other. */
   prefix: string;
   close(): Promise<void>;
 }

@@ -34,10 +34,10 @@ describeWithInfra("NATS_URL", "NatsEventBus on JetStream", (url) => {
   describeEventBusContract("contract", async () => {
     const tag = randomBytes(4).toString("hex");
     const stream = `TEST_${tag}`;
-    const bus = await NatsEventBus.connect({ url, stream, subjects: [`mercato.t${tag}.>`] });
+    const bus = await NatsEventBus.connect({ url, stream, subjects: [`mtest${tag}.>`] });
     return {
       bus,
-      prefix: `mercato.t${tag}`,
+      prefix: `mtest${tag}`,
       close: async () => {
         await bus.close();
         const nc = await connect({ servers: url });
