@@ -1,0 +1,27 @@
+import { parseOptions } from "./options.js";
+import { runRead } from "./read.js";
+import { runStart } from "./start.js";
+
+// `npm run bench`: starts what it measures in child processes and loads them from here. Prints
+// figures and pass/fail against the bars of the foundation issue; it never fails a build on them.
+const options = (() => {
+  try {
+    return parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+})();
+
+process.stdout.write(
+  `Mercato bench — node ${process.version}, ${new Date().toISOString()}, duration ${options.durationS} s, warm-up ${options.warmupS} s, ${options.connections} connections, ${options.rounds} round(s)\n`,
+);
+try {
+  if (options.only !== "start") await runRead(options);
+  if (options.only !== "read") await runStart(options);
+} catch (error) {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

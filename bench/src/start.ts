@@ -1,0 +1,193 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { hostedServices } from "@mercato/host/catalog";
+import { median } from "./load.js";
+import type { BenchOptions } from "./options.js";
+import { freePort, processTree, stopProcess, treeMemory } from "./processes.js";
+import { formatTable, mark, mib } from "./report.js";
+
+/** One start of the embedded host. */
+export interface StartFigures {
+  /** From spawn to `GET /health/services` answering 200, in ms. */
+  readyMs: number;
+  /** What the host itself printed as its start time (after its modules loaded), in ms. */
+  hostReportedMs: number | undefined;
+  /** Summed VmRSS of the process tree (tsx wrapper and the node that hosts everything), 2 s after ready. */
+  treeRssBytes: number;
+  /** VmRSS of the largest process of the tree: the node that serves. */
+  hostRssBytes: number;
+  /** Summed VmHWM (peak resident) of the tree when measured. */
+  treePeakRssBytes: number;
+  /** How many processes the tree had. */
+  processes: number;
+  /** Milliseconds from SIGTERM to exit. */
+  stopMs: number;
+  exitCode: number | null;
+}
+
+/** Cold and warm starts (medians over the rounds). */
+export interface StartOutcome {
+  cold: StartFigures;
+  warm: StartFigures;
+}
+
+const root = resolve(import.meta.dirname, "../..");
+const settleMs = 2_000;
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the embedded host exited (code ${child.exitCode}) before it was ready`);
+    try {
+      const answer = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await answer.arrayBuffer();
+      if (answer.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`GET ${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** Spawns `tsx apps/host/src/embedded.ts` on `dataDir`, measures until ready and its memory, then stops it. */
+async function startOnce(dataDir: string): Promise<StartFigures> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: String(port),
+    LOG_LEVEL: "warn",
+    LOG_PRETTY: "false",
+    // The Node that runs the benchmark (24) must also run tsx's child, whatever node PATH finds first.
+    PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH].join(delimiter),
+  };
+  delete env.NODE_ENV;
+  // Every hosted service on a free port, so a host already running on the defaults does not collide.
+  for (const service of hostedServices) env[`${service.name.toUpperCase()}_PORT`] = String(await freePort());
+
+  const started = performance.now();
+  const child = spawn(join(root, "node_modules/.bin/tsx"), ["apps/host/src/embedded.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("the embedded host could not be spawned");
+  let tree: number[] = [];
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}/health/services`, child, 120_000);
+    const readyMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, settleMs));
+    tree = await processTree(pid);
+    const memory = await treeMemory(pid);
+    const reported = /started in (\d+) ms/.exec(output)?.[1];
+    const stopStarted = performance.now();
+    const stopped = await stopProcess(child, 15_000, tree);
+    if (stopped.killed)
+      throw new Error("the embedded host did not stop within 15 s of SIGTERM and was killed");
+    return {
+      readyMs,
+      hostReportedMs: reported === undefined ? undefined : Number(reported),
+      treeRssBytes: memory.reduce((acc, m) => acc + m.rssBytes, 0),
+      hostRssBytes: Math.max(...memory.map((m) => m.rssBytes)),
+      treePeakRssBytes: memory.reduce((acc, m) => acc + m.peakRssBytes, 0),
+      processes: memory.length,
+      stopMs: performance.now() - stopStarted,
+      exitCode: stopped.code,
+    };
+  } catch (error) {
+    await stopProcess(child, 5_000, tree.length > 0 ? tree : await processTree(pid));
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- host output ---\n${output}`,
+    );
+  }
+}
+
+function medianFigures(list: StartFigures[]): StartFigures {
+  const med = (pick: (f: StartFigures) => number) => median(list.map(pick));
+  const reported = list.map((f) => f.hostReportedMs).filter((v): v is number => v !== undefined);
+  return {
+    readyMs: med((f) => f.readyMs),
+    hostReportedMs: reported.length > 0 ? median(reported) : undefined,
+    treeRssBytes: med((f) => f.treeRssBytes),
+    hostRssBytes: med((f) => f.hostRssBytes),
+    treePeakRssBytes: med((f) => f.treePeakRssBytes),
+    processes: med((f) => f.processes),
+    stopMs: med((f) => f.stopMs),
+    exitCode: list.find((f) => f.exitCode !== 0)?.exitCode ?? 0,
+  };
+}
+
+/**
+ * Start time and memory of the embedded host (`npm start`): per round, a cold start on a fresh
+ * DATA_DIR, a stop, and a warm start on the same folder.
+ */
+export async function runStart(options: BenchOptions): Promise<StartOutcome> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const cold: StartFigures[] = [];
+  const warm: StartFigures[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const dataDir = await mkdtemp(join(tmpdir(), "mercato-bench-"));
+    try {
+      for (const [kind, list] of [
+        ["cold", cold],
+        ["warm", warm],
+      ] as const) {
+        const figures = await startOnce(dataDir);
+        list.push(figures);
+        log(
+          `  round ${round + 1}/${options.rounds} ${kind}: ready in ${figures.readyMs.toFixed(0)} ms (host says ${figures.hostReportedMs ?? "?"} ms), RSS ${mib(figures.treeRssBytes)} over ${figures.processes} processes, stopped in ${figures.stopMs.toFixed(0)} ms (exit ${figures.exitCode})`,
+        );
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  const outcome = { cold: medianFigures(cold), warm: medianFigures(warm) };
+  printStart(outcome, options);
+  return outcome;
+}
+
+function printStart(outcome: StartOutcome, options: BenchOptions): void {
+  const row = (kind: string, f: StartFigures) => [
+    kind,
+    (f.readyMs / 1000).toFixed(2),
+    f.hostReportedMs === undefined ? "?" : (f.hostReportedMs / 1000).toFixed(2),
+    mib(f.treeRssBytes),
+    mib(f.hostRssBytes),
+    mib(f.treePeakRssBytes),
+  ];
+  const { warm } = outcome;
+  const lines = [
+    "",
+    `Embedded host (tsx apps/host/src/embedded.ts, ${hostedServices.length} hosted services)${options.rounds > 1 ? ` — medians of ${options.rounds} rounds` : ""}`,
+    formatTable(
+      ["start", "spawn→ready s", "host-reported s", "RSS tree", "RSS host node", "peak RSS tree"],
+      [row("cold (fresh DATA_DIR)", outcome.cold), row("warm (same DATA_DIR)", warm)],
+    ),
+    "",
+    formatTable(
+      ["bar", "measured", ""],
+      [
+        ["warm start < 10 s", `${(warm.readyMs / 1000).toFixed(2)} s`, mark(warm.readyMs < 10_000)],
+        [
+          "resident memory < 800 MB",
+          mib(Math.max(outcome.cold.treeRssBytes, warm.treeRssBytes)),
+          mark(Math.max(outcome.cold.treeRssBytes, warm.treeRssBytes) < 800 * 1000 * 1000),
+        ],
+      ],
+    ),
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
