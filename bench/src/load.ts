@@ -34,7 +34,10 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
-/** Loads `request` over `connections` keep-alive connections for `durationS` seconds. */
+/**
+ * Loads `request` over `connections` keep-alive connections for `durationS` seconds, each
+ * connection sending its next request as soon as the previous one is answered (a closed loop).
+ */
 export async function load(
   request: LoadRequest,
   connections: number,

@@ -1,5 +1,6 @@
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
+import { runRpc } from "./rpc.js";
 import { runStart } from "./start.js";
 
 // `npm run bench`: starts what it measures in child processes and loads them from here. Prints
@@ -14,11 +15,12 @@ const options = (() => {
 })();
 
 process.stdout.write(
-  `Mercato bench — node ${process.version}, ${new Date().toISOString()}, duration ${options.durationS} s, warm-up ${options.warmupS} s, ${options.connections} connections, ${options.rounds} round(s)\n`,
+  `Mercato bench — node ${process.version}, ${new Date().toISOString()}, duration ${options.durationS} s, warm-up ${options.warmupS} s, ${options.connections.join(",")} connections, ${options.rounds} round(s), ${options.topology} read target\n`,
 );
 try {
-  if (options.only !== "start") await runRead(options);
-  if (options.only !== "read") await runStart(options);
+  if (options.only === undefined || options.only === "read") await runRead(options);
+  if (options.only === undefined || options.only === "start") await runStart(options);
+  if (options.only === "rpc") await runRpc(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

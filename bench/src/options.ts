@@ -1,7 +1,16 @@
 import { parseArgs } from "node:util";
 
-/** Which scenarios to run: the gateway read, the embedded host's start, or both (`undefined`). */
-export type Only = "read" | "start";
+/**
+ * Which scenario to run alone: the gateway read, the embedded host's start, or the comparison of
+ * RPC transports (only on request); `undefined` runs read and start.
+ */
+export type Only = "read" | "start" | "rpc";
+
+/**
+ * Where the read target runs the service and the gateway: `shared`, one process and event loop as
+ * in the embedded host; `split`, one process each, as in distributed mode.
+ */
+export type Topology = "shared" | "split";
 
 /** Options of a benchmark run, from argv first, then BENCH_* environment variables, then defaults. */
 export interface BenchOptions {
@@ -9,16 +18,21 @@ export interface BenchOptions {
   durationS: number;
   /** Seconds of discarded load before each measurement; default 3 (`--warmup`, BENCH_WARMUP). */
   warmupS: number;
-  /** Concurrent HTTP/1.1 connections of the load generator; default 10 (`--connections`, BENCH_CONNECTIONS). */
-  connections: number;
+  /**
+   * Concurrent HTTP/1.1 connections of the load generator, one read pass per count; default `[10]`
+   * (`--connections 10,1`, BENCH_CONNECTIONS). The bars apply to the pass with 10.
+   */
+  connections: number[];
   /** Times each scenario is repeated, figures being medians; default 1 (`--rounds`, BENCH_ROUNDS). */
   rounds: number;
   only: Only | undefined;
+  /** Default `shared` (`--topology`, BENCH_TOPOLOGY). */
+  topology: Topology;
   /** Directory for a V8 CPU profile of the read target (`--cpu-prof` on its node); none by default. */
   profileDir: string | undefined;
 }
 
-const usage = `npm run bench -- [--only read|start] [--duration s] [--warmup s] [--connections n] [--rounds n] [--profile dir]`;
+const usage = `npm run bench -- [--only read|start|rpc] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
@@ -39,20 +53,28 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       connections: { type: "string" },
       rounds: { type: "string" },
       profile: { type: "string" },
+      topology: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) throw new Error(`usage: ${usage}`);
   const only = values.only ?? env.BENCH_ONLY;
-  if (only !== undefined && only !== "" && only !== "read" && only !== "start")
-    throw new Error(`--only must be read or start, got '${only}'\nusage: ${usage}`);
+  if (only !== undefined && only !== "" && only !== "read" && only !== "start" && only !== "rpc")
+    throw new Error(`--only must be read, start or rpc, got '${only}'\nusage: ${usage}`);
+  const topology = values.topology ?? env.BENCH_TOPOLOGY ?? "shared";
+  if (topology !== "shared" && topology !== "split")
+    throw new Error(`--topology must be shared or split, got '${topology}'\nusage: ${usage}`);
+  const connections = (values.connections ?? env.BENCH_CONNECTIONS ?? "10")
+    .split(",")
+    .map((count) => Math.round(positive("--connections", count.trim(), 10)));
   return {
     durationS: positive("--duration", values.duration ?? env.BENCH_DURATION, 10),
     warmupS: positive("--warmup", values.warmup ?? env.BENCH_WARMUP, 3),
-    connections: Math.round(positive("--connections", values.connections ?? env.BENCH_CONNECTIONS, 10)),
+    connections,
     rounds: Math.round(positive("--rounds", values.rounds ?? env.BENCH_ROUNDS, 1)),
-    only: only === "read" || only === "start" ? only : undefined,
+    only: only === "read" || only === "start" || only === "rpc" ? only : undefined,
     profileDir: values.profile ?? env.BENCH_PROFILE,
+    topology,
   };
 }

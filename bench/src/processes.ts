@@ -108,6 +108,8 @@ export async function processTree(pid: number): Promise<number[]> {
 /** Resident and peak resident memory of one process in bytes (VmRSS, VmHWM of /proc/<pid>/status). */
 export interface ProcessMemory {
   pid: number;
+  /** Its command line, arguments joined by spaces. */
+  command: string;
   rssBytes: number;
   peakRssBytes: number;
 }
@@ -118,8 +120,9 @@ export async function treeMemory(pid: number): Promise<ProcessMemory[]> {
   for (const member of await processTree(pid)) {
     try {
       const status = await readFile(`/proc/${member}/status`, "utf8");
+      const command = (await readFile(`/proc/${member}/cmdline`, "utf8")).split("\0").join(" ").trim();
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-      result.push({ pid: member, rssBytes: kb("VmRSS") * 1024, peakRssBytes: kb("VmHWM") * 1024 });
+      result.push({ pid: member, command, rssBytes: kb("VmRSS") * 1024, peakRssBytes: kb("VmHWM") * 1024 });
     } catch {
       // Gone between the listing and the read.
     }

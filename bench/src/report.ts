@@ -13,7 +13,7 @@ export function mark(ok: boolean): string {
   return ok ? "pass" : "FAIL";
 }
 
-/** Bytes as MiB with one decimal. */
-export function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+/** Bytes as MB (10^6 bytes, the unit of the bars) with one decimal. */
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

@@ -5,67 +5,103 @@ import {
   MemoryKeyValue,
   PgliteHost,
   parseConfig,
+  type RunningService,
   startService,
 } from "@mercato/platform";
 import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
 import { itemService } from "@mercato/testing/item-service";
+import { floorGatewayModule } from "./floor-module.js";
 
-/** What the target prints as one JSON line on stdout once it serves. */
+/** What a target prints as one JSON line on stdout once it serves. */
 export interface TargetInfo {
   /** `http://host:port` of the item service (Connect, gRPC, gRPC-Web on one port). */
   serviceUrl: string;
-  /** `http://host:port` of the gateway. */
+  /** `http://host:port` of the gateway; empty for the `service` role. */
   gatewayUrl: string;
-  /** Id of the seeded item. */
+  /** Id of the seeded item; empty for the `gateway` role. */
   itemId: string;
   /** The seeded item as the service returned it. */
   item: { id: string; name: string; priceMinor: string; currency: string };
   pid: number;
 }
 
-// The process the read benchmark loads: in-memory PGlite, the testkit item service and a gateway in
-// front of it, each on a free loopback port, as the gateway tests wire them. Runs until killed.
-const pglite = await PgliteHost.open({ postgis: false });
-const bus = new MemoryEventBus();
-const kv = new MemoryKeyValue();
-const silent = (service: string) => createLogger({ service, level: "silent" });
-const service = await startService(
-  itemService({ name: "items" }),
-  { database: (name) => pglite.forService(name), bus, kv, logger: silent },
-  { host: "127.0.0.1", port: 0 },
-);
-const config = parseConfig(gatewayConfigSchema, {
-  NODE_ENV: "production",
-  LOG_LEVEL: "silent",
-  RATE_LIMIT_MAX: "100000000",
-  HOST: "127.0.0.1",
-  GATEWAY_PORT: "0",
-});
-const gateway = await createGateway({
-  config,
-  services: [{ name: "items", url: service.url }],
-  modules: [itemGatewayModule("items")],
-  logger: silent("gateway"),
-});
-const gatewayUrl = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
+/**
+ * What the process runs: `all` (default) PGlite, the item service and the gateway on one event
+ * loop, as the embedded host does; `service` only PGlite and the item service; `gateway` only the
+ * gateway, in front of the service at TARGET_SERVICE_URL (distributed mode), serving the
+ * TARGET_ITEM (JSON) from memory on its floor routes.
+ */
+type Role = "all" | "service" | "gateway";
 
-const put = await fetch(`${service.url}/mercato.testkit.v1.ItemService/PutItem`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ name: "Benchmark lamp", priceMinor: "4990", currency: "EUR" }),
-});
-if (put.status !== 200) throw new Error(`seeding the item failed: HTTP ${put.status} ${await put.text()}`);
-const { item } = (await put.json()) as { item: TargetInfo["item"] };
+// The process the read benchmark loads, wired as the gateway tests wire it, each server on a free
+// loopback port. Runs until SIGTERM.
+const role = (process.argv[2] ?? "all") as Role;
+if (!["all", "service", "gateway"].includes(role)) throw new Error(`unknown target role ${role}`);
+const silent = (service: string) => createLogger({ service, level: "silent" });
+const stops: (() => Promise<void>)[] = [];
+
+let serviceUrl = process.env.TARGET_SERVICE_URL ?? "";
+let item: TargetInfo["item"] = process.env.TARGET_ITEM
+  ? (JSON.parse(process.env.TARGET_ITEM) as TargetInfo["item"])
+  : { id: "", name: "", priceMinor: "", currency: "" };
+if (role !== "gateway") {
+  const pglite = await PgliteHost.open({ postgis: false });
+  const bus = new MemoryEventBus();
+  const kv = new MemoryKeyValue();
+  const service: RunningService = await startService(
+    itemService({ name: "items" }),
+    { database: (name) => pglite.forService(name), bus, kv, logger: silent },
+    { host: "127.0.0.1", port: 0 },
+  );
+  stops.push(
+    () => service.stop(),
+    () => bus.close(),
+    () => kv.close(),
+    () => pglite.close(),
+  );
+  serviceUrl = service.url;
+  const put = await fetch(`${service.url}/mercato.testkit.v1.ItemService/PutItem`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Benchmark lamp", priceMinor: "4990", currency: "EUR" }),
+  });
+  if (put.status !== 200) throw new Error(`seeding the item failed: HTTP ${put.status} ${await put.text()}`);
+  ({ item } = (await put.json()) as { item: TargetInfo["item"] });
+}
+
+let gatewayUrl = "";
+if (role !== "service") {
+  if (!serviceUrl) throw new Error("the gateway role needs TARGET_SERVICE_URL");
+  const config = parseConfig(gatewayConfigSchema, {
+    NODE_ENV: "production",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_MAX: "100000000",
+    HOST: "127.0.0.1",
+    GATEWAY_PORT: "0",
+  });
+  const gateway = await createGateway({
+    config,
+    services: [{ name: "items", url: serviceUrl }],
+    modules: [
+      itemGatewayModule("items"),
+      floorGatewayModule({
+        id: item.id,
+        name: item.name,
+        priceMinor: item.priceMinor,
+        currency: item.currency,
+      }),
+    ],
+    logger: silent("gateway"),
+  });
+  gatewayUrl = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
+  stops.unshift(() => gateway.app.close());
+}
 
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  await gateway.app.close();
-  await service.stop();
-  await bus.close();
-  await kv.close();
-  await pglite.close();
+  for (const step of stops) await step();
   // An explicit exit writes the --cpu-prof profile when the bench asked for one.
   process.exit(0);
 };
@@ -73,7 +109,7 @@ process.once("SIGTERM", () => void stop());
 process.once("SIGINT", () => void stop());
 
 const info: TargetInfo = {
-  serviceUrl: service.url,
+  serviceUrl,
   gatewayUrl,
   itemId: item.id,
   item: { id: item.id, name: item.name, priceMinor: item.priceMinor, currency: item.currency },
