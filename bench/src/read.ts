@@ -22,7 +22,7 @@ export interface ReadFigures extends LoadFigures {
   loaderCpuPct: number;
 }
 
-/** One pass over the three paths with a number of connections, and how they compare. */
+/** One pass over every path with a number of connections, and how the gateway compares with direct. */
 export interface ReadPass {
   connections: number;
   figures: Record<ReadPath, ReadFigures>;
