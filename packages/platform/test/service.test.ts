@@ -1,5 +1,6 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
 import { ItemPutSchema, ItemService } from "@mercato/contracts/mercato/testkit/v1/item_pb";
 import { waitFor } from "@mercato/testing";
@@ -92,6 +93,17 @@ describe("a service started with startService", () => {
     expect(metrics).toContain(
       'rpc_server_duration_seconds_count{service="items_svc",method="mercato.testkit.v1.ItemService/PutItem",code="ok"}',
     );
+  });
+
+  it("serves plain gRPC clients on the same port", async () => {
+    const transport = createGrpcTransport({ baseUrl: service.url });
+    const items = createClient(ItemService, transport);
+    const put = await items.putItem({ name: "Over gRPC", priceMinor: 5n, currency: "EUR" });
+    expect((await items.getItem({ id: put.item?.id ?? "" })).item?.name).toBe("Over gRPC");
+    const error = await items.putItem({ name: "", priceMinor: 5n, currency: "EUR" }).catch((e: unknown) => e);
+    expect((error as ConnectError).code).toBe(Code.InvalidArgument);
+    const health = createClient(Health, transport);
+    expect((await health.check({ service: "" })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 
   it("serves the Connect JSON protocol over HTTP/1.1 for curl", async () => {

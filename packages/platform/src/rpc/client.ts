@@ -8,7 +8,7 @@ import {
   createClient,
   type Interceptor,
 } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Histogram } from "prom-client";
 import { currentContext } from "../context/als.js";
 import { childTraceparent, remainingMs } from "../context/context.js";
@@ -62,13 +62,17 @@ export function isAvailabilityError(error: unknown): boolean {
 }
 
 /**
- * A typed client for a service over gRPC (HTTP/2). Every call gets a deadline (the request
+ * A typed client for a service over ConnectRPC (Connect protocol, binary Protobuf, HTTP/2). Every call gets a deadline (the request
  * context's, capped by `timeoutMs`) and the request's correlation id, trace and token; calls to
  * methods marked `NO_SIDE_EFFECTS` or `IDEMPOTENT` are retried when the service is unavailable.
  */
 export function createRpcClient<S extends DescService>(service: S, options: RpcClientOptions): Client<S> {
-  const transport = createGrpcTransport({
+  // The Connect protocol with binary Protobuf over HTTP/2: the same port and messages as gRPC, but
+  // a direct unary path that costs less CPU per call on both sides (docs/adr/0008).
+  const transport = createConnectTransport({
     baseUrl: options.baseUrl,
+    httpVersion: "2",
+    useBinaryFormat: true,
     interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
     idleConnectionTimeoutMs: 60_000,
   });
