@@ -42,8 +42,8 @@ const settleMs = 2_000;
 const settledAfterMs = 30_000;
 
 function label(memory: ProcessMemory): string {
-  // The wrapper is `node …/.bin/tsx embedded.ts`; the host is `node --import …/tsx/dist/loader.mjs embedded.ts`.
-  if (memory.command.includes("tsx/dist/loader")) return "host node";
+  // The host is `node --import tsx embedded.ts`; an older `npm start` ran it under a tsx wrapper.
+  if (memory.command.includes("--import")) return "host node";
   if (memory.command.includes("tsx")) return "tsx wrapper";
   return memory.command.split(" ")[0]?.split("/").pop() ?? "?";
 }
@@ -69,7 +69,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 /**
- * Spawns `tsx apps/host/src/embedded.ts` on `dataDir` as `npm start` would, times it until ready,
+ * Spawns `node --import tsx apps/host/src/embedded.ts` on `dataDir` as `npm start` does, times it until ready,
  * reads its memory (and again after `settledAfterMs` when `settle` is set), then stops it.
  */
 async function startOnce(dataDir: string, settle: boolean): Promise<StartFigures> {
@@ -88,7 +88,8 @@ async function startOnce(dataDir: string, settle: boolean): Promise<StartFigures
   for (const service of hostedServices) env[`${service.name.toUpperCase()}_PORT`] = String(await freePort());
 
   const started = performance.now();
-  const child = spawn(join(root, "node_modules/.bin/tsx"), ["apps/host/src/embedded.ts"], {
+  // Exactly what `npm start` runs: one Node process with tsx's loader, no wrapper process.
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/host/src/embedded.ts"], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
