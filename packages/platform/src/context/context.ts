@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomFillSync, randomUUID } from "node:crypto";
 
 /** Roles a caller can hold. */
 export type Role = "buyer" | "seller" | "admin";
@@ -76,6 +76,17 @@ export function remainingMs(ctx: RequestContext, now = Date.now()): number {
   return ctx.deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, ctx.deadline - now);
 }
 
+// Trace and span ids need randomness on every request; filling one buffer per 256 ids costs far
+// less than asking the system for a few bytes each time.
+const randomPool = Buffer.allocUnsafe(4096);
+let randomOffset = randomPool.length;
+
 function randomHex(bytes: number): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+  if (randomOffset + bytes > randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const hex = randomPool.toString("hex", randomOffset, randomOffset + bytes);
+  randomOffset += bytes;
+  return hex;
 }
