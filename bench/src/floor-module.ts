@@ -1,4 +1,5 @@
 import { defineGatewayModule, type GatewayModule } from "@mercato/gateway";
+import { itemJsonSchema as itemJson } from "@mercato/testing/item-gateway-module";
 
 /** An item as the gateway returns it. */
 export interface ItemJson {
@@ -7,17 +8,6 @@ export interface ItemJson {
   priceMinor: string;
   currency: string;
 }
-
-const itemJson = {
-  type: "object",
-  required: ["id", "name", "priceMinor", "currency"],
-  properties: {
-    id: { type: "string", format: "uuid" },
-    name: { type: "string" },
-    priceMinor: { type: "string" },
-    currency: { type: "string" },
-  },
-} as const;
 
 /**
  * The item routes of the testkit gateway module without the call to the service: the item is

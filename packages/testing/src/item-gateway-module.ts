@@ -1,7 +1,8 @@
 import { ItemService } from "@mercato/contracts/mercato/testkit/v1/item_pb";
 import { defineGatewayModule, type GatewayModule } from "@mercato/gateway";
 
-const itemJson = {
+/** JSON schema of an item as the gateway returns it. */
+export const itemJsonSchema = {
   type: "object",
   required: ["id", "name", "priceMinor", "currency"],
   properties: {
@@ -75,7 +76,11 @@ export function itemGatewayModule(serviceName: string): GatewayModule {
               required: ["id"],
               properties: { id: { type: "string", format: "uuid" } },
             },
-            response: { 200: itemJson, "4xx": { $ref: "ErrorEnvelope#" }, "5xx": { $ref: "ErrorEnvelope#" } },
+            response: {
+              200: itemJsonSchema,
+              "4xx": { $ref: "ErrorEnvelope#" },
+              "5xx": { $ref: "ErrorEnvelope#" },
+            },
           },
         },
         async (request) =>
@@ -97,7 +102,11 @@ export function itemGatewayModule(serviceName: string): GatewayModule {
                 currency: { type: "string", pattern: "^[A-Z]{3}$" },
               },
             },
-            response: { 201: itemJson, "4xx": { $ref: "ErrorEnvelope#" }, "5xx": { $ref: "ErrorEnvelope#" } },
+            response: {
+              201: itemJsonSchema,
+              "4xx": { $ref: "ErrorEnvelope#" },
+              "5xx": { $ref: "ErrorEnvelope#" },
+            },
           },
         },
         async (request, reply) => {
