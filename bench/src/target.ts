@@ -1,15 +1,7 @@
 import { createGateway, gatewayConfigSchema } from "@mercato/gateway";
-import {
-  createLogger,
-  MemoryEventBus,
-  MemoryKeyValue,
-  PgliteHost,
-  parseConfig,
-  type RunningService,
-  startService,
-} from "@mercato/platform";
+import { createLogger, parseConfig } from "@mercato/platform";
 import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
-import { itemService } from "@mercato/testing/item-service";
+import { startItemService } from "@mercato/testing/item-service";
 import { floorGatewayModule } from "./floor-module.js";
 
 /** What a target prints as one JSON line on stdout once it serves. */
@@ -45,20 +37,9 @@ let item: TargetInfo["item"] = process.env.TARGET_ITEM
   ? (JSON.parse(process.env.TARGET_ITEM) as TargetInfo["item"])
   : { id: "", name: "", priceMinor: "", currency: "" };
 if (role !== "gateway") {
-  const pglite = await PgliteHost.open({ postgis: false });
-  const bus = new MemoryEventBus();
-  const kv = new MemoryKeyValue();
-  const service: RunningService = await startService(
-    itemService({ name: "items" }),
-    { database: (name) => pglite.forService(name), bus, kv, logger: silent },
-    { host: "127.0.0.1", port: 0 },
-  );
-  stops.push(
-    () => service.stop(),
-    () => bus.close(),
-    () => kv.close(),
-    () => pglite.close(),
-  );
+  const items = await startItemService({ name: "items" });
+  stops.push(() => items.stop());
+  const { service } = items;
   serviceUrl = service.url;
   const put = await fetch(`${service.url}/mercato.testkit.v1.ItemService/PutItem`, {
     method: "POST",

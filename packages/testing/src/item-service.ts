@@ -9,7 +9,18 @@ import {
   ListItemsResponseSchema,
   PutItemResponseSchema,
 } from "@mercato/contracts/mercato/testkit/v1/item_pb";
-import { defineService, InvalidArgument, NotFound, type ServiceDefinition } from "@mercato/platform";
+import {
+  createLogger,
+  defineService,
+  InvalidArgument,
+  MemoryEventBus,
+  MemoryKeyValue,
+  NotFound,
+  PgliteHost,
+  type RunningService,
+  type ServiceDefinition,
+  startService,
+} from "@mercato/platform";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { bigint, pgSchema, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { v7 as uuidv7 } from "uuid";
@@ -111,4 +122,44 @@ export function itemService(options: ItemServiceOptions = {}): ServiceDefinition
       });
     },
   });
+}
+
+/** The item service running on embedded infrastructure, for tests and the benchmark. */
+export interface RunningItemService {
+  service: RunningService;
+  bus: MemoryEventBus;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the item service on a free loopback port over in-memory PGlite (no PostGIS), the
+ * in-process bus and key-value store, with silent logs. `beforeStart` may subscribe to the bus first.
+ */
+export async function startItemService(
+  options: ItemServiceOptions & { beforeStart?: (bus: MemoryEventBus) => Promise<void> } = {},
+): Promise<RunningItemService> {
+  const pglite = await PgliteHost.open({ postgis: false });
+  const bus = new MemoryEventBus();
+  const kv = new MemoryKeyValue();
+  await options.beforeStart?.(bus);
+  const service = await startService(
+    itemService(options),
+    {
+      database: (name) => pglite.forService(name),
+      bus,
+      kv,
+      logger: (name) => createLogger({ service: name, level: "silent" }),
+    },
+    { host: "127.0.0.1", port: 0 },
+  );
+  return {
+    service,
+    bus,
+    stop: async () => {
+      await service.stop().catch(() => {});
+      await bus.close();
+      await kv.close();
+      await pglite.close();
+    },
+  };
 }

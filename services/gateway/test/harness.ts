@@ -1,15 +1,6 @@
-import {
-  createLogger,
-  type EventEnvelope,
-  MemoryEventBus,
-  MemoryKeyValue,
-  PgliteHost,
-  parseConfig,
-  type RunningService,
-  startService,
-} from "@mercato/platform";
+import { createLogger, type EventEnvelope, parseConfig, type RunningService } from "@mercato/platform";
 import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
-import { itemService } from "@mercato/testing/item-service";
+import { startItemService } from "@mercato/testing/item-service";
 import { gatewayConfigSchema } from "../src/config.js";
 import { createGateway, type Gateway, type GatewayModule } from "../src/index.js";
 
@@ -29,25 +20,19 @@ export async function startHarness(
   extraModules: GatewayModule[] = [],
   options: { authenticate?: Parameters<typeof createGateway>[0]["authenticate"] } = {},
 ): Promise<Harness> {
-  const pglite = await PgliteHost.open({ postgis: false });
-  const bus = new MemoryEventBus();
-  const kv = new MemoryKeyValue();
   const events: EventEnvelope[] = [];
-  await bus.consume(
-    { durable: "spy", subject: "mercato.items.>", backoffMs: [10] },
-    async (event) => void events.push(event),
-  );
   let delay = 0;
-  const service = await startService(
-    itemService({ name: "items", getDelayMs: () => delay }),
-    {
-      database: (name) => pglite.forService(name),
-      bus,
-      kv,
-      logger: (name) => createLogger({ service: name, level: "silent" }),
+  const items = await startItemService({
+    name: "items",
+    getDelayMs: () => delay,
+    beforeStart: async (bus) => {
+      await bus.consume(
+        { durable: "spy", subject: "mercato.items.>", backoffMs: [10] },
+        async (event) => void events.push(event),
+      );
     },
-    { port: 0 },
-  );
+  });
+  const { service } = items;
   const config = parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "1000", ...env });
   const gateway = await createGateway({
     config,
@@ -66,10 +51,7 @@ export async function startHarness(
     },
     close: async () => {
       await gateway.app.close();
-      await service.stop().catch(() => {});
-      await bus.close();
-      await kv.close();
-      await pglite.close();
+      await items.stop();
     },
   };
 }
