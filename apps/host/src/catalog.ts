@@ -1,7 +1,8 @@
+import { authService } from "@mercato/auth";
 import type { ServiceDefinition } from "@mercato/platform";
 
 /**
  * Every service the hosts run, in start order (a service's event producers before its consumers
  * does not matter: consumers are durable). A new service is one line here.
  */
-export const hostedServices: readonly ServiceDefinition<never>[] = [];
+export const hostedServices: readonly ServiceDefinition<never>[] = [authService];

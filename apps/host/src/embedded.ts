@@ -8,8 +8,13 @@ import {
   gatewayModules,
 } from "@mercato/gateway";
 import {
+  type Authenticator,
+  createJwksAuthenticator,
   createLogger,
+  type Database,
+  type EventBus,
   flag,
+  type KeyValue,
   type Logger,
   logLevel,
   MemoryEventBus,
@@ -20,6 +25,7 @@ import {
   runMain,
   type ServiceDefinition,
   startService,
+  Unauthenticated,
 } from "@mercato/platform";
 import { z } from "zod";
 import { hostedServices } from "./catalog.js";
@@ -40,6 +46,19 @@ export interface EmbeddedOptions {
   /** Port per service name; default `<NAME>_PORT` from the environment, else the service's own. */
   ports?: Record<string, number>;
   logger?: (service: string) => Logger;
+  /**
+   * Infrastructure to run on instead of PGlite under DATA_DIR and the in-process bus and
+   * key-value store (the end-to-end tests use it for real PostgreSQL, NATS and Redis).
+   */
+  infrastructure?: HostInfrastructure;
+}
+
+/** The shared pieces a host gives its services, and how to release them. */
+export interface HostInfrastructure {
+  database(schema: string): Database;
+  bus: EventBus;
+  kv: KeyValue;
+  close(): Promise<void>;
 }
 
 /** A running embedded host. */
@@ -66,20 +85,28 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     options.logger ??
     ((service: string) => createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }));
   const definitions = options.services ?? hostedServices;
-  const dataDir = resolve(config.DATA_DIR, "pglite");
-  await mkdir(dataDir, { recursive: true });
-  const pglite = await PgliteHost.open({
-    dataDir,
-    postgis: definitions.some((d) => d.extensions?.includes("postgis")),
-  });
-  const bus = new MemoryEventBus();
-  const kv = new MemoryKeyValue();
+  const infra = options.infrastructure ?? (await embeddedInfrastructure(config.DATA_DIR, definitions));
+  const { bus, kv } = infra;
   const running: RunningService[] = [];
+  // Tokens are verified against the auth service's key set; its URL is known once it listens
+  // (its port may be 0 in tests), so the verifier is built on first use.
+  let verifier: Authenticator | undefined;
+  const authenticate: Authenticator = async (token) => {
+    if (!verifier) {
+      const auth = running.find((service) => service.name === "auth");
+      const jwksUrl = env.JWKS_URL ?? (auth ? `${auth.url}/.well-known/jwks.json` : undefined);
+      if (!jwksUrl) throw new Unauthenticated("bearer tokens are not accepted: no auth service runs");
+      verifier = createJwksAuthenticator({
+        jwksUrl,
+        issuer: gatewayConfig.JWT_ISSUER,
+        audience: gatewayConfig.JWT_AUDIENCE,
+      });
+    }
+    return verifier(token);
+  };
   const stopAll = async () => {
     for (const service of running.splice(0).reverse()) await service.stop().catch(() => {});
-    await bus.close();
-    await kv.close();
-    await pglite.close();
+    await infra.close();
   };
   try {
     for (const definition of definitions) {
@@ -88,7 +115,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       running.push(
         await startService(
           definition,
-          { database: (schema) => pglite.forService(schema), bus, kv, logger, env },
+          { database: (schema) => infra.database(schema), bus, kv, logger, env, authenticate },
           { host: config.HOST, port },
         ),
       );
@@ -98,6 +125,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       services: running.map((service) => ({ name: service.name, url: service.url })),
       modules: options.modules ?? gatewayModules,
       logger: logger("gateway"),
+      authenticate,
     });
     const gatewayUrl = await gateway.app.listen({
       host: gatewayConfig.HOST,
@@ -117,6 +145,31 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await stopAll();
     throw error;
   }
+}
+
+/** PGlite under `<dataDir>/pglite` (with PostGIS when a service needs it), the in-process bus and key-value store. */
+async function embeddedInfrastructure(
+  dataDir: string,
+  definitions: readonly ServiceDefinition<never>[],
+): Promise<HostInfrastructure> {
+  const folder = resolve(dataDir, "pglite");
+  await mkdir(folder, { recursive: true });
+  const pglite = await PgliteHost.open({
+    dataDir: folder,
+    postgis: definitions.some((d) => d.extensions?.includes("postgis")),
+  });
+  const bus = new MemoryEventBus();
+  const kv = new MemoryKeyValue();
+  return {
+    database: (schema) => pglite.forService(schema),
+    bus,
+    kv,
+    close: async () => {
+      await bus.close();
+      await kv.close();
+      await pglite.close();
+    },
+  };
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);

@@ -91,12 +91,15 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   const infra = parseConfig(standaloneConfigSchema, env);
   const gateway = parseConfig(gatewayConfigSchema, env);
   const host = infra.HOST;
+  // Every process verifies bearer tokens against the auth service's key set unless told otherwise.
+  const jwksUrl = env.JWKS_URL ?? `http://${host}:${env.AUTH_PORT ?? 9000}/.well-known/jwks.json`;
   const specs: ProcessSpec[] = hostedServices.map((service) => ({
     name: service.name,
     entry: `services/${service.name}/src/main.ts`,
     env: {
       DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
       PORT: env[`${service.name.toUpperCase()}_PORT`] ?? String(service.defaultPort),
+      JWKS_URL: jwksUrl,
     },
   }));
   const urls = Object.fromEntries(
@@ -108,7 +111,7 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   specs.push({
     name: "gateway",
     entry: "services/gateway/src/main.ts",
-    env: { ...urls, GATEWAY_PORT: String(gateway.GATEWAY_PORT) },
+    env: { ...urls, GATEWAY_PORT: String(gateway.GATEWAY_PORT), JWKS_URL: jwksUrl },
   });
   return specs;
 }

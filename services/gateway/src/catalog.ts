@@ -1,4 +1,5 @@
 import type { GatewayModule } from "./module.js";
+import { authGatewayModule } from "./modules/auth.js";
 
 /** A service the gateway routes to, with the port it listens on by default. */
 export interface UpstreamService {
@@ -7,7 +8,7 @@ export interface UpstreamService {
 }
 
 /** The services behind the gateway; a new service is one line here. */
-export const upstreamServices: readonly UpstreamService[] = [];
+export const upstreamServices: readonly UpstreamService[] = [{ name: "auth", defaultPort: 9000 }];
 
 /** The public surface of each domain; a new domain is one line here. */
-export const gatewayModules: readonly GatewayModule[] = [];
+export const gatewayModules: readonly GatewayModule[] = [authGatewayModule()];

@@ -10,10 +10,10 @@ export const gatewayConfigSchema = z.object({
     .default("development"),
   LOG_LEVEL: logLevel,
   LOG_PRETTY: flag(false),
-  /** Where the auth service publishes its signing keys; without it bearer tokens are refused. */
+  /** Where the auth service publishes its signing keys; default the auth service's `/.well-known/jwks.json`. */
   JWKS_URL: url(["http:", "https:"]).optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default("mercato-auth"),
+  JWT_AUDIENCE: z.string().min(1).default("mercato"),
   /** Redis for shared rate-limit counters; in-memory counters when absent. */
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
   RATE_LIMIT_MAX: z.coerce

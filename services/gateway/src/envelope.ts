@@ -37,7 +37,8 @@ export function resolveError(error: unknown): GatewayError {
       status: error.httpStatus,
       code: error.code,
       message: error.message,
-      details: [...error.violations],
+      // Services name Protobuf fields (`new_password`); clients of the gateway send camelCase.
+      details: error.violations.map((v) => ({ field: camelCasePath(v.field), message: v.message })),
     };
   }
   if (error instanceof ConnectError) {
@@ -91,6 +92,11 @@ export function resolveError(error: unknown): GatewayError {
     return { status: e.statusCode, code, message: e.message ?? "bad request", details: [] };
   }
   return { status: 500, code: "INTERNAL", message: "internal error", details: [] };
+}
+
+/** `fields.postal_code` → `fields.postalCode`; a path of camelCase names is returned as is. */
+export function camelCasePath(path: string): string {
+  return path.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 }
 
 /** The REST envelope for a resolved error. */

@@ -4,5 +4,6 @@ export * from "./config.js";
 export * from "./envelope.js";
 export * from "./graphql-schema.js";
 export * from "./module.js";
+export * from "./modules/auth.js";
 export * from "./public-contracts.js";
 export * from "./services.js";

@@ -19,15 +19,11 @@ runMain(async () => {
     })),
     modules: gatewayModules,
     logger,
-    ...(config.JWKS_URL
-      ? {
-          authenticate: createJwksAuthenticator({
-            jwksUrl: config.JWKS_URL,
-            ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-            ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-          }),
-        }
-      : {}),
+    authenticate: createJwksAuthenticator({
+      jwksUrl: config.JWKS_URL ?? `${serviceUrl("auth", 9000, process.env)}/.well-known/jwks.json`,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
   });
   const address = await gateway.app.listen({ host: config.HOST, port: config.GATEWAY_PORT });
   logger.info({ url: address }, "gateway listening");

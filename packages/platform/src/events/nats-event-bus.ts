@@ -32,6 +32,13 @@ export interface NatsEventBusOptions {
   publishTimeoutMs?: number;
   name?: string;
   logger?: Logger;
+  /**
+   * Prefix of every durable consumer name, so that a test run or a second deployment sharing the
+   * stream gets its own consumers; default none.
+   */
+  durablePrefix?: string;
+  /** Removes a durable consumer after this long without a client; default never. */
+  inactiveThresholdMs?: number;
 }
 
 /** Turns a durable name into one JetStream accepts (no dots, wildcards or spaces). */
@@ -53,6 +60,10 @@ export class NatsEventBus implements EventBus {
     private readonly stream: string,
     private readonly publishTimeoutMs: number,
     private readonly logger: Logger | undefined,
+    private readonly durables: { prefix: string; inactiveThresholdMs: number | undefined } = {
+      prefix: "",
+      inactiveThresholdMs: undefined,
+    },
   ) {}
 
   /** Connects (retrying for ever on later disconnects) and creates or updates the stream. */
@@ -91,6 +102,7 @@ export class NatsEventBus implements EventBus {
       stream,
       options.publishTimeoutMs ?? 5_000,
       options.logger,
+      { prefix: options.durablePrefix ?? "", inactiveThresholdMs: options.inactiveThresholdMs },
     );
     void bus.watchStatus();
     return bus;
@@ -110,8 +122,11 @@ export class NatsEventBus implements EventBus {
   }
 
   async consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription> {
-    const durable = natsDurableName(spec.durable);
+    const durable = natsDurableName(`${this.durables.prefix}${spec.durable}`);
     const config = {
+      ...(this.durables.inactiveThresholdMs === undefined
+        ? {}
+        : { inactive_threshold: nanos(this.durables.inactiveThresholdMs) }),
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,

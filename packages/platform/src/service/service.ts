@@ -15,6 +15,7 @@ import type { Listening } from "../rpc/listen.js";
 import {
   type Authenticator,
   contextInterceptor,
+  type HttpRoute,
   observeInterceptor,
   startRpcServer,
   validationInterceptor,
@@ -49,6 +50,8 @@ export interface ServiceDefinition<Config = Record<string, never>> {
   migrations?: () => Promise<Migration[]>;
   rpc?: (router: ConnectRouter, runtime: ServiceRuntime<Config>) => void;
   consumers?: (runtime: ServiceRuntime<Config>) => ConsumerDefinition[];
+  /** Plain HTTP GET routes served next to the RPCs (for example a JWKS document). */
+  httpRoutes?: (runtime: ServiceRuntime<Config>) => HttpRoute[];
   /** Background work started after the server listens; returns how to stop it. */
   start?: (runtime: ServiceRuntime<Config>) => Promise<(() => Promise<void>) | undefined>;
 }
@@ -157,7 +160,11 @@ export async function startService<Config>(
         registerGrpcHealth(router, definition.rpcServices ?? [], checks);
         definition.rpc?.(router, runtime);
       },
-      httpRoutes: [...healthRoutes(definition.name, checks), metricsRoute(metrics)],
+      httpRoutes: [
+        ...healthRoutes(definition.name, checks),
+        metricsRoute(metrics),
+        ...(definition.httpRoutes?.(runtime) ?? []),
+      ],
     });
     stops.unshift(() => server.close());
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createJwksAuthenticator } from "../auth/jwks-authenticator.js";
 import { flag, logLevel, parseConfig, port, url } from "../config/config.js";
 import { openPostgres } from "../db/database.js";
 import { NatsEventBus } from "../events/nats-event-bus.js";
@@ -17,6 +18,10 @@ export const standaloneConfigSchema = z.object({
   LOG_LEVEL: logLevel,
   LOG_PRETTY: flag(false),
   DB_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int().positive().default(10),
+  /** The auth service's key set; without it the service refuses bearer tokens. */
+  JWKS_URL: url(["http:", "https:"]).optional(),
+  JWT_ISSUER: z.string().min(1).default("mercato-auth"),
+  JWT_AUDIENCE: z.string().min(1).default("mercato"),
 });
 
 /**
@@ -34,6 +39,15 @@ export async function runStandalone<Config>(
   const log = logger(definition.name);
   const bus = await NatsEventBus.connect({ url: config.NATS_URL, name: definition.name, logger: log });
   const kv = new RedisKeyValue({ url: config.REDIS_URL, keyPrefix: `mercato:${definition.name}:` });
+  const authenticate =
+    options.authenticate ??
+    (config.JWKS_URL
+      ? createJwksAuthenticator({
+          jwksUrl: config.JWKS_URL,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        })
+      : undefined);
   const service = await startService(
     definition,
     {
@@ -43,7 +57,7 @@ export async function runStandalone<Config>(
       kv,
       logger,
       env,
-      ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+      ...(authenticate ? { authenticate } : {}),
     },
     { host: config.HOST, port: config.PORT ?? definition.defaultPort },
   );

@@ -1,0 +1,58 @@
+import { durationMs, url } from "@mercato/platform";
+import { z } from "zod";
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+const count = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .positive({ error: "must be positive" })
+    .default(fallback);
+
+/** The auth service's environment, validated at start. Durations are milliseconds. */
+export const authConfigSchema = z.object({
+  /** `iss` of every access token; the gateway and services check it. */
+  JWT_ISSUER: z.string().min(1).default("mercato-auth"),
+  /** `aud` of every access token. */
+  JWT_AUDIENCE: z.string().min(1).default("mercato"),
+  ACCESS_TOKEN_TTL_MS: durationMs(10 * minute),
+  REFRESH_TOKEN_TTL_MS: durationMs(30 * day),
+  /** A new signing key becomes current this long after the previous one. */
+  SIGNING_KEY_ROTATION_MS: durationMs(30 * day),
+  OTP_TTL_MS: durationMs(5 * minute),
+  OTP_MAX_ATTEMPTS: count(5),
+  OTP_RESEND_COOLDOWN_MS: durationMs(30_000),
+  /** Codes a phone number may request per OTP_RATE_WINDOW_MS. */
+  OTP_RATE_PER_PHONE: count(5),
+  /** Codes one client IP may request per OTP_RATE_WINDOW_MS. */
+  OTP_RATE_PER_IP: count(20),
+  OTP_RATE_WINDOW_MS: durationMs(hour),
+  /** Key of the HMAC that codes are stored under (at least 32 characters); generated and kept in the database when unset. */
+  OTP_HASH_KEY: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+  /** Failed password logins allowed per e-mail address per LOGIN_RATE_WINDOW_MS. */
+  LOGIN_MAX_FAILURES: count(10),
+  LOGIN_RATE_WINDOW_MS: durationMs(15 * minute),
+  EMAIL_VERIFICATION_TTL_MS: durationMs(2 * day),
+  PASSWORD_RESET_TTL_MS: durationMs(hour),
+  /** Base URL of the public API; e-mailed links point at it. */
+  PUBLIC_URL: url(["http:", "https:"]).default("http://127.0.0.1:8080"),
+  MAIL_FROM: z.string().min(3).default("Mercato <no-reply@mercato.local>"),
+  /** SMTP server for e-mail (`smtp://user:pass@host:port`); e-mail goes to the local outbox when unset. */
+  SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  /** Twilio account for SMS; SMS goes to the local outbox when unset. */
+  TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z.string().min(1).optional(),
+  TWILIO_BASE_URL: url(["http:", "https:"]).default("https://api.twilio.com"),
+  /** Folder of the local outbox (`mail/*.eml`, `sms/*.json`); default `<DATA_DIR>/outbox`. */
+  OUTBOX_DIR: z.string().optional(),
+  DATA_DIR: z.string().default("./data"),
+  /** When both are set, an admin account with this e-mail exists after start (created once, never changed). */
+  ADMIN_EMAIL: z.email({ error: "must be an e-mail address" }).optional(),
+  ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),
+});
+
+/** Parsed auth configuration. */
+export type AuthConfig = z.infer<typeof authConfigSchema>;

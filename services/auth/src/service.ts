@@ -1,0 +1,161 @@
+import { join, resolve } from "node:path";
+import { AuthService } from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import {
+  createMailer,
+  createSmsSender,
+  defineService,
+  loadSqlMigrations,
+  type ServiceDefinition,
+  type ServiceRuntime,
+} from "@mercato/platform";
+import { and, eq, isNotNull, lt, or } from "drizzle-orm";
+import { type AuthConfig, authConfigSchema } from "./config.js";
+import { Identity } from "./flows/identity.js";
+import { authRoutes } from "./rpc/auth.rpc.js";
+import { emailTokens, otpChallenges, refreshTokens, secrets, sessions } from "./store/schema.js";
+import { SigningKeys } from "./store/signing-keys.js";
+
+/** Path of the JWKS document on the auth service's port. */
+export const jwksPath = "/.well-known/jwks.json";
+
+interface AuthParts {
+  identity: Identity;
+  keys: SigningKeys;
+  close(): Promise<void>;
+}
+
+// One set of parts per running instance: a definition may be started more than once (tests).
+const partsByRuntime = new WeakMap<object, AuthParts>();
+
+function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
+  const existing = partsByRuntime.get(runtime);
+  if (existing) return existing;
+  const { config, database, logger } = runtime;
+  const outboxDir = resolve(config.OUTBOX_DIR ?? join(config.DATA_DIR, "outbox"));
+  // The local outbox prints each message to the console so a developer can sign in; real
+  // adapters never do, and the structured logs never carry a code or a link.
+  const print = (line: string) => void process.stdout.write(`[outbox] ${line}\n`);
+  const mailer = createMailer({
+    ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
+    outboxDir,
+    from: config.MAIL_FROM,
+    print,
+  });
+  const sms = createSmsSender({
+    ...(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM
+      ? {
+          twilio: {
+            accountSid: config.TWILIO_ACCOUNT_SID,
+            authToken: config.TWILIO_AUTH_TOKEN,
+            from: config.TWILIO_FROM,
+            baseUrl: config.TWILIO_BASE_URL,
+          },
+        }
+      : {}),
+    outboxDir,
+    print,
+  });
+  const keys = new SigningKeys(database, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    accessTtlMs: config.ACCESS_TOKEN_TTL_MS,
+    rotationMs: config.SIGNING_KEY_ROTATION_MS,
+  });
+  let otpKey: Promise<string> | undefined;
+  const identity = new Identity({
+    database,
+    outbox: runtime.outbox,
+    kv: runtime.kv,
+    keys,
+    mailer,
+    sms,
+    config,
+    logger,
+    otpKey: () => {
+      otpKey ??= config.OTP_HASH_KEY
+        ? Promise.resolve(config.OTP_HASH_KEY)
+        : database.db
+            .select({ value: secrets.value })
+            .from(secrets)
+            .where(eq(secrets.name, "otp_hash_key"))
+            .then(([row]) => {
+              if (!row) throw new Error("the otp_hash_key secret is missing from auth.secrets");
+              return row.value;
+            });
+      return otpKey;
+    },
+  });
+  const parts: AuthParts = {
+    identity,
+    keys,
+    close: async () => {
+      await mailer.close();
+      await sms.close();
+    },
+  };
+  partsByRuntime.set(runtime, parts);
+  return parts;
+}
+
+/** Deletes what can no longer be used: expired codes, spent or expired link tokens, ended refresh tokens. */
+async function purgeExpired(runtime: ServiceRuntime<AuthConfig>, now = new Date()): Promise<void> {
+  const { db } = runtime.database;
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  await db.delete(otpChallenges).where(lt(otpChallenges.expiresAt, dayAgo));
+  await db.delete(emailTokens).where(or(lt(emailTokens.expiresAt, dayAgo), lt(emailTokens.usedAt, dayAgo)));
+  await db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, dayAgo));
+  await db
+    .delete(sessions)
+    .where(
+      or(
+        lt(sessions.expiresAt, dayAgo),
+        and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, new Date(now.getTime() - 30 * 86_400_000))),
+      ),
+    );
+}
+
+/**
+ * The auth service (port 9000): buyer sign-in with a code by SMS, seller accounts with e-mail
+ * and password, sessions with rotating refresh tokens, EdDSA access tokens and their JWKS.
+ */
+export const authService: ServiceDefinition<AuthConfig> = defineService<AuthConfig>({
+  name: "auth",
+  defaultPort: 9000,
+  rpcServices: [AuthService.typeName],
+  config: authConfigSchema,
+  migrations: () => loadSqlMigrations(join(import.meta.dirname, "store/migrations")),
+  rpc: (router, runtime) => authRoutes(router, partsOf(runtime).identity),
+  httpRoutes: (runtime) => [
+    {
+      method: "GET",
+      path: jwksPath,
+      handle: async () => ({
+        status: 200,
+        contentType: "application/jwk-set+json",
+        body: JSON.stringify(await partsOf(runtime).keys.jwks()),
+      }),
+    },
+  ],
+  async start(runtime) {
+    const { identity, keys } = partsOf(runtime);
+    const { config, logger } = runtime;
+    await keys.ensureCurrent();
+    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+      const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+      if (admin.created) logger.info({ userId: admin.id }, "admin account created from ADMIN_EMAIL");
+    }
+    const hourly = setInterval(
+      () => {
+        Promise.all([keys.ensureCurrent(), purgeExpired(runtime)]).catch((error: unknown) =>
+          logger.warn({ err: error }, "auth housekeeping failed"),
+        );
+      },
+      Math.min(3_600_000, config.SIGNING_KEY_ROTATION_MS),
+    );
+    hourly.unref();
+    return async () => {
+      clearInterval(hourly);
+      await partsOf(runtime).close();
+    };
+  },
+});

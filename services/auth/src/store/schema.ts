@@ -1,0 +1,81 @@
+import { integer, jsonb, pgSchema, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { JWK } from "jose";
+
+const auth = pgSchema("auth");
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Accounts: one per buyer phone number or seller/admin e-mail address. */
+export const accounts = auth.table("accounts", {
+  id: uuid("id").primaryKey(),
+  roles: text("roles").array().notNull(),
+  phone: text("phone"),
+  email: text("email"),
+  passwordHash: text("password_hash"),
+  emailVerifiedAt: tz("email_verified_at"),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** The one pending code per phone number; only its keyed hash is stored. */
+export const otpChallenges = auth.table("otp_challenges", {
+  phone: text("phone").primaryKey(),
+  codeHash: text("code_hash").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  expiresAt: tz("expires_at").notNull(),
+  sentAt: tz("sent_at").notNull(),
+});
+
+/** Single-use tokens from e-mailed links (verification, password reset); SHA-256 hashes only. */
+export const emailTokens = auth.table("email_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  accountId: uuid("account_id").notNull(),
+  purpose: text("purpose").$type<"verify_email" | "reset_password">().notNull(),
+  email: text("email").notNull(),
+  expiresAt: tz("expires_at").notNull(),
+  usedAt: tz("used_at"),
+  createdAt: tz("created_at").notNull().defaultNow(),
+});
+
+/** Sessions: one per sign-in, the family of every refresh token rotated from it. */
+export const sessions = auth.table("sessions", {
+  id: uuid("id").primaryKey(),
+  accountId: uuid("account_id").notNull(),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  lastUsedAt: tz("last_used_at").notNull().defaultNow(),
+  expiresAt: tz("expires_at").notNull(),
+  revokedAt: tz("revoked_at"),
+  revokedReason: text("revoked_reason"),
+  ip: text("ip").notNull().default(""),
+  userAgent: text("user_agent").notNull().default(""),
+});
+
+/** Refresh tokens (SHA-256 hashes); `usedAt` set once rotated: a second use is a reuse. */
+export const refreshTokens = auth.table("refresh_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  sessionId: uuid("session_id").notNull(),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  expiresAt: tz("expires_at").notNull(),
+  usedAt: tz("used_at"),
+});
+
+/** Ed25519 signing keys as JWKs; the newest unretired one signs, the rest stay published until `publishedUntil`. */
+export const signingKeys = auth.table("signing_keys", {
+  kid: text("kid").primaryKey(),
+  privateJwk: jsonb("private_jwk").$type<JWK>().notNull(),
+  publicJwk: jsonb("public_jwk").$type<JWK>().notNull(),
+  createdAt: tz("created_at").notNull().defaultNow(),
+  retiredAt: tz("retired_at"),
+  publishedUntil: tz("published_until"),
+});
+
+/** Secrets the service generates for itself when the environment gives none. */
+export const secrets = auth.table("secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: tz("created_at").notNull().defaultNow(),
+});
+
+/** An account row. */
+export type AccountRow = typeof accounts.$inferSelect;
+/** A session row. */
+export type SessionRow = typeof sessions.$inferSelect;
