@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import nodemailer from "nodemailer";
+import type StreamTransport from "nodemailer/lib/stream-transport/index.js";
+import { v7 as uuidv7 } from "uuid";
+import { checkMailMessage, closedError, messageIdFor } from "./checks.js";
+import type { Mailer, MailMessage, SentMail } from "./mailer.js";
+import { isAddressed, parseMail } from "./mime.js";
+import { listOutboxFiles, outboxFileName, writeFileAtomically } from "./outbox-files.js";
+
+// Builds the MIME bytes only; nothing leaves the process. CRLF line ends as in RFC 5322. Passed as the
+// message defaults too: nodemailer 7 takes `newline` from the message, not from the transport options.
+const composerOptions: StreamTransport.Options = { streamTransport: true, buffer: true, newline: "windows" };
+
+/** Options of `OutboxMailer`. */
+export interface OutboxMailerOptions {
+  /** Outbox root; messages go to `<dir>/mail/`. */
+  dir: string;
+  /** Default sender, `no-reply@example.com` or `"Name" <no-reply@example.com>`. */
+  from: string;
+  /** Called with one human line per message sent ("mail to x@y: subject → path"), e.g. to print it on the console. */
+  print?: ((line: string) => void) | undefined;
+}
+
+/** A message read back from an outbox: its Message-ID as `id`, decoded headers, text and HTML. */
+export interface StoredMail {
+  id: string;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** The `.eml` file. */
+  path: string;
+  date: Date;
+}
+
+/** `Mailer` for development and the embedded host: writes each message as an RFC 5322 `.eml` file to `<dir>/mail/`. */
+export class OutboxMailer implements Mailer {
+  readonly #dir: string;
+  readonly #from: string;
+  readonly #print: ((line: string) => void) | undefined;
+  readonly #composer = nodemailer.createTransport(composerOptions, composerOptions);
+  #closed = false;
+
+  constructor(options: OutboxMailerOptions) {
+    this.#dir = join(options.dir, "mail");
+    this.#from = options.from;
+    this.#print = options.print;
+  }
+
+  /** The folder the `.eml` files are written to. */
+  get mailDir(): string {
+    return this.#dir;
+  }
+
+  async send(message: MailMessage): Promise<SentMail> {
+    if (this.#closed) throw closedError("OutboxMailer");
+    checkMailMessage(message);
+    const key = uuidv7();
+    const from = message.from ?? this.#from;
+    const info = await this.#composer.sendMail({
+      from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html === undefined ? {} : { html: message.html }),
+      messageId: messageIdFor(key, from),
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+    if (!Buffer.isBuffer(info.message)) throw new Error("nodemailer returned a stream instead of a buffer");
+    const path = await writeFileAtomically(this.#dir, outboxFileName(key, new Date(), ".eml"), info.message);
+    this.#print?.(`mail to ${message.to}: ${message.subject} → ${path}`);
+    return { id: info.messageId };
+  }
+
+  /** Every message in this outbox, oldest first. */
+  list(): Promise<StoredMail[]> {
+    return listOutboxMail(this.#dir);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#composer.close();
+  }
+}
+
+/** Every message in a mail folder (`<outbox dir>/mail`), oldest first; none when the folder does not exist. */
+export async function listOutboxMail(mailDir: string): Promise<StoredMail[]> {
+  const paths = await listOutboxFiles(mailDir, ".eml");
+  return Promise.all(paths.map(async (path) => toStoredMail(path, await readFile(path))));
+}
+
+/** The newest message an outbox (`dir` as given to `OutboxMailer`) holds for `to`, or undefined. */
+export async function latestMailTo(dir: string, to: string): Promise<StoredMail | undefined> {
+  const mails = await listOutboxMail(join(dir, "mail"));
+  return mails.findLast((mail) => isAddressed(mail.to, to));
+}
+
+function toStoredMail(path: string, raw: Buffer): StoredMail {
+  const parsed = parseMail(raw);
+  const stored: StoredMail = {
+    id: parsed.messageId ?? basename(path, ".eml"),
+    to: parsed.to,
+    from: parsed.from,
+    subject: parsed.subject,
+    text: parsed.text,
+    path,
+    // The file name starts with the creation time, a fallback for a missing or unreadable Date header.
+    date:
+      parsed.date ??
+      new Date(
+        basename(path)
+          .slice(0, 24)
+          .replace(/T(\d\d)-(\d\d)-/, "T$1:$2:"),
+      ),
+  };
+  if (parsed.html !== undefined) stored.html = parsed.html;
+  return stored;
+}
