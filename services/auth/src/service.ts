@@ -27,6 +27,11 @@ interface AuthParts {
 // One set of parts per running instance: a definition may be started more than once (tests).
 const partsByRuntime = new WeakMap<object, AuthParts>();
 
+/** The identity flows of a running auth service (the admin CLI uses them). */
+export function authServiceParts(runtime: ServiceRuntime<unknown>): { identity: Identity } {
+  return partsOf(runtime as ServiceRuntime<AuthConfig>);
+}
+
 function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
   const existing = partsByRuntime.get(runtime);
   if (existing) return existing;

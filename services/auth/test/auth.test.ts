@@ -1,0 +1,152 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jwksPath } from "../src/service.js";
+import { type AuthHarness, startAuth } from "./harness.js";
+
+async function failure(promise: Promise<unknown>): Promise<ConnectError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConnectError);
+  return error as ConnectError;
+}
+
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()) as { kid: string }).kid;
+
+describe("auth service", () => {
+  let auth: AuthHarness;
+
+  beforeAll(async () => {
+    auth = await startAuth({
+      OTP_RATE_PER_IP: "3",
+      OTP_RESEND_COOLDOWN_MS: "1",
+      LOGIN_MAX_FAILURES: "3",
+      ADMIN_EMAIL: "Admin@Mercato.test",
+      ADMIN_PASSWORD: "the root passphrase",
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await auth?.stop();
+  });
+
+  it("limits codes per client IP across phone numbers", async () => {
+    const client = auth.client();
+    const ip = "203.0.113.7";
+    for (let i = 0; i < 3; i++) {
+      await client.requestOtp({ phone: `+4915112000${100 + i}`, client: { ip } });
+    }
+    const refused = await failure(client.requestOtp({ phone: "+4915112000200", client: { ip } }));
+    expect(refused.code).toBe(Code.ResourceExhausted);
+    expect(refused.rawMessage).toContain("network");
+    await client.requestOtp({ phone: "+4915112000201", client: { ip: "203.0.113.8" } });
+  });
+
+  it("creates a buyer once and publishes UserRegistered once", async () => {
+    const client = auth.client();
+    const phone = "+4915112000300";
+    await client.requestOtp({ phone });
+    const first = await client.verifyOtp({ phone, code: await auth.otpFor(phone) });
+    await new Promise((r) => setTimeout(r, 5));
+    await client.requestOtp({ phone });
+    const second = await client.verifyOtp({ phone, code: await auth.otpFor(phone) });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.account?.id).toBe(first.account?.id);
+    await new Promise((r) => setTimeout(r, 200));
+    const registered = auth.events
+      .filter((e) => e.subject === "mercato.auth.user.registered")
+      .map((e) => fromBinary(UserRegisteredSchema, e.payload).account)
+      .filter((a) => a?.phone === phone);
+    expect(registered).toHaveLength(1);
+    expect(registered[0]?.roles).toEqual(["buyer"]);
+  });
+
+  it("stores codes only as keyed hashes", async () => {
+    const phone = "+4915112000400";
+    await auth.client().requestOtp({ phone });
+    const code = await auth.otpFor(phone);
+    const { rows } = (await auth.service.runtime.database.db.execute(
+      "select code_hash from auth.otp_challenges where phone = '+4915112000400'" as never,
+    )) as unknown as { rows: { code_hash: string }[] };
+    expect(rows[0]?.code_hash).toBeTruthy();
+    expect(rows[0]?.code_hash).not.toContain(code);
+  });
+
+  it("creates the admin from ADMIN_EMAIL once, and only an admin may rotate the signing key", async () => {
+    const client = auth.client();
+    const admin = await client.login({ email: "admin@mercato.test", password: "the root passphrase" });
+    expect(admin.account?.roles).toEqual(["admin"]);
+    expect(admin.account?.emailVerified).toBe(true);
+
+    const phone = "+4915112000500";
+    await client.requestOtp({ phone });
+    const buyer = await client.verifyOtp({ phone, code: await auth.otpFor(phone) });
+    const denied = await failure(auth.client(buyer.tokens?.accessToken).rotateSigningKey({}));
+    expect(denied.code).toBe(Code.PermissionDenied);
+
+    const oldToken = buyer.tokens?.accessToken ?? "";
+    const { kid } = await auth.client(admin.tokens?.accessToken).rotateSigningKey({});
+    expect(kid).not.toBe(kidOf(oldToken));
+    const jwks = (await (await fetch(`${auth.service.url}${jwksPath}`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, kidOf(oldToken)]));
+    // A token signed before the rotation still works until it expires…
+    expect((await auth.client(oldToken).getAccount({})).account?.phone).toBe(phone);
+    // …and new tokens carry the new key.
+    const refreshed = await client.refreshToken({ refreshToken: buyer.tokens?.refreshToken ?? "" });
+    expect(kidOf(refreshed.tokens?.accessToken ?? "")).toBe(kid);
+    expect((await auth.client(refreshed.tokens?.accessToken).getAccount({})).account?.phone).toBe(phone);
+  });
+
+  it("refuses sign-ins for an address after repeated wrong passwords", async () => {
+    const client = auth.client();
+    const email = "locked@shop.test";
+    await client.registerSeller({ email, password: "the right passphrase" });
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(client.login({ email, password: "a wrong passphrase" }))).code).toBe(
+        Code.Unauthenticated,
+      );
+    }
+    const locked = await failure(client.login({ email, password: "the right passphrase" }));
+    expect(locked.code).toBe(Code.ResourceExhausted);
+  });
+
+  it("lets an unverified seller ask for a new link, and refuses an expired one", async () => {
+    const client = auth.client();
+    const email = "resend@shop.test";
+    const registered = await client.registerSeller({ email, password: "seller passphrase 1" });
+    const firstMail = await auth.mailTo(email);
+    await new Promise((r) => setTimeout(r, 5));
+    await auth.client(registered.tokens?.accessToken).resendVerificationEmail({});
+    let secondMail = firstMail;
+    for (let i = 0; i < 100 && secondMail === firstMail; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      secondMail = await auth.mailTo(email);
+    }
+    const token = (text: string) => /token=([A-Za-z0-9_-]+)/.exec(text)?.[1] ?? "";
+    expect(token(secondMail)).not.toBe(token(firstMail));
+    await auth.service.runtime.database.db.execute(
+      "update auth.email_tokens set expires_at = now() - interval '1 second'" as never,
+    );
+    const expired = await failure(client.verifyEmail({ token: token(secondMail) }));
+    expect(expired.code).toBe(Code.InvalidArgument);
+    expect(expired.rawMessage).toContain("expired");
+  });
+
+  it("refuses session operations without a token and a weak new password naming the field", async () => {
+    const client = auth.client();
+    expect((await failure(client.listSessions({}))).code).toBe(Code.Unauthenticated);
+    const weak = await failure(client.registerSeller({ email: "weak@shop.test", password: "aaaaaaaaaaaa" }));
+    expect(weak.code).toBe(Code.InvalidArgument);
+    expect(weak.rawMessage).toContain("password");
+    const withEmail = await failure(
+      client.registerSeller({ email: "mylongname@shop.test", password: "mylongname-2024" }),
+    );
+    expect(withEmail.rawMessage).toContain("e-mail");
+  });
+});
