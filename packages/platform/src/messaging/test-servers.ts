@@ -1,0 +1,2 @@
+export * from "./smtp-test-server.js";
+export * from "./twilio-test-server.js";
