@@ -297,6 +297,8 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
         ["a phone number not in E.164", { phone: "0151 1234567" }, "phone"],
         ["an avatar id that is not a UUID", { avatarMediaId: "avatar.png" }, "avatar_media_id"],
         ["a display name over 100 characters", { displayName: "a".repeat(101) }, "display_name"],
+        ["a NUL character in the display name", { displayName: "Ada\u0000" }, "display_name"],
+        ["a NUL character in the e-mail", { email: "ada\u0000@example.com" }, "email"],
       ])("refuses %s naming the field", async (_label, request, field) => {
         const user = await registered();
         expect(await failure(client.updateMyProfile(request, user.as))).toMatchObject({
@@ -393,6 +395,7 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
         ],
         ["a lower-case country code", berlin({ countryCode: "de" }), "fields.country_code"],
         ["a blank recipient", berlin({ recipientName: "   " }), "fields.recipient_name"],
+        ["a NUL character in a street", berlin({ line1: "Unter den Linden\u00001" }), "fields.line1"],
       ])("refuses %s naming the field", async (_label, fields, field) => {
         const user = await registered();
         expect(await failure(client.createAddress({ fields }, user.as))).toMatchObject({

@@ -199,6 +199,15 @@ describe("normaliseAddress", () => {
     ).toEqual(["fields.recipient_name", "fields.line1", "fields.city"]);
   });
 
+  it("refuses control characters but folds line breaks into spaces", () => {
+    expect(violationsOf({ line1: "Main\u0000Street", postalCode: "10115" })).toEqual([
+      ["fields.line1", "must not contain control characters"],
+    ]);
+    expect(normaliseAddress({ ...base, postalCode: "10115", line2: "Floor 2\nLeft" }).line2).toBe(
+      "Floor 2 Left",
+    );
+  });
+
   it("names fields under the path it is given", () => {
     expect(() => normaliseAddress({ ...base, postalCode: "1" }, "address")).toThrow(/address\.postal_code/);
   });

@@ -238,6 +238,20 @@ function codeForName(codes: ReadonlyMap<string, string>, value: string): string 
   return undefined;
 }
 
+const controlCharacters = /\p{Cc}/u;
+
+const partFields: readonly [keyof AddressParts, string][] = [
+  ["label", "label"],
+  ["recipientName", "recipient_name"],
+  ["company", "company"],
+  ["line1", "line1"],
+  ["line2", "line2"],
+  ["city", "city"],
+  ["region", "region"],
+  ["postalCode", "postal_code"],
+  ["phone", "phone"],
+];
+
 const tidy = (value: string) => value.trim().replace(/\s+/g, " ");
 
 /**
@@ -261,6 +275,10 @@ export function normaliseAddress(input: AddressParts, path = "fields"): AddressP
     countryCode: input.countryCode.trim().toUpperCase(),
     phone: input.phone.trim(),
   };
+  for (const [key, field] of partFields) {
+    // Line breaks and tabs were folded into spaces by tidy; anything else would corrupt labels.
+    if (controlCharacters.test(out[key])) fail(field, "must not contain control characters");
+  }
   if (out.recipientName === "") fail("recipient_name", "is required");
   if (out.line1 === "") fail("line1", "is required");
   if (out.city === "") fail("city", "is required");

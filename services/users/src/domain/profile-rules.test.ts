@@ -45,4 +45,8 @@ describe("profileChanges", () => {
   it("refuses control characters in the display name", () => {
     expect(() => profileChanges({ displayName: "Ada\u0007" })).toThrow(/^display_name: /);
   });
+
+  it("refuses control characters in the e-mail address", () => {
+    expect(() => profileChanges({ email: "ada\u0000@example.com" })).toThrow(/^email: /);
+  });
 });

@@ -67,6 +67,8 @@ export function profileChanges(update: ProfileUpdate): ProfileChanges {
   if (update.email !== undefined) {
     const email = optional(update.email);
     if (email !== null) {
+      if (controlCharacters.test(email))
+        throw InvalidArgument.field("email", "must not contain control characters");
       const at = email.lastIndexOf("@");
       if (at <= 0 || at === email.length - 1)
         throw InvalidArgument.field("email", "is not an e-mail address (e.g. ada@example.com)");
