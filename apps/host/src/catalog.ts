@@ -1,8 +1,9 @@
 import { authService } from "@mercato/auth";
 import type { ServiceDefinition } from "@mercato/platform";
+import { usersService } from "@mercato/users";
 
 /**
  * Every service the hosts run, in start order (a service's event producers before its consumers
  * does not matter: consumers are durable). A new service is one line here.
  */
-export const hostedServices: readonly ServiceDefinition<never>[] = [authService];
+export const hostedServices: readonly ServiceDefinition<never>[] = [authService, usersService];

@@ -1,5 +1,6 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth.js";
+import { usersGatewayModule } from "./modules/users.js";
 
 /** A service the gateway routes to, with the port it listens on by default. */
 export interface UpstreamService {
@@ -8,7 +9,10 @@ export interface UpstreamService {
 }
 
 /** The services behind the gateway; a new service is one line here. */
-export const upstreamServices: readonly UpstreamService[] = [{ name: "auth", defaultPort: 9000 }];
+export const upstreamServices: readonly UpstreamService[] = [
+  { name: "auth", defaultPort: 9000 },
+  { name: "users", defaultPort: 9001 },
+];
 
 /** The public surface of each domain; a new domain is one line here. */
-export const gatewayModules: readonly GatewayModule[] = [authGatewayModule()];
+export const gatewayModules: readonly GatewayModule[] = [authGatewayModule(), usersGatewayModule()];

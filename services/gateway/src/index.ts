@@ -5,5 +5,6 @@ export * from "./envelope.js";
 export * from "./graphql-schema.js";
 export * from "./module.js";
 export * from "./modules/auth.js";
+export * from "./modules/users.js";
 export * from "./public-contracts.js";
 export * from "./services.js";

@@ -1,8 +1,5 @@
-import { parseConfig, runMain, runStandalone } from "@mercato/platform";
-import { authenticatorFromConfig, usersConfigSchema } from "./config.js";
+import { runMain, runStandalone } from "@mercato/platform";
 import { usersService } from "./service.js";
 
-runMain(async () => {
-  const authenticate = authenticatorFromConfig(parseConfig(usersConfigSchema));
-  return runStandalone(usersService, authenticate ? { authenticate } : {});
-});
+// Bearer tokens are verified against JWKS_URL (the auth service's key set) by runStandalone.
+runMain(() => runStandalone(usersService));

@@ -1,0 +1,161 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { authService } from "@mercato/auth";
+import { authGatewayModule, usersGatewayModule } from "@mercato/gateway";
+import { type EmbeddedHost, type HostInfrastructure, startEmbedded } from "@mercato/host";
+import {
+  createLogger,
+  latestMailTo,
+  latestSmsTo,
+  NatsEventBus,
+  openPostgres,
+  RedisKeyValue,
+  type RunningService,
+} from "@mercato/platform";
+import { usersService } from "@mercato/users";
+import pg from "pg";
+
+/** URLs of real infrastructure for a stack; absent = PGlite and the in-process adapters. */
+export interface RealInfra {
+  databaseUrl: string;
+  natsUrl: string;
+  redisUrl: string;
+}
+
+/** The identity services and the gateway, running as `npm start` runs them, on free ports. */
+export interface Stack {
+  url: string;
+  host: EmbeddedHost;
+  outboxDir: string;
+  /** Every log line every service and the gateway wrote, as JSON text. */
+  logs: string[];
+  service(name: string): RunningService;
+  /** The code in the newest SMS to `phone`. */
+  otpFor(phone: string): Promise<string>;
+  /** The token of the newest link e-mailed to `email` whose URL contains `path`. */
+  linkTokenFor(email: string, path: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function realInfrastructure(real: RealInfra, run: string): Promise<HostInfrastructure> {
+  const database = `mercato_e2e_${run}`;
+  const admin = new pg.Client({ connectionString: real.databaseUrl });
+  await admin.connect();
+  await admin.query(`create database "${database}"`);
+  await admin.end();
+  const url = new URL(real.databaseUrl);
+  url.pathname = `/${database}`;
+  const pools: { close(): Promise<void> }[] = [];
+  // A durable prefix of its own: concurrent runs share the stream but never steal each other's events.
+  const bus = await NatsEventBus.connect({
+    url: real.natsUrl,
+    name: `e2e-${run}`,
+    durablePrefix: `e2e_${run}_`,
+    inactiveThresholdMs: 600_000,
+  });
+  const kv = new RedisKeyValue({ url: real.redisUrl, keyPrefix: `mercato-e2e:${run}:` });
+  return {
+    database: (schema) => {
+      const db = openPostgres({ url: url.toString(), schema, maxConnections: 5 });
+      pools.push(db);
+      return db;
+    },
+    bus,
+    kv,
+    close: async () => {
+      await bus.close();
+      await kv.close();
+      for (const pool of pools) await pool.close().catch(() => {});
+      const cleanup = new pg.Client({ connectionString: real.databaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${database}" with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+async function waitForFile<T>(find: () => Promise<T | undefined>, what: string): Promise<T> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`no ${what} in the outbox`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts auth, users and the gateway on embedded or real infrastructure, with logs captured. */
+export async function startStack(
+  options: { real?: RealInfra; env?: Record<string, string> } = {},
+): Promise<Stack> {
+  const run = randomBytes(5).toString("hex");
+  const dataDir = await mkdtemp(join(tmpdir(), "mercato-e2e-"));
+  const outboxDir = join(dataDir, "outbox");
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n")) if (line) logs.push(line);
+      done();
+    },
+  });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    OUTBOX_DIR: outboxDir,
+    LOG_LEVEL: "debug",
+    GATEWAY_PORT: "0",
+    PUBLIC_URL: "http://mercato.test",
+    // Every request of the suite comes from 127.0.0.1; the per-IP limit has its own test.
+    OTP_RATE_PER_IP: "1000",
+    RATE_LIMIT_MAX: "100000",
+    ...options.env,
+  };
+  const infrastructure = options.real ? await realInfrastructure(options.real, run) : undefined;
+  const host = await startEmbedded({
+    env,
+    services: [authService, usersService],
+    modules: [authGatewayModule(), usersGatewayModule()],
+    ports: { auth: 0, users: 0 },
+    logger: (service) => createLogger({ service, level: "debug", destination: sink }),
+    ...(infrastructure ? { infrastructure } : {}),
+  });
+  return {
+    url: host.gatewayUrl,
+    host,
+    outboxDir,
+    logs,
+    service: (name) => {
+      const found = host.services.find((s) => s.name === name);
+      if (!found) throw new Error(`no service ${name}`);
+      return found;
+    },
+    otpFor: async (phone) => {
+      const sms = await waitForFile(() => latestSmsTo(outboxDir, phone), `SMS to ${phone}`);
+      const code = /\b(\d{6})\b/.exec(sms.body)?.[1];
+      if (!code) throw new Error(`no code in the SMS to ${phone}`);
+      return code;
+    },
+    linkTokenFor: async (email, path) => {
+      const mail = await waitForFile(async () => {
+        const found = await latestMailTo(outboxDir, email);
+        return found?.text.includes(path) ? found : undefined;
+      }, `mail to ${email} with ${path}`);
+      const link = new RegExp(`${path.replace(/[/.?]/g, "\\$&")}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
+      if (!link?.[1]) throw new Error(`no ${path} link in the mail to ${email}`);
+      return link[1];
+    },
+    stop: async () => {
+      await host.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A random valid German mobile number, so runs on shared infrastructure never collide. */
+export function randomPhone(): string {
+  return `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+}
