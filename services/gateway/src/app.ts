@@ -92,6 +92,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY ?? false,
     requestIdHeader: false,
     genReqId: (req) =>
       acceptCorrelationId(header(req.headers["x-correlation-id"]) ?? header(req.headers["x-request-id"])),

@@ -24,6 +24,22 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_WINDOW_MS: durationMs(60_000),
   /** Comma-separated allowed origins, or `*`. */
   CORS_ORIGINS: z.string().default("*"),
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For): `true`, a hop count, or
+   * comma-separated addresses/CIDRs. Unset: the socket's peer is the client (per-IP limits use it).
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value): boolean | string[] | ((address: string, hop: number) => boolean) | undefined => {
+      if (value === undefined || value === "" || value === "false") return undefined;
+      if (value === "true") return true;
+      if (/^\d+$/.test(value)) {
+        const hops = Number(value);
+        return (_address, hop) => hop < hops;
+      }
+      return value.split(",").map((part) => part.trim());
+    }),
   BODY_LIMIT_BYTES: z.coerce.number({ error: "must be a number" }).int().positive().default(1_048_576),
   SERVICE_TIMEOUT_MS: durationMs(5_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),

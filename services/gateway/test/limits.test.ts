@@ -112,3 +112,36 @@ describe("GraphiQL", () => {
     }
   });
 });
+
+describe("client address behind a proxy", () => {
+  const hit = (h: Harness, forwardedFor: string) =>
+    h.gateway.app.inject({
+      method: "GET",
+      url: "/api/v1/items/0190a000-0000-7000-8000-000000000000",
+      remoteAddress: "10.0.0.1",
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+
+  it("counts each forwarded client on its own when TRUST_PROXY names the proxy", async () => {
+    const h = await startHarness({ RATE_LIMIT_MAX: "2", TRUST_PROXY: "10.0.0.1" });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await hit(h, "198.51.100.1")).statusCode);
+      expect(statuses).toEqual([404, 404, 429]);
+      expect((await hit(h, "198.51.100.2")).statusCode).toBe(404);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("ignores X-Forwarded-For without TRUST_PROXY, so a client cannot pick its own address", async () => {
+    const h = await startHarness({ RATE_LIMIT_MAX: "2" });
+    try {
+      await hit(h, "198.51.100.1");
+      await hit(h, "198.51.100.2");
+      expect((await hit(h, "198.51.100.3")).statusCode).toBe(429);
+    } finally {
+      await h.close();
+    }
+  });
+});
