@@ -60,6 +60,23 @@ describe("auth service with real delivery adapters", () => {
     await auth.client().requestOtp({ phone });
   });
 
+  it("names the phone field when the provider refuses the number", async () => {
+    twilio.reply = () => ({
+      status: 400,
+      body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 },
+    });
+    const error = await auth
+      .client()
+      .requestOtp({ phone: "+4915112000602" })
+      .then(
+        () => undefined,
+        (e: unknown) => e as ConnectError,
+      );
+    expect(error?.code).toBe(Code.InvalidArgument);
+    expect(error?.rawMessage).toContain("phone");
+    twilio.reply = () => ({ status: 201, body: { sid: "SM00000000000000000000000000000002" } });
+  });
+
   it("e-mails the verification link over SMTP", async () => {
     await auth
       .client()

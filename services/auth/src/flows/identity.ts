@@ -146,6 +146,8 @@ export class Identity {
     } catch (error) {
       // A code nobody received must not block the next request behind the cooldown.
       await database.db.delete(otpChallenges).where(eq(otpChallenges.phone, phone));
+      if (error instanceof InvalidArgument && error.violations.some((v) => v.field === "to"))
+        throw InvalidArgument.field("phone", "cannot receive SMS from the provider; check the number");
       throw error;
     }
     return { expiresAt, resendAfterSeconds: Math.ceil(config.OTP_RESEND_COOLDOWN_MS / 1000) };
