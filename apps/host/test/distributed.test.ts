@@ -1,8 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { latestSmsTo } from "@mercato/platform";
 import { describeWithInfra, freePort, waitFor } from "@mercato/testing";
 import { describe, expect, it } from "vitest";
-import { ensureDatabases, launch, serviceDatabaseUrl } from "../src/services.js";
+import { distributedSpecs, ensureDatabases, launch, serviceDatabaseUrl } from "../src/services.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const tsx = resolve(root, "node_modules/.bin/tsx");
@@ -107,5 +110,71 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       await launched.stop();
     }
     for (const child of launched.children.values()) expect(child.exitCode ?? child.signalCode).not.toBeNull();
+  });
+
+  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS", {
+    timeout: 120_000,
+  }, async () => {
+    const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
+    const [auth, users, gateway] = [await freePort(), await freePort(), await freePort()];
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      AUTH_PORT: String(auth),
+      USERS_PORT: String(users),
+      GATEWAY_PORT: String(gateway),
+    };
+    const specs = distributedSpecs(env).map((spec) => ({
+      ...spec,
+      env: {
+        ...spec.env,
+        OUTBOX_DIR: outboxDir,
+        LOG_LEVEL: "warn",
+        NATS_URL: env.NATS_URL,
+        REDIS_URL: env.REDIS_URL,
+      },
+    }));
+    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "gateway"]);
+    await ensureDatabases(databaseUrl, ["auth", "users"]);
+    const launched = launch(specs);
+    const api = `http://127.0.0.1:${gateway}/api/v1`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${api}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    try {
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${gateway}/health/services`).catch(() => undefined))?.status === 200,
+        { timeoutMs: 90_000, intervalMs: 250, message: "the services never all answered" },
+      );
+      const phone = `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+      expect((await post("/auth/otp/request", { phone })).status).toBe(202);
+      const sms = await waitFor(() => latestSmsTo(outboxDir, phone), { timeoutMs: 10_000, intervalMs: 50 });
+      const code = /\b(\d{6})\b/.exec(sms.body)?.[1];
+      const signedIn = (await (await post("/auth/otp/verify", { phone, code })).json()) as {
+        accessToken: string;
+      };
+      // The users process verifies the token against the auth process's JWKS and has the
+      // profile from the registration event that crossed NATS.
+      const me = await waitFor(
+        async () => {
+          const response = await fetch(`${api}/users/me`, {
+            headers: { authorization: `Bearer ${signedIn.accessToken}` },
+          });
+          const body = (await response.json()) as { profile: { phone: string } | null };
+          return body.profile ? body : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 100, message: "the profile never appeared" },
+      );
+      expect(me.profile?.phone).toBe(phone);
+    } finally {
+      await launched.stop();
+      await rm(outboxDir, { recursive: true, force: true });
+    }
   });
 });
