@@ -21,6 +21,8 @@ export const authConfigSchema = z.object({
   REFRESH_TOKEN_TTL_MS: durationMs(30 * day),
   /** A new signing key becomes current this long after the previous one. */
   SIGNING_KEY_ROTATION_MS: durationMs(30 * day),
+  /** How long a new key is published before it signs (verifiers refetch an unknown kid after 30 s). */
+  SIGNING_KEY_ACTIVATION_DELAY_MS: durationMs(2 * minute),
   OTP_TTL_MS: durationMs(5 * minute),
   OTP_MAX_ATTEMPTS: count(5),
   OTP_RESEND_COOLDOWN_MS: durationMs(30_000),
@@ -31,6 +33,13 @@ export const authConfigSchema = z.object({
   OTP_RATE_WINDOW_MS: durationMs(hour),
   /** Key of the HMAC that codes are stored under (at least 32 characters); generated and kept in the database when unset. */
   OTP_HASH_KEY: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+  /** Seller registrations one client IP may make per EMAIL_RATE_WINDOW_MS. */
+  REGISTRATIONS_PER_IP: count(10),
+  /** Verification or reset e-mails one address may be sent per EMAIL_RATE_WINDOW_MS. */
+  EMAILS_PER_ADDRESS: count(3),
+  /** Reset e-mails one client IP may ask for per EMAIL_RATE_WINDOW_MS. */
+  EMAILS_PER_IP: count(20),
+  EMAIL_RATE_WINDOW_MS: durationMs(hour),
   /** Failed password logins allowed per e-mail address per LOGIN_RATE_WINDOW_MS. */
   LOGIN_MAX_FAILURES: count(10),
   LOGIN_RATE_WINDOW_MS: durationMs(15 * minute),

@@ -25,6 +25,7 @@ describe("auth service", () => {
       OTP_RATE_PER_IP: "3",
       OTP_RESEND_COOLDOWN_MS: "1",
       LOGIN_MAX_FAILURES: "3",
+      SIGNING_KEY_ACTIVATION_DELAY_MS: "400",
       ADMIN_EMAIL: "Admin@Mercato.test",
       ADMIN_PASSWORD: "the root passphrase",
     });
@@ -89,18 +90,96 @@ describe("auth service", () => {
     expect(denied.code).toBe(Code.PermissionDenied);
 
     const oldToken = buyer.tokens?.accessToken ?? "";
-    const { kid } = await auth.client(admin.tokens?.accessToken).rotateSigningKey({});
+    const rotated = await auth.client(admin.tokens?.accessToken).rotateSigningKey({});
+    const kid = rotated.kid;
     expect(kid).not.toBe(kidOf(oldToken));
     const jwks = (await (await fetch(`${auth.service.url}${jwksPath}`)).json()) as {
       keys: { kid: string }[];
     };
     expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, kidOf(oldToken)]));
-    // A token signed before the rotation still works until it expires…
+    // The new key is published before it signs, so that every verifier can fetch it first…
+    const early = await client.refreshToken({ refreshToken: buyer.tokens?.refreshToken ?? "" });
+    expect(kidOf(early.tokens?.accessToken ?? "")).toBe(kidOf(oldToken));
+    await new Promise((r) => setTimeout(r, 500));
+    // …a token signed before the rotation still works until it expires…
     expect((await auth.client(oldToken).getAccount({})).account?.phone).toBe(phone);
-    // …and new tokens carry the new key.
-    const refreshed = await client.refreshToken({ refreshToken: buyer.tokens?.refreshToken ?? "" });
+    // …and once the new key is active, new tokens carry it.
+    const refreshed = await client.refreshToken({ refreshToken: early.tokens?.refreshToken ?? "" });
     expect(kidOf(refreshed.tokens?.accessToken ?? "")).toBe(kid);
     expect((await auth.client(refreshed.tokens?.accessToken).getAccount({})).account?.phone).toBe(phone);
+
+    // An emergency rotation signs at once and withdraws every older key from the JWKS.
+    const emergency = await auth.client(admin.tokens?.accessToken).rotateSigningKey({ emergency: false });
+    expect(emergency.kid).not.toBe(kid);
+    const adminAgain = await client.login({ email: "admin@mercato.test", password: "the root passphrase" });
+    const leaked = await auth.client(adminAgain.tokens?.accessToken).rotateSigningKey({ emergency: true });
+    const after = (await (await fetch(`${auth.service.url}${jwksPath}`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(after.keys.map((k) => k.kid)).toEqual([leaked.kid]);
+    const fresh = await client.refreshToken({ refreshToken: refreshed.tokens?.refreshToken ?? "" });
+    expect(kidOf(fresh.tokens?.accessToken ?? "")).toBe(leaked.kid);
+  });
+
+  it("counts parallel wrong passwords before checking them, so a burst cannot pass the limit", async () => {
+    const client = auth.client();
+    const email = "speedy@shop.test";
+    await client.registerSeller({ email, password: "the burst passphrase" });
+    const codes = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        failure(client.login({ email, password: "a wrong passphrase" })).then((e) => e.code),
+      ),
+    );
+    expect(codes.filter((code) => code === Code.Unauthenticated)).toHaveLength(3);
+    expect(codes.filter((code) => code === Code.ResourceExhausted)).toHaveLength(9);
+  });
+
+  it("spends every outstanding reset link when one of them is used", async () => {
+    const client = auth.client();
+    const email = "twolinks@shop.test";
+    await client.registerSeller({ email, password: "the first passphrase" });
+    const linkCount = async () =>
+      (await auth.mailTo(email)).match(/reset-password\?token=([A-Za-z0-9_-]+)/)?.[1] ?? "";
+    await client.requestPasswordReset({ email });
+    let first = "";
+    for (let i = 0; i < 100 && !first; i++) {
+      first = await linkCount();
+      if (!first) await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.requestPasswordReset({ email });
+    let second = first;
+    for (let i = 0; i < 100 && second === first; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      second = await linkCount();
+    }
+    expect(second).not.toBe(first);
+    await client.resetPassword({ token: second, newPassword: "the second passphrase" });
+    const spent = await failure(client.resetPassword({ token: first, newPassword: "the third passphrase" }));
+    expect(spent.code).toBe(Code.InvalidArgument);
+    expect(spent.rawMessage).toContain("already used");
+  });
+
+  it("limits registrations per client IP and reset e-mails per address", async () => {
+    const client = auth.client();
+    const ip = "198.51.100.77";
+    for (let i = 0; i < 10; i++)
+      await client.registerSeller({
+        email: `many${i}@shop.test`,
+        password: "many sellers passphrase",
+        client: { ip },
+      });
+    const refused = await failure(
+      client.registerSeller({
+        email: "many10@shop.test",
+        password: "many sellers passphrase",
+        client: { ip },
+      }),
+    );
+    expect(refused.code).toBe(Code.ResourceExhausted);
+    for (let i = 0; i < 3; i++) await client.requestPasswordReset({ email: "many0@shop.test" });
+    expect((await failure(client.requestPasswordReset({ email: "many0@shop.test" }))).code).toBe(
+      Code.ResourceExhausted,
+    );
   });
 
   it("refuses sign-ins for an address after repeated wrong passwords", async () => {

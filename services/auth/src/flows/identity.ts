@@ -26,6 +26,7 @@ import {
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { AuthConfig } from "../config.js";
+import { clientBucket } from "../domain/client-bucket.js";
 import { checkNewPassword, normaliseEmail, normalisePhone } from "../domain/identity-rules.js";
 import { checkOtp, resendWaitSeconds } from "../domain/otp-rules.js";
 import { hashPassword, passwordMatches } from "../domain/passwords.js";
@@ -110,7 +111,9 @@ export class Identity {
     const phone = normalisePhone(phoneInput);
     const now = new Date();
     if (client.ip) {
-      const fromIp = await kv.increment(`otp:ip:${client.ip}`, { ttlMs: config.OTP_RATE_WINDOW_MS });
+      const fromIp = await kv.increment(`otp:ip:${clientBucket(client.ip)}`, {
+        ttlMs: config.OTP_RATE_WINDOW_MS,
+      });
       if (fromIp > config.OTP_RATE_PER_IP)
         throw new ResourceExhausted("too many codes requested from this network; try again later");
     }
@@ -222,6 +225,11 @@ export class Identity {
     const { config, database } = this.deps;
     const email = normaliseEmail(emailInput);
     checkNewPassword(password, email, "password");
+    await this.limit(
+      client.ip && `register:ip:${clientBucket(client.ip)}`,
+      config.REGISTRATIONS_PER_IP,
+      "too many registrations from this network; try again later",
+    );
     const passwordHash = await hashPassword(password);
     const now = new Date();
     const emailExists = () => new Conflict("email: an account with this e-mail address already exists");
@@ -282,6 +290,11 @@ export class Identity {
     const account = await this.accountOf(caller);
     if (!account.email) throw new FailedPrecondition("this account has no e-mail address");
     if (account.emailVerifiedAt) throw new FailedPrecondition("the e-mail address is already verified");
+    await this.limit(
+      `mail:${account.email}`,
+      this.deps.config.EMAILS_PER_ADDRESS,
+      "too many e-mails to this address; try again later",
+    );
     const link = await this.storeEmailToken(this.deps.database.db, account, "verify_email", new Date());
     await this.sendVerification(account.email, link);
   }
@@ -291,14 +304,14 @@ export class Identity {
     const { config, kv, database } = this.deps;
     const email = normaliseEmail(emailInput);
     const failuresKey = `login:failures:${email}`;
-    const failures = Number((await kv.get(failuresKey)) ?? "0");
-    if (failures >= config.LOGIN_MAX_FAILURES)
+    // Counted before the password check, so a burst of parallel guesses is counted too; a
+    // successful sign-in clears the count.
+    const attempts = await kv.increment(failuresKey, { ttlMs: config.LOGIN_RATE_WINDOW_MS });
+    if (attempts > config.LOGIN_MAX_FAILURES)
       throw new ResourceExhausted("too many failed sign-ins for this e-mail address; try again later");
     const [account] = await database.db.select().from(accounts).where(eq(accounts.email, email));
-    if (!(await passwordMatches(account?.passwordHash, password)) || !account) {
-      await kv.increment(failuresKey, { ttlMs: config.LOGIN_RATE_WINDOW_MS });
+    if (!(await passwordMatches(account?.passwordHash, password)) || !account)
       throw new Unauthenticated("e-mail address or password is wrong");
-    }
     await kv.delete(failuresKey);
     const now = new Date();
     const session = await database.transaction((tx) =>
@@ -416,13 +429,21 @@ export class Identity {
     const { account, session } = await this.sessionOf(caller);
     if (!account.passwordHash || !account.email)
       throw new FailedPrecondition("this account signs in with a code, not a password");
+    const failuresKey = `password:failures:${account.id}`;
+    const attempts = await this.deps.kv.increment(failuresKey, {
+      ttlMs: this.deps.config.LOGIN_RATE_WINDOW_MS,
+    });
+    if (attempts > this.deps.config.LOGIN_MAX_FAILURES)
+      throw new ResourceExhausted("too many wrong current passwords; try again later");
     if (!(await passwordMatches(account.passwordHash, current)))
       throw InvalidArgument.field("current_password", "is wrong");
+    await this.deps.kv.delete(failuresKey);
     checkNewPassword(next, account.email, "new_password");
     const passwordHash = await hashPassword(next);
     const now = new Date();
     return this.deps.database.transaction(async (tx) => {
       await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, account.id));
+      await spendResetTokens(tx, account.id, now);
       return revokeSessions(
         tx,
         and(eq(sessions.accountId, account.id), ne(sessions.id, session.id)),
@@ -432,9 +453,32 @@ export class Identity {
     });
   }
 
-  /** E-mails a reset link when the address has a password account; silent otherwise. */
-  async requestPasswordReset(emailInput: string): Promise<void> {
+  /**
+   * E-mails a reset link when the address has a password account. It answers the same, in the
+   * same time, either way: the lookup and the sending happen after the answer.
+   */
+  async requestPasswordReset(emailInput: string, client: ClientMeta): Promise<void> {
+    const { config } = this.deps;
     const email = normaliseEmail(emailInput);
+    await this.limit(
+      client.ip && `mail:ip:${clientBucket(client.ip)}`,
+      config.EMAILS_PER_IP,
+      "too many reset requests from this network; try again later",
+    );
+    await this.limit(
+      `mail:${email}`,
+      config.EMAILS_PER_ADDRESS,
+      "too many e-mails to this address; try again later",
+    );
+    void this.sendReset(email).catch((error: unknown) =>
+      this.deps.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "reset e-mail not sent",
+      ),
+    );
+  }
+
+  private async sendReset(email: string): Promise<void> {
     const [account] = await this.deps.database.db.select().from(accounts).where(eq(accounts.email, email));
     if (!account?.passwordHash) return;
     const token = await this.storeEmailToken(this.deps.database.db, account, "reset_password", new Date());
@@ -453,6 +497,13 @@ export class Identity {
     });
   }
 
+  /** Counts one use of `key` in the e-mail window; refuses beyond `max`. No key, no limit. */
+  private async limit(key: string | undefined | "", max: number, message: string): Promise<void> {
+    if (!key) return;
+    const used = await this.deps.kv.increment(key, { ttlMs: this.deps.config.EMAIL_RATE_WINDOW_MS });
+    if (used > max) throw new ResourceExhausted(message);
+  }
+
   /** Sets a new password with a reset token and revokes every session of the account. */
   async resetPassword(token: string, newPassword: string): Promise<void> {
     const now = new Date();
@@ -463,6 +514,7 @@ export class Identity {
       checkNewPassword(newPassword, row.email, "new_password");
       const passwordHash = await hashPassword(newPassword);
       await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, row.accountId));
+      await spendResetTokens(tx, row.accountId, now);
       await revokeSessions(tx, eq(sessions.accountId, row.accountId), "password reset", now);
     });
   }
@@ -473,38 +525,58 @@ export class Identity {
   }
 
   /** Rotates the signing key; admins only. */
-  async rotateSigningKey(caller: Caller | undefined): Promise<string> {
+  async rotateSigningKey(
+    caller: Caller | undefined,
+    options: { emergency: boolean },
+  ): Promise<{ kid: string; activatesAt: Date }> {
     if (!caller) throw new Unauthenticated("sign in first");
     if (!caller.roles.includes("admin")) throw new PermissionDenied("only an admin may rotate signing keys");
-    return this.deps.keys.rotate();
+    return this.deps.keys.rotate(options);
   }
 
-  /** Creates an admin account with this e-mail and password unless the address already has an account. */
-  async ensureAdmin(emailInput: string, password: string): Promise<{ created: boolean; id: string }> {
+  /**
+   * Creates an admin account with this e-mail and password unless the address already has an
+   * account (then nothing changes; `admin` says whether that account is one).
+   */
+  async ensureAdmin(
+    emailInput: string,
+    password: string,
+  ): Promise<{ created: boolean; id: string; admin: boolean }> {
     const email = normaliseEmail(emailInput);
-    const [existing] = await this.deps.database.db.select().from(accounts).where(eq(accounts.email, email));
-    if (existing) return { created: false, id: existing.id };
+    const existing = async () => {
+      const [row] = await this.deps.database.db.select().from(accounts).where(eq(accounts.email, email));
+      return row ? { created: false, id: row.id, admin: row.roles.includes("admin") } : undefined;
+    };
+    const found = await existing();
+    if (found) return found;
     checkNewPassword(password, email, "password");
     const passwordHash = await hashPassword(password);
     const now = new Date();
-    const account = await this.deps.database.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(accounts)
-        .values({
-          id: uuidv7(),
-          roles: ["admin"],
-          email,
-          passwordHash,
-          emailVerifiedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      if (!row) throw new Error("account insert returned no row");
-      await this.publishRegistered(tx, row);
-      return row;
-    });
-    return { created: true, id: account.id };
+    try {
+      const account = await this.deps.database.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(accounts)
+          .values({
+            id: uuidv7(),
+            roles: ["admin"],
+            email,
+            passwordHash,
+            emailVerifiedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (!row) throw new Error("account insert returned no row");
+        await this.publishRegistered(tx, row);
+        return row;
+      });
+      return { created: true, id: account.id, admin: true };
+    } catch (error) {
+      // Another replica starting at the same time created it first.
+      const raced = isUniqueViolation(error) ? await existing() : undefined;
+      if (raced) return raced;
+      throw error;
+    }
   }
 
   private async publishRegistered(tx: Executor, account: AccountRow): Promise<void> {
@@ -599,6 +671,20 @@ export class Identity {
       throw new Unauthenticated("the session has ended; sign in again");
     return { account, session };
   }
+}
+
+/** Spends every outstanding password-reset link of an account (after a reset or a change). */
+async function spendResetTokens(tx: Executor, accountId: string, now: Date): Promise<void> {
+  await tx
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(emailTokens.accountId, accountId),
+        eq(emailTokens.purpose, "reset_password"),
+        isNull(emailTokens.usedAt),
+      ),
+    );
 }
 
 /** Revokes the active sessions matching `where`; returns how many. */
