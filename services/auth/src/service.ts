@@ -5,6 +5,7 @@ import {
   createSmsSender,
   defineService,
   loadSqlMigrations,
+  type Migration,
   type ServiceDefinition,
   type ServiceRuntime,
 } from "@mercato/platform";
@@ -15,10 +16,16 @@ import { authRoutes } from "./rpc/auth.rpc.js";
 import { emailTokens, otpChallenges, refreshTokens, secrets, sessions } from "./store/schema.js";
 import { SigningKeys } from "./store/signing-keys.js";
 
+/** The auth service's schema changes, in order. */
+export function authMigrations(): Promise<Migration[]> {
+  return loadSqlMigrations(join(import.meta.dirname, "store/migrations"));
+}
+
 /** Path of the JWKS document on the auth service's port. */
 export const jwksPath = "/.well-known/jwks.json";
 
-interface AuthParts {
+/** What the auth service works with: its flows, its keys, and how to release them. */
+export interface AuthParts {
   identity: Identity;
   keys: SigningKeys;
   close(): Promise<void>;
@@ -27,14 +34,18 @@ interface AuthParts {
 // One set of parts per running instance: a definition may be started more than once (tests).
 const partsByRuntime = new WeakMap<object, AuthParts>();
 
-/** The identity flows of a running auth service (the admin CLI uses them). */
-export function authServiceParts(runtime: ServiceRuntime<unknown>): { identity: Identity } {
-  return partsOf(runtime as ServiceRuntime<AuthConfig>);
-}
-
 function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
   const existing = partsByRuntime.get(runtime);
   if (existing) return existing;
+  const parts = buildAuthParts(runtime);
+  partsByRuntime.set(runtime, parts);
+  return parts;
+}
+
+/** The auth service's working parts over a database, an outbox and a key-value store (the admin CLI builds them without a server). */
+export function buildAuthParts(
+  runtime: Pick<ServiceRuntime<AuthConfig>, "config" | "database" | "logger" | "outbox" | "kv">,
+): AuthParts {
   const { config, database, logger } = runtime;
   const outboxDir = resolve(config.OUTBOX_DIR ?? join(config.DATA_DIR, "outbox"));
   // The local outbox prints each message to the console so a developer can sign in; real
@@ -65,6 +76,7 @@ function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
     audience: config.JWT_AUDIENCE,
     accessTtlMs: config.ACCESS_TOKEN_TTL_MS,
     rotationMs: config.SIGNING_KEY_ROTATION_MS,
+    activationDelayMs: config.SIGNING_KEY_ACTIVATION_DELAY_MS,
   });
   let otpKey: Promise<string> | undefined;
   const identity = new Identity({
@@ -98,7 +110,6 @@ function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
       await sms.close();
     },
   };
-  partsByRuntime.set(runtime, parts);
   return parts;
 }
 
@@ -128,7 +139,7 @@ export const authService: ServiceDefinition<AuthConfig> = defineService<AuthConf
   defaultPort: 9000,
   rpcServices: [AuthService.typeName],
   config: authConfigSchema,
-  migrations: () => loadSqlMigrations(join(import.meta.dirname, "store/migrations")),
+  migrations: authMigrations,
   rpc: (router, runtime) => authRoutes(router, partsOf(runtime).identity),
   httpRoutes: (runtime) => [
     {
@@ -148,6 +159,11 @@ export const authService: ServiceDefinition<AuthConfig> = defineService<AuthConf
     if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
       const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
       if (admin.created) logger.info({ userId: admin.id }, "admin account created from ADMIN_EMAIL");
+      else if (!admin.admin)
+        logger.warn(
+          { userId: admin.id },
+          "ADMIN_EMAIL belongs to an account that is not an admin; nothing changed",
+        );
     }
     const hourly = setInterval(
       () => {

@@ -91,7 +91,7 @@ export function authRoutes(router: ConnectRouter, identity: Identity): void {
       return { revokedSessions: revoked };
     },
     async requestPasswordReset(req) {
-      await identity.requestPasswordReset(req.email);
+      await identity.requestPasswordReset(req.email, clientMeta(req.client));
       return {};
     },
     async resetPassword(req) {
@@ -101,8 +101,11 @@ export function authRoutes(router: ConnectRouter, identity: Identity): void {
     async getAccount(_req, context) {
       return { account: await identity.account(contextOf(context).caller) };
     },
-    async rotateSigningKey(_req, context) {
-      return { kid: await identity.rotateSigningKey(contextOf(context).caller) };
+    async rotateSigningKey(req, context) {
+      const rotated = await identity.rotateSigningKey(contextOf(context).caller, {
+        emergency: req.emergency,
+      });
+      return { kid: rotated.kid, activatesAt: timestampFromDate(rotated.activatesAt) };
     },
   });
 }

@@ -58,12 +58,15 @@ export const refreshTokens = auth.table("refresh_tokens", {
   usedAt: tz("used_at"),
 });
 
-/** Ed25519 signing keys as JWKs; the newest unretired one signs, the rest stay published until `publishedUntil`. */
+/** Ed25519 signing keys as JWKs; the latest activated one signs; each stays published until `publishedUntil`. */
 export const signingKeys = auth.table("signing_keys", {
   kid: text("kid").primaryKey(),
   privateJwk: jsonb("private_jwk").$type<JWK>().notNull(),
   publicJwk: jsonb("public_jwk").$type<JWK>().notNull(),
   createdAt: tz("created_at").notNull().defaultNow(),
+  /** When it starts signing; a rotation publishes the new key first and activates it later. */
+  activatesAt: tz("activates_at").notNull(),
+  /** When it stopped (or stops) signing: the next key's activation. */
   retiredAt: tz("retired_at"),
   publishedUntil: tz("published_until"),
 });

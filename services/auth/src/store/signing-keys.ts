@@ -1,5 +1,5 @@
 import type { Database } from "@mercato/platform";
-import { desc, gt, isNull, or, sql } from "drizzle-orm";
+import { desc, gt, isNull, ne, or, sql } from "drizzle-orm";
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -19,6 +19,11 @@ export interface SigningKeysOptions {
   accessTtlMs: number;
   /** Age after which the current key is replaced, ms. */
   rotationMs: number;
+  /**
+   * How long a new key is published before it signs, ms: longer than verifiers wait before they
+   * fetch the JWKS again for an unknown `kid` (30 s by default), so none refuses its tokens.
+   */
+  activationDelayMs: number;
   /** How long a loaded current key is used before the database is asked again, ms; default 30 000. */
   cacheMs?: number;
 }
@@ -28,6 +33,8 @@ interface CurrentKey {
   key: Awaited<ReturnType<typeof importJWK>>;
   createdAt: Date;
   loadedAt: number;
+  /** When a scheduled successor takes over, epoch ms. */
+  validUntil: number;
 }
 
 const publishSlackMs = 60_000;
@@ -45,30 +52,48 @@ export class SigningKeys {
     private readonly options: SigningKeysOptions,
   ) {}
 
-  /** Makes sure a current key exists and is younger than the rotation age; rotates when not. */
+  /** Makes sure a key exists and that a successor is on its way once the current one is old. */
   async ensureCurrent(now = new Date()): Promise<void> {
     await this.database.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('mercato.auth.signing_keys'))`);
       const [newest] = await tx
-        .select({ kid: signingKeys.kid, createdAt: signingKeys.createdAt })
+        .select({ activatesAt: signingKeys.activatesAt })
         .from(signingKeys)
-        .where(isNull(signingKeys.retiredAt))
-        .orderBy(desc(signingKeys.createdAt))
+        .where(isNull(signingKeys.publishedUntil))
+        .orderBy(desc(signingKeys.activatesAt))
         .limit(1);
-      if (newest && now.getTime() - newest.createdAt.getTime() < this.options.rotationMs) return;
-      await this.insertKey(tx, now);
+      if (!newest) {
+        await this.insertKey(tx, now, now);
+        return;
+      }
+      // A successor already scheduled, or a current key young enough: nothing to do.
+      if (now.getTime() - newest.activatesAt.getTime() < this.options.rotationMs) return;
+      await this.insertKey(tx, now, new Date(now.getTime() + this.options.activationDelayMs));
     });
     this.current = undefined;
   }
 
-  /** Retires the current key and makes a new one current; returns the new key id. */
-  async rotate(now = new Date()): Promise<string> {
+  /**
+   * Makes a new key: published now, signing after the activation delay; an emergency rotation
+   * (a leaked key) signs at once and withdraws every older key from the JWKS now.
+   */
+  async rotate(
+    options: { emergency?: boolean } = {},
+    now = new Date(),
+  ): Promise<{ kid: string; activatesAt: Date }> {
+    const activatesAt = options.emergency ? now : new Date(now.getTime() + this.options.activationDelayMs);
     const kid = await this.database.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext('mercato.auth.signing_keys'))`);
-      return this.insertKey(tx, now);
+      const created = await this.insertKey(tx, now, activatesAt);
+      if (options.emergency)
+        await tx
+          .update(signingKeys)
+          .set({ retiredAt: now, publishedUntil: now })
+          .where(ne(signingKeys.kid, created));
+      return created;
     });
     this.current = undefined;
-    return kid;
+    return { kid, activatesAt };
   }
 
   /** The public keys tokens may be verified with: the current one and retired ones still in use. */
@@ -99,22 +124,27 @@ export class SigningKeys {
 
   private async currentKey(): Promise<CurrentKey> {
     const cached = this.current;
-    if (cached && Date.now() - cached.loadedAt < (this.options.cacheMs ?? 30_000)) return cached;
-    const [row] = await this.database.db
+    const now = Date.now();
+    if (cached && now - cached.loadedAt < (this.options.cacheMs ?? 30_000) && now < cached.validUntil)
+      return cached;
+    const rows = await this.database.db
       .select()
       .from(signingKeys)
-      .where(isNull(signingKeys.retiredAt))
-      .orderBy(desc(signingKeys.createdAt))
-      .limit(1);
+      .where(or(isNull(signingKeys.publishedUntil), gt(signingKeys.publishedUntil, new Date(now))))
+      .orderBy(desc(signingKeys.activatesAt));
+    const row = rows.find((key) => key.activatesAt.getTime() <= now);
     if (!row) {
       await this.ensureCurrent();
       return this.currentKey();
     }
+    // A scheduled successor ends this key's turn: reload when it activates.
+    const successor = rows.filter((key) => key.activatesAt.getTime() > now).at(-1);
     this.current = {
       kid: row.kid,
       key: await importJWK(row.privateJwk, "EdDSA"),
       createdAt: row.createdAt,
-      loadedAt: Date.now(),
+      loadedAt: now,
+      validUntil: successor ? successor.activatesAt.getTime() : Number.POSITIVE_INFINITY,
     };
     return this.current;
   }
@@ -122,23 +152,27 @@ export class SigningKeys {
   private async insertKey(
     tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
     now: Date,
+    activatesAt: Date,
   ): Promise<string> {
     const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
+    // Keys still signing or scheduled stop when this one starts, and stay published until the
+    // last token they can sign has expired.
     await tx
       .update(signingKeys)
       .set({
-        retiredAt: now,
-        publishedUntil: new Date(now.getTime() + this.options.accessTtlMs + publishSlackMs),
+        retiredAt: activatesAt,
+        publishedUntil: new Date(activatesAt.getTime() + this.options.accessTtlMs + publishSlackMs),
       })
-      .where(isNull(signingKeys.retiredAt));
+      .where(isNull(signingKeys.publishedUntil));
     await tx.insert(signingKeys).values({
       kid,
       privateJwk: { ...privateJwk, kid, alg: "EdDSA" },
       publicJwk: { ...publicJwk, kid, alg: "EdDSA", use: "sig" },
       createdAt: now,
+      activatesAt,
     });
     return kid;
   }
