@@ -454,6 +454,41 @@ function identitySuite(label: string, real: () => RealInfra | undefined) {
         }
       });
 
+      it("not a stale token a client still attaches while it refreshes or signs in again", async () => {
+        const { access, refresh } = await buyer();
+        const [key] = rowsOf<{ private_jwk: Record<string, string>; kid: string }>(
+          await stack
+            .service("auth")
+            .runtime.database.db.execute(
+              sql`select kid, private_jwk from auth.signing_keys order by activates_at desc limit 1`,
+            ),
+        );
+        const expired = await new SignJWT({ ...claims(access), exp: Math.floor(Date.now() / 1000) - 60 })
+          .setProtectedHeader({ alg: "EdDSA", kid: key?.kid ?? "" })
+          .sign(await importJWK(key?.private_jwk ?? {}, "EdDSA"));
+        const viaRest = await rest("POST", "/auth/token/refresh", {
+          token: expired,
+          body: { refreshToken: refresh },
+        });
+        expect(viaRest.status).toBe(200);
+        keep(viaRest.body.accessToken);
+        const next = keep(viaRest.body.refreshToken);
+        const viaGraphql = await gql(
+          `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken } }`,
+          { r: next },
+          expired,
+        );
+        expect(viaGraphql.errors).toBeUndefined();
+        keep(viaGraphql.data?.refreshToken.accessToken);
+        keep(viaGraphql.data?.refreshToken.refreshToken);
+        // An operation that needs the caller still says why the token was refused.
+        const who = await gql(`{ account { id } }`, {}, expired);
+        expect(who.errors?.[0]).toMatchObject({
+          message: "token expired",
+          extensions: { code: "UNAUTHENTICATED" },
+        });
+      });
+
       it("an oversized body with 413 in the envelope", async () => {
         const response = await fetch(`${stack.url}/api/v1/auth/sellers`, {
           method: "POST",

@@ -111,6 +111,8 @@ export async function startStack(
     PUBLIC_URL: "http://mercato.test",
     // Every request of the suite comes from 127.0.0.1; the per-IP limit has its own test.
     OTP_RATE_PER_IP: "1000",
+    REGISTRATIONS_PER_IP: "1000",
+    EMAILS_PER_IP: "1000",
     RATE_LIMIT_MAX: "100000",
     ...options.env,
   };

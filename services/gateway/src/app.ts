@@ -37,7 +37,7 @@ import type { GatewayConfig } from "./config.js";
 import { envelope, errorEnvelopeSchema, resolveError } from "./envelope.js";
 import { aliasLimitRule, costLimitRule } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
-import type { GatewayDeps, GatewayModule, GraphqlContext } from "./module.js";
+import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { ServiceDirectory, type ServiceTarget } from "./services.js";
 
 declare module "fastify" {
@@ -120,12 +120,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook("onRequest", async (request) => {
     const authorization = header(request.headers.authorization);
     if (authorization === undefined) return;
-    const token = bearerToken(authorization);
-    if (!token) throw new Unauthenticated("authorization header must be 'Bearer <token>'");
-    if (!options.authenticate)
-      throw new Unauthenticated("bearer tokens are not accepted: no key set is configured");
-    request.ctx.caller = await options.authenticate(token);
-    request.ctx.token = token;
+    try {
+      const token = bearerToken(authorization);
+      if (!token) throw new Unauthenticated("authorization header must be 'Bearer <token>'");
+      if (!options.authenticate)
+        throw new Unauthenticated("bearer tokens are not accepted: no key set is configured");
+      request.ctx.caller = await options.authenticate(token);
+      request.ctx.token = token;
+    } catch (error) {
+      const refusal = error instanceof DomainError ? error : new Unauthenticated("token refused");
+      if (!request.routeOptions.config?.tolerateBadToken) throw refusal;
+      recordAuthFailure(request.ctx, refusal);
+    }
   });
   app.addHook("onSend", async (_request, reply, payload) => {
     const type = String(reply.getHeader("content-type") ?? "");
@@ -247,7 +253,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     queryDepth: config.GRAPHQL_MAX_DEPTH,
     validationRules: [aliasLimitRule(config.GRAPHQL_MAX_ALIASES), costLimitRule(config.GRAPHQL_MAX_COST)],
     context: (request) => ({ ctx: request.ctx, deps }),
-    additionalRouteOptions: { schema: { hide: true } },
+    additionalRouteOptions: { schema: { hide: true }, config: { tolerateBadToken: true } },
     errorFormatter: (execution, context) => formatGraphqlErrors(execution, context),
   });
 

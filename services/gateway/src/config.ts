@@ -25,15 +25,16 @@ export const gatewayConfigSchema = z.object({
   /** Comma-separated allowed origins, or `*`. */
   CORS_ORIGINS: z.string().default("*"),
   /**
-   * Which proxies to believe about the client address (X-Forwarded-For): `true`, a hop count, or
-   * comma-separated addresses/CIDRs. Unset: the socket's peer is the client (per-IP limits use it).
+   * Which proxies to believe about the client address (X-Forwarded-For): a hop count, or
+   * comma-separated addresses/CIDRs of your proxies. Not `true`: that would believe the
+   * left-most entry, which the client writes. Unset: the socket's peer is the client.
    */
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((value): boolean | string[] | ((address: string, hop: number) => boolean) | undefined => {
+    .refine((value) => value !== "true", { error: "must be a hop count or proxy addresses/CIDRs, not true" })
+    .transform((value): string[] | ((address: string, hop: number) => boolean) | undefined => {
       if (value === undefined || value === "" || value === "false") return undefined;
-      if (value === "true") return true;
       if (/^\d+$/.test(value)) {
         const hops = Number(value);
         return (_address, hop) => hop < hops;

@@ -1,4 +1,4 @@
-import type { RequestContext } from "@mercato/platform";
+import { type Caller, type DomainError, type RequestContext, Unauthenticated } from "@mercato/platform";
 import type { FastifyInstance } from "fastify";
 import type { IResolvers, MercuriusContext } from "mercurius";
 import type { ServiceDirectory } from "./services.js";
@@ -6,6 +6,17 @@ import type { ServiceDirectory } from "./services.js";
 /** What a gateway module gets: the services it may call. */
 export interface GatewayDeps {
   services: ServiceDirectory;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * The route serves anonymous callers, so a refused bearer token (say an expired one a client
+     * still attaches while it refreshes) leaves the caller unset instead of failing the request;
+     * operations that need a caller then report why the token was refused.
+     */
+    tolerateBadToken?: boolean;
+  }
 }
 
 declare module "mercurius" {
@@ -33,4 +44,19 @@ export interface GatewayModule {
 /** Declares a gateway module (identity, for types). */
 export function defineGatewayModule(module: GatewayModule): GatewayModule {
   return module;
+}
+
+const authFailures = new WeakMap<RequestContext, DomainError>();
+
+/** Records why the request's bearer token was refused, for requireCaller to report. */
+export function recordAuthFailure(ctx: RequestContext, error: DomainError): void {
+  authFailures.set(ctx, error);
+}
+
+/** The request's signed-in caller; otherwise Unauthenticated, naming why a given token was refused. */
+export function requireCaller(ctx: RequestContext): Caller {
+  if (ctx.caller) return ctx.caller;
+  throw (
+    authFailures.get(ctx) ?? new Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'")
+  );
 }

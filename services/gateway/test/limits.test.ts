@@ -1,5 +1,7 @@
+import { parseConfig } from "@mercato/platform";
 import { describeWithInfra } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gatewayConfigSchema } from "../src/config.js";
 import { type Harness, startHarness } from "./harness.js";
 
 describe("gateway limits", () => {
@@ -132,6 +134,12 @@ describe("client address behind a proxy", () => {
     } finally {
       await h.close();
     }
+  });
+
+  it("refuses TRUST_PROXY=true, which would believe the address the client writes", () => {
+    expect(() => parseConfig(gatewayConfigSchema, { TRUST_PROXY: "true" })).toThrow(
+      /TRUST_PROXY must be a hop count/,
+    );
   });
 
   it("ignores X-Forwarded-For without TRUST_PROXY, so a client cannot pick its own address", async () => {

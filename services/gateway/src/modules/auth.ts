@@ -5,9 +5,8 @@ import {
   type Session,
   type TokenPair,
 } from "@mercato/contracts/mercato/auth/v1/auth_pb";
-import { Unauthenticated } from "@mercato/platform";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { defineGatewayModule, type GatewayModule, type GraphqlContext } from "../module.js";
+import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
 
 const iso = (value: Parameters<typeof timestampDate>[0] | undefined) =>
@@ -56,8 +55,7 @@ function clientOf(request: FastifyRequest) {
 }
 
 function signedIn(request: FastifyRequest): void {
-  if (!request.ctx.caller)
-    throw new Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'");
+  requireCaller(request.ctx);
 }
 
 const accountSchema = {
@@ -127,6 +125,9 @@ const email = { type: "string", format: "email", maxLength: 254 };
 const newPassword = { type: "string", minLength: 10, maxLength: 200 };
 const token = { type: "string", minLength: 1, maxLength: 200 };
 
+// Sign-in routes serve anonymous callers: a stale token a client still attaches must not block them.
+const publicRoute = { tolerateBadToken: true };
+
 function body(required: readonly string[], properties: Record<string, unknown>) {
   return { type: "object", required, additionalProperties: false, properties };
 }
@@ -139,6 +140,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { phone: string } }>(
     "/auth/otp/request",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Send a 6-digit sign-in code by SMS (buyers)",
@@ -167,6 +169,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { phone: string; code: string } }>(
     "/auth/otp/verify",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Sign in with the code; a new phone number creates the buyer account",
@@ -183,6 +186,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { email: string; password: string } }>(
     "/auth/sellers",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Register a seller account; a verification link is e-mailed",
@@ -207,6 +211,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.get<{ Querystring: { token: string } }>(
     "/auth/email/verify",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Verify an e-mail address (the link in the e-mail)",
@@ -219,6 +224,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { token: string } }>(
     "/auth/email/verify",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Verify an e-mail address with the token from the link",
@@ -248,6 +254,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { email: string; password: string } }>(
     "/auth/login",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Sign in with e-mail and password (sellers, admins)",
@@ -267,6 +274,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { refreshToken: string } }>(
     "/auth/token/refresh",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Exchange a refresh token for new tokens; a reused one revokes its session",
@@ -386,6 +394,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   app.post<{ Body: { email: string } }>(
     "/auth/password/forgot",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "E-mail a password reset link (answers the same whether or not the address has an account)",
@@ -394,13 +403,14 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       },
     },
     async (request, reply) => {
-      await auth().requestPasswordReset(request.body);
+      await auth().requestPasswordReset({ email: request.body.email, client: clientOf(request) });
       return reply.status(202).send();
     },
   );
   app.post<{ Body: { token: string; newPassword: string } }>(
     "/auth/password/reset",
     {
+      config: publicRoute,
       schema: {
         tags,
         summary: "Set a new password with the token from the reset e-mail; every session is revoked",
@@ -428,22 +438,29 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       return accountJson((await auth().getAccount({})).account);
     },
   );
-  app.post(
+  app.post<{ Body: { emergency?: boolean } | undefined }>(
     "/auth/signing-keys/rotate",
     {
       schema: {
         tags,
-        summary: "Make a new signing key current (admin)",
+        summary:
+          "Make a new signing key (admin): published now, signing after a delay; emergency = sign now and withdraw older keys",
         security: bearer,
+        body: { type: "object", additionalProperties: false, properties: { emergency: { type: "boolean" } } },
         response: {
-          200: { type: "object", required: ["kid"], properties: { kid: { type: "string" } } },
+          200: {
+            type: "object",
+            required: ["kid", "activatesAt"],
+            properties: { kid: { type: "string" }, activatesAt: { type: "string", format: "date-time" } },
+          },
           ...errors,
         },
       },
     },
     async (request) => {
       signedIn(request);
-      return { kid: (await auth().rotateSigningKey({})).kid };
+      const rotated = await auth().rotateSigningKey({ emergency: request.body?.emergency === true });
+      return { kid: rotated.kid, activatesAt: iso(rotated.activatesAt) };
     },
   );
 }
@@ -525,18 +542,13 @@ const schema = /* GraphQL */ `
     requestPasswordReset(email: String!): Boolean!
     "Set a new password with the token from the reset e-mail"
     resetPassword(token: String!, newPassword: String!): Boolean!
-    "Make a new signing key current (admin); returns its key id"
-    rotateSigningKey: String!
+    "Make a new signing key (admin); emergency: it signs at once and older keys are withdrawn. Returns its key id"
+    rotateSigningKey(emergency: Boolean = false): String!
   }
 `;
 
 function graphqlClient(context: GraphqlContext) {
   return clientOf(context.reply.request);
-}
-
-function requireCaller(context: GraphqlContext): void {
-  if (!context.ctx.caller)
-    throw new Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'");
 }
 
 /** The public surface of the auth service: sign-in, tokens, sessions and passwords, in GraphQL and REST under /api/v1/auth. */
@@ -558,11 +570,11 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
       return {
         Query: {
           account: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             return accountJson((await auth().getAccount({})).account);
           },
           sessions: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             return (await auth().listSessions({})).sessions.map(sessionJson);
           },
         },
@@ -581,7 +593,7 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
           verifyEmail: async (_root: unknown, args: { token: string }) =>
             accountJson((await auth().verifyEmail(args)).account),
           resendVerificationEmail: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             await auth().resendVerificationEmail({});
             return true;
           },
@@ -590,17 +602,17 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
           refreshToken: async (_root: unknown, args: { refreshToken: string }, context: GraphqlContext) =>
             tokensJson((await auth().refreshToken({ ...args, client: graphqlClient(context) })).tokens),
           logout: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             await auth().logout({});
             return true;
           },
           revokeSession: async (_root: unknown, args: { id: string }, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             await auth().revokeSession({ sessionId: args.id });
             return true;
           },
           revokeOtherSessions: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             return (await auth().revokeOtherSessions({})).revoked;
           },
           changePassword: async (
@@ -608,20 +620,24 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
             args: { currentPassword: string; newPassword: string },
             context: GraphqlContext,
           ) => {
-            requireCaller(context);
+            requireCaller(context.ctx);
             return (await auth().changePassword(args)).revokedSessions;
           },
-          requestPasswordReset: async (_root: unknown, args: { email: string }) => {
-            await auth().requestPasswordReset(args);
+          requestPasswordReset: async (_root: unknown, args: { email: string }, context: GraphqlContext) => {
+            await auth().requestPasswordReset({ email: args.email, client: graphqlClient(context) });
             return true;
           },
           resetPassword: async (_root: unknown, args: { token: string; newPassword: string }) => {
             await auth().resetPassword(args);
             return true;
           },
-          rotateSigningKey: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
-            requireCaller(context);
-            return (await auth().rotateSigningKey({})).kid;
+          rotateSigningKey: async (
+            _root: unknown,
+            args: { emergency?: boolean },
+            context: GraphqlContext,
+          ) => {
+            requireCaller(context.ctx);
+            return (await auth().rotateSigningKey({ emergency: args.emergency === true })).kid;
           },
         },
       };

@@ -5,15 +5,9 @@ import {
   type UpdateMyProfileRequest,
   UsersService,
 } from "@mercato/contracts/mercato/users/v1/users_pb";
-import {
-  type Caller,
-  DomainError,
-  type FieldViolation,
-  InvalidArgument,
-  Unauthenticated,
-} from "@mercato/platform";
+import { type Caller, DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { defineGatewayModule, type GatewayModule, type GraphqlContext } from "../module.js";
+import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
 
 const iso = (value: Timestamp | undefined) => (value ? timestampDate(value).toISOString() : null);
@@ -128,11 +122,6 @@ function profileRequest(input: ProfileInput): Partial<UpdateMyProfileRequest> {
 
 function meJson(caller: Caller) {
   return { id: caller.id, roles: caller.roles, emailVerified: caller.claims.emailVerified === true };
-}
-
-function requireCaller(caller: Caller | undefined): Caller {
-  if (!caller) throw new Unauthenticated("sign in first: send 'Authorization: Bearer <access token>'");
-  return caller;
 }
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
@@ -399,10 +388,10 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   for (const shared of [profileSchema, meSchema, addressSchema, addressPageSchema]) app.addSchema(shared);
   // Checked before body validation, so an anonymous request is a 401 whatever it sends.
   app.addHook("onRequest", async (request: FastifyRequest) => {
-    requireCaller(request.ctx.caller);
+    requireCaller(request.ctx);
   });
   const me = async (request: FastifyRequest) => ({
-    ...meJson(requireCaller(request.ctx.caller)),
+    ...meJson(requireCaller(request.ctx)),
     profile: await profileOrNull(services, serviceName),
   });
 
@@ -442,7 +431,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
     },
     async (request) => {
       const answer = await renamingFields(users().updateMyProfile(profileRequest(request.body)), body);
-      return { ...meJson(requireCaller(request.ctx.caller)), profile: profileJson(answer.profile) };
+      return { ...meJson(requireCaller(request.ctx)), profile: profileJson(answer.profile) };
     },
   );
 
@@ -601,7 +590,7 @@ export function usersGatewayModule(serviceName = "users"): GatewayModule {
     resolvers: ({ services }) => {
       const users = () => services.client(serviceName, UsersService);
       const input = under("input");
-      const signedIn = (context: GraphqlContext) => requireCaller(context.ctx.caller);
+      const signedIn = (context: GraphqlContext) => requireCaller(context.ctx);
       return {
         Query: {
           me: async (_root: unknown, _args: unknown, context: GraphqlContext) => meJson(signedIn(context)),
