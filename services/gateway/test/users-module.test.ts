@@ -1,6 +1,3 @@
-import { create, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { AccountSchema, UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
 import {
   createJwksAuthenticator,
   createLogger,
@@ -13,6 +10,7 @@ import {
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { waitFor } from "@mercato/testing";
+import { userRegisteredEvent } from "@mercato/testing/identity-events";
 import { usersService } from "@mercato/users";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,25 +107,7 @@ describe("users gateway module in front of the users service", () => {
     });
     const user = { id, headers: { authorization: `Bearer ${token}` } };
     if (options.register ?? true) {
-      await bus.publish({
-        id: uuidv7(),
-        subject: "mercato.auth.user.registered",
-        type: UserRegisteredSchema.typeName,
-        occurredAt: new Date(),
-        correlationId: uuidv7(),
-        traceparent: undefined,
-        payload: toBinary(
-          UserRegisteredSchema,
-          create(UserRegisteredSchema, {
-            account: create(AccountSchema, {
-              id,
-              roles: ["buyer"],
-              phone: "+4915112345678",
-              createdAt: timestampNow(),
-            }),
-          }),
-        ),
-      });
+      await bus.publish(userRegisteredEvent({ id, phone: "+4915112345678" }));
       await waitFor(async () => (await rest("GET", "/users/me", user)).json().profile, {
         message: "profile was not created",
       });

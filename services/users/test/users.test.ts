@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { AccountSchema, UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
 import {
   type AddressFields,
   AddressFieldsSchema,
@@ -27,6 +25,7 @@ import {
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { describeWithInfra, waitFor } from "@mercato/testing";
+import { userRegisteredEvent } from "@mercato/testing/identity-events";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,27 +118,8 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
       await fixture?.close();
     });
 
-    /** A UserRegistered envelope as the auth service's outbox relay publishes it. */
-    const registration = (account: { id: string; email?: string; phone?: string }): EventEnvelope => ({
-      id: uuidv7(),
-      subject: "mercato.auth.user.registered",
-      type: UserRegisteredSchema.typeName,
-      occurredAt: new Date(),
-      correlationId: uuidv7(),
-      traceparent: undefined,
-      payload: toBinary(
-        UserRegisteredSchema,
-        create(UserRegisteredSchema, {
-          account: create(AccountSchema, {
-            id: account.id,
-            roles: ["buyer"],
-            email: account.email ?? "",
-            phone: account.phone ?? "",
-            createdAt: timestampNow(),
-          }),
-        }),
-      ),
-    });
+    const registration = (account: { id: string; email?: string; phone?: string }): EventEnvelope =>
+      userRegisteredEvent(account);
 
     const tokenFor = async (id: string, roles: string[] = ["buyer"]) => ({
       headers: { authorization: `Bearer ${await issuer.sign({ sub: id, roles, email_verified: false })}` },

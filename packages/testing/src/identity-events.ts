@@ -1,0 +1,34 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { AccountSchema, UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import type { EventEnvelope } from "@mercato/platform";
+import { v7 as uuidv7 } from "uuid";
+
+/** A UserRegistered envelope as the auth service's outbox relay publishes it, for tests of its consumers. */
+export function userRegisteredEvent(account: {
+  id: string;
+  roles?: string[];
+  email?: string;
+  phone?: string;
+}): EventEnvelope {
+  return {
+    id: uuidv7(),
+    subject: "mercato.auth.user.registered",
+    type: UserRegisteredSchema.typeName,
+    occurredAt: new Date(),
+    correlationId: uuidv7(),
+    traceparent: undefined,
+    payload: toBinary(
+      UserRegisteredSchema,
+      create(UserRegisteredSchema, {
+        account: create(AccountSchema, {
+          id: account.id,
+          roles: account.roles ?? ["buyer"],
+          email: account.email ?? "",
+          phone: account.phone ?? "",
+          createdAt: timestampNow(),
+        }),
+      }),
+    ),
+  };
+}
