@@ -15,6 +15,7 @@ import {
   RedisKeyValue,
   type RunningService,
 } from "@mercato/platform";
+import { waitFor } from "@mercato/testing";
 import { usersService } from "@mercato/users";
 import pg from "pg";
 
@@ -77,16 +78,6 @@ async function realInfrastructure(real: RealInfra, run: string): Promise<HostInf
   };
 }
 
-async function waitForFile<T>(find: () => Promise<T | undefined>, what: string): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`no ${what} in the outbox`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Starts auth, users and the gateway on embedded or real infrastructure, with logs captured. */
 export async function startStack(
   options: { real?: RealInfra; env?: Record<string, string> } = {},
@@ -136,16 +127,23 @@ export async function startStack(
       return found;
     },
     otpFor: async (phone) => {
-      const sms = await waitForFile(() => latestSmsTo(outboxDir, phone), `SMS to ${phone}`);
+      const sms = await waitFor(() => latestSmsTo(outboxDir, phone), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        message: `no SMS to ${phone} in the outbox`,
+      });
       const code = /\b(\d{6})\b/.exec(sms.body)?.[1];
       if (!code) throw new Error(`no code in the SMS to ${phone}`);
       return code;
     },
     linkTokenFor: async (email, path) => {
-      const mail = await waitForFile(async () => {
-        const found = await latestMailTo(outboxDir, email);
-        return found?.text.includes(path) ? found : undefined;
-      }, `mail to ${email} with ${path}`);
+      const mail = await waitFor(
+        async () => {
+          const found = await latestMailTo(outboxDir, email);
+          return found?.text.includes(path) ? found : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50, message: `no mail to ${email} with ${path} in the outbox` },
+      );
       const link = new RegExp(`${path.replace(/[/.?]/g, "\\$&")}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
       if (!link?.[1]) throw new Error(`no ${path} link in the mail to ${email}`);
       return link[1];

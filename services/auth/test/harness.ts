@@ -16,6 +16,7 @@ import {
   type RunningService,
   startService,
 } from "@mercato/platform";
+import { waitFor } from "@mercato/testing";
 import { authService, jwksPath } from "../src/service.js";
 
 /** An auth service on PGlite and the in-process adapters, with a client and a spy on its events. */
@@ -62,14 +63,8 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
     { host: "127.0.0.1", port: 0 },
   );
   url = service.url;
-  const poll = async <T>(find: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 200; i++) {
-      const found = await find();
-      if (found !== undefined) return found;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error("nothing arrived in the outbox");
-  };
+  const poll = <T>(find: () => Promise<T | undefined>) =>
+    waitFor(find, { timeoutMs: 5_000, intervalMs: 25, message: "nothing arrived in the outbox" });
   return {
     service,
     outboxDir,

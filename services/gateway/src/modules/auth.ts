@@ -1,4 +1,3 @@
-import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type Account,
   AuthService,
@@ -8,9 +7,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
-
-const iso = (value: Parameters<typeof timestampDate>[0] | undefined) =>
-  value ? timestampDate(value).toISOString() : null;
+import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
 
 function accountJson(account: Account | undefined) {
   if (!account) throw new Error("the auth service answered without an account");
@@ -20,7 +17,7 @@ function accountJson(account: Account | undefined) {
     phone: account.phone || null,
     email: account.email || null,
     emailVerified: account.emailVerified,
-    createdAt: iso(account.createdAt),
+    createdAt: isoTime(account.createdAt),
   };
 }
 
@@ -29,9 +26,9 @@ function tokensJson(tokens: TokenPair | undefined) {
   return {
     tokenType: "Bearer",
     accessToken: tokens.accessToken,
-    accessTokenExpiresAt: iso(tokens.accessTokenExpiresAt),
+    accessTokenExpiresAt: isoTime(tokens.accessTokenExpiresAt),
     refreshToken: tokens.refreshToken,
-    refreshTokenExpiresAt: iso(tokens.refreshTokenExpiresAt),
+    refreshTokenExpiresAt: isoTime(tokens.refreshTokenExpiresAt),
     sessionId: tokens.sessionId,
   };
 }
@@ -39,9 +36,9 @@ function tokensJson(tokens: TokenPair | undefined) {
 function sessionJson(session: Session) {
   return {
     id: session.id,
-    createdAt: iso(session.createdAt),
-    lastUsedAt: iso(session.lastUsedAt),
-    expiresAt: iso(session.expiresAt),
+    createdAt: isoTime(session.createdAt),
+    lastUsedAt: isoTime(session.lastUsedAt),
+    expiresAt: isoTime(session.expiresAt),
     ip: session.ip,
     userAgent: session.userAgent,
     current: session.current,
@@ -118,8 +115,8 @@ const sessionSchema = {
   },
 } as const;
 
-const errors = { "4xx": { $ref: "ErrorEnvelope#" }, "5xx": { $ref: "ErrorEnvelope#" } } as const;
-const bearer = [{ bearer: [] }];
+const errors = errorResponses;
+const bearer = bearerSecurity;
 const phone = { type: "string", pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164, e.g. +4915112345678" };
 const email = { type: "string", format: "email", maxLength: 254 };
 const newPassword = { type: "string", minLength: 10, maxLength: 200 };
@@ -162,7 +159,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       const sent = await auth().requestOtp({ phone: request.body.phone, client: clientOf(request) });
       return reply
         .status(202)
-        .send({ expiresAt: iso(sent.expiresAt), resendAfterSeconds: sent.resendAfterSeconds });
+        .send({ expiresAt: isoTime(sent.expiresAt), resendAfterSeconds: sent.resendAfterSeconds });
     },
   );
 
@@ -460,7 +457,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
     async (request) => {
       signedIn(request);
       const rotated = await auth().rotateSigningKey({ emergency: request.body?.emergency === true });
-      return { kid: rotated.kid, activatesAt: iso(rotated.activatesAt) };
+      return { kid: rotated.kid, activatesAt: isoTime(rotated.activatesAt) };
     },
   );
 }
@@ -581,7 +578,7 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
         Mutation: {
           requestOtp: async (_root: unknown, args: { phone: string }, context: GraphqlContext) => {
             const sent = await auth().requestOtp({ phone: args.phone, client: graphqlClient(context) });
-            return { expiresAt: iso(sent.expiresAt), resendAfterSeconds: sent.resendAfterSeconds };
+            return { expiresAt: isoTime(sent.expiresAt), resendAfterSeconds: sent.resendAfterSeconds };
           },
           verifyOtp: async (_root: unknown, args: { phone: string; code: string }, context: GraphqlContext) =>
             signIn(await auth().verifyOtp({ ...args, client: graphqlClient(context) })),

@@ -1,4 +1,3 @@
-import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type Address,
   type Profile,
@@ -9,8 +8,8 @@ import { type Caller, DomainError, type FieldViolation, InvalidArgument } from "
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
+import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
 
-const iso = (value: Timestamp | undefined) => (value ? timestampDate(value).toISOString() : null);
 const orNull = (value: string) => (value === "" ? null : value);
 
 /** A profile as REST and GraphQL clients see it: camelCase, unset fields null, times ISO 8601. */
@@ -23,8 +22,8 @@ function profileJson(profile: Profile | undefined) {
     phone: orNull(profile.phone),
     avatarMediaId: orNull(profile.avatarMediaId),
     locale: profile.locale,
-    createdAt: iso(profile.createdAt),
-    updatedAt: iso(profile.updatedAt),
+    createdAt: isoTime(profile.createdAt),
+    updatedAt: isoTime(profile.updatedAt),
   };
 }
 
@@ -46,8 +45,8 @@ function addressJson(address: Address | undefined) {
     phone: orNull(fields?.phone ?? ""),
     defaultShipping: address.defaultShipping,
     defaultBilling: address.defaultBilling,
-    createdAt: iso(address.createdAt),
-    updatedAt: iso(address.updatedAt),
+    createdAt: isoTime(address.createdAt),
+    updatedAt: isoTime(address.updatedAt),
   };
 }
 
@@ -277,8 +276,8 @@ const schema = /* GraphQL */ `
   }
 `;
 
-const errors = { "4xx": { $ref: "ErrorEnvelope#" }, "5xx": { $ref: "ErrorEnvelope#" } } as const;
-const security = [{ bearer: [] }];
+const errors = errorResponses;
+const security = bearerSecurity;
 const tags = ["users"];
 const nullableString = (maxLength: number, extra: Record<string, unknown> = {}) => ({
   type: ["string", "null"],
