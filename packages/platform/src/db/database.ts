@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { postgis } from "@electric-sql/pglite-postgis";
 import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -70,7 +71,8 @@ export class PgliteHost {
 
   /** Opens (or creates) the data folder; the first open of a folder takes several seconds. */
   static async open(options: PgliteOptions = {}): Promise<PgliteHost> {
-    const extensions = options.postgis === false ? {} : { postgis };
+    // pg_trgm is small and always loaded (catalog search uses it for typo tolerance).
+    const extensions = options.postgis === false ? { pg_trgm } : { postgis, pg_trgm };
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       extensions,
