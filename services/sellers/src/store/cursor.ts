@@ -1,0 +1,48 @@
+import { InvalidArgument } from "@mercato/platform";
+import { validate as isUuid } from "uuid";
+
+/**
+ * Where a page ended. `newest` and `followed` pages are ordered by a timestamp (kept as UTC text
+ * with microseconds, exact where a Date would round) then id; `near` pages by distance then id.
+ */
+export type PageCursor =
+  | { kind: "newest"; at: string; id: string }
+  | { kind: "followed"; at: string; id: string }
+  | { kind: "near"; meters: number; id: string };
+
+/** Encodes a position as an opaque URL-safe cursor. */
+export function encodeCursor(cursor: PageCursor): string {
+  const key = cursor.kind === "near" ? cursor.meters : cursor.at;
+  return Buffer.from(JSON.stringify([cursor.kind, key, cursor.id])).toString("base64url");
+}
+
+const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** Decodes a cursor of the given kind; anything else (another list's cursor too) is InvalidArgument on `cursor`. */
+export function decodeCursor<K extends PageCursor["kind"]>(
+  value: string,
+  kind: K,
+): Extract<PageCursor, { kind: K }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 3 &&
+    parsed[0] === kind &&
+    typeof parsed[2] === "string" &&
+    isUuid(parsed[2])
+  ) {
+    const [, key, id] = parsed as [string, unknown, string];
+    if (kind === "near" && typeof key === "number" && Number.isFinite(key) && key >= 0) {
+      return { kind, meters: key, id: id.toLowerCase() } as Extract<PageCursor, { kind: K }>;
+    }
+    if (kind !== "near" && typeof key === "string" && timestamp.test(key) && !Number.isNaN(Date.parse(key))) {
+      return { kind, at: key, id: id.toLowerCase() } as Extract<PageCursor, { kind: K }>;
+    }
+  }
+  throw InvalidArgument.field("cursor", "is not a cursor from a previous page of this list");
+}
