@@ -1,0 +1,317 @@
+import type { Money } from "@mercato/contracts/mercato/common/v1/common_pb";
+import { DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform";
+
+/** An empty string (the contract's "unset") as null. */
+export const orNull = (value: string) => (value === "" ? null : value);
+
+const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
+
+/** The contract's GeoPoint says latitude/longitude; the gateway says lat/lng. */
+const publicNames: Record<string, string> = { latitude: "lat", longitude: "lng" };
+
+/**
+ * Names a service field path (`variants[0].price.amount_minor`) as a client of the gateway sent
+ * it: camelCase, GeoPoint parts as lat/lng, under `prefix` (`body`, `input`, none for GraphQL
+ * arguments); `renames` maps whole service paths to the client's names (`cursor` → `after`).
+ */
+export function clientField(prefix: string | null, renames: Record<string, string> = {}) {
+  return (field: string): string => {
+    const renamed = renames[field];
+    if (renamed !== undefined) return renamed;
+    const path = field
+      .split(".")
+      .map((part) => publicNames[part] ?? camel(part))
+      .join(".");
+    return prefix ? `${prefix}.${path}` : path;
+  };
+}
+
+/** Re-throws a service error with its field paths renamed for this API's client. */
+export async function renamingFields<T>(call: Promise<T>, rename: (field: string) => string): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.violations.length === 0) throw error;
+    const violations: FieldViolation[] = error.violations.map((v) => ({
+      field: rename(v.field),
+      message: v.message,
+    }));
+    throw new DomainError(
+      error.code,
+      violations.map((v) => `${v.field}: ${v.message}`).join("; "),
+      violations,
+    );
+  }
+}
+
+/** Checks a GraphQL page size argument: 1 to 100, default 20. */
+export function pageSize(first: number | null | undefined, field = "first"): number {
+  if (first === null || first === undefined) return 20;
+  if (!Number.isInteger(first) || first < 1 || first > 100) {
+    throw InvalidArgument.field(field, "must be between 1 and 100");
+  }
+  return first;
+}
+
+/** A Relay connection of one page: the services issue one cursor per page, carried by its last edge. */
+export function connection<T, E extends object = object>(
+  nodes: readonly T[],
+  nextCursor: string,
+  extra: (node: T) => E = () => ({}) as E,
+) {
+  const endCursor = orNull(nextCursor);
+  return {
+    edges: nodes.map((node, index) => ({
+      cursor: index === nodes.length - 1 ? endCursor : null,
+      node,
+      ...extra(node),
+    })),
+    pageInfo: { hasNextPage: endCursor !== null, endCursor },
+  };
+}
+
+/** A proto int64 as a JS number; amounts beyond 2^53 cannot be represented exactly and are refused. */
+export function safeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new Error(`the value ${value} does not fit a JSON number exactly`);
+  }
+  return Number(value);
+}
+
+/** Checks an amount of minor units a client sent: a whole number from 0 to 2^53-1, named by `field`. */
+export function minorUnits(value: unknown, field: string): bigint {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw InvalidArgument.field(field, "must be a whole number of minor units from 0 to 9007199254740991");
+  }
+  return BigInt(value);
+}
+
+/** Money as clients send it. */
+export interface MoneyInput {
+  amountMinor: number;
+  currency: string;
+}
+
+/** Checks client money and turns it into the contract's Money (currency upper-cased). */
+export function moneyRequest(input: MoneyInput, field: string): { amountMinor: bigint; currency: string } {
+  return {
+    amountMinor: minorUnits(input.amountMinor, `${field}.amountMinor`),
+    currency: String(input.currency ?? "")
+      .trim()
+      .toUpperCase(),
+  };
+}
+
+const fractionDigits = new Map<string, number>();
+
+function digitsOf(currency: string): number {
+  let digits = fractionDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    fractionDigits.set(currency, digits);
+  }
+  return digits;
+}
+
+/** Formats minor units for display (`€12.50`, `¥1,200`) without going through a float. */
+export function formatMoney(amountMinor: bigint, currency: string): string {
+  const digits = digitsOf(currency);
+  const negative = amountMinor < 0n;
+  const text = (negative ? -amountMinor : amountMinor).toString().padStart(digits + 1, "0");
+  const decimal = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  try {
+    const format = new Intl.NumberFormat("en", { style: "currency", currency });
+    return format.format(`${negative ? "-" : ""}${decimal}` as unknown as number);
+  } catch {
+    return `${negative ? "-" : ""}${decimal} ${currency}`;
+  }
+}
+
+/** Money as clients see it; null when absent. */
+export function moneyJson(money: Money | undefined) {
+  if (!money) return null;
+  return {
+    amountMinor: safeNumber(money.amountMinor),
+    currency: money.currency,
+    formatted: formatMoney(money.amountMinor, money.currency),
+  };
+}
+
+/** A circle a client asks for: centre and radius in metres or kilometres (default 50 km). */
+export interface NearInput {
+  lat: number;
+  lng: number;
+  radiusKm?: number | null;
+  radiusMeters?: number | null;
+}
+
+/** Radius of a `near` search that names none, in metres. */
+export const defaultRadiusMeters = 50_000;
+const maxRadiusMeters = 20_000_000;
+
+/** Checks a circle and turns it into the contracts' Near; violations are named under `field`. */
+export function nearRequest(near: NearInput, field: string) {
+  const violations: FieldViolation[] = [];
+  if (!(Number.isFinite(near.lat) && near.lat >= -90 && near.lat <= 90)) {
+    violations.push({ field: `${field}.lat`, message: "must be a latitude from -90 to 90" });
+  }
+  if (!(Number.isFinite(near.lng) && near.lng >= -180 && near.lng <= 180)) {
+    violations.push({ field: `${field}.lng`, message: "must be a longitude from -180 to 180" });
+  }
+  const hasKm = near.radiusKm !== null && near.radiusKm !== undefined;
+  const hasMeters = near.radiusMeters !== null && near.radiusMeters !== undefined;
+  if (hasKm && hasMeters) {
+    violations.push({ field: `${field}.radiusKm`, message: "give radiusKm or radiusMeters, not both" });
+  }
+  const radius = hasKm
+    ? Number(near.radiusKm) * 1000
+    : hasMeters
+      ? Number(near.radiusMeters)
+      : defaultRadiusMeters;
+  if (!(Number.isFinite(radius) && radius > 0 && radius <= maxRadiusMeters)) {
+    violations.push({
+      field: `${field}.${hasKm ? "radiusKm" : "radiusMeters"}`,
+      message: "must be more than 0 and at most 20,000 km",
+    });
+  }
+  if (violations.length > 0) {
+    throw new InvalidArgument(violations.map((v) => `${v.field}: ${v.message}`).join("; "), violations);
+  }
+  return { point: { latitude: near.lat, longitude: near.lng }, radiusMeters: radius };
+}
+
+/**
+ * Reads a REST `near=lat,lng` with `radius` in metres (default 50 km); a radius without a centre
+ * is refused. Returns undefined when neither is given.
+ */
+export function nearQuery(near: string | undefined, radius: number | undefined) {
+  if (near === undefined) {
+    if (radius !== undefined) throw InvalidArgument.field("query.radius", "needs near=lat,lng");
+    return undefined;
+  }
+  const [lat, lng] = near.split(",").map((part) => Number(part.trim()));
+  return nearRequest(
+    { lat: lat ?? Number.NaN, lng: lng ?? Number.NaN, radiusMeters: radius ?? null },
+    "query.near",
+  );
+}
+
+/** GraphQL SDL shared by the sellers and products modules: page info, points, circles, money. */
+export const catalogCommonSchema = /* GraphQL */ `
+  "Where a page of a connection ends."
+  type PageInfo {
+    hasNextPage: Boolean!
+    "Pass as after to get the next page; null on the last page."
+    endCursor: String
+  }
+  "A position in WGS 84 degrees."
+  type GeoPoint {
+    lat: Float!
+    lng: Float!
+  }
+  "A position in WGS 84 degrees."
+  input GeoPointInput {
+    "-90 to 90"
+    lat: Float!
+    "-180 to 180"
+    lng: Float!
+  }
+  "A circle around a point: give radiusKm or radiusMeters (default 50 km, at most 20,000 km)."
+  input NearInput {
+    lat: Float!
+    lng: Float!
+    radiusKm: Float
+    radiusMeters: Float
+  }
+  "An integer from -(2^53-1) to 2^53-1 as a JSON number: money in minor units."
+  scalar SafeInt
+  "An amount of money in the minor unit of its currency (cents for EUR, yen for JPY)."
+  type Money {
+    amountMinor: SafeInt!
+    "ISO 4217, e.g. EUR"
+    currency: String!
+    "For display, e.g. €12.50"
+    formatted: String!
+  }
+  "An amount of money in minor units."
+  input MoneyInput {
+    "0 to 2^53-1"
+    amountMinor: SafeInt!
+    "ISO 4217, e.g. EUR"
+    currency: String!
+  }
+`;
+
+/** JSON schema of money in responses and requests, for routes and OpenAPI. */
+export const moneySchema = {
+  $id: "Money",
+  type: "object",
+  required: ["amountMinor", "currency", "formatted"],
+  properties: {
+    amountMinor: { type: "integer", description: "minor units (cents for EUR, yen for JPY)" },
+    currency: { type: "string", description: "ISO 4217, e.g. EUR" },
+    formatted: { type: "string", description: "for display, e.g. €12.50" },
+  },
+} as const;
+
+/** JSON schema of money a client sends. */
+export const moneyBody = {
+  type: "object",
+  required: ["amountMinor", "currency"],
+  additionalProperties: false,
+  properties: {
+    amountMinor: {
+      type: "integer",
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "minor units",
+    },
+    currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, e.g. EUR" },
+  },
+} as const;
+
+/** JSON schema of a UUID. */
+export const uuid = { type: "string", format: "uuid" } as const;
+
+/** JSON schema of an ISO 8601 time. */
+export const dateTime = { type: "string", format: "date-time" } as const;
+
+/** Route params naming one resource by id. */
+export const idParams = {
+  type: "object",
+  required: ["id"],
+  additionalProperties: false,
+  properties: { id: uuid },
+} as const;
+
+/** Query parameters of a REST page: limit 1 to 100 (default 20) and the cursor of the previous page. */
+export const pageQueryProperties = {
+  limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+  cursor: { type: "string", maxLength: 500, description: "nextCursor of the previous page" },
+} as const;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A REST `:idOrSlug` as the contracts' id-or-slug oneof: a UUID is an id, anything else a slug. */
+export function idOrSlug(value: string) {
+  return uuidPattern.test(value) ? { case: "id" as const, value } : { case: "slug" as const, value };
+}
+
+/** GraphQL `id` or `slug` arguments as the contracts' oneof: exactly one is required. */
+export function oneKey(args: { id?: string | null; slug?: string | null }) {
+  const hasId = typeof args.id === "string" && args.id !== "";
+  const hasSlug = typeof args.slug === "string" && args.slug !== "";
+  if (hasId === hasSlug) throw InvalidArgument.field("id", "give either id or slug");
+  return hasId
+    ? { case: "id" as const, value: args.id as string }
+    : { case: "slug" as const, value: args.slug as string };
+}
+
+/** Route config of a read that anonymous callers may make: a stale token does not block it. */
+export const publicRoute = { tolerateBadToken: true } as const;
