@@ -192,13 +192,13 @@ export function nearRequest(near: NearInput, field: string) {
  */
 export function nearQuery(near: string | undefined, radius: number | undefined) {
   if (near === undefined) {
-    if (radius !== undefined) throw InvalidArgument.field("query.radius", "needs near=lat,lng");
+    if (radius !== undefined) throw InvalidArgument.field("querystring.radius", "needs near=lat,lng");
     return undefined;
   }
   const [lat, lng] = near.split(",").map((part) => Number(part.trim()));
   return nearRequest(
     { lat: lat ?? Number.NaN, lng: lng ?? Number.NaN, radiusMeters: radius ?? null },
-    "query.near",
+    "querystring.near",
   );
 }
 

@@ -845,10 +845,10 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   }
   const body = clientField("body");
   const variantBodyNames = clientField("body", { "variant.sku": "body.sku" });
-  const query = clientField("query", {
-    "near.radius_meters": "query.radius",
-    min_price: "query.minPrice",
-    max_price: "query.maxPrice",
+  const query = clientField("querystring", {
+    "near.radius_meters": "querystring.radius",
+    min_price: "querystring.minPrice",
+    max_price: "querystring.maxPrice",
   });
 
   /** The product's variant, or NOT_FOUND when the variant belongs to another product. */
@@ -1042,7 +1042,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
           near,
           limit: q.limit,
         },
-        { minPrice: "query.minPrice", maxPrice: "query.maxPrice", sort: "query.sort" },
+        { minPrice: "querystring.minPrice", maxPrice: "querystring.maxPrice", sort: "querystring.sort" },
       );
       const page = await renamingFields(products().searchProducts(filters), query);
       return {

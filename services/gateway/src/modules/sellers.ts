@@ -441,7 +441,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   const sellers = () => services.client(serviceName, SellersService);
   for (const shared of [storefrontSchema, storefrontPageSchema]) app.addSchema(shared);
   const body = clientField("body");
-  const query = clientField("query", { "near.radius_meters": "query.radius" });
+  const query = clientField("querystring", { "near.radius_meters": "querystring.radius" });
   const one = { 200: { $ref: "Storefront#" }, ...errors };
 
   app.get<{ Querystring: ListQuery }>(
