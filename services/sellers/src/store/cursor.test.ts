@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+
+const id = "01890a5d-ac96-774b-bcce-b302099a8057";
+
+describe("page cursors", () => {
+  it("round-trips each kind", () => {
+    const newest = { kind: "newest", at: "2026-05-01T10:00:00.123456Z", id } as const;
+    const near = { kind: "near", meters: 27_469.123456789, id } as const;
+    expect(decodeCursor(encodeCursor(newest), "newest")).toEqual(newest);
+    expect(decodeCursor(encodeCursor(near), "near")).toEqual(near);
+  });
+
+  it("refuses a cursor of another list, naming the cursor", () => {
+    const followed = encodeCursor({ kind: "followed", at: "2026-05-01T10:00:00.000000Z", id });
+    expect(() => decodeCursor(followed, "newest")).toThrow(/^cursor: /);
+  });
+
+  const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+  it.each([
+    ["garbage", "%%%", "newest"],
+    ["a negative distance", encoded(["near", -1, id]), "near"],
+    ["a timestamp without microseconds", encoded(["newest", "2026-05-01T10:00:00Z", id]), "newest"],
+    ["an id that is no UUID", encoded(["newest", "2026-05-01T10:00:00.000000Z", "x"]), "newest"],
+  ] as const)("refuses %s", (_label, value, kind) => {
+    expect(() => decodeCursor(value, kind)).toThrow(/^cursor: /);
+  });
+});
