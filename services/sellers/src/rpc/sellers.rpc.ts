@@ -91,10 +91,10 @@ export function sellersRoutes(
       const caller = optionalCaller(context);
       const row =
         req.key.case === "id"
-          ? await storefronts.byId(req.key.value.toLowerCase())
+          ? await storefronts.find({ id: req.key.value.toLowerCase() })
           : // A string that is no slug names no storefront (and never reaches the database).
             req.key.case === "slug" && slugPattern.test(req.key.value)
-            ? await storefronts.bySlug(req.key.value)
+            ? await storefronts.find({ slug: req.key.value })
             : undefined;
       if (!row || !maySee(caller, row)) throw storefrontNotFound();
       return create(GetStorefrontResponseSchema, { storefront: await presentOne(caller, row) });
@@ -102,7 +102,7 @@ export function sellersRoutes(
 
     async getMyStorefront(_req, context) {
       const caller = requireUser(context);
-      const row = await storefronts.byOwner(caller.id);
+      const row = await storefronts.find({ ownerId: caller.id });
       if (!row) throw new NotFound("you have not opened a storefront yet");
       return create(GetMyStorefrontResponseSchema, { storefront: await presentOne(caller, row) });
     },

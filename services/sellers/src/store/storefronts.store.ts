@@ -94,29 +94,17 @@ export class Storefronts {
     }
   }
 
-  /** A storefront by id, whatever its status; undefined when unknown. */
-  async byId(id: string, executor: Executor = this.database.db): Promise<StorefrontRow | undefined> {
-    const [row] = await executor.select().from(storefronts).where(eq(storefronts.id, id)).limit(1);
-    return row;
-  }
-
-  /** A storefront by slug, whatever its status; undefined when unknown. */
-  async bySlug(slug: string): Promise<StorefrontRow | undefined> {
-    const [row] = await this.database.db
-      .select()
-      .from(storefronts)
-      .where(eq(storefronts.slug, slug))
-      .limit(1);
-    return row;
-  }
-
-  /** The storefront owned by `ownerId`; undefined before it is opened. */
-  async byOwner(ownerId: string): Promise<StorefrontRow | undefined> {
-    const [row] = await this.database.db
-      .select()
-      .from(storefronts)
-      .where(eq(storefronts.ownerId, ownerId))
-      .limit(1);
+  /** The storefront with this id, slug or owner, whatever its status; undefined when there is none. */
+  async find(
+    key: { id: string } | { slug: string } | { ownerId: string },
+  ): Promise<StorefrontRow | undefined> {
+    const condition =
+      "id" in key
+        ? eq(storefronts.id, key.id)
+        : "slug" in key
+          ? eq(storefronts.slug, key.slug)
+          : eq(storefronts.ownerId, key.ownerId);
+    const [row] = await this.database.db.select().from(storefronts).where(condition).limit(1);
     return row;
   }
 
