@@ -161,7 +161,7 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
       admin = await account(["admin"]);
       buyer = await account(["buyer"]);
       categoryId = (await client.createCategory({ name: `Shoes ${uuidv7()}` }, admin.as)).category?.id ?? "";
-    }, 60_000);
+    }, 120_000);
 
     afterAll(async () => {
       await service?.stop();

@@ -1,18 +1,10 @@
 import { type Database, rowsOf } from "@mercato/platform";
 import { type SQL, sql } from "drizzle-orm";
 import { categories, products, storefronts, variants } from "./schema.js";
+import type { StorefrontProjection } from "./storefronts.store.js";
 
 /** A storefront for the projection, as the demo seed knows it (the sellers seed uses the same ids). */
-export interface SeedStorefrontProjection {
-  id: string;
-  ownerId: string;
-  name: string;
-  slug: string;
-  /** `pending`, `active` or `suspended`. */
-  status: string;
-  location: { lat: number; lng: number };
-  version: number;
-}
+export type SeedStorefrontProjection = StorefrontProjection;
 
 /** A category of the demo tree; parents come before their children. */
 export interface SeedCategory {
