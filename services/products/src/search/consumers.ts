@@ -1,0 +1,128 @@
+import { StockLevelChangedSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
+import {
+  CategoryChangedSchema,
+  ProductChangedSchema,
+} from "@mercato/contracts/mercato/products/v1/products_pb";
+import {
+  type StorefrontChanged,
+  StorefrontChangedSchema,
+  StorefrontStatus,
+} from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { type ConsumerDefinition, defineConsumer, type ServiceRuntime, type Tx } from "@mercato/platform";
+import { sql } from "drizzle-orm";
+import { validate as isUuid } from "uuid";
+import { addNameToLexicon, productsUnderCategory, refreshDocuments } from "./projection.js";
+
+/** Subjects the search projection follows. */
+export const searchSubjects = {
+  productCreated: "mercato.products.product.created",
+  productUpdated: "mercato.products.product.updated",
+  categoryChanged: "mercato.products.category.changed",
+  storefrontCreated: "mercato.sellers.storefront.created",
+  storefrontUpdated: "mercato.sellers.storefront.updated",
+  stockChanged: "mercato.inventory.stock.changed",
+} as const;
+
+function requireUuid(value: string | undefined, what: string): string {
+  // Retrying cannot fix such an event; it is parked after the attempts for inspection.
+  if (!value || !isUuid(value)) throw new Error(`${what} is not a UUID`);
+  return value.toLowerCase();
+}
+
+function productConsumer(name: string, subject: string) {
+  return defineConsumer({
+    name,
+    subject,
+    schema: ProductChangedSchema,
+    // The event only says which product changed; the tables (read in this transaction) are the
+    // truth, so a late or repeated event rebuilds the same, current document.
+    async handle(_ctx, tx, message) {
+      await refreshDocuments(tx, [requireUuid(message.product?.id, "ProductChanged.product.id")]);
+    },
+  });
+}
+
+const storefrontStatusText: Partial<Record<StorefrontStatus, string>> = {
+  [StorefrontStatus.PENDING]: "pending",
+  [StorefrontStatus.ACTIVE]: "active",
+  [StorefrontStatus.SUSPENDED]: "suspended",
+};
+
+/** Applies a StorefrontChanged to the projection's storefront copy and to its documents; older versions lose. */
+async function applyStorefront(tx: Tx, message: StorefrontChanged): Promise<void> {
+  const storefront = message.storefront;
+  const id = requireUuid(storefront?.id, "StorefrontChanged.storefront.id");
+  const status = storefront && storefrontStatusText[storefront.status];
+  const location = storefront?.location;
+  if (!storefront || !status || !location) throw new Error("StorefrontChanged lacks a status or location");
+  const version = storefront.version.toString();
+  const point = sql`ST_SetSRID(ST_MakePoint(${location.longitude}, ${location.latitude}), 4326)::geography`;
+  await tx.execute(sql`
+    insert into products.search_storefronts (id, name, status, location, version)
+    values (${id}, ${storefront.name}, ${status}, ${point}, ${version})
+    on conflict (id) do update set name = excluded.name, status = excluded.status,
+      location = excluded.location, version = excluded.version
+    where search_storefronts.version < excluded.version`);
+  await tx.execute(sql`
+    update products.search_documents set storefront_name = ${storefront.name}, storefront_status = ${status},
+      location = ${point}, storefront_version = ${version}, refreshed_at = now()
+    where storefront_id = ${id} and storefront_version < ${version}`);
+  if (status === "active") await addNameToLexicon(tx, storefront.name);
+}
+
+function storefrontConsumer(name: string, subject: string) {
+  return defineConsumer({
+    name,
+    subject,
+    schema: StorefrontChangedSchema,
+    async handle(_ctx, tx, message) {
+      await applyStorefront(tx, message);
+    },
+  });
+}
+
+/**
+ * The search projection's consumers, one per subject (ADR 0007): products and categories rebuild
+ * documents from the tables, storefronts and stock apply their event with a version guard.
+ */
+export function searchConsumers(_runtime: ServiceRuntime<unknown>): ConsumerDefinition[] {
+  return [
+    productConsumer("search-product-created", searchSubjects.productCreated),
+    productConsumer("search-product-updated", searchSubjects.productUpdated),
+    defineConsumer({
+      name: "search-category-changed",
+      subject: searchSubjects.categoryChanged,
+      schema: CategoryChangedSchema,
+      async handle(_ctx, tx, message) {
+        const id = requireUuid(message.category?.id, "CategoryChanged.category.id");
+        await refreshDocuments(tx, await productsUnderCategory(tx, id));
+      },
+    }),
+    storefrontConsumer("search-storefront-created", searchSubjects.storefrontCreated),
+    storefrontConsumer("search-storefront-updated", searchSubjects.storefrontUpdated),
+    defineConsumer({
+      name: "search-stock-changed",
+      subject: searchSubjects.stockChanged,
+      schema: StockLevelChangedSchema,
+      async handle(_ctx, tx, message) {
+        const variantId = requireUuid(message.variantId, "StockLevelChanged.variant_id");
+        const productId = message.productId && isUuid(message.productId) ? message.productId : null;
+        await tx.execute(sql`
+          insert into products.search_variant_stock (variant_id, product_id, available, version)
+          values (${variantId}, coalesce(${productId}::uuid,
+            (select product_id from products.variants where id = ${variantId})), ${message.available.toString()},
+            ${message.version.toString()})
+          on conflict (variant_id) do update set available = excluded.available, version = excluded.version
+          where search_variant_stock.version < excluded.version`);
+        await tx.execute(sql`
+          update products.search_documents d set in_stock = coalesce((
+              select bool_or(s.variant_id is null or s.available > 0) from products.variants v
+              left join products.search_variant_stock s on s.variant_id = v.id
+              where v.product_id = d.product_id), false), refreshed_at = now()
+          where d.product_id in (
+            select product_id from products.variants where id = ${variantId}
+            union all select ${productId}::uuid where ${productId}::uuid is not null)`);
+      },
+    }),
+  ];
+}
