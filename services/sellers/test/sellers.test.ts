@@ -116,7 +116,8 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
       manualService = await startService(sellersService, infra("manual"), { host: "127.0.0.1", port: 0 });
       client = createRpcClient(SellersService, { baseUrl: service.url, maxRetries: 0 });
       manualClient = createRpcClient(SellersService, { baseUrl: manualService.url, maxRetries: 0 });
-    }, 60_000);
+      // PGlite's first open with PostGIS takes 6-16 s alone and far longer on a busy machine.
+    }, 180_000);
 
     afterAll(async () => {
       await manualService?.stop();
