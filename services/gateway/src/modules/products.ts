@@ -199,6 +199,15 @@ function updateCategoryRequest(
   return request as MessageInitShape<typeof UpdateCategoryRequestSchema>;
 }
 
+function createCategoryRequest(body: CategoryBody & { name: string }) {
+  return {
+    name: body.name,
+    slug: body.slug ?? "",
+    parentId: body.parentId ?? "",
+    position: body.position ?? 0,
+  };
+}
+
 /** A category with its breadcrumbs and children already known. */
 function categoryDetail(answer: GetCategoryResponse) {
   return {
@@ -273,6 +282,26 @@ function searchRequest(filters: SearchFilters, names: { minPrice: string; maxPri
     cursor: filters.cursor ?? "",
   };
 }
+
+/** Arguments of the products and search queries. */
+const searchArguments = /* GraphQL */ `(
+      query: String
+      "This category or below it"
+      categoryId: ID
+      "Minor units; with currency"
+      minPrice: SafeInt
+      "Minor units; with currency"
+      maxPrice: SafeInt
+      currency: String
+      storefrontId: ID
+      "A variant with all these option values"
+      options: [NameValueInput!]
+      inStock: Boolean
+      near: NearInput
+      sort: ProductSort
+      first: Int
+      after: String
+    )`;
 
 const schema = /* GraphQL */ `
   "Whether a category is offered."
@@ -515,39 +544,9 @@ const schema = /* GraphQL */ `
     "One product: an active one of an active storefront to anyone, any to its seller or an admin"
     product(id: ID!): Product
     "Search visible products. first: 1 to 100, default 20"
-    products(
-      query: String
-      "This category or below it"
-      categoryId: ID
-      "Minor units; with currency"
-      minPrice: SafeInt
-      "Minor units; with currency"
-      maxPrice: SafeInt
-      currency: String
-      storefrontId: ID
-      "A variant with all these option values"
-      options: [NameValueInput!]
-      inStock: Boolean
-      near: NearInput
-      sort: ProductSort
-      first: Int
-      after: String
-    ): ProductSearchConnection!
+    products${searchArguments}: ProductSearchConnection!
     "The same as products"
-    search(
-      query: String
-      categoryId: ID
-      minPrice: SafeInt
-      maxPrice: SafeInt
-      currency: String
-      storefrontId: ID
-      options: [NameValueInput!]
-      inStock: Boolean
-      near: NearInput
-      sort: ProductSort
-      first: Int
-      after: String
-    ): ProductSearchConnection!
+    search${searchArguments}: ProductSearchConnection!
   }
   extend type Mutation {
     "Add a category (admin)"
@@ -927,14 +926,8 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       },
     },
     async (request, reply) => {
-      const b = request.body;
       const answer = await renamingFields(
-        products().createCategory({
-          name: b.name,
-          slug: b.slug ?? "",
-          parentId: b.parentId ?? "",
-          position: b.position ?? 0,
-        }),
+        products().createCategory(createCategoryRequest(request.body)),
         body,
       );
       return reply.status(201).send(categoryJson(answer.category));
@@ -1403,12 +1396,7 @@ export function productsGatewayModule(options: ProductsModuleOptions = {}): Gate
           ) => {
             signedInOnly(context);
             const answer = await renamingFields(
-              products().createCategory({
-                name: args.input.name,
-                slug: args.input.slug ?? "",
-                parentId: args.input.parentId ?? "",
-                position: args.input.position ?? 0,
-              }),
+              products().createCategory(createCategoryRequest(args.input)),
               input,
             );
             return categoryJson(answer.category);
