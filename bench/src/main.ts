@@ -1,6 +1,7 @@
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
 import { runRpc } from "./rpc.js";
+import { runSearch } from "./search.js";
 import { runStart } from "./start.js";
 
 // `npm run bench`: starts what it measures in child processes and loads them from here. Prints
@@ -21,6 +22,7 @@ try {
   if (options.only === undefined || options.only === "read") await runRead(options);
   if (options.only === undefined || options.only === "start") await runStart(options);
   if (options.only === "rpc") await runRpc(options);
+  if (options.only === "search") await runSearch(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -2,9 +2,10 @@ import { parseArgs } from "node:util";
 
 /**
  * Which scenario to run alone: the gateway read, the embedded host's start, or the comparison of
- * RPC transports (only on request); `undefined` runs read and start.
+ * RPC transports or the catalog search on real PostgreSQL (those two only on request);
+ * `undefined` runs read and start.
  */
-export type Only = "read" | "start" | "rpc";
+export type Only = "read" | "start" | "rpc" | "search";
 
 /**
  * Where the read target runs the service and the gateway: `shared`, one process and event loop as
@@ -28,11 +29,13 @@ export interface BenchOptions {
   only: Only | undefined;
   /** Default `shared` (`--topology`, BENCH_TOPOLOGY). */
   topology: Topology;
+  /** Products in the search scenario's catalog; default 100 000 (`--products`, BENCH_PRODUCTS). */
+  products: number;
   /** Directory for a V8 CPU profile of the read target (`--cpu-prof` on its node); none by default. */
   profileDir: string | undefined;
 }
 
-const usage = `npm run bench -- [--only read|start|rpc] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
+const usage = `npm run bench -- [--only read|start|rpc|search] [--products n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
@@ -54,18 +57,22 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       rounds: { type: "string" },
       profile: { type: "string" },
       topology: { type: "string" },
+      products: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) throw new Error(`usage: ${usage}`);
   const only = values.only ?? env.BENCH_ONLY;
-  if (only !== undefined && only !== "" && only !== "read" && only !== "start" && only !== "rpc")
-    throw new Error(`--only must be read, start or rpc, got '${only}'\nusage: ${usage}`);
+  const known = ["read", "start", "rpc", "search"] as const;
+  const chosen = known.find((name) => name === only);
+  if (only !== undefined && only !== "" && chosen === undefined)
+    throw new Error(`--only must be read, start, rpc or search, got '${only}'\nusage: ${usage}`);
   const topology = values.topology ?? env.BENCH_TOPOLOGY ?? "shared";
   if (topology !== "shared" && topology !== "split")
     throw new Error(`--topology must be shared or split, got '${topology}'\nusage: ${usage}`);
-  const connections = (values.connections ?? env.BENCH_CONNECTIONS ?? "10")
+  // The search bar applies at 20 connections, the others at 10.
+  const connections = (values.connections ?? env.BENCH_CONNECTIONS ?? (chosen === "search" ? "20" : "10"))
     .split(",")
     .map((count) => Math.round(positive("--connections", count.trim(), 10)));
   return {
@@ -73,7 +80,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     warmupS: positive("--warmup", values.warmup ?? env.BENCH_WARMUP, 3),
     connections,
     rounds: Math.round(positive("--rounds", values.rounds ?? env.BENCH_ROUNDS, 1)),
-    only: only === "read" || only === "start" || only === "rpc" ? only : undefined,
+    only: chosen,
+    products: Math.round(positive("--products", values.products ?? env.BENCH_PRODUCTS, 100_000)),
     profileDir: values.profile ?? env.BENCH_PROFILE,
     topology,
   };

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { authService } from "@mercato/auth";
-import { authGatewayModule, usersGatewayModule } from "@mercato/gateway";
+import {
+  authGatewayModule,
+  productsGatewayModule,
+  sellersGatewayModule,
+  usersGatewayModule,
+} from "@mercato/gateway";
 import { type EmbeddedHost, type HostInfrastructure, startEmbedded } from "@mercato/host";
 import {
   createLogger,
@@ -15,6 +20,8 @@ import {
   RedisKeyValue,
   type RunningService,
 } from "@mercato/platform";
+import { productsService } from "@mercato/products";
+import { sellersService } from "@mercato/sellers";
 import { waitFor } from "@mercato/testing";
 import { usersService } from "@mercato/users";
 import pg from "pg";
@@ -78,9 +85,12 @@ async function realInfrastructure(real: RealInfra, run: string): Promise<HostInf
   };
 }
 
-/** Starts auth, users and the gateway on embedded or real infrastructure, with logs captured. */
+/**
+ * Starts auth, users (and with `catalog`, sellers and products) and the gateway on embedded or
+ * real infrastructure, with logs captured. The demo seed stays off: suites make their own data.
+ */
 export async function startStack(
-  options: { real?: RealInfra; env?: Record<string, string> } = {},
+  options: { real?: RealInfra; env?: Record<string, string>; catalog?: boolean } = {},
 ): Promise<Stack> {
   const run = randomBytes(5).toString("hex");
   const dataDir = await mkdtemp(join(tmpdir(), "mercato-e2e-"));
@@ -105,14 +115,19 @@ export async function startStack(
     REGISTRATIONS_PER_IP: "1000",
     EMAILS_PER_IP: "1000",
     RATE_LIMIT_MAX: "100000",
+    SEED_DEMO: "false",
     ...options.env,
   };
   const infrastructure = options.real ? await realInfrastructure(options.real, run) : undefined;
   const host = await startEmbedded({
     env,
-    services: [authService, usersService],
-    modules: [authGatewayModule(), usersGatewayModule()],
-    ports: { auth: 0, users: 0 },
+    services: options.catalog
+      ? [authService, usersService, sellersService, productsService]
+      : [authService, usersService],
+    modules: options.catalog
+      ? [authGatewayModule(), usersGatewayModule(), sellersGatewayModule(), productsGatewayModule()]
+      : [authGatewayModule(), usersGatewayModule()],
+    ports: { auth: 0, users: 0, sellers: 0, products: 0 },
     logger: (service) => createLogger({ service, level: "debug", destination: sink }),
     ...(infrastructure ? { infrastructure } : {}),
   });

@@ -29,6 +29,8 @@ import {
 } from "@mercato/platform";
 import { z } from "zod";
 import { hostedServices } from "./catalog.js";
+import { defaultDemoSize } from "./seed/demo-data.js";
+import { marketplaceIsEmpty, type SeedResult, seedMarketplace } from "./seed/seed.js";
 
 /** Environment of the embedded host. */
 export const embeddedConfigSchema = z.object({
@@ -36,6 +38,8 @@ export const embeddedConfigSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   LOG_LEVEL: logLevel,
   LOG_PRETTY: flag(true),
+  /** Seed the demo marketplace when the catalog is empty at start (a first start). */
+  SEED_DEMO: flag(true),
 });
 
 /** Options of startEmbedded; by default the catalog's services and the gateway's modules. */
@@ -68,6 +72,8 @@ export interface EmbeddedHost {
   services: RunningService[];
   /** Milliseconds from the call to everything serving. */
   startedInMs: number;
+  /** What the demo seed wrote at this start; undefined when it did not run. */
+  seeded: SeedResult | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,6 +126,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         ),
       );
     }
+    const seeded = await seedOnFirstStart(config.SEED_DEMO, running, infra, logger("host"));
     const gateway = await createGateway({
       config: gatewayConfig,
       services: running.map((service) => ({ name: service.name, url: service.url })),
@@ -136,6 +143,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       gatewayUrl,
       services: running,
       startedInMs: Math.round(performance.now() - started),
+      seeded,
       stop: async () => {
         await gateway.app.close();
         await stopAll();
@@ -145,6 +153,22 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await stopAll();
     throw error;
   }
+}
+
+/** Seeds the demo marketplace when sellers and products both run and neither has data yet. */
+async function seedOnFirstStart(
+  enabled: boolean,
+  running: readonly RunningService[],
+  infra: HostInfrastructure,
+  logger: Logger,
+): Promise<SeedResult | undefined> {
+  const names = new Set(running.map((service) => service.name));
+  if (!enabled || !names.has("sellers") || !names.has("products")) return undefined;
+  const targets = { sellers: infra.database("sellers"), products: infra.database("products") };
+  if (!(await marketplaceIsEmpty(targets))) return undefined;
+  const result = await seedMarketplace(targets, defaultDemoSize);
+  logger.info(result, "seeded the demo marketplace (SEED_DEMO=false turns this off)");
+  return result;
 }
 
 /** PGlite under `<dataDir>/pglite` (with PostGIS when a service needs it), the in-process bus and key-value store. */

@@ -1,5 +1,7 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth.js";
+import { productsGatewayModule } from "./modules/products.js";
+import { sellersGatewayModule } from "./modules/sellers.js";
 import { usersGatewayModule } from "./modules/users.js";
 
 /** A service the gateway routes to, with the port it listens on by default. */
@@ -12,7 +14,14 @@ export interface UpstreamService {
 export const upstreamServices: readonly UpstreamService[] = [
   { name: "auth", defaultPort: 9000 },
   { name: "users", defaultPort: 9001 },
+  { name: "sellers", defaultPort: 9002 },
+  { name: "products", defaultPort: 9003 },
 ];
 
 /** The public surface of each domain; a new domain is one line here. */
-export const gatewayModules: readonly GatewayModule[] = [authGatewayModule(), usersGatewayModule()];
+export const gatewayModules: readonly GatewayModule[] = [
+  authGatewayModule(),
+  usersGatewayModule(),
+  sellersGatewayModule(),
+  productsGatewayModule(),
+];

@@ -5,6 +5,8 @@ export * from "./envelope.js";
 export * from "./graphql-schema.js";
 export * from "./module.js";
 export * from "./modules/auth.js";
+export * from "./modules/products.js";
+export * from "./modules/sellers.js";
 export * from "./modules/users.js";
 export * from "./public-contracts.js";
 export * from "./services.js";

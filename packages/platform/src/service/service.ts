@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 import type { z } from "zod";
 import { parseConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
-import { type Migration, migrate } from "../db/migrate.js";
+import { type MigrateResult, type Migration, migrate } from "../db/migrate.js";
 import { type ConsumerDefinition, EventConsumer } from "../events/consumer.js";
 import type { EventBus } from "../events/event-bus.js";
 import { eventTablesMigration, Outbox, OutboxRelay } from "../events/outbox.js";
@@ -63,6 +63,18 @@ export function defineService<Config = Record<string, never>>(
   return definition;
 }
 
+/**
+ * Brings a service's schema up to date (its event tables first, then its own migrations); used at
+ * start and by tools such as the seed command that write a service's tables before it runs.
+ */
+export async function migrateService<Config>(
+  definition: ServiceDefinition<Config>,
+  database: Database,
+): Promise<MigrateResult> {
+  const migrations = [eventTablesMigration(definition.name), ...((await definition.migrations?.()) ?? [])];
+  return migrate(database, migrations, { extensions: definition.extensions ?? [] });
+}
+
 /** The shared pieces a host hands to each service it starts. */
 export interface ServiceInfrastructure {
   /** The Database for a service's schema. */
@@ -110,8 +122,7 @@ export async function startService<Config>(
   const metrics = createMetricsRegistry(definition.name);
   const stops: (() => Promise<void>)[] = [];
   try {
-    const migrations = [eventTablesMigration(definition.name), ...((await definition.migrations?.()) ?? [])];
-    const { applied } = await migrate(database, migrations, { extensions: definition.extensions ?? [] });
+    const { applied } = await migrateService(definition, database);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
 
     const relay = new OutboxRelay({ database, bus: infra.bus, logger });
