@@ -582,7 +582,7 @@ function describeSearch(label: string, openFixture: () => Promise<DatabaseFixtur
       expect(h.ids((await h.search({ ...scope, limit: 1, cursor: nextCursor })).hits)).toHaveLength(1);
     });
 
-    it("hides drafts, suspended storefronts and archived categories", async () => {
+    it("hides drafts and suspended storefronts, and keeps products of an archived category findable", async () => {
       const shop = await h.seller();
       const tag = randomBytes(3).toString("hex");
       const hidden =
@@ -599,9 +599,13 @@ function describeSearch(label: string, openFixture: () => Promise<DatabaseFixtur
       await h.searchUntil(scope, [listed.id, seasonal.id]);
       expect((await h.search({ ...scope, query: "draft" })).hits).toEqual([]);
 
+      // Archiving a category stops new listings in it; what is listed there stays findable, under it too.
       await h.client.updateCategory({ id: hidden, status: CategoryStatus.ARCHIVED }, h.admin.as);
-      await h.searchUntil(scope, [listed.id]);
-      await h.client.updateCategory({ id: hidden, status: CategoryStatus.ACTIVE }, h.admin.as);
+      await h.client.updateProduct({ id: seasonal.id, title: "Seasonal vase archived" }, shop.as);
+      await waitFor(async () => (await h.search({ ...scope, query: "archived" })).hits[0]?.productId === seasonal.id, {
+        message: "the product in the archived category left search",
+      });
+      await h.searchUntil({ ...scope, categoryId: hidden }, [seasonal.id]);
       await h.searchUntil(scope, [listed.id, seasonal.id]);
 
       await h.client.updateProduct({ id: draft.id, status: ProductStatus.ACTIVE }, shop.as);

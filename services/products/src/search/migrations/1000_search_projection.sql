@@ -29,7 +29,7 @@ CREATE TABLE "products"."search_documents" (
 	"location" geography(Point, 4326),
 	"search_text" tsvector GENERATED ALWAYS AS ("core_text" || setweight(to_tsvector('simple'::regconfig, "storefront_name"), 'D')) STORED,
 	"visible" boolean GENERATED ALWAYS AS (
-		"product_status" = 'active' AND "storefront_status" = 'active' AND "category_visible"
+		"product_status" = 'active' AND "storefront_status" = 'active'
 		AND "location" IS NOT NULL AND "min_price_minor" IS NOT NULL
 	) STORED,
 	"refreshed_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -1507,8 +1507,9 @@ export const SearchProductsResponseSchema: GenMessage<SearchProductsResponse> = 
   messageDesc(file_mercato_products_v1_products, 35);
 
 /**
- * ProductChanged is published on mercato.products.product.created, .updated and .deleted:
- * with the product after the change (variants included), or as it was when deleted.
+ * ProductChanged is published on mercato.products.product.created when a product is listed and
+ * on mercato.products.product.updated after every later change, variants included, with the
+ * product after the change.
  *
  * @generated from message mercato.products.v1.ProductChanged
  */
