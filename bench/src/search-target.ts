@@ -121,11 +121,10 @@ if (role === "services") {
     if (definition.name === "sellers") info.sellersUrl = running.url;
     else info.productsUrl = running.url;
   }
+  // Each service closes its database handle when it stops.
   stops.push(async () => {
     await bus.close();
     await kv.close();
-    await databases.sellers.close();
-    await databases.products.close();
   });
 } else {
   if (!info.productsUrl || !info.sellersUrl)

@@ -112,11 +112,17 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     for (const child of launched.children.values()) expect(child.exitCode ?? child.signalCode).not.toBeNull();
   });
 
-  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS", {
+  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS, with sellers and products serving", {
     timeout: 120_000,
   }, async () => {
     const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, gateway] = [await freePort(), await freePort(), await freePort()];
+    const [auth, users, sellers, products, gateway] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const env = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -124,6 +130,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       AUTH_PORT: String(auth),
       USERS_PORT: String(users),
+      SELLERS_PORT: String(sellers),
+      PRODUCTS_PORT: String(products),
       GATEWAY_PORT: String(gateway),
     };
     const specs = distributedSpecs(env).map((spec) => ({
@@ -136,8 +144,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
         REDIS_URL: env.REDIS_URL,
       },
     }));
-    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "gateway"]);
-    await ensureDatabases(databaseUrl, ["auth", "users"]);
+    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "sellers", "products", "gateway"]);
+    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products"]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;
     const post = (path: string, body: unknown) =>
@@ -172,6 +180,11 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
         { timeoutMs: 20_000, intervalMs: 100, message: "the profile never appeared" },
       );
       expect(me.profile?.phone).toBe(phone);
+      // Sellers and products answer through the gateway from their own processes and databases.
+      const near = await fetch(`${api}/products?near=52.52,13.405&radius=1000&query=zzzz`);
+      expect(near.status).toBe(200);
+      expect(await near.json()).toMatchObject({ items: [] });
+      expect((await fetch(`${api}/sellers/no-such-shop`)).status).toBe(404);
     } finally {
       await launched.stop();
       await rm(outboxDir, { recursive: true, force: true });

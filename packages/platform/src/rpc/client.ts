@@ -75,6 +75,9 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
     useBinaryFormat: true,
     interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
     idleConnectionTimeoutMs: 60_000,
+    // Calls stay inside the cluster's network, where gzip costs both ends more CPU than the bytes
+    // it saves take to send (a 20-hit search page: ≈0.3 ms of zlib a call); ask for none.
+    acceptCompression: [],
   });
   const client = createClient(service, transport);
   const defaultTimeout = options.timeoutMs ?? 5_000;
