@@ -19,19 +19,40 @@ describe("embedded host", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("serves /health/services listing every service of the catalog", async () => {
-    const host = await startEmbedded({
+  it("serves /health/services listing every service of the catalog, seeding the demo marketplace on the first start only", {
+    timeout: 120_000,
+  }, async () => {
+    const options = {
       env: { DATA_DIR: join(dataDir, "catalog"), GATEWAY_PORT: "0" },
       ports: Object.fromEntries(hostedServices.map((s) => [s.name, 0])),
       logger: quiet,
-    });
+    };
+    const host = await startEmbedded(options);
     try {
       const response = await fetch(`${host.gatewayUrl}/health/services`);
       const body = (await response.json()) as { services: { name: string; status: string }[] };
       expect(body.services.map((s) => s.name)).toEqual(hostedServices.map((s) => s.name));
       expect(body.services.every((s) => s.status === "up")).toBe(true);
+
+      expect(host.seeded).toMatchObject({ storefronts: 24, products: 520, searchDocuments: 520 });
+      const near = await fetch(
+        `${host.gatewayUrl}/api/v1/products?near=52.52,13.405&radius=10000&sort=distance`,
+      );
+      const page = (await near.json()) as { items: { storefrontName: string; distanceMeters: number }[] };
+      expect(page.items.length).toBeGreaterThan(0);
+      expect(
+        page.items.every((hit) => hit.storefrontName.startsWith("Berlin") && hit.distanceMeters <= 10_000),
+      ).toBe(true);
     } finally {
       await host.stop();
+    }
+    const again = await startEmbedded(options);
+    try {
+      expect(again.seeded).toBeUndefined();
+      const stores = await fetch(`${again.gatewayUrl}/api/v1/sellers?limit=100`);
+      expect(((await stores.json()) as { items: unknown[] }).items).toHaveLength(24);
+    } finally {
+      await again.stop();
     }
   });
 
