@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { GeoPointSchema, MoneySchema } from "@mercato/contracts/mercato/common/v1/common_pb";
 import {
   CategoryChangedSchema,
@@ -17,33 +17,21 @@ import {
   StorefrontSchema,
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import {
-  createJwksAuthenticator,
-  createLogger,
-  createRpcClient,
-  type Database,
-  type EventEnvelope,
-  fromConnectError,
-  MemoryEventBus,
-  MemoryKeyValue,
-  openPostgres,
-  PgliteHost,
-  type RunningService,
-  rowsOf,
-  startService,
-} from "@mercato/platform";
-import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
+import { createRpcClient, type EventEnvelope, type RunningService, rowsOf } from "@mercato/platform";
 import { describeWithInfra, waitFor } from "@mercato/testing";
+import {
+  type DatabaseFixture,
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  postgresFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { productsService, seedCatalog } from "../src/index.js";
-
-/** Where the suite keeps the service's schema: a fresh place per run, removed afterwards. */
-interface DatabaseFixture {
-  database(schema: string): Database;
-  close(): Promise<void>;
-}
 
 type Client = ReturnType<typeof createRpcClient<typeof ProductsService>>;
 type CallOptions = { headers: { authorization: string } };
@@ -62,21 +50,6 @@ interface Seller extends Account {
 
 const eur = (amount: number) => create(MoneySchema, { amountMinor: BigInt(amount), currency: "EUR" });
 const usd = (amount: number) => create(MoneySchema, { amountMinor: BigInt(amount), currency: "USD" });
-
-/** The code, violated fields and message of a failed call. */
-async function failure(call: Promise<unknown>): Promise<{ code: Code; fields: string[]; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ConnectError)) throw error;
-    return {
-      code: error.code,
-      fields: fromConnectError(error).violations.map((v) => v.field),
-      message: error.rawMessage,
-    };
-  }
-  throw new Error("the call succeeded but was expected to fail");
-}
 
 /** A StorefrontChanged envelope as the sellers service's outbox relay publishes it. */
 function storefrontEvent(
@@ -122,41 +95,16 @@ function storefrontEvent(
 
 function describeProductsService(label: string, openFixture: () => Promise<DatabaseFixture>): void {
   describe(label, () => {
-    let fixture: DatabaseFixture;
-    let issuer: TestIssuer;
-    let bus: MemoryEventBus;
-    let kv: MemoryKeyValue;
+    let rig: ServiceRig;
     let service: RunningService;
     let client: Client;
     let admin: Account;
     let buyer: Account;
     let categoryId: string;
-    const published: EventEnvelope[] = [];
 
     beforeAll(async () => {
-      fixture = await openFixture();
-      issuer = await createTestIssuer();
-      bus = new MemoryEventBus();
-      kv = new MemoryKeyValue();
-      await bus.consume(
-        { durable: "spy", subject: "mercato.products.>", backoffMs: [10] },
-        async (event) => void published.push(event),
-      );
-      service = await startService(
-        productsService,
-        {
-          database: (name) => fixture.database(name),
-          bus,
-          kv,
-          logger: (name) => createLogger({ service: name, level: "silent" }),
-          authenticate: createJwksAuthenticator({
-            jwksUrl: issuer.jwksUrl,
-            issuer: issuer.issuer,
-            audience: issuer.audience,
-          }),
-        },
-        { host: "127.0.0.1", port: 0 },
-      );
+      rig = await openServiceRig(openFixture, "mercato.products.>");
+      service = await startTestService(productsService, rig);
       client = createRpcClient(ProductsService, { baseUrl: service.url, maxRetries: 0 });
       admin = await account(["admin"]);
       buyer = await account(["buyer"]);
@@ -165,15 +113,12 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
 
     afterAll(async () => {
       await service?.stop();
-      await bus?.close();
-      await kv?.close();
-      await issuer?.close();
-      await fixture?.close();
+      await rig?.close();
     });
 
     async function account(roles: string[]): Promise<Account> {
       const id = uuidv7();
-      const token = await issuer.sign({ sub: id, roles, email_verified: true });
+      const token = await rig.issuer.sign({ sub: id, roles, email_verified: true });
       return { id, as: { headers: { authorization: `Bearer ${token}` } } };
     }
 
@@ -188,7 +133,7 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
 
     /** Publishes a storefront event and waits until the projection holds at least that version. */
     async function announce(event: Parameters<typeof storefrontEvent>[1], verb: "created" | "updated") {
-      await bus.publish(storefrontEvent(verb, event));
+      await rig.bus.publish(storefrontEvent(verb, event));
       await waitFor(
         async () => Number((await storefrontRow(event.id))?.version ?? 0) >= (event.version ?? 1),
         {
@@ -236,13 +181,13 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
     }
 
     const productEvents = (productId: string) =>
-      published
+      rig.published
         .filter((e) => e.subject.startsWith("mercato.products.product."))
         .map((e) => ({ subject: e.subject, product: fromBinary(ProductChangedSchema, e.payload).product }))
         .filter((e) => e.product?.id === productId);
 
     const categoryEvents = (id: string) =>
-      published
+      rig.published
         .filter((e) => e.subject === "mercato.products.category.changed")
         .map((e) => fromBinary(CategoryChangedSchema, e.payload).category)
         .filter((c) => c?.id === id);
@@ -1056,25 +1001,9 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
   });
 }
 
-describeProductsService("products service on PGlite", async () => {
-  const pglite = await PgliteHost.open();
-  return { database: (schema) => pglite.forService(schema), close: () => pglite.close() };
-});
+describeProductsService("products service on PGlite", () => pgliteFixture());
 
 describeWithInfra("DATABASE_URL", "products service on PostgreSQL", (url) => {
   // The migrations name the "products" schema, so each run gets a database of its own.
-  describeProductsService("a fresh database", async () => {
-    const name = `products_test_${randomBytes(6).toString("hex")}`;
-    const admin = openPostgres({ url, schema: "public", maxConnections: 1 });
-    await admin.db.execute(sql.raw(`create database ${name}`));
-    const scoped = new URL(url);
-    scoped.pathname = `/${name}`;
-    return {
-      database: (schema) => openPostgres({ url: scoped.toString(), schema, maxConnections: 4 }),
-      close: async () => {
-        await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-        await admin.close();
-      },
-    };
-  });
+  describeProductsService("a fresh database", () => postgresFixture(url, { prefix: "products_test" }));
 });

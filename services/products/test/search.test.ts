@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { GeoPointSchema, MoneySchema } from "@mercato/contracts/mercato/common/v1/common_pb";
 import { StockLevelChangedSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
 import {
@@ -19,21 +19,15 @@ import {
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import {
-  createJwksAuthenticator,
-  createLogger,
   createRpcClient,
-  type Database,
   type EventBus,
   type EventEnvelope,
-  fromConnectError,
   MemoryEventBus,
   MemoryKeyValue,
   NatsEventBus,
-  openPostgres,
   PgliteHost,
   type RunningService,
   rowsOf,
-  startService,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import {
@@ -43,17 +37,17 @@ import {
   startNatsServer,
   waitFor,
 } from "@mercato/testing";
+import {
+  failure as callFailure,
+  type DatabaseFixture,
+  postgresFixture,
+  startTestService,
+} from "@mercato/testing/service-fixture";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { productsService } from "../src/index.js";
 import { rebuildSearchProjection } from "../src/search/index.js";
-
-/** Where a suite keeps the service's schema: a fresh place per run, removed afterwards. */
-interface DatabaseFixture {
-  database(schema: string): Database;
-  close(): Promise<void>;
-}
 
 type Client = ReturnType<typeof createRpcClient<typeof ProductsService>>;
 type SearchInit = Omit<
@@ -88,14 +82,10 @@ function haversine(a: { lat: number; lng: number }, b: { lat: number; lng: numbe
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
 }
 
+/** The code and violated fields of a failed call. */
 async function failure(call: Promise<unknown>): Promise<{ code: Code; fields: string[] }> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ConnectError)) throw error;
-    return { code: error.code, fields: fromConnectError(error).violations.map((v) => v.field) };
-  }
-  throw new Error("the call succeeded but was expected to fail");
+  const { code, fields } = await callFailure(call);
+  return { code, fields };
 }
 
 function envelope(subject: string, type: string, payload: Uint8Array): EventEnvelope {
@@ -162,21 +152,7 @@ function stockEvent(variantId: string, productId: string, available: number, ver
 async function startHarness(fixture: DatabaseFixture, bus: EventBus) {
   const issuer: TestIssuer = await createTestIssuer();
   const kv = new MemoryKeyValue();
-  const service: RunningService = await startService(
-    productsService,
-    {
-      database: (name) => fixture.database(name),
-      bus,
-      kv,
-      logger: (name) => createLogger({ service: name, level: "silent" }),
-      authenticate: createJwksAuthenticator({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
-    },
-    { host: "127.0.0.1", port: 0 },
-  );
+  const service: RunningService = await startTestService(productsService, { fixture, bus, kv, issuer });
   const client: Client = createRpcClient(ProductsService, { baseUrl: service.url, maxRetries: 0 });
   const account = async (roles: string[]): Promise<Account> => {
     const id = uuidv7();
@@ -602,9 +578,12 @@ function describeSearch(label: string, openFixture: () => Promise<DatabaseFixtur
       // Archiving a category stops new listings in it; what is listed there stays findable, under it too.
       await h.client.updateCategory({ id: hidden, status: CategoryStatus.ARCHIVED }, h.admin.as);
       await h.client.updateProduct({ id: seasonal.id, title: "Seasonal vase archived" }, shop.as);
-      await waitFor(async () => (await h.search({ ...scope, query: "archived" })).hits[0]?.productId === seasonal.id, {
-        message: "the product in the archived category left search",
-      });
+      await waitFor(
+        async () => (await h.search({ ...scope, query: "archived" })).hits[0]?.productId === seasonal.id,
+        {
+          message: "the product in the archived category left search",
+        },
+      );
       await h.searchUntil({ ...scope, categoryId: hidden }, [seasonal.id]);
       await h.searchUntil(scope, [listed.id, seasonal.id]);
 
@@ -725,32 +704,11 @@ async function pgliteFixture(): Promise<DatabaseFixture> {
   };
 }
 
-/** A fresh database on the server at `url` (the migrations name the "products" schema). */
-async function postgresFixture(url: string): Promise<DatabaseFixture> {
-  const name = `products_search_test_${randomBytes(6).toString("hex")}`;
-  const admin = openPostgres({ url, schema: "public", maxConnections: 1 });
-  await admin.db.execute(sql.raw(`create database ${name}`));
-  const scoped = new URL(url);
-  scoped.pathname = `/${name}`;
-  const opened: Database[] = [];
-  return {
-    database: (schema) => {
-      const database = openPostgres({ url: scoped.toString(), schema, maxConnections: 4 });
-      opened.push(database);
-      return database;
-    },
-    close: async () => {
-      for (const database of opened) await database.close().catch(() => {});
-      await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-      await admin.close();
-    },
-  };
-}
-
 describeSearch("product search on PGlite", pgliteFixture);
 
 describeWithInfra("DATABASE_URL", "product search on PostgreSQL", (url) => {
-  describeSearch("a fresh database", () => postgresFixture(url));
+  // The migrations name the "products" schema, so each run gets a database of its own.
+  describeSearch("a fresh database", () => postgresFixture(url, { prefix: "products_search_test" }));
 });
 
 // The projection follows the outbox through a real NATS outage: nothing to rebuild by hand.
@@ -763,7 +721,7 @@ describe("search catches up after the bus was down", () => {
   beforeAll(async () => {
     nats = await startNatsServer();
     const url = requireInfraUrl("DATABASE_URL");
-    fixture = url ? await postgresFixture(url) : await pgliteFixture();
+    fixture = url ? await postgresFixture(url, { prefix: "products_search_test" }) : await pgliteFixture();
     bus = await NatsEventBus.connect({ url: nats.url, publishTimeoutMs: 1_000 });
     h = await startHarness(fixture, bus);
   }, 120_000);

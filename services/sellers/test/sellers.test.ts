@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import {
   type CreateStorefrontRequest,
   CreateStorefrontRequestSchema,
@@ -10,34 +10,21 @@ import {
   StorefrontFollowedSchema,
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import {
-  createJwksAuthenticator,
-  createLogger,
-  createRpcClient,
-  type Database,
-  type EventEnvelope,
-  fromConnectError,
-  MemoryEventBus,
-  MemoryKeyValue,
-  openPostgres,
-  PgliteHost,
-  type RunningService,
-  rowsOf,
-  type ServiceInfrastructure,
-  startService,
-} from "@mercato/platform";
-import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
+import { createRpcClient, type RunningService, rowsOf } from "@mercato/platform";
 import { describeWithInfra, waitFor } from "@mercato/testing";
+import {
+  type DatabaseFixture,
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  postgresFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SeedStorefront, seedStorefronts, sellersService } from "../src/index.js";
-
-/** Where the suite keeps the service's schema: a fresh place per run, removed afterwards. */
-interface DatabaseFixture {
-  database(schema: string): Database;
-  close(): Promise<void>;
-}
 
 type Client = ReturnType<typeof createRpcClient<typeof SellersService>>;
 
@@ -54,21 +41,6 @@ const cities = {
   munich: { latitude: 48.1374, longitude: 11.5755 },
 };
 
-/** The code, violated field paths and message of a failed call. */
-async function failure(call: Promise<unknown>): Promise<{ code: Code; fields: string[]; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ConnectError)) throw error;
-    return {
-      code: error.code,
-      fields: fromConnectError(error).violations.map((v) => v.field),
-      message: error.rawMessage,
-    };
-  }
-  throw new Error("the call succeeded but was expected to fail");
-}
-
 /** Fields of a CreateStorefrontRequest that a test sets differently. */
 type CreateOverrides = Exclude<
   MessageInitShape<typeof CreateStorefrontRequestSchema>,
@@ -80,40 +52,18 @@ const token = () => `t${randomBytes(5).toString("hex")}`;
 
 function describeSellersService(label: string, openFixture: () => Promise<DatabaseFixture>): void {
   describe(label, () => {
-    let fixture: DatabaseFixture;
-    let issuer: TestIssuer;
-    let bus: MemoryEventBus;
-    let kv: MemoryKeyValue;
+    let rig: ServiceRig;
     let service: RunningService;
     let manualService: RunningService;
     let client: Client;
     let manualClient: Client;
-    const published: EventEnvelope[] = [];
 
     beforeAll(async () => {
-      fixture = await openFixture();
-      issuer = await createTestIssuer();
-      bus = new MemoryEventBus();
-      kv = new MemoryKeyValue();
-      await bus.consume(
-        { durable: "spy", subject: "mercato.sellers.>", backoffMs: [10] },
-        async (event) => void published.push(event),
-      );
-      const infra = (approval: string): ServiceInfrastructure => ({
-        database: (name) => fixture.database(name),
-        bus,
-        kv,
-        logger: (name) => createLogger({ service: name, level: "silent" }),
-        authenticate: createJwksAuthenticator({
-          jwksUrl: issuer.jwksUrl,
-          issuer: issuer.issuer,
-          audience: issuer.audience,
-        }),
-        env: { STOREFRONT_APPROVAL: approval },
-      });
-      service = await startService(sellersService, infra("auto"), { host: "127.0.0.1", port: 0 });
+      rig = await openServiceRig(openFixture, "mercato.sellers.>");
+      const infra = (approval: string) => ({ ...rig, env: { STOREFRONT_APPROVAL: approval } });
+      service = await startTestService(sellersService, infra("auto"));
       // A second replica on the same schema, configured to hold new storefronts for approval.
-      manualService = await startService(sellersService, infra("manual"), { host: "127.0.0.1", port: 0 });
+      manualService = await startTestService(sellersService, infra("manual"));
       client = createRpcClient(SellersService, { baseUrl: service.url, maxRetries: 0 });
       manualClient = createRpcClient(SellersService, { baseUrl: manualService.url, maxRetries: 0 });
       // PGlite's first open with PostGIS takes 6-16 s alone and far longer on a busy machine.
@@ -122,15 +72,12 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
     afterAll(async () => {
       await manualService?.stop();
       await service?.stop();
-      await bus?.close();
-      await kv?.close();
-      await issuer?.close();
-      await fixture?.close();
+      await rig?.close();
     });
 
     const account = async (roles: string[], emailVerified = true): Promise<Account> => {
       const id = uuidv7();
-      const jwt = await issuer.sign({ sub: id, roles, email_verified: emailVerified });
+      const jwt = await rig.issuer.sign({ sub: id, roles, email_verified: emailVerified });
       return { id, as: { headers: { authorization: `Bearer ${jwt}` } } };
     };
     const seller = (emailVerified = true) => account(["seller"], emailVerified);
@@ -162,7 +109,7 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
     };
 
     const changes = (storefrontId: string) =>
-      published
+      rig.published
         .filter(
           (e) => e.subject.startsWith("mercato.sellers.storefront.") && !e.subject.endsWith(".followed"),
         )
@@ -173,7 +120,7 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         .filter((e) => e.storefront?.id === storefrontId);
 
     const followEvents = (storefrontId: string) =>
-      published
+      rig.published
         .filter((e) => e.subject === "mercato.sellers.storefront.followed")
         .map((e) => fromBinary(StorefrontFollowedSchema, e.payload))
         .filter((e) => e.storefrontId === storefrontId);
@@ -836,25 +783,11 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
   });
 }
 
-describeSellersService("sellers service on PGlite", async () => {
-  const pglite = await PgliteHost.open();
-  return { database: (schema) => pglite.forService(schema), close: () => pglite.close() };
-});
+describeSellersService("sellers service on PGlite", () => pgliteFixture());
 
 describeWithInfra("DATABASE_URL", "sellers service on PostgreSQL", (url) => {
   // The migrations name the "sellers" schema, so each run gets a database of its own.
-  describeSellersService("a fresh database", async () => {
-    const name = `sellers_test_${randomBytes(6).toString("hex")}`;
-    const admin = openPostgres({ url, schema: "public", maxConnections: 1 });
-    await admin.db.execute(sql.raw(`create database ${name}`));
-    const scoped = new URL(url);
-    scoped.pathname = `/${name}`;
-    return {
-      database: (schema) => openPostgres({ url: scoped.toString(), schema, maxConnections: 8 }),
-      close: async () => {
-        await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-        await admin.close();
-      },
-    };
-  });
+  describeSellersService("a fresh database", () =>
+    postgresFixture(url, { prefix: "sellers_test", maxConnections: 8 }),
+  );
 });

@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import {
   type AddressFields,
   AddressFieldsSchema,
@@ -8,34 +7,23 @@ import {
   ProfileUpdatedSchema,
   UsersService,
 } from "@mercato/contracts/mercato/users/v1/users_pb";
-import {
-  createJwksAuthenticator,
-  createLogger,
-  createRpcClient,
-  type Database,
-  type EventEnvelope,
-  fromConnectError,
-  MemoryEventBus,
-  MemoryKeyValue,
-  openPostgres,
-  PgliteHost,
-  type RunningService,
-  rowsOf,
-  startService,
-} from "@mercato/platform";
-import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
+import { createRpcClient, type EventEnvelope, type RunningService, rowsOf } from "@mercato/platform";
+import { createTestIssuer } from "@mercato/platform/auth/test-keys";
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import { userRegisteredEvent } from "@mercato/testing/identity-events";
+import {
+  type DatabaseFixture,
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  postgresFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usersService } from "../src/index.js";
-
-/** Where the suite keeps the service's schema: a fresh place per run, removed afterwards. */
-interface DatabaseFixture {
-  database(schema: string): Database;
-  close(): Promise<void>;
-}
 
 type Client = ReturnType<typeof createRpcClient<typeof UsersService>>;
 
@@ -58,71 +46,30 @@ const berlin = (overrides: MessageInitShape<typeof AddressFieldsSchema> = {}): A
     ...overrides,
   });
 
-/** The code and violated field paths of a failed call. */
-async function failure(call: Promise<unknown>): Promise<{ code: Code; fields: string[]; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ConnectError)) throw error;
-    return {
-      code: error.code,
-      fields: fromConnectError(error).violations.map((v) => v.field),
-      message: error.rawMessage,
-    };
-  }
-  throw new Error("the call succeeded but was expected to fail");
-}
-
 function describeUsersService(label: string, openFixture: () => Promise<DatabaseFixture>): void {
   describe(label, () => {
-    let fixture: DatabaseFixture;
-    let issuer: TestIssuer;
-    let bus: MemoryEventBus;
-    let kv: MemoryKeyValue;
+    let rig: ServiceRig;
     let service: RunningService;
     let client: Client;
-    const published: EventEnvelope[] = [];
 
     beforeAll(async () => {
-      fixture = await openFixture();
-      issuer = await createTestIssuer();
-      bus = new MemoryEventBus();
-      kv = new MemoryKeyValue();
-      await bus.consume(
-        { durable: "spy", subject: "mercato.users.>", backoffMs: [10] },
-        async (event) => void published.push(event),
-      );
-      service = await startService(
-        usersService,
-        {
-          database: (name) => fixture.database(name),
-          bus,
-          kv,
-          logger: (name) => createLogger({ service: name, level: "silent" }),
-          authenticate: createJwksAuthenticator({
-            jwksUrl: issuer.jwksUrl,
-            issuer: issuer.issuer,
-            audience: issuer.audience,
-          }),
-        },
-        { host: "127.0.0.1", port: 0 },
-      );
+      rig = await openServiceRig(openFixture, "mercato.users.>");
+      service = await startTestService(usersService, rig);
       client = createRpcClient(UsersService, { baseUrl: service.url, maxRetries: 0 });
     });
 
     afterAll(async () => {
       await service?.stop();
-      await bus?.close();
-      await kv?.close();
-      await issuer?.close();
-      await fixture?.close();
+      await rig?.close();
     });
 
     const registration = (account: { id: string; email?: string; phone?: string }): EventEnvelope =>
       userRegisteredEvent(account);
 
     const tokenFor = async (id: string, roles: string[] = ["buyer"]) => ({
-      headers: { authorization: `Bearer ${await issuer.sign({ sub: id, roles, email_verified: false })}` },
+      headers: {
+        authorization: `Bearer ${await rig.issuer.sign({ sub: id, roles, email_verified: false })}`,
+      },
     });
 
     /** A user with a token but no registration (so no profile). */
@@ -134,17 +81,17 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
     /** A registered user whose profile exists. */
     const registered = async (roles: string[] = ["buyer"]): Promise<User> => {
       const user = await unregistered(roles);
-      await bus.publish(registration(user));
+      await rig.bus.publish(registration(user));
       await waitFor(() => client.getMyProfile({}, user.as), { message: "profile was not created" });
       return user;
     };
 
     const eventsFor = (userId: string) => ({
-      created: published
+      created: rig.published
         .filter((e) => e.subject === "mercato.users.profile.created")
         .map((e) => fromBinary(ProfileCreatedSchema, e.payload).profile)
         .filter((p) => p?.userId === userId),
-      updated: published
+      updated: rig.published
         .filter((e) => e.subject === "mercato.users.profile.updated")
         .map((e) => fromBinary(ProfileUpdatedSchema, e.payload).profile)
         .filter((p) => p?.userId === userId),
@@ -188,7 +135,7 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
     describe("profiles", () => {
       it("creates the profile from UserRegistered, seeded with the account's e-mail and phone", async () => {
         const user = await unregistered();
-        await bus.publish(registration(user));
+        await rig.bus.publish(registration(user));
         const { profile } = await waitFor(() => client.getMyProfile({}, user.as));
         expect(profile).toMatchObject({
           userId: user.id,
@@ -213,9 +160,9 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
       it("creates one profile and one ProfileCreated however often the registration arrives", async () => {
         const user = await unregistered();
         const first = registration(user);
-        await bus.publish(first);
+        await rig.bus.publish(first);
         const before = await waitFor(() => client.getMyProfile({}, user.as));
-        await bus.publish(first);
+        await rig.bus.publish(first);
         const consumer = service.consumers.get("user-registered");
         expect(await consumer?.handle(first, 1)).toBe("duplicate");
         // A new event id for the same account passes the inbox and meets the existing profile.
@@ -518,25 +465,9 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
   });
 }
 
-describeUsersService("users service on PGlite", async () => {
-  const pglite = await PgliteHost.open({ postgis: false });
-  return { database: (schema) => pglite.forService(schema), close: () => pglite.close() };
-});
+describeUsersService("users service on PGlite", () => pgliteFixture({ postgis: false }));
 
 describeWithInfra("DATABASE_URL", "users service on PostgreSQL", (url) => {
   // The migrations name the "users" schema, so each run gets a database of its own.
-  describeUsersService("a fresh database", async () => {
-    const name = `users_test_${randomBytes(6).toString("hex")}`;
-    const admin = openPostgres({ url, schema: "public", maxConnections: 1 });
-    await admin.db.execute(sql.raw(`create database ${name}`));
-    const scoped = new URL(url);
-    scoped.pathname = `/${name}`;
-    return {
-      database: (schema) => openPostgres({ url: scoped.toString(), schema, maxConnections: 4 }),
-      close: async () => {
-        await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
-        await admin.close();
-      },
-    };
-  });
+  describeUsersService("a fresh database", () => postgresFixture(url, { prefix: "users_test" }));
 });
