@@ -13,13 +13,10 @@ import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sel
 import {
   contextInterceptor,
   contextOf,
-  createJwksAuthenticator,
-  createLogger,
   type Listening,
   NotFound,
   observeInterceptor,
   PermissionDenied,
-  parseConfig,
   startRpcServer,
   Unauthenticated,
   validationInterceptor,
@@ -27,17 +24,10 @@ import {
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGateway, type Gateway } from "../src/app.js";
-import { gatewayConfigSchema } from "../src/config.js";
+import type { Gateway } from "../src/app.js";
 import { productsGatewayModule } from "../src/modules/products.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
-
-/** A signed-in user: id, token and its authorization header. */
-interface User {
-  id: string;
-  token: string;
-  headers: { authorization: string };
-}
+import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
 
 /** One call an in-test service received. */
 interface Call {
@@ -290,11 +280,7 @@ describe("products gateway module in front of products and sellers services", ()
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    const authenticate = createJwksAuthenticator({
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-    });
+    const authenticate = issuerAuthenticator(issuer);
     const interceptors = [contextInterceptor(authenticate), validationInterceptor(), observeInterceptor({})];
     sellersServer = await startRpcServer({
       port: 0,
@@ -306,17 +292,14 @@ describe("products gateway module in front of products and sellers services", ()
       interceptors,
       routes: (router) => void router.service(ProductsService, productsHandlers),
     });
-    gateway = await createGateway({
-      config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
+    gateway = await moduleGateway({
       services: [
         { name: "sellers", url: sellersServer.url },
         { name: "products", url: productsServer.url },
       ],
       modules: [sellersGatewayModule(), productsGatewayModule()],
-      logger: createLogger({ service: "gateway", level: "silent" }),
       authenticate,
     });
-    await gateway.app.ready();
   });
 
   afterAll(async () => {
@@ -330,27 +313,11 @@ describe("products gateway module in front of products and sellers services", ()
     calls.length = 0;
   });
 
-  const signIn = async (id: string = uuidv7(), roles: string[] = ["seller"]): Promise<User> => {
-    const token = await issuer.sign({ sub: id, roles, email_verified: true });
-    return { id, token, headers: { authorization: `Bearer ${token}` } };
-  };
+  const signIn = (id: string = uuidv7(), roles: string[] = ["seller"]): Promise<User> =>
+    signedIn(issuer, { id, roles });
   const seller = (index: number) => signIn(sellerIds[index]);
 
-  const rest = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, user?: User, payload?: object) =>
-    gateway.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: user?.headers ?? {},
-      ...(payload ? { payload } : {}),
-    });
-
-  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: User) =>
-    gateway.app.inject({
-      method: "POST",
-      url: "/graphql",
-      payload: { query, variables },
-      headers: user?.headers ?? {},
-    });
+  const { rest, graphql } = injectors(() => gateway);
 
   const tee = {
     title: "Organic tee",

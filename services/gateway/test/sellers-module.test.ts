@@ -10,14 +10,11 @@ import {
   Conflict,
   contextInterceptor,
   contextOf,
-  createJwksAuthenticator,
-  createLogger,
   InvalidArgument,
   type Listening,
   NotFound,
   observeInterceptor,
   PermissionDenied,
-  parseConfig,
   startRpcServer,
   Unauthenticated,
   validationInterceptor,
@@ -25,16 +22,9 @@ import {
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGateway, type Gateway } from "../src/app.js";
-import { gatewayConfigSchema } from "../src/config.js";
+import type { Gateway } from "../src/app.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
-
-/** A signed-in user: id, token and its authorization header. */
-interface User {
-  id: string;
-  token: string;
-  headers: { authorization: string };
-}
+import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
 
 /** One call the fake sellers service received. */
 interface Call {
@@ -206,25 +196,18 @@ describe("sellers gateway module in front of a sellers service", () => {
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    const authenticate = createJwksAuthenticator({
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-    });
+    const authenticate = issuerAuthenticator(issuer);
     fake = fakeSellers(calls);
     server = await startRpcServer({
       port: 0,
       interceptors: [contextInterceptor(authenticate), validationInterceptor(), observeInterceptor({})],
       routes: (router) => void router.service(SellersService, fake.routes),
     });
-    gateway = await createGateway({
-      config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
+    gateway = await moduleGateway({
       services: [{ name: "sellers", url: server.url }],
       modules: [sellersGatewayModule()],
-      logger: createLogger({ service: "gateway", level: "silent" }),
       authenticate,
     });
-    await gateway.app.ready();
   });
 
   afterAll(async () => {
@@ -239,32 +222,9 @@ describe("sellers gateway module in front of a sellers service", () => {
 
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
 
-  const signIn = async (roles: string[] = ["seller"]): Promise<User> => {
-    const id = uuidv7();
-    const token = await issuer.sign({ sub: id, roles, email_verified: true });
-    return { id, token, headers: { authorization: `Bearer ${token}` } };
-  };
+  const signIn = (roles: string[] = ["seller"]): Promise<User> => signedIn(issuer, { roles });
 
-  const rest = (
-    method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
-    url: string,
-    user?: User,
-    payload?: object,
-  ) =>
-    gateway.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: user?.headers ?? {},
-      ...(payload ? { payload } : {}),
-    });
-
-  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: User) =>
-    gateway.app.inject({
-      method: "POST",
-      url: "/graphql",
-      payload: { query, variables },
-      headers: user?.headers ?? {},
-    });
+  const { rest, graphql } = injectors(() => gateway);
 
   /** A seller with an opened storefront (slug unique per call). */
   const openStorefront = async (overrides: Record<string, unknown> = {}) => {

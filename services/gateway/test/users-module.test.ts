@@ -1,10 +1,8 @@
 import {
-  createJwksAuthenticator,
   createLogger,
   MemoryEventBus,
   MemoryKeyValue,
   PgliteHost,
-  parseConfig,
   type RunningService,
   startService,
 } from "@mercato/platform";
@@ -14,15 +12,9 @@ import { userRegisteredEvent } from "@mercato/testing/identity-events";
 import { usersService } from "@mercato/users";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway, type Gateway } from "../src/app.js";
-import { gatewayConfigSchema } from "../src/config.js";
+import type { Gateway } from "../src/app.js";
 import { usersGatewayModule } from "../src/modules/users.js";
-
-/** A signed-in user: its id and the authorization header of its access token. */
-interface User {
-  id: string;
-  headers: { authorization: string };
-}
+import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
 
 const berlin = {
   label: "Home",
@@ -46,11 +38,7 @@ describe("users gateway module in front of the users service", () => {
     issuer = await createTestIssuer();
     bus = new MemoryEventBus();
     kv = new MemoryKeyValue();
-    const authenticate = createJwksAuthenticator({
-      jwksUrl: issuer.jwksUrl,
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-    });
+    const authenticate = issuerAuthenticator(issuer);
     users = await startService(
       usersService,
       {
@@ -62,14 +50,11 @@ describe("users gateway module in front of the users service", () => {
       },
       { host: "127.0.0.1", port: 0 },
     );
-    gateway = await createGateway({
-      config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
+    gateway = await moduleGateway({
       services: [{ name: "users", url: users.url }],
       modules: [usersGatewayModule()],
-      logger: createLogger({ service: "gateway", level: "silent" }),
       authenticate,
     });
-    await gateway.app.ready();
   });
 
   afterAll(async () => {
@@ -81,31 +66,12 @@ describe("users gateway module in front of the users service", () => {
     await pglite?.close();
   });
 
-  const rest = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, user?: User, payload?: object) =>
-    gateway.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: user?.headers ?? {},
-      ...(payload ? { payload } : {}),
-    });
-
-  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: User) =>
-    gateway.app.inject({
-      method: "POST",
-      url: "/graphql",
-      payload: { query, variables },
-      headers: user?.headers ?? {},
-    });
+  const { rest, graphql } = injectors(() => gateway);
 
   /** A user with a token; registered users also get their profile created through the event. */
   const signIn = async (options: { register?: boolean; emailVerified?: boolean } = {}): Promise<User> => {
-    const id = uuidv7();
-    const token = await issuer.sign({
-      sub: id,
-      roles: ["buyer"],
-      email_verified: options.emailVerified ?? false,
-    });
-    const user = { id, headers: { authorization: `Bearer ${token}` } };
+    const user = await signedIn(issuer, { emailVerified: options.emailVerified ?? false });
+    const { id } = user;
     if (options.register ?? true) {
       await bus.publish(userRegisteredEvent({ id, phone: "+4915112345678" }));
       await waitFor(async () => (await rest("GET", "/users/me", user)).json().profile, {

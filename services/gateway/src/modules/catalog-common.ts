@@ -4,7 +4,8 @@ import { DomainError, type FieldViolation, InvalidArgument } from "@mercato/plat
 /** An empty string (the contract's "unset") as null. */
 export const orNull = (value: string) => (value === "" ? null : value);
 
-const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
+/** A snake_case name in camelCase. */
+export const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 
 /** The contract's GeoPoint says latitude/longitude; the gateway says lat/lng. */
 const publicNames: Record<string, string> = { latitude: "lat", longitude: "lng" };

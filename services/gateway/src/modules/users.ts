@@ -4,13 +4,12 @@ import {
   type UpdateMyProfileRequest,
   UsersService,
 } from "@mercato/contracts/mercato/users/v1/users_pb";
-import { type Caller, DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform";
+import { type Caller, DomainError } from "@mercato/platform";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
+import { camel, orNull, pageSize, renamingFields } from "./catalog-common.js";
 import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
-
-const orNull = (value: string) => (value === "" ? null : value);
 
 /** A profile as REST and GraphQL clients see it: camelCase, unset fields null, times ISO 8601. */
 function profileJson(profile: Profile | undefined) {
@@ -121,29 +120,6 @@ function profileRequest(input: ProfileInput): Partial<UpdateMyProfileRequest> {
 
 function meJson(caller: Caller) {
   return { id: caller.id, roles: caller.roles, emailVerified: caller.claims.emailVerified === true };
-}
-
-const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
-
-/**
- * Re-throws a service error with its field paths named as this API's client sent them: the
- * service says `fields.postal_code`, REST says `body.postalCode` and GraphQL `input.postalCode`.
- */
-async function renamingFields<T>(call: Promise<T>, rename: (field: string) => string): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    if (!(error instanceof DomainError) || error.violations.length === 0) throw error;
-    const violations: FieldViolation[] = error.violations.map((v) => ({
-      field: rename(v.field),
-      message: v.message,
-    }));
-    throw new DomainError(
-      error.code,
-      violations.map((v) => `${v.field}: ${v.message}`).join("; "),
-      violations,
-    );
-  }
 }
 
 /** Names a service field path under `prefix` in camelCase, dropping the contract's `fields.` level. */
@@ -567,15 +543,6 @@ function optionalFlags(input: AddressInput) {
     ...(shipping === undefined ? {} : { defaultShipping: shipping }),
     ...(billing === undefined ? {} : { defaultBilling: billing }),
   };
-}
-
-/** Checks a GraphQL `first` argument: 1 to 100, default 20. */
-function pageSize(first: number | null | undefined): number {
-  if (first === null || first === undefined) return 20;
-  if (!Number.isInteger(first) || first < 1 || first > 100) {
-    throw InvalidArgument.field("first", "must be between 1 and 100");
-  }
-  return first;
 }
 
 /**

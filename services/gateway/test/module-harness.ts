@@ -1,0 +1,81 @@
+import { type Authenticator, createJwksAuthenticator, createLogger, parseConfig } from "@mercato/platform";
+import type { TestIssuer } from "@mercato/platform/auth/test-keys";
+import { v7 as uuidv7 } from "uuid";
+import { gatewayConfigSchema } from "../src/config.js";
+import { createGateway, type Gateway, type GatewayModule } from "../src/index.js";
+
+/** A signed-in user: id, token and its authorization header. */
+export interface User {
+  id: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+/** Checks bearer tokens against the test issuer's JWKS. */
+export function issuerAuthenticator(issuer: TestIssuer): Authenticator {
+  return createJwksAuthenticator({
+    jwksUrl: issuer.jwksUrl,
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+  });
+}
+
+/** A user with a token of `issuer`. */
+export async function signedIn(
+  issuer: TestIssuer,
+  options: { id?: string; roles?: string[]; emailVerified?: boolean } = {},
+): Promise<User> {
+  const id = options.id ?? uuidv7();
+  const token = await issuer.sign({
+    sub: id,
+    roles: options.roles ?? ["buyer"],
+    email_verified: options.emailVerified ?? true,
+  });
+  return { id, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** A ready gateway in front of `services` with `modules`, silent logs and a 2 s service timeout. */
+export async function moduleGateway(options: {
+  services: { name: string; url: string }[];
+  modules: GatewayModule[];
+  authenticate: Authenticator;
+}): Promise<Gateway> {
+  const gateway = await createGateway({
+    config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
+    services: options.services,
+    modules: options.modules,
+    logger: createLogger({ service: "gateway", level: "silent" }),
+    authenticate: options.authenticate,
+  });
+  await gateway.app.ready();
+  return gateway;
+}
+
+/** Someone calling the gateway: a user's authorization header, or nobody. */
+type Caller = { headers: { authorization: string } } | undefined;
+
+/** REST and GraphQL requests injected into the gateway that `gateway()` returns when called. */
+export function injectors(gateway: () => Gateway) {
+  const rest = (
+    method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+    url: string,
+    user?: Caller,
+    payload?: object,
+  ) =>
+    gateway().app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: user?.headers ?? {},
+      ...(payload ? { payload } : {}),
+    });
+
+  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: Caller) =>
+    gateway().app.inject({
+      method: "POST",
+      url: "/graphql",
+      payload: { query, variables },
+      headers: user?.headers ?? {},
+    });
+
+  return { rest, graphql };
+}
