@@ -1,5 +1,6 @@
 export * from "./circuit-breaker.js";
 export * from "./client.js";
+export * from "./cursor.js";
 export * from "./listen.js";
 export * from "./metadata.js";
 export * from "./server.js";

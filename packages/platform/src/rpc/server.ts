@@ -36,6 +36,19 @@ export function contextOf(handlerContext: HandlerContext): RequestContext {
   return ctx;
 }
 
+/** The caller of an RPC handler call with its id in lower case, or undefined for an anonymous call. */
+export function callerOf(handlerContext: HandlerContext): Caller | undefined {
+  const caller = contextOf(handlerContext).caller;
+  return caller ? { ...caller, id: caller.id.toLowerCase() } : undefined;
+}
+
+/** The signed-in caller of an RPC handler call, id in lower case; Unauthenticated without one. */
+export function signedInCaller(handlerContext: HandlerContext): Caller {
+  const caller = callerOf(handlerContext);
+  if (!caller) throw new Unauthenticated("sign in first");
+  return caller;
+}
+
 /** Builds the request context from incoming headers: correlation id, trace, deadline, caller. */
 export function contextInterceptor(authenticate: Authenticator | undefined): Interceptor {
   return (next) => async (req) => {

@@ -1,23 +1,13 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import { type Caller, contextOf, PermissionDenied, Unauthenticated } from "@mercato/platform";
+import { type Caller, PermissionDenied, signedInCaller } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 
-/** The caller of a call with its id in lower case, or undefined for an anonymous call. */
-export function optionalCaller(handlerContext: HandlerContext): Caller | undefined {
-  const caller = contextOf(handlerContext).caller;
-  return caller ? { ...caller, id: caller.id.toLowerCase() } : undefined;
-}
-
-/** The signed-in caller; Unauthenticated without one. */
-export function requireCaller(handlerContext: HandlerContext): Caller {
-  const caller = optionalCaller(handlerContext);
-  if (!caller) throw new Unauthenticated("sign in first");
-  return caller;
-}
+// The caller of a call (id in lower case) or undefined, and the signed-in caller (Unauthenticated without one).
+export { callerOf as optionalCaller, signedInCaller as requireCaller } from "@mercato/platform";
 
 /** The signed-in user account (a UUID id, not a service); Unauthenticated or PermissionDenied otherwise. */
 export function requireUser(handlerContext: HandlerContext): Caller {
-  const caller = requireCaller(handlerContext);
+  const caller = signedInCaller(handlerContext);
   // Storefronts and follows belong to user accounts, whose ids are UUIDs.
   if (!isUuid(caller.id)) throw new PermissionDenied("only user accounts own or follow storefronts");
   return caller;

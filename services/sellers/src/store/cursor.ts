@@ -1,4 +1,4 @@
-import { InvalidArgument } from "@mercato/platform";
+import { decodeOpaqueCursor, encodeOpaqueCursor, InvalidArgument } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 
 /**
@@ -13,7 +13,7 @@ export type PageCursor =
 /** Encodes a position as an opaque URL-safe cursor. */
 export function encodeCursor(cursor: PageCursor): string {
   const key = cursor.kind === "near" ? cursor.meters : cursor.at;
-  return Buffer.from(JSON.stringify([cursor.kind, key, cursor.id])).toString("base64url");
+  return encodeOpaqueCursor([cursor.kind, key, cursor.id]);
 }
 
 const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -23,19 +23,8 @@ export function decodeCursor<K extends PageCursor["kind"]>(
   value: string,
   kind: K,
 ): Extract<PageCursor, { kind: K }> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    Array.isArray(parsed) &&
-    parsed.length === 3 &&
-    parsed[0] === kind &&
-    typeof parsed[2] === "string" &&
-    isUuid(parsed[2])
-  ) {
+  const parsed = decodeOpaqueCursor(value);
+  if (parsed?.length === 3 && parsed[0] === kind && typeof parsed[2] === "string" && isUuid(parsed[2])) {
     const [, key, id] = parsed as [string, unknown, string];
     if (kind === "near" && typeof key === "number" && Number.isFinite(key) && key >= 0) {
       return { kind, meters: key, id: id.toLowerCase() } as Extract<PageCursor, { kind: K }>;

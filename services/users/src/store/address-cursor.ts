@@ -1,4 +1,4 @@
-import { InvalidArgument } from "@mercato/platform";
+import { decodeOpaqueCursor, encodeOpaqueCursor, InvalidArgument } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 
 /** Where a page of addresses ended: the defaults rank and id of its last address. */
@@ -9,27 +9,23 @@ export interface AddressCursor {
 
 /** Encodes a position as an opaque URL-safe cursor. */
 export function encodeAddressCursor(cursor: AddressCursor): string {
-  return Buffer.from(JSON.stringify([cursor.rank, cursor.id])).toString("base64url");
+  return encodeOpaqueCursor([cursor.rank, cursor.id]);
 }
 
 /** Decodes a cursor from a previous page; anything else is an InvalidArgument on `field`. */
 export function decodeAddressCursor(value: string, field = "cursor"): AddressCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = decodeOpaqueCursor(value);
+  const [rank, id] = parsed ?? [];
   if (
-    Array.isArray(parsed) &&
-    parsed.length === 2 &&
-    Number.isInteger(parsed[0]) &&
-    parsed[0] >= 0 &&
-    parsed[0] <= 3 &&
-    typeof parsed[1] === "string" &&
-    isUuid(parsed[1])
+    parsed?.length === 2 &&
+    typeof rank === "number" &&
+    Number.isInteger(rank) &&
+    rank >= 0 &&
+    rank <= 3 &&
+    typeof id === "string" &&
+    isUuid(id)
   ) {
-    return { rank: parsed[0], id: parsed[1].toLowerCase() };
+    return { rank, id: id.toLowerCase() };
   }
   throw InvalidArgument.field(field, "is not a cursor from a previous page");
 }
