@@ -283,6 +283,28 @@ export const uuid = { type: "string", format: "uuid" } as const;
 /** JSON schema of an ISO 8601 time. */
 export const dateTime = { type: "string", format: "date-time" } as const;
 
+/** JSON schema of a string of at most `maxLength` characters, or null. */
+export const nullableString = (maxLength: number, extra: Record<string, unknown> = {}) => ({
+  type: ["string", "null"],
+  maxLength,
+  ...extra,
+});
+
+/** JSON schema, named `id`, of a REST page: `items` of the schema `itemRef` and the cursor of the next page. */
+export const pageSchema = (id: string, itemRef: string) =>
+  ({
+    $id: id,
+    type: "object",
+    required: ["items", "nextCursor"],
+    properties: {
+      items: { type: "array", items: { $ref: itemRef } },
+      nextCursor: {
+        type: ["string", "null"],
+        description: "pass as cursor for the next page; null on the last",
+      },
+    },
+  }) as const;
+
 /** Route params naming one resource by id. */
 export const idParams = {
   type: "object",

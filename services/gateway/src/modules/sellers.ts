@@ -18,9 +18,11 @@ import {
   type NearInput,
   nearQuery,
   nearRequest,
+  nullableString,
   oneKey,
   orNull,
   pageQueryProperties,
+  pageSchema,
   pageSize,
   publicRoute,
   renamingFields,
@@ -270,11 +272,6 @@ const schema = /* GraphQL */ `
 const errors = errorResponses;
 const security = bearerSecurity;
 const tags = ["sellers"];
-const nullableString = (maxLength: number, extra: Record<string, unknown> = {}) => ({
-  type: ["string", "null"],
-  maxLength,
-  ...extra,
-});
 const mediaId = { type: ["string", "null"], format: "uuid", description: "media id; null for none" };
 const slug = {
   type: "string",
@@ -351,18 +348,7 @@ const storefrontSchema = {
   },
 } as const;
 
-const storefrontPageSchema = {
-  $id: "StorefrontPage",
-  type: "object",
-  required: ["items", "nextCursor"],
-  properties: {
-    items: { type: "array", items: { $ref: "Storefront#" } },
-    nextCursor: {
-      type: ["string", "null"],
-      description: "pass as cursor for the next page; null on the last",
-    },
-  },
-} as const;
+const storefrontPageSchema = pageSchema("StorefrontPage", "Storefront#");
 
 const addressBody = {
   type: "object",

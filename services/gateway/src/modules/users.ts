@@ -8,7 +8,16 @@ import { type Caller, DomainError } from "@mercato/platform";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
-import { camel, orNull, pageSize, renamingFields } from "./catalog-common.js";
+import {
+  camel,
+  dateTime,
+  idParams,
+  nullableString,
+  orNull,
+  pageSchema,
+  pageSize,
+  renamingFields,
+} from "./catalog-common.js";
 import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
 
 /** A profile as REST and GraphQL clients see it: camelCase, unset fields null, times ISO 8601. */
@@ -255,12 +264,6 @@ const schema = /* GraphQL */ `
 const errors = errorResponses;
 const security = bearerSecurity;
 const tags = ["users"];
-const nullableString = (maxLength: number, extra: Record<string, unknown> = {}) => ({
-  type: ["string", "null"],
-  maxLength,
-  ...extra,
-});
-const dateTime = { type: "string", format: "date-time" } as const;
 
 const profileSchema = {
   $id: "Profile",
@@ -313,18 +316,7 @@ const addressSchema = {
   },
 } as const;
 
-const addressPageSchema = {
-  $id: "AddressPage",
-  type: "object",
-  required: ["items", "nextCursor"],
-  properties: {
-    items: { type: "array", items: { $ref: "Address#" } },
-    nextCursor: {
-      type: ["string", "null"],
-      description: "pass as cursor for the next page; null on the last",
-    },
-  },
-} as const;
+const addressPageSchema = pageSchema("AddressPage", "Address#");
 
 const e164 = "^$|^\\+[1-9][0-9]{6,14}$";
 
@@ -348,13 +340,6 @@ const addressBodyProperties = {
     type: ["boolean", "null"],
     description: "true makes it the default; the first address always is",
   },
-} as const;
-
-const idParams = {
-  type: "object",
-  required: ["id"],
-  additionalProperties: false,
-  properties: { id: { type: "string", format: "uuid" } },
 } as const;
 
 function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceName: string): void {
