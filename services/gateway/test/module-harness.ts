@@ -1,4 +1,16 @@
-import { type Authenticator, createJwksAuthenticator, createLogger, parseConfig } from "@mercato/platform";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  type Authenticator,
+  contextInterceptor,
+  createJwksAuthenticator,
+  createLogger,
+  type Listening,
+  observeInterceptor,
+  parseConfig,
+  startRpcServer,
+  validationInterceptor,
+} from "@mercato/platform";
 import type { TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { gatewayConfigSchema } from "../src/config.js";
@@ -32,6 +44,22 @@ export async function signedIn(
     email_verified: options.emailVerified ?? true,
   });
   return { id, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/**
+ * Serves an in-test implementation of `service` on a spare port behind the interceptors a real
+ * service has: the request context (bearer tokens checked by `authenticate`), validation, metrics.
+ */
+export function startFakeService<S extends DescService>(
+  service: S,
+  impl: Partial<ServiceImpl<S>>,
+  authenticate: Authenticator,
+): Promise<Listening> {
+  return startRpcServer({
+    port: 0,
+    interceptors: [contextInterceptor(authenticate), validationInterceptor(), observeInterceptor({})],
+    routes: (router) => void router.service(service, impl),
+  });
 }
 
 /** A ready gateway in front of `services` with `modules`, silent logs and a 2 s service timeout. */

@@ -10,24 +10,21 @@ import {
   type Variant,
 } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import {
-  contextInterceptor,
-  contextOf,
-  type Listening,
-  NotFound,
-  observeInterceptor,
-  PermissionDenied,
-  startRpcServer,
-  Unauthenticated,
-  validationInterceptor,
-} from "@mercato/platform";
+import { contextOf, type Listening, NotFound, PermissionDenied, Unauthenticated } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { productsGatewayModule } from "../src/modules/products.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
-import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
+import {
+  injectors,
+  issuerAuthenticator,
+  moduleGateway,
+  signedIn,
+  startFakeService,
+  type User,
+} from "./module-harness.js";
 
 /** One call an in-test service received. */
 interface Call {
@@ -281,17 +278,8 @@ describe("products gateway module in front of products and sellers services", ()
   beforeAll(async () => {
     issuer = await createTestIssuer();
     const authenticate = issuerAuthenticator(issuer);
-    const interceptors = [contextInterceptor(authenticate), validationInterceptor(), observeInterceptor({})];
-    sellersServer = await startRpcServer({
-      port: 0,
-      interceptors,
-      routes: (router) => void router.service(SellersService, sellersHandlers),
-    });
-    productsServer = await startRpcServer({
-      port: 0,
-      interceptors,
-      routes: (router) => void router.service(ProductsService, productsHandlers),
-    });
+    sellersServer = await startFakeService(SellersService, sellersHandlers, authenticate);
+    productsServer = await startFakeService(ProductsService, productsHandlers, authenticate);
     gateway = await moduleGateway({
       services: [
         { name: "sellers", url: sellersServer.url },

@@ -8,23 +8,26 @@ import {
 import {
   type Caller,
   Conflict,
-  contextInterceptor,
   contextOf,
   InvalidArgument,
   type Listening,
   NotFound,
-  observeInterceptor,
   PermissionDenied,
-  startRpcServer,
   Unauthenticated,
-  validationInterceptor,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
-import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
+import {
+  injectors,
+  issuerAuthenticator,
+  moduleGateway,
+  signedIn,
+  startFakeService,
+  type User,
+} from "./module-harness.js";
 
 /** One call the fake sellers service received. */
 interface Call {
@@ -198,11 +201,7 @@ describe("sellers gateway module in front of a sellers service", () => {
     issuer = await createTestIssuer();
     const authenticate = issuerAuthenticator(issuer);
     fake = fakeSellers(calls);
-    server = await startRpcServer({
-      port: 0,
-      interceptors: [contextInterceptor(authenticate), validationInterceptor(), observeInterceptor({})],
-      routes: (router) => void router.service(SellersService, fake.routes),
-    });
+    server = await startFakeService(SellersService, fake.routes, authenticate);
     gateway = await moduleGateway({
       services: [{ name: "sellers", url: server.url }],
       modules: [sellersGatewayModule()],
