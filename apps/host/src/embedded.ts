@@ -208,6 +208,11 @@ if (isMain) {
       `  REST + OpenAPI   ${host.gatewayUrl}/api/v1    (docs: ${host.gatewayUrl}/docs)`,
       `  health           ${host.gatewayUrl}/health/services`,
       ...host.services.map((s) => `  ${s.name.padEnd(16)} ${s.url}  (gRPC, /health, /ready, /metrics)`),
+      ...(host.seeded
+        ? [
+            `  demo data        seeded ${host.seeded.storefronts} storefronts and ${host.seeded.products} products (first start; SEED_DEMO=false skips it)`,
+          ]
+        : []),
       "",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
