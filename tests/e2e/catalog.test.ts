@@ -399,6 +399,17 @@ function catalogSuite(label: string, real: () => RealInfra | undefined) {
       expect(renamed.status).toBe(200);
     });
 
+    it("answers 400 naming the field for a NUL character, which the database could not store", async () => {
+      const refused = await rest("PATCH", `/products/${products.mitte?.id}`, {
+        token: alice.token,
+        body: { title: "Satchel\u0000Bag" },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual(["body.title"]);
+      const search = await rest("GET", `/products?query=${encodeURIComponent("sat\u0000chel")}`);
+      expect(search.status).toBe(400);
+    });
+
     it("lets buyers follow and unfollow a storefront and counts each follower once", async () => {
       const followed = await rest("PUT", `/sellers/${stores.kreuzberg}/follow`, { token: buyerToken });
       expect(followed.status).toBe(200);

@@ -1,5 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { pathToString } from "@bufbuild/protobuf/reflect";
+import { pathToString, reflect } from "@bufbuild/protobuf/reflect";
 import { createValidator, type Validator } from "@bufbuild/protovalidate";
 import {
   type ConnectRouter,
@@ -21,6 +21,7 @@ import {
 import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
+import { nulCharacterPaths } from "./nul-characters.js";
 
 /** Verifies a bearer token and says who is calling; throws Unauthenticated when it is not valid. */
 export type Authenticator = (token: string) => Promise<Caller>;
@@ -96,6 +97,12 @@ export function validationInterceptor(validator: Validator = createValidator()):
         throw toConnectError(new InvalidArgument(`invalid ${req.method.input.name}: ${summary}`, violations));
       }
       if (result.kind === "error") throw toConnectError(result.error);
+      const nul = nulCharacterPaths(reflect(req.method.input as DescMessage, req.message));
+      if (nul.length > 0) {
+        const violations = nul.map((field) => ({ field, message: "must not contain a NUL character" }));
+        const summary = violations.map((v) => `${v.field}: ${v.message}`).join("; ");
+        throw toConnectError(new InvalidArgument(`invalid ${req.method.input.name}: ${summary}`, violations));
+      }
     }
     return next(req);
   };

@@ -11,7 +11,12 @@ import {
 import { type ConsumerDefinition, defineConsumer, type ServiceRuntime, type Tx } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
-import { addNameToLexicon, productsUnderCategory, refreshDocuments } from "./projection.js";
+import {
+  addNameToLexicon,
+  productsUnderCategory,
+  refreshDocuments,
+  storefrontLockSpace,
+} from "./projection.js";
 
 /** Subjects the search projection follows. */
 export const searchSubjects = {
@@ -57,6 +62,8 @@ async function applyStorefront(tx: Tx, message: StorefrontChanged): Promise<void
   if (!storefront || !status || !location) throw new Error("StorefrontChanged lacks a status or location");
   const version = storefront.version.toString();
   const point = sql`ST_SetSRID(ST_MakePoint(${location.longitude}, ${location.latitude}), 4326)::geography`;
+  // Waits for refreshes of this storefront's documents that are not committed yet (see refreshDocuments).
+  await tx.execute(sql`select pg_advisory_xact_lock(${storefrontLockSpace}, hashtext(${id}::uuid::text))`);
   await tx.execute(sql`
     insert into products.search_storefronts (id, name, status, location, version)
     values (${id}, ${storefront.name}, ${status}, ${point}, ${version})

@@ -27,6 +27,12 @@ export async function refreshDocuments(
   let written = 0;
   for (let start = 0; start < productIds.length; start += refreshChunk) {
     const ids = uuidArray([...new Set(productIds.slice(start, start + refreshChunk))].sort());
+    // A storefront event applied meanwhile would miss the documents this statement has not
+    // committed yet: the shared lock makes it wait for them (and this wait for it), storefronts in
+    // id order so that two refreshes never deadlock.
+    await tx.execute(sql`
+      select pg_advisory_xact_lock_shared(${storefrontLockSpace}, hashtext(s.id::text))
+      from (select distinct storefront_id as id from products.products where id = any(${ids}::uuid[]) order by 1) s`);
     const rows = rowsOf<{ product_id: string }>(
       await tx.execute(sql`
         insert into products.search_documents as d (
@@ -124,6 +130,9 @@ export async function refreshDocuments(
   }
   return written;
 }
+
+/** First key of the advisory locks that order storefront events against document refreshes. */
+export const storefrontLockSpace = 4_003;
 
 const newerStorefront = sql.raw(
   "(excluded.storefront_id <> d.storefront_id or excluded.storefront_version >= d.storefront_version)",
