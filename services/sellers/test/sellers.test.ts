@@ -467,16 +467,20 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         expect(batch.storefronts.map((s) => s.id)).toEqual([storefront.id]);
       });
 
-      it("answers NotFound for an unknown id or slug, and for a slug that cannot exist", async () => {
+      it("answers NotFound for an unknown id or slug, and InvalidArgument for a slug holding a NUL", async () => {
         expect((await failure(client.getStorefront({ key: { case: "id", value: uuidv7() } }))).code).toBe(
           Code.NotFound,
         );
         expect(
           (await failure(client.getStorefront({ key: { case: "slug", value: "no-such-shop" } }))).code,
         ).toBe(Code.NotFound);
+        // A NUL could never be stored; every service refuses it before the handler, naming the field.
         expect(
-          (await failure(client.getStorefront({ key: { case: "slug", value: "Bad\u0000" } }))).code,
-        ).toBe(Code.NotFound);
+          await failure(client.getStorefront({ key: { case: "slug", value: "Bad\u0000" } })),
+        ).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["slug"],
+        });
       });
 
       it("refuses a request naming no storefront", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeOpaqueCursor, encodeOpaqueCursor } from "./cursor.js";
+import { decodeOpaqueCursor, encodeOpaqueCursor, isCursorBigint, isCursorTimestamp } from "./cursor.js";
 
 describe("opaque cursors", () => {
   it("round-trips the parts of a position as URL-safe text", () => {
@@ -14,5 +14,29 @@ describe("opaque cursors", () => {
     ["empty", ""],
   ])("decodes %s as undefined", (_label, value) => {
     expect(decodeOpaqueCursor(value)).toBeUndefined();
+  });
+});
+
+describe("cursor keys PostgreSQL must accept", () => {
+  it("accepts real microsecond UTC timestamps and refuses impossible dates and other shapes", () => {
+    expect(isCursorTimestamp("2026-02-28T09:30:00.123456Z")).toBe(true);
+    expect(isCursorTimestamp("2024-02-29T23:59:59.999999Z")).toBe(true);
+    for (const bad of [
+      "2024-02-30T00:00:00.000000Z",
+      "2024-13-45T99:99:99.000000Z",
+      "2026-02-28T09:30:00Z",
+      1,
+      null,
+    ]) {
+      expect(isCursorTimestamp(bad), String(bad)).toBe(false);
+    }
+  });
+
+  it("accepts integers within bigint and refuses the ones beyond it", () => {
+    expect(isCursorBigint("9223372036854775807")).toBe(true);
+    expect(isCursorBigint("-9223372036854775808")).toBe(true);
+    expect(isCursorBigint("9999999999999999999")).toBe(false);
+    expect(isCursorBigint("12.5")).toBe(false);
+    expect(isCursorBigint(12)).toBe(false);
   });
 });

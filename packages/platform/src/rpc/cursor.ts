@@ -18,3 +18,23 @@ export function decodeOpaqueCursor(value: string): unknown[] | undefined {
   }
   return Array.isArray(parsed) ? parsed : undefined;
 }
+
+const microsecondTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * True for a UTC timestamp with microseconds (`2026-02-28T09:30:00.123456Z`, as cursors carry
+ * PostgreSQL's timestamptz) that names a real instant: a hand-made `2024-02-30…` would pass a
+ * pattern and `Date.parse` yet make PostgreSQL fail.
+ */
+export function isCursorTimestamp(value: unknown): value is string {
+  if (typeof value !== "string" || !microsecondTime.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 23) === value.slice(0, 23);
+}
+
+/** True for a decimal integer string that fits PostgreSQL's bigint. */
+export function isCursorBigint(value: unknown): value is string {
+  if (typeof value !== "string" || !/^-?\d{1,19}$/.test(value)) return false;
+  const n = BigInt(value);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}

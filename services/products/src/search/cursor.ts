@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InvalidArgument } from "@mercato/platform";
+import { InvalidArgument, isCursorBigint, isCursorTimestamp } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 
 /** Where a search page ended: the sort key and product id of its last hit, and what it was a page of. */
@@ -24,8 +24,6 @@ export function encodeSearchCursor(cursor: SearchCursor): string {
     "base64url",
   );
 }
-
-const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
  * Decodes the cursor of a previous page of the same search: anything else, including a cursor of
@@ -52,8 +50,8 @@ export function decodeSearchCursor(
     expected.key === "number"
       ? typeof key === "number" && Number.isFinite(key)
       : expected.key === "integer"
-        ? typeof key === "string" && /^-?\d{1,19}$/.test(key)
-        : typeof key === "string" && isoTime.test(key);
+        ? isCursorBigint(key)
+        : isCursorTimestamp(key);
   if (!keyOk || typeof id !== "string" || !isUuid(id)) {
     throw InvalidArgument.field("cursor", "is not a cursor from a previous page");
   }

@@ -1,4 +1,9 @@
-import { decodeOpaqueCursor, encodeOpaqueCursor, InvalidArgument } from "@mercato/platform";
+import {
+  decodeOpaqueCursor,
+  encodeOpaqueCursor,
+  InvalidArgument,
+  isCursorTimestamp,
+} from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 
 /**
@@ -16,8 +21,6 @@ export function encodeCursor(cursor: PageCursor): string {
   return encodeOpaqueCursor([cursor.kind, key, cursor.id]);
 }
 
-const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
 /** Decodes a cursor of the given kind; anything else (another list's cursor too) is InvalidArgument on `cursor`. */
 export function decodeCursor<K extends PageCursor["kind"]>(
   value: string,
@@ -29,7 +32,7 @@ export function decodeCursor<K extends PageCursor["kind"]>(
     if (kind === "near" && typeof key === "number" && Number.isFinite(key) && key >= 0) {
       return { kind, meters: key, id: id.toLowerCase() } as Extract<PageCursor, { kind: K }>;
     }
-    if (kind !== "near" && typeof key === "string" && timestamp.test(key) && !Number.isNaN(Date.parse(key))) {
+    if (kind !== "near" && isCursorTimestamp(key)) {
       return { kind, at: key, id: id.toLowerCase() } as Extract<PageCursor, { kind: K }>;
     }
   }
