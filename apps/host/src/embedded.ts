@@ -21,6 +21,7 @@ import {
   MemoryKeyValue,
   PgliteHost,
   parseConfig,
+  prepareDataDir,
   type RunningService,
   runMain,
   type ServiceDefinition,
@@ -178,10 +179,10 @@ async function embeddedInfrastructure(
 ): Promise<HostInfrastructure> {
   const folder = resolve(dataDir, "pglite");
   await mkdir(folder, { recursive: true });
-  const pglite = await PgliteHost.open({
-    dataDir: folder,
-    postgis: definitions.some((d) => d.extensions?.includes("postgis")),
-  });
+  const extensions = [...new Set(definitions.flatMap((d) => d.extensions ?? []))];
+  // A new folder is initialized in a short-lived child process, so its one-time peak is not kept (ADR 0014).
+  await prepareDataDir(folder, extensions);
+  const pglite = await PgliteHost.open({ dataDir: folder, postgis: extensions.includes("postgis") });
   const bus = new MemoryEventBus();
   const kv = new MemoryKeyValue();
   return {

@@ -1,11 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { postgis } from "@electric-sql/pglite-postgis";
 import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
 
 /** A Drizzle handle on PostgreSQL, the same type whether PGlite or `pg` is underneath. */
@@ -72,7 +72,7 @@ export class PgliteHost {
   /** Opens (or creates) the data folder; the first open of a folder takes several seconds. */
   static async open(options: PgliteOptions = {}): Promise<PgliteHost> {
     // pg_trgm is small and always loaded (catalog search uses it for typo tolerance).
-    const extensions = options.postgis === false ? { pg_trgm } : { postgis, pg_trgm };
+    const extensions = options.postgis === false ? { pg_trgm } : { postgis: slimPostgis, pg_trgm };
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       extensions,

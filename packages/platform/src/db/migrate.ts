@@ -70,8 +70,7 @@ export async function migrate(
   return database.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`mercato.migrate.${database.schema}`}))`);
     for (const extension of options.extensions ?? []) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(extension)) throw new Error(`invalid extension name ${extension}`);
-      await tx.execute(sql.raw(`create extension if not exists ${extension}`));
+      await tx.execute(sql.raw(createExtension(extension)));
     }
     await tx.execute(sql.raw(`create schema if not exists ${schema}`));
     await tx.execute(
@@ -104,4 +103,10 @@ export async function migrate(
     }
     return { applied };
   });
+}
+
+/** `create extension if not exists <name>`, after checking the name is a plain identifier. */
+export function createExtension(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid extension name ${name}`);
+  return `create extension if not exists ${name}`;
 }
