@@ -38,7 +38,10 @@ async function spawnSearchTarget(
   env: Record<string, string>,
 ): Promise<{ process: TargetProcess; info: SearchTargetInfo }> {
   const script = resolve(import.meta.dirname, "search-target.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script, role], {
+  const profile = options.profileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`, "--cpu-prof-interval=200"]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script, role], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NODE_ENV: "production", BENCH_PRODUCTS: String(options.products), ...env },
   });

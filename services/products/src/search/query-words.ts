@@ -65,6 +65,40 @@ export function textArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
 
+/**
+ * Words recently found in the lexicon, so that a search for common words skips the lexicon lookup
+ * (a second round trip to PostgreSQL on every search). The lexicon only grows between rebuilds; a
+ * rebuild may drop words, so an entry is trusted for `ttlMs` only: for that long at most, a word
+ * that left the lexicon is searched as typed instead of corrected. Bounded to `capacity` words,
+ * the oldest dropped first.
+ */
+export class KnownWords {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly capacity = 20_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  has(word: string): boolean {
+    const at = this.seen.get(word);
+    if (at === undefined) return false;
+    if (this.now() - at <= this.ttlMs) return true;
+    this.seen.delete(word);
+    return false;
+  }
+
+  add(word: string): void {
+    this.seen.delete(word);
+    this.seen.set(word, this.now());
+    if (this.seen.size > this.capacity) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+}
+
 /** The words to search for after spelling correction, and whether any was corrected. */
 export interface CorrectedWords {
   words: string[];
@@ -78,15 +112,25 @@ export interface CorrectedWords {
  * Words of fewer than 4 letters, words with a digit (sizes, model numbers) and words without a
  * close neighbour stay as typed.
  */
-export async function correctWords(db: Executor, words: readonly string[]): Promise<CorrectedWords> {
+export async function correctWords(
+  db: Executor,
+  words: readonly string[],
+  knownWords?: KnownWords,
+): Promise<CorrectedWords> {
   if (words.length === 0) return { words: [], corrected: false };
-  const known = new Set(
-    rowsOf<{ word: string }>(
+  const known = new Set(words.filter((word) => knownWords?.has(word)));
+  const unsure = words.filter((word) => !known.has(word));
+  if (unsure.length > 0) {
+    const found = rowsOf<{ word: string }>(
       await db.execute(
-        sql`select word from products.search_lexicon where word = any(${textArray(words)}::text[])`,
+        sql`select word from products.search_lexicon where word = any(${textArray(unsure)}::text[])`,
       ),
-    ).map((row) => row.word),
-  );
+    ).map((row) => row.word);
+    for (const word of found) {
+      known.add(word);
+      knownWords?.add(word);
+    }
+  }
   let corrected = false;
   const out: string[] = [];
   for (const word of words) {

@@ -13,7 +13,7 @@ import { type Database, InvalidArgument, rowsOf } from "@mercato/platform";
 import { type SQL, sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 import { decodeSearchCursor, encodeSearchCursor, filterFingerprint } from "./cursor.js";
-import { correctWords, queryWords, textArray } from "./query-words.js";
+import { correctWords, KnownWords, queryWords, textArray } from "./query-words.js";
 
 /** Page size when the request asks for none. */
 const defaultLimit = 20;
@@ -96,6 +96,18 @@ function resolveSort(request: SearchProductsRequest, hasQuery: boolean): SearchS
   return sort;
 }
 
+/** One cache of lexicon words per database, so that two catalogs in one process never share one. */
+const knownWordsByDatabase = new WeakMap<Database, KnownWords>();
+
+function knownWordsOf(database: Database): KnownWords {
+  let known = knownWordsByDatabase.get(database);
+  if (!known) {
+    known = new KnownWords();
+    knownWordsByDatabase.set(database, known);
+  }
+  return known;
+}
+
 const toNumber = (value: number | string) => (typeof value === "number" ? value : Number(value));
 
 /**
@@ -129,7 +141,7 @@ export async function searchProducts(
   ]);
 
   const db = database.db;
-  const { words, corrected } = await correctWords(db, typed);
+  const { words, corrected } = await correctWords(db, typed, knownWordsOf(database));
   const tsquery = words.length > 0 ? sql`plainto_tsquery('simple', ${words.join(" ")})` : undefined;
   const point = near?.point
     ? sql`ST_SetSRID(ST_MakePoint(${near.point.longitude}, ${near.point.latitude}), 4326)::geography`
