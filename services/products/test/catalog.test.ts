@@ -420,6 +420,33 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
         expect(result.message).toMatch(/suspended/);
       });
 
+      it("freezes the products of a storefront suspended later for its owner, not for an admin", async () => {
+        const owner = await seller();
+        const listed = await product(owner);
+        await announce(
+          { id: owner.storefrontId, ownerId: owner.id, version: 2, status: StorefrontStatus.SUSPENDED },
+          "updated",
+        );
+        const variantId = listed.variants[0]?.id ?? "";
+        const attempts = [
+          () => client.updateProduct({ id: listed.id, title: "Renamed" }, owner.as),
+          () => client.addVariant({ productId: listed.id, variant: variant() }, owner.as),
+          () => client.updateVariant({ id: variantId, sku: sku() }, owner.as),
+          () => client.deleteVariant({ id: variantId }, owner.as),
+        ];
+        for (const attempt of attempts) {
+          const result = await failure(attempt());
+          expect(result.code).toBe(Code.FailedPrecondition);
+          expect(result.message).toMatch(/suspended/);
+        }
+        expect((await client.getProduct({ id: listed.id }, owner.as)).product?.title).toBe(listed.title);
+        const { product: fixed } = await client.updateProduct(
+          { id: listed.id, title: "Fixed by an admin" },
+          admin.as,
+        );
+        expect(fixed?.title).toBe("Fixed by an admin");
+      });
+
       it("creates a draft by default, at version 1, unpublished, and publishes it on .created", async () => {
         const owner = await seller();
         const media = [uuidv7(), uuidv7(), uuidv7()];

@@ -12,7 +12,7 @@ import {
 } from "@mercato/platform";
 import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import { accessTo, manages, type ProductAccess } from "../domain/catalog-access.js";
+import { accessTo, isAdmin, manages, type ProductAccess } from "../domain/catalog-access.js";
 import { assertSellable, checkOptionNames, checkTitle } from "../domain/product-rules.js";
 import {
   checkCompareAt,
@@ -398,6 +398,11 @@ async function lockManaged(
   if (access === "none") throw notFound();
   if (access === "view")
     throw new PermissionDenied("only the storefront's owner or an admin may change this product");
+  // A suspension freezes the storefront's listings for its owner as it does new ones; admins still act.
+  if (storefront?.status === "suspended" && !isAdmin(caller))
+    throw new FailedPrecondition(
+      `storefront ${storefront.slug} is suspended; its products cannot be changed`,
+    );
   const rows = await tx.select().from(variants).where(eq(variants.productId, id));
   return { product, variants: rows, storefront };
 }
