@@ -306,6 +306,23 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         expect(result.code).toBe(Code.PermissionDenied);
       });
 
+      it("answers NotFound to another seller for a suspended storefront, as reading it does", async () => {
+        const { owner, storefront } = await opened();
+        await client.setStorefrontStatus(
+          { id: storefront.id, status: StorefrontStatus.SUSPENDED, reason: "review" },
+          (await admin()).as,
+        );
+        const result = await failure(
+          client.updateStorefront({ id: storefront.id, name: "Taken over" }, (await seller()).as),
+        );
+        expect(result.code).toBe(Code.NotFound);
+        const { storefront: own } = await client.updateStorefront(
+          { id: storefront.id, name: "Still mine" },
+          owner.as,
+        );
+        expect(own?.name).toBe("Still mine");
+      });
+
       it("refuses a buyer with PermissionDenied and an anonymous caller with Unauthenticated", async () => {
         const { storefront } = await opened();
         expect(

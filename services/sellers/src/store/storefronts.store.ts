@@ -118,14 +118,16 @@ export class Storefronts {
   }
 
   /**
-   * Applies `changes` for `caller` (the owner or an admin; anyone else PermissionDenied) and
+   * Applies `changes` for `caller` (the owner or an admin; anyone else PermissionDenied, or NotFound
+   * when the storefront is not active) and
    * publishes StorefrontChanged with the next version; changing nothing writes and publishes nothing.
    */
   async update(caller: Caller, id: string, changes: Partial<StorefrontFields>): Promise<StorefrontRow> {
     try {
       return await this.database.transaction(async (tx) => {
         const current = await this.lockedById(tx, id);
-        if (!current) throw storefrontNotFound();
+        // A pending or suspended storefront of someone else is NotFound, as it is to read.
+        if (!current || !maySee(caller, current)) throw storefrontNotFound();
         assertMayManage(caller, current.ownerId);
         const changed = changedFields(current, changes);
         if (Object.keys(changed).length === 0) return current;
