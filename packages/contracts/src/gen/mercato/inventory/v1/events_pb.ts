@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mercato/inventory/v1/events.proto.
  */
 export const file_mercato_inventory_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFtZXJjYXRvL2ludmVudG9yeS92MS9ldmVudHMucHJvdG8SFG1lcmNhdG8uaW52ZW50b3J5LnYxIrIBChFTdG9ja0xldmVsQ2hhbmdlZBISCgp2YXJpYW50X2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHb25faGFuZBgDIAEoAxIQCghyZXNlcnZlZBgEIAEoAxIRCglhdmFpbGFibGUYBSABKAMSDwoHdmVyc2lvbhgGIAEoAxIuCgpjaGFuZ2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiFtZXJjYXRvL2ludmVudG9yeS92MS9ldmVudHMucHJvdG8SFG1lcmNhdG8uaW52ZW50b3J5LnYxIrIBChFTdG9ja0xldmVsQ2hhbmdlZBISCgp2YXJpYW50X2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHb25faGFuZBgDIAEoAxIQCghyZXNlcnZlZBgEIAEoAxIRCglhdmFpbGFibGUYBSABKAMSDwoHdmVyc2lvbhgGIAEoAxIuCgpjaGFuZ2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKIAQoIU3RvY2tMb3cSEgoKdmFyaWFudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhEKCWF2YWlsYWJsZRgDIAEoAxIRCgl0aHJlc2hvbGQYBCABKAMSLgoKY3Jvc3NlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * StockLevelChanged is published on mercato.inventory.stock.changed whenever a variant's
@@ -79,4 +79,55 @@ export type StockLevelChanged = Message<"mercato.inventory.v1.StockLevelChanged"
  */
 export const StockLevelChangedSchema: GenMessage<StockLevelChanged> = /*@__PURE__*/
   messageDesc(file_mercato_inventory_v1_events, 0);
+
+/**
+ * StockLow is published on mercato.inventory.stock.low when a variant's available quantity falls
+ * below its low-stock threshold; once per crossing: again only after it went back up to the
+ * threshold or above.
+ *
+ * @generated from message mercato.inventory.v1.StockLow
+ */
+export type StockLow = Message<"mercato.inventory.v1.StockLow"> & {
+  /**
+   * Variant id.
+   *
+   * @generated from field: string variant_id = 1;
+   */
+  variantId: string;
+
+  /**
+   * Product id of the variant.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * Units available when it crossed.
+   *
+   * @generated from field: int64 available = 3;
+   */
+  available: bigint;
+
+  /**
+   * The threshold it fell below.
+   *
+   * @generated from field: int64 threshold = 4;
+   */
+  threshold: bigint;
+
+  /**
+   * When it crossed.
+   *
+   * @generated from field: google.protobuf.Timestamp crossed_at = 5;
+   */
+  crossedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mercato.inventory.v1.StockLow.
+ * Use `create(StockLowSchema)` to create a new message.
+ */
+export const StockLowSchema: GenMessage<StockLow> = /*@__PURE__*/
+  messageDesc(file_mercato_inventory_v1_events, 1);
 

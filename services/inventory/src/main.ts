@@ -1,0 +1,4 @@
+import { runMain, runStandalone } from "@mercato/platform";
+import { inventoryService } from "./service.js";
+
+runMain(() => runStandalone(inventoryService));

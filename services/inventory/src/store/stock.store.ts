@@ -1,0 +1,526 @@
+import {
+  type Database,
+  DomainError,
+  type Executor,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  type Outbox,
+  rowsOf,
+  type Tx,
+} from "@mercato/platform";
+import { sql } from "drizzle-orm";
+import { validate as isUuid, v7 as uuidv7 } from "uuid";
+import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
+
+/** Why on-hand stock changed; reservations move `reserved`, not on-hand, and are not movements. */
+export type MovementReason = "replenishment" | "adjustment" | "sale";
+
+/** A variant's stock. */
+export interface StockLevel {
+  variantId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  /** On hand minus reserved. */
+  available: number;
+  lowStockThreshold: number | undefined;
+  /** Below its threshold now (a StockLow was published for this crossing). */
+  low: boolean;
+  version: number;
+  updatedAt: Date;
+}
+
+/** One entry of the movements ledger: the on-hand stock of the variant changed by `quantity`. */
+export interface Movement {
+  id: string;
+  variantId: string;
+  quantity: number;
+  reason: MovementReason;
+  note: string;
+  actorId: string;
+  reservationId: string | undefined;
+  onHandAfter: number;
+  createdAt: Date;
+}
+
+export type ReservationStatus = "held" | "committed" | "released" | "expired";
+
+/** Units of one variant held for a checkout. */
+export interface ReservationLine {
+  variantId: string;
+  quantity: number;
+}
+
+export interface Reservation {
+  id: string;
+  status: ReservationStatus;
+  expiresAt: Date;
+  lines: ReservationLine[];
+}
+
+/** Largest change of one variant's stock, or of one reservation line, in one call. */
+export const maxQuantity = 1_000_000;
+/** Most lines one reservation holds. */
+export const maxReservationLines = 100;
+/** Shortest and longest reservation time to live. */
+export const minTtlMs = 1_000;
+export const maxTtlMs = 24 * 60 * 60 * 1_000;
+
+/** Refused reservation: the lines short of stock, each with what is available (FAILED_PRECONDITION). */
+export class OutOfStock extends DomainError {
+  constructor(readonly shortages: readonly { line: number; variantId: string; available: number }[]) {
+    super(
+      "FAILED_PRECONDITION",
+      `out of stock: ${shortages.map((s) => `variant ${s.variantId} has ${s.available} available`).join("; ")}`,
+      shortages.map((s) => ({
+        field: `lines[${s.line}].quantity`,
+        message: `only ${s.available} available`,
+      })),
+    );
+  }
+}
+
+interface StockRow {
+  variant_id: string;
+  product_id: string;
+  on_hand: string | number;
+  reserved: string | number;
+  low_stock_threshold: string | number | null;
+  low: boolean;
+  version: string | number;
+  updated_at: string | Date;
+}
+
+interface MovementRow {
+  id: string;
+  variant_id: string;
+  quantity: string | number;
+  reason: MovementReason;
+  note: string;
+  actor_id: string;
+  reservation_id: string | null;
+  on_hand_after: string | number;
+  created_at: string | Date;
+}
+
+const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+function toLevel(row: StockRow): StockLevel {
+  const onHand = Number(row.on_hand);
+  const reserved = Number(row.reserved);
+  return {
+    variantId: row.variant_id,
+    productId: row.product_id,
+    onHand,
+    reserved,
+    available: Math.max(0, onHand - reserved),
+    lowStockThreshold: row.low_stock_threshold === null ? undefined : Number(row.low_stock_threshold),
+    low: row.low,
+    version: Number(row.version),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+function toMovement(row: MovementRow): Movement {
+  return {
+    id: row.id,
+    variantId: row.variant_id,
+    quantity: Number(row.quantity),
+    reason: row.reason,
+    note: row.note,
+    actorId: row.actor_id,
+    reservationId: row.reservation_id ?? undefined,
+    onHandAfter: Number(row.on_hand_after),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+function fail(field: string, message: string): never {
+  throw InvalidArgument.field(field, message);
+}
+
+function checkId(field: string, value: string): string {
+  if (!isUuid(value)) fail(field, "must be a UUID");
+  return value.toLowerCase();
+}
+
+function checkQuantity(field: string, value: number, options: { signed: boolean }): number {
+  if (!Number.isSafeInteger(value)) fail(field, "must be a whole number");
+  if (options.signed ? value === 0 : value <= 0)
+    fail(field, options.signed ? "must not be 0" : "must be 1 or more");
+  if (Math.abs(value) > maxQuantity) fail(field, `must be at most ${maxQuantity} units`);
+  return value;
+}
+
+const stockColumns = sql.raw(
+  "variant_id, product_id, on_hand, reserved, low_stock_threshold, low, version, updated_at",
+);
+
+/** Locks the stock rows of `variantIds` in id order (so two transactions never wait on each other in a circle). */
+async function lockStock(tx: Executor, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
+  const rows = rowsOf<StockRow>(
+    await tx.execute(sql`
+      select ${stockColumns} from inventory.stock_levels
+      where variant_id = any(${`{${variantIds.join(",")}}`}::uuid[])
+      order by variant_id for update`),
+  );
+  return new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
+}
+
+/** Locks the stock rows of a reservation's lines; each line has one (reserving created them all). */
+async function lockLines(
+  tx: Executor,
+  lines: readonly ReservationLine[],
+): Promise<{ line: ReservationLine; current: StockLevel }[]> {
+  const stock = await lockStock(
+    tx,
+    lines.map((line) => line.variantId),
+  );
+  return lines.map((line) => {
+    const current = stock.get(line.variantId);
+    if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
+    return { line, current };
+  });
+}
+
+/**
+ * Stock levels, the movements ledger and reservations. Every change locks the variant's row, bumps
+ * its version and records StockLevelChanged in the same transaction; a change that takes the
+ * available stock below the variant's threshold records StockLow once, until it is back up.
+ */
+export class Inventory {
+  constructor(
+    private readonly database: Database,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** The stock of each of `variantIds` that has any; unknown ones are left out. */
+  async levels(variantIds: readonly string[]): Promise<StockLevel[]> {
+    const ids = [...new Set(variantIds.map((id, i) => checkId(`variant_ids[${i}]`, id)))];
+    if (ids.length === 0) return [];
+    const rows = rowsOf<StockRow>(
+      await this.database.db.execute(sql`
+        select ${stockColumns} from inventory.stock_levels
+        where variant_id = any(${`{${ids.join(",")}}`}::uuid[])`),
+    );
+    const byId = new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * Adds (replenishment, adjustment) or removes (adjustment) units on hand and records the movement.
+   * The first change of a variant creates its stock. On-hand stock never goes below what is reserved.
+   */
+  async adjust(input: {
+    variantId: string;
+    productId: string;
+    quantity: number;
+    reason: "replenishment" | "adjustment";
+    note?: string;
+    actorId: string;
+  }): Promise<StockLevel> {
+    const variantId = checkId("variant_id", input.variantId);
+    const productId = checkId("product_id", input.productId);
+    const quantity = checkQuantity("quantity", input.quantity, { signed: true });
+    if (input.reason === "replenishment" && quantity < 0)
+      fail("quantity", "a replenishment adds units; record a removal as an adjustment");
+    const note = (input.note ?? "").trim();
+    if (note.length > 500) fail("note", "must be at most 500 characters");
+    return this.database.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into inventory.stock_levels (variant_id, product_id) values (${variantId}, ${productId})
+        on conflict (variant_id) do nothing`);
+      const current = (await lockStock(tx, [variantId])).get(variantId);
+      if (!current) throw new Error(`stock row of ${variantId} vanished`);
+      if (current.productId !== productId)
+        fail("product_id", `variant ${variantId} belongs to product ${current.productId}`);
+      const onHand = current.onHand + quantity;
+      if (onHand < current.reserved) {
+        throw new FailedPrecondition(
+          `variant ${variantId} has ${current.onHand} on hand of which ${current.reserved} reserved; removing ${-quantity} would leave fewer than reserved`,
+        );
+      }
+      const level = await this.write(tx, current, { onHand });
+      await this.recordMovement(
+        tx,
+        { variantId, quantity, reason: input.reason, note, actorId: input.actorId },
+        onHand,
+      );
+      return level;
+    });
+  }
+
+  /** Sets (or clears, with undefined) the variant's low-stock threshold. */
+  async setLowStockThreshold(variantIdInput: string, threshold: number | undefined): Promise<StockLevel> {
+    const variantId = checkId("variant_id", variantIdInput);
+    if (
+      threshold !== undefined &&
+      (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > maxQuantity)
+    )
+      fail("threshold", `must be a whole number from 0 to ${maxQuantity}`);
+    return this.database.transaction(async (tx) => {
+      const current = (await lockStock(tx, [variantId])).get(variantId);
+      if (!current) throw new NotFound(`no stock is recorded for variant ${variantId}`);
+      if (current.lowStockThreshold === threshold) return current;
+      return this.write(tx, current, { threshold: threshold ?? null });
+    });
+  }
+
+  /** The variant's movements, newest first, `limit` at a time after `beforeId`. */
+  async movements(variantIdInput: string, limit: number, beforeId?: string): Promise<Movement[]> {
+    const variantId = checkId("variant_id", variantIdInput);
+    const before = beforeId === undefined ? undefined : checkId("cursor", beforeId);
+    const rows = rowsOf<MovementRow>(
+      await this.database.db.execute(sql`
+        select id, variant_id, quantity, reason, note, actor_id, reservation_id, on_hand_after, created_at
+        from inventory.movements
+        where variant_id = ${variantId} ${before ? sql`and id < ${before}` : sql``}
+        order by id desc limit ${limit}`),
+    );
+    return rows.map(toMovement);
+  }
+
+  /**
+   * Holds every line for `ttlMs`, or none: a line short of stock fails the whole reservation with
+   * OutOfStock naming each short line. The same id with the same lines returns the reservation
+   * already made (a retried checkout); the same id with other lines is a FailedPrecondition.
+   */
+  async reserve(input: {
+    id: string;
+    lines: readonly ReservationLine[];
+    ttlMs: number;
+  }): Promise<Reservation> {
+    const id = checkId("reservation_id", input.id);
+    if (input.lines.length === 0) fail("lines", "must hold at least one line");
+    if (input.lines.length > maxReservationLines)
+      fail("lines", `must hold at most ${maxReservationLines} lines`);
+    const lines = input.lines.map((line, i) => ({
+      variantId: checkId(`lines[${i}].variant_id`, line.variantId),
+      quantity: checkQuantity(`lines[${i}].quantity`, line.quantity, { signed: false }),
+    }));
+    const seen = new Set<string>();
+    lines.forEach((line, i) => {
+      if (seen.has(line.variantId)) fail(`lines[${i}].variant_id`, "appears twice; add the quantities up");
+      seen.add(line.variantId);
+    });
+    if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs < minTtlMs || input.ttlMs > maxTtlMs)
+      fail("ttl", `must be from ${minTtlMs} ms to ${maxTtlMs} ms`);
+
+    return this.database.transaction(async (tx) => {
+      // Retries of one checkout racing each other wait here, so only the first one holds stock.
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`,
+      );
+      const existing = await this.lockedReservation(tx, id);
+      if (existing) {
+        if (!sameLines(existing.lines, lines))
+          throw new FailedPrecondition(`reservation ${id} exists with other lines`);
+        return withoutDue(existing);
+      }
+      const stock = await lockStock(
+        tx,
+        lines.map((line) => line.variantId),
+      );
+      const shortages = lines.flatMap((line, i) => {
+        const available = stock.get(line.variantId)?.available ?? 0;
+        return available >= line.quantity ? [] : [{ line: i, variantId: line.variantId, available }];
+      });
+      if (shortages.length > 0) throw new OutOfStock(shortages);
+      const [row] = rowsOf<{ expires_at: string | Date }>(
+        await tx.execute(sql`
+          insert into inventory.reservations (id, status, expires_at)
+          values (${id}, 'held', now() + make_interval(secs => ${input.ttlMs / 1000}))
+          returning expires_at`),
+      );
+      for (const line of lines) {
+        const current = stock.get(line.variantId);
+        if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
+        await tx.execute(sql`
+          insert into inventory.reservation_lines (reservation_id, variant_id, quantity)
+          values (${id}, ${line.variantId}, ${line.quantity})`);
+        await this.write(tx, current, { reserved: current.reserved + line.quantity });
+      }
+      return { id, status: "held", expiresAt: toDate(row?.expires_at ?? new Date()), lines };
+    });
+  }
+
+  /**
+   * Turns a held reservation into sales: each line leaves on-hand stock and the reservation, with a
+   * `sale` movement. Committing again returns it unchanged; a released or expired one (or a held one
+   * past its expiry) is a FailedPrecondition, since its stock may have been sold to someone else.
+   */
+  async commit(idInput: string, actorId: string): Promise<Reservation> {
+    const id = checkId("reservation_id", idInput);
+    return this.database.transaction(async (tx) => {
+      const reservation = await this.lockedReservation(tx, id);
+      if (!reservation) throw new NotFound(`reservation ${id} not found`);
+      if (reservation.status === "committed") return withoutDue(reservation);
+      if (reservation.status !== "held" || reservation.due)
+        throw new FailedPrecondition(`reservation ${id} has expired or was released; reserve again`);
+      for (const { line, current } of await lockLines(tx, reservation.lines)) {
+        const onHand = current.onHand - line.quantity;
+        await this.write(tx, current, { onHand, reserved: current.reserved - line.quantity });
+        await this.recordMovement(
+          tx,
+          {
+            variantId: line.variantId,
+            quantity: -line.quantity,
+            reason: "sale",
+            note: "",
+            actorId,
+            reservationId: id,
+          },
+          onHand,
+        );
+      }
+      await this.settle(tx, id, "committed");
+      return { ...withoutDue(reservation), status: "committed" };
+    });
+  }
+
+  /** Gives a held reservation's units back; releasing again is no error; a committed one is a FailedPrecondition. */
+  async release(idInput: string): Promise<Reservation> {
+    const id = checkId("reservation_id", idInput);
+    return this.database.transaction(async (tx) => {
+      const reservation = await this.lockedReservation(tx, id);
+      if (!reservation) throw new NotFound(`reservation ${id} not found`);
+      if (reservation.status === "committed")
+        throw new FailedPrecondition(`reservation ${id} is committed; its units are sold`);
+      if (reservation.status !== "held") return withoutDue(reservation);
+      return this.giveBack(tx, reservation, "released");
+    });
+  }
+
+  /**
+   * Expires up to `limit` held reservations whose time is up, returning their units; safe in every
+   * replica at once (rows another transaction holds are skipped). Returns how many it expired.
+   */
+  async expireDue(limit = 100): Promise<number> {
+    return this.database.transaction(async (tx) => {
+      const due = rowsOf<{ id: string }>(
+        await tx.execute(sql`
+          select id from inventory.reservations
+          where status = 'held' and expires_at <= now()
+          order by expires_at limit ${limit} for update skip locked`),
+      );
+      for (const { id } of due) {
+        const reservation = await this.lockedReservation(tx, id);
+        if (reservation?.status === "held") await this.giveBack(tx, reservation, "expired");
+      }
+      return due.length;
+    });
+  }
+
+  /** A reservation, or undefined. */
+  async reservation(idInput: string): Promise<Reservation | undefined> {
+    const id = checkId("reservation_id", idInput);
+    const found = await this.readReservation(this.database.db, id, false);
+    return found && withoutDue(found);
+  }
+
+  private lockedReservation(tx: Tx, id: string): Promise<(Reservation & { due: boolean }) | undefined> {
+    return this.readReservation(tx, id, true);
+  }
+
+  /** A reservation; `due` says whether its expiry has passed by the database's clock. */
+  private async readReservation(
+    executor: Executor,
+    id: string,
+    lock: boolean,
+  ): Promise<(Reservation & { due: boolean }) | undefined> {
+    const [row] = rowsOf<{ id: string; status: ReservationStatus; expires_at: string | Date; due: boolean }>(
+      await executor.execute(sql`
+        select id, status, expires_at, expires_at <= now() as due from inventory.reservations where id = ${id}
+        ${lock ? sql`for update` : sql``}`),
+    );
+    if (!row) return undefined;
+    const lines = rowsOf<{ variant_id: string; quantity: string | number }>(
+      await executor.execute(sql`
+        select variant_id, quantity from inventory.reservation_lines
+        where reservation_id = ${id} order by variant_id`),
+    );
+    return {
+      id: row.id,
+      status: row.status,
+      expiresAt: toDate(row.expires_at),
+      lines: lines.map((line) => ({ variantId: line.variant_id, quantity: Number(line.quantity) })),
+      due: row.due,
+    };
+  }
+
+  private async giveBack(
+    tx: Tx,
+    reservation: Reservation,
+    status: "released" | "expired",
+  ): Promise<Reservation> {
+    for (const { line, current } of await lockLines(tx, reservation.lines)) {
+      await this.write(tx, current, { reserved: current.reserved - line.quantity });
+    }
+    await this.settle(tx, reservation.id, status);
+    return { ...withoutDue(reservation), status };
+  }
+
+  private async settle(tx: Tx, id: string, status: ReservationStatus): Promise<void> {
+    await tx.execute(
+      sql`update inventory.reservations set status = ${status}, settled_at = now() where id = ${id}`,
+    );
+  }
+
+  private async recordMovement(
+    tx: Tx,
+    movement: Omit<Movement, "id" | "createdAt" | "onHandAfter" | "reservationId"> & {
+      reservationId?: string;
+    },
+    onHandAfter: number,
+  ): Promise<void> {
+    await tx.execute(sql`
+      insert into inventory.movements (id, variant_id, quantity, reason, note, actor_id, reservation_id, on_hand_after)
+      values (${uuidv7()}, ${movement.variantId}, ${movement.quantity}, ${movement.reason}, ${movement.note},
+        ${movement.actorId}, ${movement.reservationId ?? null}, ${onHandAfter})`);
+  }
+
+  /**
+   * Writes the new figures of a locked stock row with the next version, records StockLevelChanged,
+   * and flips the low flag (recording StockLow when it turns on) when available stock crosses the threshold.
+   */
+  private async write(
+    tx: Tx,
+    current: StockLevel,
+    change: { onHand?: number; reserved?: number; threshold?: number | null },
+  ): Promise<StockLevel> {
+    const onHand = change.onHand ?? current.onHand;
+    const reserved = change.reserved ?? current.reserved;
+    const threshold = change.threshold === undefined ? (current.lowStockThreshold ?? null) : change.threshold;
+    const available = Math.max(0, onHand - reserved);
+    const low = threshold !== null && available < threshold;
+    const [row] = rowsOf<StockRow>(
+      await tx.execute(sql`
+        update inventory.stock_levels
+        set on_hand = ${onHand}, reserved = ${reserved}, low_stock_threshold = ${threshold}, low = ${low},
+          version = version + 1, updated_at = now()
+        where variant_id = ${current.variantId}
+        returning ${stockColumns}`),
+    );
+    if (!row) throw new Error(`stock row of ${current.variantId} vanished`);
+    const level = toLevel(row);
+    if (onHand !== current.onHand || reserved !== current.reserved)
+      await recordStockChanged(this.outbox, tx, level);
+    if (low && !current.low && threshold !== null)
+      await recordStockLow(this.outbox, tx, { ...level, available, threshold });
+    return level;
+  }
+}
+
+function withoutDue({ due: _due, ...reservation }: Reservation & { due?: boolean }): Reservation {
+  return reservation;
+}
+
+function sameLines(a: readonly ReservationLine[], b: readonly ReservationLine[]): boolean {
+  const key = (lines: readonly ReservationLine[]) =>
+    [...lines]
+      .sort((x, y) => (x.variantId < y.variantId ? -1 : 1))
+      .map((line) => `${line.variantId}:${line.quantity}`)
+      .join(",");
+  return key(a) === key(b);
+}
