@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { type InventoryConfig, inventoryConfigSchema } from "./config.js";
+import { catalogConsumers } from "./events/catalog.consumers.js";
 import { Inventory } from "./store/stock.store.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
@@ -14,6 +15,7 @@ export const inventoryService = defineService<InventoryConfig>({
   defaultPort: 9004,
   config: inventoryConfigSchema,
   migrations: () => loadSqlMigrations(migrationsFolder),
+  consumers: () => catalogConsumers(),
   async start({ config, database, outbox, logger }) {
     const inventory = new Inventory(database, outbox);
     let stopped = false;

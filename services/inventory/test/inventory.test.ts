@@ -1,6 +1,9 @@
-import { fromBinary } from "@bufbuild/protobuf";
+import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { StockLevelChangedSchema, StockLowSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
+import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
+import { StorefrontChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import {
+  type Caller,
   type Database,
   DomainError,
   type EventEnvelope,
@@ -22,7 +25,32 @@ import {
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Inventory, inventoryService, inventorySubjects, OutOfStock } from "../src/index.js";
+import {
+  applyProductVariants,
+  applyStorefrontOwner,
+  catalogVariant,
+  Inventory,
+  inventoryService,
+  inventorySubjects,
+  OutOfStock,
+} from "../src/index.js";
+
+/** An event as another service's outbox relay would publish it. */
+function envelope<Desc extends DescMessage>(
+  subject: string,
+  schema: Desc,
+  message: MessageShape<Desc>,
+): EventEnvelope {
+  return {
+    id: uuidv7(),
+    subject,
+    type: schema.typeName,
+    occurredAt: new Date(),
+    correlationId: uuidv7(),
+    traceparent: undefined,
+    payload: toBinary(schema, message),
+  };
+}
 
 /** The domain error a call throws (every refusal of the store is one). */
 async function refusal(call: Promise<unknown>): Promise<DomainError> {
@@ -49,6 +77,9 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       database = fixture.database("inventory");
       await migrateService(inventoryService, database);
       bus = new MemoryEventBus();
+      await database.transaction((tx) =>
+        applyStorefrontOwner(tx, { id: storefrontId, ownerId: seller.id, version: 1 }),
+      );
       await bus.consume(
         { durable: "test-inventory", subject: "mercato.inventory.>", backoffMs: [10] },
         async (event) => {
@@ -66,16 +97,32 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       await fixture?.close();
     });
 
+    const seller: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };
+    const storefrontId = uuidv7();
     const product = uuidv7();
-    const stocked = async (units: number) => {
+    let productVersion = 0;
+    /** A new variant of `product` in the catalog projection, as the products service would announce it. */
+    const listed = async () => {
       const variantId = uuidv7();
-      await inventory.adjust({
-        variantId,
-        productId: product,
-        quantity: units,
-        reason: "replenishment",
-        actorId: "seller-1",
+      productVersion += 1;
+      await database.transaction(async (tx) => {
+        const known = rowsOf<{ variant_id: string }>(
+          await tx.execute(
+            sql`select variant_id from inventory.catalog_variants where product_id = ${product} and not removed`,
+          ),
+        ).map((row) => row.variant_id);
+        await applyProductVariants(tx, {
+          productId: product,
+          storefrontId,
+          variantIds: [...known, variantId],
+          version: productVersion,
+        });
       });
+      return variantId;
+    };
+    const stocked = async (units: number) => {
+      const variantId = await listed();
+      await inventory.adjust(seller, { variantId, quantity: units, reason: "replenishment" });
       return variantId;
     };
     const ledgerSum = async (variantId: string) =>
@@ -89,64 +136,90 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
 
     it("replenishes and adjusts on-hand stock, each change a movement with reason and actor", async () => {
       const variantId = await stocked(10);
-      const level = await inventory.adjust({
+      const level = await inventory.adjust(seller, {
         variantId,
-        productId: product,
         quantity: -3,
         reason: "adjustment",
         note: " damaged in transit ",
-        actorId: "seller-1",
       });
-      expect(level).toMatchObject({ onHand: 7, reserved: 0, available: 7, version: 2 });
-      const movements = await inventory.movements(variantId, 10);
+      expect(level).toMatchObject({ productId: product, onHand: 7, reserved: 0, available: 7, version: 2 });
+      const movements = await inventory.movements(seller, variantId, 10);
       expect(movements.map((m) => [m.quantity, m.reason, m.note, m.actorId, m.onHandAfter])).toEqual([
-        [-3, "adjustment", "damaged in transit", "seller-1", 7],
-        [10, "replenishment", "", "seller-1", 10],
+        [-3, "adjustment", "damaged in transit", seller.id, 7],
+        [10, "replenishment", "", seller.id, 10],
       ]);
       expect(await ledgerSum(variantId)).toBe(7);
     });
 
     it("refuses bad adjustments naming the field, and changes nothing", async () => {
       const variantId = await stocked(5);
-      const cases: [Parameters<Inventory["adjust"]>[0], string][] = [
-        [
-          { variantId: "nope", productId: product, quantity: 1, reason: "replenishment", actorId: "a" },
-          "variant_id",
-        ],
-        [{ variantId, productId: product, quantity: 0, reason: "adjustment", actorId: "a" }, "quantity"],
-        [{ variantId, productId: product, quantity: 1.5, reason: "adjustment", actorId: "a" }, "quantity"],
-        [{ variantId, productId: product, quantity: -1, reason: "replenishment", actorId: "a" }, "quantity"],
-        [
-          { variantId, productId: product, quantity: 2_000_000, reason: "replenishment", actorId: "a" },
-          "quantity",
-        ],
-        [
-          { variantId, productId: uuidv7(), quantity: 1, reason: "replenishment", actorId: "a" },
-          "product_id",
-        ],
-        [
-          {
-            variantId,
-            productId: product,
-            quantity: 1,
-            reason: "adjustment",
-            note: "x".repeat(501),
-            actorId: "a",
-          },
-          "note",
-        ],
+      const cases: [Parameters<Inventory["adjust"]>[1], string][] = [
+        [{ variantId: "nope", quantity: 1, reason: "replenishment" }, "variant_id"],
+        [{ variantId, quantity: 0, reason: "adjustment" }, "quantity"],
+        [{ variantId, quantity: 1.5, reason: "adjustment" }, "quantity"],
+        [{ variantId, quantity: -1, reason: "replenishment" }, "quantity"],
+        [{ variantId, quantity: 2_000_000, reason: "replenishment" }, "quantity"],
+        [{ variantId, quantity: 1, reason: "adjustment", note: "x".repeat(501) }, "note"],
       ];
       for (const [input, field] of cases) {
-        const error = await refusal(inventory.adjust(input));
+        const error = await refusal(inventory.adjust(seller, input));
         expect(error.code).toBe("INVALID_ARGUMENT");
         expect(error.violations.map((v) => v.field)).toEqual([field]);
       }
       const below = await refusal(
-        inventory.adjust({ variantId, productId: product, quantity: -6, reason: "adjustment", actorId: "a" }),
+        inventory.adjust(seller, { variantId, quantity: -6, reason: "adjustment" }),
       );
       expect(below.code).toBe("FAILED_PRECONDITION");
       expect((await inventory.levels([variantId]))[0]).toMatchObject({ onHand: 5, version: 1 });
       expect(await ledgerSum(variantId)).toBe(5);
+    });
+
+    it("lets only the storefront's owner or an admin manage a variant's stock", async () => {
+      const variantId = await stocked(5);
+      const other: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };
+      const admin: Caller = { id: uuidv7(), roles: ["admin"], claims: {} };
+      const attempts = [
+        () => inventory.adjust(other, { variantId, quantity: 1, reason: "replenishment" }),
+        () => inventory.setLowStockThreshold(other, variantId, 2),
+        () => inventory.movements(other, variantId, 10),
+      ];
+      for (const attempt of attempts) expect((await refusal(attempt())).code).toBe("PERMISSION_DENIED");
+      const unknown = inventory.adjust(seller, { variantId: uuidv7(), quantity: 1, reason: "replenishment" });
+      expect((await refusal(unknown)).code).toBe("NOT_FOUND");
+      expect((await inventory.adjust(admin, { variantId, quantity: 1, reason: "adjustment" })).onHand).toBe(
+        6,
+      );
+      expect((await inventory.levels([variantId]))[0]?.version).toBe(2);
+    });
+
+    it("keeps the newest catalog: an older ProductChanged changes nothing, a dropped variant is not managed", async () => {
+      const variantId = await stocked(1);
+      const stale = await database.transaction((tx) =>
+        applyProductVariants(tx, { productId: product, storefrontId: uuidv7(), variantIds: [], version: 1 }),
+      );
+      expect(stale).toBe(false);
+      expect(
+        (await inventory.adjust(seller, { variantId, quantity: 1, reason: "replenishment" })).onHand,
+      ).toBe(2);
+      productVersion += 1;
+      const remaining = rowsOf<{ variant_id: string }>(
+        await database.db.execute(
+          sql`select variant_id from inventory.catalog_variants where product_id = ${product} and not removed`,
+        ),
+      )
+        .map((row) => row.variant_id)
+        .filter((id) => id !== variantId);
+      await database.transaction((tx) =>
+        applyProductVariants(tx, {
+          productId: product,
+          storefrontId,
+          variantIds: remaining,
+          version: productVersion,
+        }),
+      );
+      const dropped = inventory.adjust(seller, { variantId, quantity: 1, reason: "replenishment" });
+      expect((await refusal(dropped)).code).toBe("NOT_FOUND");
+      expect((await inventory.levels([variantId]))[0]?.onHand).toBe(2);
     });
 
     it("reserves every line or none, and says which lines are short", async () => {
@@ -288,13 +361,15 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
 
     it("publishes every stock change, and StockLow once per crossing below the threshold", async () => {
       const variantId = await stocked(10);
-      await expect(inventory.setLowStockThreshold(variantId, -1)).rejects.toMatchObject({
+      await expect(inventory.setLowStockThreshold(seller, variantId, -1)).rejects.toMatchObject({
         code: "INVALID_ARGUMENT",
       });
-      await expect(inventory.setLowStockThreshold(uuidv7(), 3)).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await inventory.setLowStockThreshold(variantId, 5);
+      await expect(inventory.setLowStockThreshold(seller, uuidv7(), 3)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await inventory.setLowStockThreshold(seller, variantId, 5);
       const take = (quantity: number) =>
-        inventory.adjust({ variantId, productId: product, quantity, reason: "adjustment", actorId: "a" });
+        inventory.adjust(seller, { variantId, quantity, reason: "adjustment" });
       await take(-6); // 4 < 5: low
       await take(-1); // still low: no second event
       await take(3); // 6: back above
@@ -347,10 +422,11 @@ describe("the inventory service", () => {
     await fixture?.close();
   });
 
-  it("gives an expired reservation's units back on its own, without any call", async () => {
+  it("learns variant owners from catalog events and gives an expired reservation's units back on its own", async () => {
+    const bus = new MemoryEventBus();
     const running = await startTestService(inventoryService, {
       fixture,
-      bus: new MemoryEventBus(),
+      bus,
       kv: new MemoryKeyValue(),
       issuer,
       env: { RESERVATION_SWEEP_MS: "100" },
@@ -358,14 +434,28 @@ describe("the inventory service", () => {
     stop = () => running.stop();
     const database = fixture.database("inventory");
     const inventory = new Inventory(database, new Outbox("inventory"));
+    // The catalog projection is fed by the products' and sellers' events, as in a running marketplace.
+    const owner: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };
+    const storefrontId = uuidv7();
     const variantId = uuidv7();
-    await inventory.adjust({
-      variantId,
-      productId: uuidv7(),
-      quantity: 2,
-      reason: "replenishment",
-      actorId: "a",
-    });
+    await bus.publish(
+      envelope(
+        "mercato.sellers.storefront.created",
+        StorefrontChangedSchema,
+        create(StorefrontChangedSchema, { storefront: { id: storefrontId, ownerId: owner.id, version: 1n } }),
+      ),
+    );
+    await bus.publish(
+      envelope(
+        "mercato.products.product.created",
+        ProductChangedSchema,
+        create(ProductChangedSchema, {
+          product: { id: uuidv7(), storefrontId, variants: [{ id: variantId }], version: 1n },
+        }),
+      ),
+    );
+    await waitFor(async () => (await catalogVariant(database.db, variantId))?.ownerId === owner.id);
+    await inventory.adjust(owner, { variantId, quantity: 2, reason: "replenishment" });
     await inventory.reserve({ id: uuidv7(), lines: [{ variantId, quantity: 2 }], ttlMs: 1_000 });
     expect((await inventory.levels([variantId]))[0]?.available).toBe(0);
     await waitFor(async () => (await inventory.levels([variantId]))[0]?.available === 2, {

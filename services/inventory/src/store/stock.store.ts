@@ -1,4 +1,5 @@
 import {
+  type Caller,
   type Database,
   DomainError,
   type Executor,
@@ -12,6 +13,7 @@ import {
 import { sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
+import { managedVariant } from "./catalog-projection.js";
 
 /** Why on-hand stock changed; reservations move `reserved`, not on-hand, and are not movements. */
 export type MovementReason = "replenishment" | "adjustment" | "sale";
@@ -209,32 +211,27 @@ export class Inventory {
   }
 
   /**
-   * Adds (replenishment, adjustment) or removes (adjustment) units on hand and records the movement.
-   * The first change of a variant creates its stock. On-hand stock never goes below what is reserved.
+   * Adds (replenishment, adjustment) or removes (adjustment) units on hand for `caller` (the
+   * storefront's owner or an admin) and records the movement. The first change of a variant creates
+   * its stock. On-hand stock never goes below what is reserved.
    */
-  async adjust(input: {
-    variantId: string;
-    productId: string;
-    quantity: number;
-    reason: "replenishment" | "adjustment";
-    note?: string;
-    actorId: string;
-  }): Promise<StockLevel> {
+  async adjust(
+    caller: Caller,
+    input: { variantId: string; quantity: number; reason: "replenishment" | "adjustment"; note?: string },
+  ): Promise<StockLevel> {
     const variantId = checkId("variant_id", input.variantId);
-    const productId = checkId("product_id", input.productId);
     const quantity = checkQuantity("quantity", input.quantity, { signed: true });
     if (input.reason === "replenishment" && quantity < 0)
       fail("quantity", "a replenishment adds units; record a removal as an adjustment");
     const note = (input.note ?? "").trim();
     if (note.length > 500) fail("note", "must be at most 500 characters");
     return this.database.transaction(async (tx) => {
+      const { productId } = await managedVariant(tx, caller, variantId);
       await tx.execute(sql`
         insert into inventory.stock_levels (variant_id, product_id) values (${variantId}, ${productId})
         on conflict (variant_id) do nothing`);
       const current = (await lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new Error(`stock row of ${variantId} vanished`);
-      if (current.productId !== productId)
-        fail("product_id", `variant ${variantId} belongs to product ${current.productId}`);
       const onHand = current.onHand + quantity;
       if (onHand < current.reserved) {
         throw new FailedPrecondition(
@@ -244,7 +241,7 @@ export class Inventory {
       const level = await this.write(tx, current, { onHand });
       await this.recordMovement(
         tx,
-        { variantId, quantity, reason: input.reason, note, actorId: input.actorId },
+        { variantId, quantity, reason: input.reason, note, actorId: caller.id.toLowerCase() },
         onHand,
       );
       return level;
@@ -252,7 +249,11 @@ export class Inventory {
   }
 
   /** Sets (or clears, with undefined) the variant's low-stock threshold. */
-  async setLowStockThreshold(variantIdInput: string, threshold: number | undefined): Promise<StockLevel> {
+  async setLowStockThreshold(
+    caller: Caller,
+    variantIdInput: string,
+    threshold: number | undefined,
+  ): Promise<StockLevel> {
     const variantId = checkId("variant_id", variantIdInput);
     if (
       threshold !== undefined &&
@@ -260,6 +261,7 @@ export class Inventory {
     )
       fail("threshold", `must be a whole number from 0 to ${maxQuantity}`);
     return this.database.transaction(async (tx) => {
+      await managedVariant(tx, caller, variantId);
       const current = (await lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new NotFound(`no stock is recorded for variant ${variantId}`);
       if (current.lowStockThreshold === threshold) return current;
@@ -267,10 +269,16 @@ export class Inventory {
     });
   }
 
-  /** The variant's movements, newest first, `limit` at a time after `beforeId`. */
-  async movements(variantIdInput: string, limit: number, beforeId?: string): Promise<Movement[]> {
+  /** The variant's movements, newest first, `limit` at a time after `beforeId`, for its manager. */
+  async movements(
+    caller: Caller,
+    variantIdInput: string,
+    limit: number,
+    beforeId?: string,
+  ): Promise<Movement[]> {
     const variantId = checkId("variant_id", variantIdInput);
     const before = beforeId === undefined ? undefined : checkId("cursor", beforeId);
+    await managedVariant(this.database.db, caller, variantId);
     const rows = rowsOf<MovementRow>(
       await this.database.db.execute(sql`
         select id, variant_id, quantity, reason, note, actor_id, reservation_id, on_hand_after, created_at
