@@ -1,4 +1,5 @@
 import { authService } from "@mercato/auth";
+import { inventoryService } from "@mercato/inventory";
 import type { ServiceDefinition } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
@@ -13,4 +14,5 @@ export const hostedServices: readonly ServiceDefinition<never>[] = [
   usersService,
   sellersService,
   productsService,
+  inventoryService,
 ];

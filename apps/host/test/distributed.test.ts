@@ -116,7 +116,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     timeout: 120_000,
   }, async () => {
     const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, sellers, products, gateway] = [
+    const [auth, users, sellers, products, inventory, gateway] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -132,6 +133,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       USERS_PORT: String(users),
       SELLERS_PORT: String(sellers),
       PRODUCTS_PORT: String(products),
+      INVENTORY_PORT: String(inventory),
       GATEWAY_PORT: String(gateway),
     };
     const specs = distributedSpecs(env).map((spec) => ({
@@ -144,8 +146,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
         REDIS_URL: env.REDIS_URL,
       },
     }));
-    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "sellers", "products", "gateway"]);
-    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products"]);
+    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "sellers", "products", "inventory", "gateway"]);
+    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products", "inventory"]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;
     const post = (path: string, body: unknown) =>

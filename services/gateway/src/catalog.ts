@@ -16,6 +16,7 @@ export const upstreamServices: readonly UpstreamService[] = [
   { name: "users", defaultPort: 9001 },
   { name: "sellers", defaultPort: 9002 },
   { name: "products", defaultPort: 9003 },
+  { name: "inventory", defaultPort: 9004 },
 ];
 
 /** The public surface of each domain; a new domain is one line here. */

@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
 import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { type InventoryConfig, inventoryConfigSchema } from "./config.js";
 import { catalogConsumers } from "./events/catalog.consumers.js";
+import { inventoryRoutes } from "./rpc/inventory.rpc.js";
 import { Inventory } from "./store/stock.store.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
@@ -13,9 +15,13 @@ const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.met
 export const inventoryService = defineService<InventoryConfig>({
   name: "inventory",
   defaultPort: 9004,
+  rpcServices: [InventoryService.typeName],
   config: inventoryConfigSchema,
   migrations: () => loadSqlMigrations(migrationsFolder),
   consumers: () => catalogConsumers(),
+  rpc(router, { database, outbox }) {
+    inventoryRoutes(router, new Inventory(database, outbox));
+  },
   async start({ config, database, outbox, logger }) {
     const inventory = new Inventory(database, outbox);
     let stopped = false;

@@ -1,4 +1,4 @@
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { StockLevelChangedSchema, StockLowSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
 import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { StorefrontChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
@@ -16,6 +16,7 @@ import {
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { describeWithInfra, waitFor } from "@mercato/testing";
+import { eventEnvelope } from "@mercato/testing/identity-events";
 import {
   type DatabaseFixture,
   pgliteFixture,
@@ -34,23 +35,6 @@ import {
   inventorySubjects,
   OutOfStock,
 } from "../src/index.js";
-
-/** An event as another service's outbox relay would publish it. */
-function envelope<Desc extends DescMessage>(
-  subject: string,
-  schema: Desc,
-  message: MessageShape<Desc>,
-): EventEnvelope {
-  return {
-    id: uuidv7(),
-    subject,
-    type: schema.typeName,
-    occurredAt: new Date(),
-    correlationId: uuidv7(),
-    traceparent: undefined,
-    payload: toBinary(schema, message),
-  };
-}
 
 /** The domain error a call throws (every refusal of the store is one). */
 async function refusal(call: Promise<unknown>): Promise<DomainError> {
@@ -439,14 +423,14 @@ describe("the inventory service", () => {
     const storefrontId = uuidv7();
     const variantId = uuidv7();
     await bus.publish(
-      envelope(
+      eventEnvelope(
         "mercato.sellers.storefront.created",
         StorefrontChangedSchema,
         create(StorefrontChangedSchema, { storefront: { id: storefrontId, ownerId: owner.id, version: 1n } }),
       ),
     );
     await bus.publish(
-      envelope(
+      eventEnvelope(
         "mercato.products.product.created",
         ProductChangedSchema,
         create(ProductChangedSchema, {

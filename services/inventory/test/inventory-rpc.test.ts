@@ -1,0 +1,209 @@
+import { create } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import {
+  InventoryService,
+  MovementReason,
+  ReservationStatus,
+} from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
+import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
+import { StorefrontChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { createRpcClient, type RunningService } from "@mercato/platform";
+import { waitFor } from "@mercato/testing";
+import { eventEnvelope } from "@mercato/testing/identity-events";
+import {
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inventoryService } from "../src/index.js";
+
+describe("InventoryService over RPC (PGlite)", () => {
+  let rig: ServiceRig;
+  let service: RunningService;
+  let client: ReturnType<typeof createRpcClient<typeof InventoryService>>;
+
+  beforeAll(async () => {
+    rig = await openServiceRig(() => pgliteFixture({ postgis: false }), "mercato.inventory.>");
+    service = await startTestService(inventoryService, rig);
+    client = createRpcClient(InventoryService, { baseUrl: service.url, maxRetries: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await rig?.close();
+  });
+
+  const account = async (roles: string[]) => {
+    const id = uuidv7();
+    const jwt = await rig.issuer.sign({ sub: id, roles });
+    return { id, as: { headers: { authorization: `Bearer ${jwt}` } } };
+  };
+
+  /** A storefront owned by a new seller with one product of one variant, known to inventory through events. */
+  const listedVariant = async () => {
+    const owner = await account(["seller"]);
+    const storefrontId = uuidv7();
+    const variantId = uuidv7();
+    await rig.bus.publish(
+      eventEnvelope(
+        "mercato.sellers.storefront.created",
+        StorefrontChangedSchema,
+        create(StorefrontChangedSchema, { storefront: { id: storefrontId, ownerId: owner.id, version: 1n } }),
+      ),
+    );
+    await rig.bus.publish(
+      eventEnvelope(
+        "mercato.products.product.created",
+        ProductChangedSchema,
+        create(ProductChangedSchema, {
+          product: { id: uuidv7(), storefrontId, variants: [{ id: variantId }], version: 1n },
+        }),
+      ),
+    );
+    await waitFor(async () => {
+      try {
+        await client.listMovements({ variantId }, owner.as);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return { owner, variantId };
+  };
+
+  it("lets the owner stock, page the ledger and set a threshold; others get 403, 404 or 401", async () => {
+    const { owner, variantId } = await listedVariant();
+    for (const quantity of [5n, 3n, -2n]) {
+      await client.adjustStock(
+        {
+          variantId,
+          quantity,
+          reason: quantity > 0n && quantity !== 3n ? MovementReason.REPLENISHMENT : MovementReason.ADJUSTMENT,
+          note: "count",
+        },
+        owner.as,
+      );
+    }
+    const first = await client.listMovements({ variantId, limit: 2 }, owner.as);
+    expect(first.movements.map((m) => Number(m.quantity))).toEqual([-2, 3]);
+    const second = await client.listMovements({ variantId, limit: 2, cursor: first.nextCursor }, owner.as);
+    expect(second.movements.map((m) => Number(m.quantity))).toEqual([5]);
+    expect(second.nextCursor).toBe("");
+    const { level } = await client.setLowStockThreshold({ variantId, threshold: 2n }, owner.as);
+    expect(level).toMatchObject({ onHand: 6n, available: 6n, lowStockThreshold: 2n, low: false });
+
+    const other = await account(["seller"]);
+    expect(
+      (
+        await failure(
+          client.adjustStock({ variantId, quantity: 1n, reason: MovementReason.ADJUSTMENT }, other.as),
+        )
+      ).code,
+    ).toBe(Code.PermissionDenied);
+    expect((await failure(client.listMovements({ variantId }, other.as))).code).toBe(Code.PermissionDenied);
+    expect(
+      (
+        await failure(
+          client.adjustStock(
+            { variantId: uuidv7(), quantity: 1n, reason: MovementReason.ADJUSTMENT },
+            owner.as,
+          ),
+        )
+      ).code,
+    ).toBe(Code.NotFound);
+    expect(
+      (await failure(client.adjustStock({ variantId, quantity: 1n, reason: MovementReason.ADJUSTMENT })))
+        .code,
+    ).toBe(Code.Unauthenticated);
+    expect(
+      (await client.getStock({ variantIds: [variantId, uuidv7()] })).levels.map((l) => l.onHand),
+    ).toEqual([6n]);
+  });
+
+  it("refuses malformed requests with InvalidArgument naming the field", async () => {
+    const { owner, variantId } = await listedVariant();
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => client.adjustStock({ variantId, quantity: 0n, reason: MovementReason.ADJUSTMENT }, owner.as),
+        "quantity",
+      ],
+      [
+        () => client.adjustStock({ variantId, quantity: 1n, reason: MovementReason.SALE }, owner.as),
+        "reason",
+      ],
+      [
+        () =>
+          client.adjustStock({ variantId: "x", quantity: 1n, reason: MovementReason.ADJUSTMENT }, owner.as),
+        "variant_id",
+      ],
+      [() => client.listMovements({ variantId, cursor: "not-a-cursor" }, owner.as), "cursor"],
+      [() => client.reserve({ reservationId: uuidv7(), lines: [], ttlSeconds: 60 }, owner.as), "lines"],
+      [
+        () =>
+          client.reserve(
+            { reservationId: uuidv7(), lines: [{ variantId, quantity: 0n }], ttlSeconds: 60 },
+            owner.as,
+          ),
+        "lines[0].quantity",
+      ],
+      [
+        () =>
+          client.reserve(
+            { reservationId: uuidv7(), lines: [{ variantId, quantity: 1n }], ttlSeconds: 0 },
+            owner.as,
+          ),
+        "ttl_seconds",
+      ],
+      [() => client.getStock({ variantIds: [] }), "variant_ids"],
+    ];
+    for (const [call, field] of cases) {
+      const result = await failure(call());
+      expect(result.code).toBe(Code.InvalidArgument);
+      expect(result.fields).toEqual([field]);
+    }
+  });
+
+  it("reserves, refuses a short reservation naming the line, commits and releases", async () => {
+    const { owner, variantId } = await listedVariant();
+    await client.adjustStock({ variantId, quantity: 4n, reason: MovementReason.REPLENISHMENT }, owner.as);
+    const buyer = await account(["buyer"]);
+    const short = await failure(
+      client.reserve(
+        { reservationId: uuidv7(), lines: [{ variantId, quantity: 5n }], ttlSeconds: 60 },
+        buyer.as,
+      ),
+    );
+    expect(short.code).toBe(Code.FailedPrecondition);
+    expect(short.fields).toEqual(["lines[0].quantity"]);
+    const sold = uuidv7();
+    const { reservation } = await client.reserve(
+      { reservationId: sold, lines: [{ variantId, quantity: 3n }], ttlSeconds: 60 },
+      buyer.as,
+    );
+    expect(reservation?.status).toBe(ReservationStatus.HELD);
+    expect((await client.commitReservation({ reservationId: sold }, buyer.as)).reservation?.status).toBe(
+      ReservationStatus.COMMITTED,
+    );
+    const given = uuidv7();
+    await client.reserve(
+      { reservationId: given, lines: [{ variantId, quantity: 1n }], ttlSeconds: 60 },
+      buyer.as,
+    );
+    expect((await client.releaseReservation({ reservationId: given }, buyer.as)).reservation?.status).toBe(
+      ReservationStatus.RELEASED,
+    );
+    const [level] = (await client.getStock({ variantIds: [variantId] })).levels;
+    expect(level).toMatchObject({ onHand: 1n, reserved: 0n, available: 1n });
+    expect(
+      (
+        await failure(
+          client.reserve({ reservationId: uuidv7(), lines: [{ variantId, quantity: 1n }], ttlSeconds: 60 }),
+        )
+      ).code,
+    ).toBe(Code.Unauthenticated);
+  });
+});
