@@ -65,6 +65,9 @@ export interface PgliteOptions {
   postgis?: boolean;
 }
 
+/** shared_buffers of the embedded PostgreSQL. */
+export const embeddedSharedBuffers = "32MB";
+
 /** One embedded PostgreSQL (PGlite) shared by every service of the embedded host, a schema each. */
 export class PgliteHost {
   private constructor(readonly client: PGlite) {}
@@ -76,6 +79,10 @@ export class PgliteHost {
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       extensions,
+      // Buffers PostgreSQL touches stay resident in WebAssembly memory, which never shrinks; 128 MB
+      // (the default) is more than a laptop's marketplace needs, and pages are read back from the
+      // OS's file cache. See docs/adr/0014.
+      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${embeddedSharedBuffers}`],
     });
     return new PgliteHost(client);
   }
