@@ -146,7 +146,14 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
         REDIS_URL: env.REDIS_URL,
       },
     }));
-    expect(specs.map((s) => s.name)).toEqual(["auth", "users", "sellers", "products", "inventory", "gateway"]);
+    expect(specs.map((s) => s.name)).toEqual([
+      "auth",
+      "users",
+      "sellers",
+      "products",
+      "inventory",
+      "gateway",
+    ]);
     await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products", "inventory"]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;
