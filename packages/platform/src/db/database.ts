@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { validate as isUuid } from "uuid";
 import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
 
@@ -116,4 +117,10 @@ export function openPostgres(options: PostgresOptions): Database {
 /** Reads `rows` from the result of `db.execute`, which differs in shape between drivers only in name. */
 export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** A PostgreSQL uuid[] literal to bind as one parameter; throws on anything that is not a UUID. */
+export function uuidArray(ids: readonly string[]): string {
+  for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${JSON.stringify(id)}`);
+  return `{${ids.join(",")}}`;
 }

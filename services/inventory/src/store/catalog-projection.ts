@@ -1,4 +1,4 @@
-import { type Caller, type Executor, NotFound, PermissionDenied, rowsOf } from "@mercato/platform";
+import { type Caller, type Executor, NotFound, PermissionDenied, rowsOf, uuidArray } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 
@@ -9,8 +9,6 @@ export interface ProductVariants {
   variantIds: readonly string[];
   version: number;
 }
-
-const uuidArray = (ids: readonly string[]) => `{${ids.join(",")}}`;
 
 /**
  * Records a product's variants unless a newer version of the product is recorded already; variants

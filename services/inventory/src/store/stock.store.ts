@@ -9,6 +9,7 @@ import {
   type Outbox,
   rowsOf,
   type Tx,
+  uuidArray,
 } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
@@ -164,7 +165,7 @@ async function lockStock(tx: Executor, variantIds: readonly string[]): Promise<M
   const rows = rowsOf<StockRow>(
     await tx.execute(sql`
       select ${stockColumns} from inventory.stock_levels
-      where variant_id = any(${`{${variantIds.join(",")}}`}::uuid[])
+      where variant_id = any(${uuidArray(variantIds)}::uuid[])
       order by variant_id for update`),
   );
   return new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
@@ -204,7 +205,7 @@ export class Inventory {
     const rows = rowsOf<StockRow>(
       await this.database.db.execute(sql`
         select ${stockColumns} from inventory.stock_levels
-        where variant_id = any(${`{${ids.join(",")}}`}::uuid[])`),
+        where variant_id = any(${uuidArray(ids)}::uuid[])`),
     );
     const byId = new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
     return ids.flatMap((id) => byId.get(id) ?? []);

@@ -1,15 +1,8 @@
-import { type Executor, rowsOf } from "@mercato/platform";
+import { type Executor, rowsOf, uuidArray } from "@mercato/platform";
 import { sql } from "drizzle-orm";
-import { validate as isUuid } from "uuid";
 
 /** How many documents one refresh statement rebuilds at most. */
 export const refreshChunk = 1000;
-
-/** A PostgreSQL uuid[] literal; throws on anything that is not a UUID (ids come from events). */
-export function uuidArray(ids: readonly string[]): string {
-  for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${JSON.stringify(id)}`);
-  return `{${ids.join(",")}}`;
-}
 
 /**
  * Rebuilds the documents of these products from the source tables in one statement, and removes
