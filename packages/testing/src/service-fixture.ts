@@ -15,6 +15,7 @@ import {
   type RunningService,
   type ServiceDefinition,
   type ServiceInfrastructure,
+  ServiceTokens,
   startService,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
@@ -93,6 +94,8 @@ export interface TestInfrastructure {
   bus: EventBus;
   kv: KeyValue;
   issuer: TestIssuer;
+  /** Service tokens the services sign and accept; none: user tokens only. */
+  serviceTokens?: ServiceTokens;
   env?: Record<string, string>;
 }
 
@@ -108,6 +111,7 @@ export function testInfrastructure(infra: TestInfrastructure): ServiceInfrastruc
       issuer: infra.issuer.issuer,
       audience: infra.issuer.audience,
     }),
+    ...(infra.serviceTokens ? { serviceTokens: infra.serviceTokens } : {}),
     ...(infra.env ? { env: infra.env } : {}),
   };
 }
@@ -124,6 +128,7 @@ export function startTestService<Config>(
 export interface ServiceRig extends TestInfrastructure {
   bus: MemoryEventBus;
   kv: MemoryKeyValue;
+  serviceTokens: ServiceTokens;
   /** Events published on the spied subject, in the order they arrived. */
   published: EventEnvelope[];
   /** Closes the bus, KV, issuer and fixture; stop the services on the rig first. */
@@ -148,6 +153,7 @@ export async function openServiceRig(
     issuer,
     bus,
     kv,
+    serviceTokens: new ServiceTokens(randomBytes(32).toString("base64url")),
     published,
     close: async () => {
       await bus.close();

@@ -1,14 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, ConnectError } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
-import {
-  CircuitBreaker,
-  type CircuitState,
-  createRpcClient,
-  fromConnectError,
-  isAvailabilityError,
-  ServiceUnavailable,
-} from "@mercato/platform";
+import { CircuitBreaker, type CircuitState, calledServiceError, createRpcClient } from "@mercato/platform";
 import type { Histogram } from "prom-client";
 
 /** A service behind the gateway. */
@@ -79,7 +72,7 @@ export class ServiceDirectory {
         try {
           return await call(...args);
         } catch (error) {
-          throw translate(name, error);
+          throw calledServiceError(name, error);
         }
       };
     }
@@ -122,12 +115,4 @@ export class ServiceDirectory {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
-}
-
-function translate(service: string, error: unknown): unknown {
-  if (error instanceof ServiceUnavailable || isAvailabilityError(error)) {
-    return new ServiceUnavailable(`service ${service} is unavailable`);
-  }
-  if (error instanceof ConnectError) return fromConnectError(error);
-  return error;
 }

@@ -1,1 +1,2 @@
 export * from "./jwks-authenticator.js";
+export * from "./service-tokens.js";

@@ -12,7 +12,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Histogram } from "prom-client";
 import { currentContext } from "../context/als.js";
 import { childTraceparent, remainingMs } from "../context/context.js";
-import { ServiceUnavailable } from "../errors/errors.js";
+import { fromConnectError, ServiceUnavailable } from "../errors/errors.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { codeName, headerNames } from "./metadata.js";
 
@@ -59,6 +59,18 @@ export function isAvailabilityError(error: unknown): boolean {
   return (
     error.code === Code.Unavailable || error.code === Code.DeadlineExceeded || error.code === Code.Unknown
   );
+}
+
+/**
+ * An error of a call to `service` as the caller's caller should see it: an unavailable service as
+ * ServiceUnavailable naming it, a refusal as the domain error it carries, anything else unchanged.
+ */
+export function calledServiceError(service: string, error: unknown): unknown {
+  if (error instanceof ServiceUnavailable || isAvailabilityError(error)) {
+    return new ServiceUnavailable(`service ${service} is unavailable`);
+  }
+  if (error instanceof ConnectError) return fromConnectError(error);
+  return error;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { z } from "zod";
+import type { ServiceTokens } from "../auth/service-tokens.js";
 import { parseConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { type MigrateResult, type Migration, migrate } from "../db/migrate.js";
@@ -32,6 +33,11 @@ export interface ServiceRuntime<Config = Record<string, never>> {
   metrics: Registry;
   /** Writes events in the caller's transaction; they are relayed to the bus after commit. */
   outbox: Outbox;
+  /**
+   * A token naming this service (`service:<name>`) for calls it makes on its own behalf; throws
+   * when the host gave the service no token secret.
+   */
+  serviceToken(): Promise<string>;
 }
 
 /** The one shape of every Mercato service: migrations, RPC handlers, event consumers, background work. */
@@ -83,6 +89,8 @@ export interface ServiceInfrastructure {
   kv: KeyValue;
   logger(service: string): Logger;
   authenticate?: Authenticator;
+  /** Signs and accepts service tokens (a secret all services of the deployment share); none: user tokens only. */
+  serviceTokens?: ServiceTokens;
   env?: Record<string, string | undefined>;
 }
 
@@ -136,6 +144,11 @@ export async function startService<Config>(
       logger,
       metrics,
       outbox,
+      serviceToken: () => {
+        if (!infra.serviceTokens)
+          throw new Error(`${definition.name} has no service token secret (SERVICE_TOKEN_SECRET)`);
+        return infra.serviceTokens.sign(definition.name);
+      },
     };
     relay.start();
     stops.push(() => relay.stop());
@@ -162,7 +175,9 @@ export async function startService<Config>(
       host: options.host ?? "127.0.0.1",
       port: options.port ?? definition.defaultPort,
       interceptors: [
-        contextInterceptor(infra.authenticate),
+        contextInterceptor(
+          infra.serviceTokens ? infra.serviceTokens.authenticator(infra.authenticate) : infra.authenticate,
+        ),
         observeInterceptor({ logger, duration: rpcServerHistogram(metrics) }),
         validationInterceptor(),
         ...(options.interceptors ?? []),

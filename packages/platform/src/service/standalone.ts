@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createJwksAuthenticator } from "../auth/jwks-authenticator.js";
+import { minServiceSecretLength, ServiceTokens } from "../auth/service-tokens.js";
 import { flag, logLevel, parseConfig, port, url } from "../config/config.js";
 import { openPostgres } from "../db/database.js";
 import { NatsEventBus } from "../events/nats-event-bus.js";
@@ -22,6 +23,11 @@ export const standaloneConfigSchema = z.object({
   JWKS_URL: url(["http:", "https:"]).optional(),
   JWT_ISSUER: z.string().min(1).default("mercato-auth"),
   JWT_AUDIENCE: z.string().min(1).default("mercato"),
+  /** Secret every service of the deployment shares to sign and check service tokens (ADR 0018). */
+  SERVICE_TOKEN_SECRET: z
+    .string()
+    .min(minServiceSecretLength, { error: `must be at least ${minServiceSecretLength} characters` })
+    .optional(),
 });
 
 /**
@@ -58,6 +64,9 @@ export async function runStandalone<Config>(
       logger,
       env,
       ...(authenticate ? { authenticate } : {}),
+      ...(config.SERVICE_TOKEN_SECRET
+        ? { serviceTokens: new ServiceTokens(config.SERVICE_TOKEN_SECRET) }
+        : {}),
     },
     { host: config.HOST, port: config.PORT ?? definition.defaultPort },
   );
