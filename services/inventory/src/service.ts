@@ -1,16 +1,28 @@
 import { fileURLToPath } from "node:url";
 import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
-import { defineService, loadSqlMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations, type ServiceRuntime } from "@mercato/platform";
 import { type InventoryConfig, inventoryConfigSchema } from "./config.js";
 import { catalogConsumers } from "./events/catalog.consumers.js";
+import { orderConsumers } from "./events/order.consumers.js";
+import { ReservationSweeper } from "./jobs/reservation-sweeper.js";
+import { ReservationHints } from "./kv/reservation-hints.js";
 import { inventoryRoutes } from "./rpc/inventory.rpc.js";
 import { Inventory } from "./store/stock.store.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
 
+/** The store on the runtime's database, outbox and key-value store (hints, cached levels). */
+function inventoryOf({ database, outbox, kv, config, logger }: ServiceRuntime<InventoryConfig>): Inventory {
+  return new Inventory(database, outbox, {
+    kv,
+    stockCacheTtlMs: config.STOCK_CACHE_TTL_MS,
+    warn: (error, message) => logger.warn({ err: error }, message),
+  });
+}
+
 /**
  * The inventory service (port 9004, private): stock per variant, its movements ledger, low-stock
- * thresholds and checkout reservations that expire on their own.
+ * thresholds, checkout reservations that expire on their own, and cancelled orders' units back on hand.
  */
 export const inventoryService = defineService<InventoryConfig>({
   name: "inventory",
@@ -18,30 +30,37 @@ export const inventoryService = defineService<InventoryConfig>({
   rpcServices: [InventoryService.typeName],
   config: inventoryConfigSchema,
   migrations: () => loadSqlMigrations(migrationsFolder),
-  consumers: () => catalogConsumers(),
-  rpc(router, { database, outbox }) {
-    inventoryRoutes(router, new Inventory(database, outbox));
+  consumers: (runtime) => [...catalogConsumers(), ...orderConsumers(inventoryOf(runtime))],
+  rpc(router, runtime) {
+    inventoryRoutes(router, inventoryOf(runtime));
   },
-  async start({ config, database, outbox, logger }) {
-    const inventory = new Inventory(database, outbox);
-    let stopped = false;
+  async start(runtime) {
+    const { config, kv, logger } = runtime;
+    // Expired reservations give their units back without anyone asking (ADR 0015); the due hints in
+    // the key-value store say when PostgreSQL is worth asking (ADR 0017).
+    const sweeper = new ReservationSweeper({
+      inventory: inventoryOf(runtime),
+      hints: new ReservationHints(kv),
+      fullSweepMs: config.RESERVATION_FULL_SWEEP_MS,
+    });
     let sweeping: Promise<void> | undefined;
-    // Expired reservations give their units back without anyone asking (ADR 0015).
-    const sweep = async () => {
-      try {
-        while (!stopped && (await inventory.expireDue()) > 0) {}
-      } catch (error) {
-        logger.warn({ err: error }, "expiring reservations failed; retrying on the next sweep");
-      }
-    };
     const timer = setInterval(() => {
-      // One sweep at a time: a slow one is not queued behind by the next tick.
-      sweeping ??= sweep().finally(() => {
-        sweeping = undefined;
-      });
+      // One tick at a time: a slow one is not queued behind by the next.
+      sweeping ??= sweeper
+        .tick()
+        .then(
+          (outcome) => {
+            if (outcome.expired > 0) logger.info(outcome, "expired reservations");
+          },
+          (error: unknown) =>
+            logger.warn({ err: error }, "expiring reservations failed; retrying on the next tick"),
+        )
+        .finally(() => {
+          sweeping = undefined;
+        });
     }, config.RESERVATION_SWEEP_MS);
     return async () => {
-      stopped = true;
+      sweeper.stop();
       clearInterval(timer);
       await sweeping;
     };

@@ -37,6 +37,11 @@ describe("InventoryService over RPC (PGlite)", () => {
     await rig?.close();
   });
 
+  /** Call options of the orders service, the one caller reservations accept. */
+  const ordersService = async () => ({
+    headers: { authorization: `Bearer ${await rig.serviceTokens.sign("orders")}` },
+  });
+
   const account = async (roles: string[]) => {
     const id = uuidv7();
     const jwt = await rig.issuer.sign({ sub: id, roles });
@@ -124,6 +129,23 @@ describe("InventoryService over RPC (PGlite)", () => {
     ).toEqual([6n]);
   });
 
+  it("GetStock shows each change of the stock at once, though it reads through the cache", async () => {
+    const { owner, variantId } = await listedVariant();
+    const level = async () => (await client.getStock({ variantIds: [variantId] })).levels[0];
+    expect(await level()).toBeUndefined();
+    await client.adjustStock({ variantId, quantity: 5n, reason: MovementReason.REPLENISHMENT }, owner.as);
+    expect(await level()).toMatchObject({ onHand: 5n, available: 5n });
+    expect(await rig.kv.get(`inventory:available:${variantId}`)).toContain('"onHand":5');
+    const orders = await ordersService();
+    const reservationId = uuidv7();
+    await client.reserve({ reservationId, lines: [{ variantId, quantity: 2n }], ttlSeconds: 60 }, orders);
+    expect(await level()).toMatchObject({ onHand: 5n, reserved: 2n, available: 3n });
+    await client.commitReservation({ reservationId }, orders);
+    expect(await level()).toMatchObject({ onHand: 3n, reserved: 0n, available: 3n });
+    await client.setLowStockThreshold({ variantId, threshold: 4n }, owner.as);
+    expect(await level()).toMatchObject({ available: 3n, lowStockThreshold: 4n, low: true });
+  });
+
   it("refuses malformed requests with InvalidArgument naming the field", async () => {
     const { owner, variantId } = await listedVariant();
     const cases: [() => Promise<unknown>, string][] = [
@@ -171,10 +193,11 @@ describe("InventoryService over RPC (PGlite)", () => {
     const { owner, variantId } = await listedVariant();
     await client.adjustStock({ variantId, quantity: 4n, reason: MovementReason.REPLENISHMENT }, owner.as);
     const buyer = await account(["buyer"]);
+    const orders = await ordersService();
     const short = await failure(
       client.reserve(
         { reservationId: uuidv7(), lines: [{ variantId, quantity: 5n }], ttlSeconds: 60 },
-        buyer.as,
+        orders,
       ),
     );
     expect(short.code).toBe(Code.FailedPrecondition);
@@ -182,22 +205,40 @@ describe("InventoryService over RPC (PGlite)", () => {
     const sold = uuidv7();
     const { reservation } = await client.reserve(
       { reservationId: sold, lines: [{ variantId, quantity: 3n }], ttlSeconds: 60 },
-      buyer.as,
+      orders,
     );
     expect(reservation?.status).toBe(ReservationStatus.HELD);
-    expect((await client.commitReservation({ reservationId: sold }, buyer.as)).reservation?.status).toBe(
-      ReservationStatus.COMMITTED,
-    );
+    expect(
+      (await client.commitReservation({ reservationId: sold, actorId: buyer.id }, orders)).reservation
+        ?.status,
+    ).toBe(ReservationStatus.COMMITTED);
     const given = uuidv7();
     await client.reserve(
       { reservationId: given, lines: [{ variantId, quantity: 1n }], ttlSeconds: 60 },
-      buyer.as,
+      orders,
     );
-    expect((await client.releaseReservation({ reservationId: given }, buyer.as)).reservation?.status).toBe(
+    expect((await client.releaseReservation({ reservationId: given }, orders)).reservation?.status).toBe(
       ReservationStatus.RELEASED,
     );
     const [level] = (await client.getStock({ variantIds: [variantId] })).levels;
     expect(level).toMatchObject({ onHand: 1n, reserved: 0n, available: 1n });
+    const { movements } = await client.listMovements({ variantId }, owner.as);
+    expect(movements[0]).toMatchObject({
+      reason: MovementReason.SALE,
+      actorId: buyer.id,
+      reservationId: sold,
+    });
+    // Users, buyers and the owner alike, cannot hold, sell or free stock themselves.
+    for (const user of [buyer, owner]) {
+      const reservationId = uuidv7();
+      for (const call of [
+        () =>
+          client.reserve({ reservationId, lines: [{ variantId, quantity: 1n }], ttlSeconds: 60 }, user.as),
+        () => client.commitReservation({ reservationId: sold }, user.as),
+        () => client.releaseReservation({ reservationId: given }, user.as),
+      ])
+        expect((await failure(call())).code).toBe(Code.PermissionDenied);
+    }
     expect(
       (
         await failure(

@@ -1,17 +1,27 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { StockLevelChangedSchema, StockLowSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
+import {
+  type StockLevelChanged,
+  StockLevelChangedSchema,
+  StockLowSchema,
+} from "@mercato/contracts/mercato/inventory/v1/events_pb";
+import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
+import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
 import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { StorefrontChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import {
   type Caller,
+  createRpcClient,
   type Database,
   DomainError,
   type EventEnvelope,
+  type KeyValue,
   MemoryEventBus,
   MemoryKeyValue,
   migrateService,
   Outbox,
   OutboxRelay,
+  RedisKeyValue,
+  type RunningService,
   rowsOf,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
@@ -33,7 +43,10 @@ import {
   Inventory,
   inventoryService,
   inventorySubjects,
+  type OrderCancellation,
   OutOfStock,
+  orderCancelledConsumer,
+  orderSubjects,
 } from "../src/index.js";
 
 /** The domain error a call throws (every refusal of the store is one). */
@@ -54,6 +67,7 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
     let inventory: Inventory;
     let bus: MemoryEventBus;
     let relay: OutboxRelay;
+    let kv: MemoryKeyValue;
     const published: EventEnvelope[] = [];
 
     beforeAll(async () => {
@@ -72,12 +86,15 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       );
       relay = new OutboxRelay({ database, bus, pollMs: 20 });
       relay.start();
-      inventory = new Inventory(database, new Outbox("inventory", () => relay.kick()));
+      kv = new MemoryKeyValue();
+      // Every read below goes through the cached levels, so each test also checks they follow the changes.
+      inventory = new Inventory(database, new Outbox("inventory", () => relay.kick()), { kv });
     });
 
     afterAll(async () => {
       await relay?.stop();
       await bus?.close();
+      await kv?.close();
       await fixture?.close();
     });
 
@@ -109,6 +126,18 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       await inventory.adjust(seller, { variantId, quantity: units, reason: "replenishment" });
       return variantId;
     };
+    /** Reserves and commits `lines` under a new checkout id, as a placed order's checkout does. */
+    const sold = async (lines: { variantId: string; quantity: number }[]) => {
+      const id = uuidv7();
+      await inventory.reserve({ id, lines, ttlMs: 60_000 });
+      await inventory.commit(id, "checkout");
+      return id;
+    };
+    /** Restocks a cancelled order as the consumer does, in a transaction of its own. */
+    const cancel = (input: Pick<OrderCancellation, "reservationId" | "lines"> & Partial<OrderCancellation>) =>
+      database.transaction((tx) =>
+        inventory.restockCancelledOrder(tx, { orderId: uuidv7(), actorId: seller.id, reason: "", ...input }),
+      );
     const ledgerSum = async (variantId: string) =>
       Number(
         rowsOf<{ total: string | number }>(
@@ -223,8 +252,8 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       expect(error).toBeInstanceOf(OutOfStock);
       expect(error.code).toBe("FAILED_PRECONDITION");
       expect(error.violations).toEqual([
-        { field: "lines[1].quantity", message: "only 2 available" },
-        { field: "lines[2].quantity", message: "only 0 available" },
+        { field: "lines[1].quantity", message: "out of stock: only 2 available" },
+        { field: "lines[2].quantity", message: "out of stock: only 0 available" },
       ]);
       const levels = await inventory.levels([plenty, scarce]);
       expect(levels.map((l) => l.reserved)).toEqual([0, 0]);
@@ -382,6 +411,159 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
         [4, 5],
       ]);
     });
+
+    it("puts a cancelled order's units back on hand once, one cancellation movement per line naming the order", async () => {
+      const first = await stocked(5);
+      const second = await stocked(3);
+      const checkout = await sold([
+        { variantId: first, quantity: 2 },
+        { variantId: second, quantity: 3 },
+      ]);
+      expect((await inventory.levels([first, second])).map((l) => l.onHand)).toEqual([3, 0]);
+      const buyer = uuidv7();
+      const orderId = uuidv7();
+      const order: OrderCancellation = {
+        orderId,
+        reservationId: checkout,
+        actorId: buyer,
+        reason: " buyer changed their mind ",
+        lines: [
+          { variantId: second, productId: product, quantity: 3 },
+          { variantId: first, productId: product, quantity: 2 },
+        ],
+      };
+      const restocked = await database.transaction((tx) => inventory.restockCancelledOrder(tx, order));
+      expect(restocked?.map((l) => [l.variantId, l.onHand, l.available])).toEqual([
+        [first, 5, 5],
+        [second, 3, 3],
+      ]);
+      expect((await inventory.levels([first, second])).map((l) => [l.onHand, l.reserved])).toEqual([
+        [5, 0],
+        [3, 0],
+      ]);
+      const [movement] = await inventory.movements(seller, first, 1);
+      expect(movement).toMatchObject({
+        quantity: 2,
+        reason: "cancellation",
+        note: `order ${orderId} cancelled: buyer changed their mind`,
+        actorId: buyer,
+        reservationId: checkout,
+        orderId,
+        onHandAfter: 5,
+      });
+      // The same order again (an event replayed under another id) changes nothing.
+      expect(await database.transaction((tx) => inventory.restockCancelledOrder(tx, order))).toBeUndefined();
+      expect((await inventory.levels([first, second])).map((l) => l.onHand)).toEqual([5, 3]);
+      expect(await ledgerSum(first)).toBe(5);
+      expect(await ledgerSum(second)).toBe(3);
+    });
+
+    it("puts back no more than a checkout sold, over all the orders of the checkout", async () => {
+      const variantId = await stocked(6);
+      // One checkout of 4 units, split into an order of 3 and an order of 1.
+      const checkout = await sold([{ variantId, quantity: 4 }]);
+      await cancel({ reservationId: checkout, lines: [{ variantId, productId: product, quantity: 3 }] });
+      const tooMany = await refusal(
+        cancel({ reservationId: checkout, lines: [{ variantId, productId: product, quantity: 2 }] }),
+      );
+      expect(tooMany.code).toBe("FAILED_PRECONDITION");
+      expect(tooMany.violations).toEqual([
+        { field: "lines[0].quantity", message: `only 1 sold by checkout ${checkout} and not yet put back` },
+      ]);
+      expect((await inventory.levels([variantId]))[0]?.onHand).toBe(5);
+      await cancel({ reservationId: checkout, lines: [{ variantId, productId: product, quantity: 1 }] });
+      expect((await inventory.levels([variantId]))[0]?.onHand).toBe(6);
+      expect(await ledgerSum(variantId)).toBe(6);
+    });
+
+    it("refuses to restock an order whose reservation never sold its units", async () => {
+      const variantId = await stocked(2);
+      const held = uuidv7();
+      await inventory.reserve({ id: held, lines: [{ variantId, quantity: 1 }], ttlMs: 60_000 });
+      const released = uuidv7();
+      await inventory.reserve({ id: released, lines: [{ variantId, quantity: 1 }], ttlMs: 60_000 });
+      await inventory.release(released);
+      for (const reservationId of [held, released]) {
+        const error = await refusal(
+          cancel({ reservationId, lines: [{ variantId, productId: product, quantity: 1 }] }),
+        );
+        expect(error.code).toBe("FAILED_PRECONDITION");
+        expect(error.message).toMatch(/not committed/);
+      }
+      expect((await inventory.levels([variantId]))[0]).toMatchObject({ onHand: 2, reserved: 1 });
+      expect(await ledgerSum(variantId)).toBe(2);
+    });
+
+    it("creates the stock of a variant it never stocked when an order of it is cancelled", async () => {
+      const variantId = uuidv7();
+      const productId = uuidv7();
+      await cancel({ reservationId: uuidv7(), lines: [{ variantId, productId, quantity: 2 }] });
+      expect((await inventory.levels([variantId]))[0]).toMatchObject({
+        productId,
+        onHand: 2,
+        reserved: 0,
+        available: 2,
+        version: 1,
+      });
+      expect(await ledgerSum(variantId)).toBe(2);
+    });
+
+    it("publishes the restocked level, and a restock back above the threshold re-arms StockLow", async () => {
+      const variantId = await stocked(10);
+      await inventory.setLowStockThreshold(seller, variantId, 5);
+      const checkout = await sold([{ variantId, quantity: 7 }]); // 3 < 5: low
+      await cancel({ reservationId: checkout, lines: [{ variantId, productId: product, quantity: 7 }] });
+      expect((await inventory.levels([variantId]))[0]).toMatchObject({ available: 10, low: false });
+      await inventory.adjust(seller, { variantId, quantity: -6, reason: "adjustment" }); // 4: low again
+      const changes = () =>
+        published
+          .filter((e) => e.subject === inventorySubjects.stockChanged)
+          .map((e) => fromBinary(StockLevelChangedSchema, e.payload))
+          .filter((e) => e.variantId === variantId);
+      const lows = () =>
+        published
+          .filter((e) => e.subject === inventorySubjects.stockLow)
+          .map((e) => fromBinary(StockLowSchema, e.payload))
+          .filter((e) => e.variantId === variantId);
+      await waitFor(() => changes().length === 5);
+      await waitFor(() => lows().length === 2);
+      expect(changes().map((e) => [Number(e.onHand), Number(e.available)])).toEqual([
+        [10, 10],
+        [10, 3],
+        [3, 3],
+        [10, 10],
+        [4, 4],
+      ]);
+      expect(lows().map((e) => [Number(e.available), Number(e.threshold)])).toEqual([
+        [3, 5],
+        [4, 5],
+      ]);
+    });
+
+    it("refuses a malformed cancellation naming the field, and changes nothing", async () => {
+      const variantId = await stocked(1);
+      const checkout = await sold([{ variantId, quantity: 1 }]);
+      const line = { variantId, productId: product, quantity: 1 };
+      const cases: [Partial<OrderCancellation>, string][] = [
+        [{ orderId: "not-an-order" }, "order_id"],
+        [{ reservationId: "" }, "checkout_id"],
+        [{ lines: [] }, "lines"],
+        [{ lines: [{ ...line, variantId: "x" }] }, "lines[0].variant_id"],
+        [{ lines: [{ ...line, productId: "" }] }, "lines[0].product_id"],
+        [{ lines: [{ ...line, quantity: 0 }] }, "lines[0].quantity"],
+        [{ lines: [{ ...line, quantity: -1 }] }, "lines[0].quantity"],
+        [{ lines: [{ ...line, quantity: 1.5 }] }, "lines[0].quantity"],
+        [{ lines: [{ ...line, quantity: 2_000_000 }] }, "lines[0].quantity"],
+        [{ lines: [line, { ...line, productId: uuidv7() }] }, "lines[1].product_id"],
+      ];
+      for (const [input, field] of cases) {
+        const error = await refusal(cancel({ reservationId: checkout, lines: [line], ...input }));
+        expect(error.code).toBe("INVALID_ARGUMENT");
+        expect(error.violations.map((v) => v.field)).toEqual([field]);
+      }
+      expect((await inventory.levels([variantId]))[0]?.onHand).toBe(0);
+      expect(await ledgerSum(variantId)).toBe(0);
+    });
   });
 }
 
@@ -391,59 +573,189 @@ describeWithInfra("DATABASE_URL", "inventory on PostgreSQL", (url) => {
   describeInventory("store", () => postgresFixture(url, { prefix: "inventory", maxConnections: 10 }));
 });
 
-describe("the inventory service", () => {
-  let fixture: DatabaseFixture;
-  let issuer: TestIssuer;
-  let stop: (() => Promise<void>) | undefined;
+/** A key-value store for a suite, closed (and its keys removed) with it. */
+interface KeyValueFixture {
+  kv: KeyValue;
+  close(): Promise<void>;
+}
 
-  beforeAll(async () => {
-    fixture = await pgliteFixture({ postgis: false });
-    issuer = await createTestIssuer();
-  });
-  afterAll(async () => {
-    await stop?.();
-    await issuer?.close();
-    await fixture?.close();
-  });
+const memoryKeyValue = async (): Promise<KeyValueFixture> => {
+  const kv = new MemoryKeyValue();
+  return { kv, close: () => kv.close() };
+};
 
-  it("learns variant owners from catalog events and gives an expired reservation's units back on its own", async () => {
-    const bus = new MemoryEventBus();
-    const running = await startTestService(inventoryService, {
-      fixture,
-      bus,
-      kv: new MemoryKeyValue(),
-      issuer,
-      env: { RESERVATION_SWEEP_MS: "100" },
+/**
+ * A RedisKeyValue under a prefix of its own, so that runs sharing one Redis never collide; every key
+ * inventory writes expires by itself, so nothing is left behind for long.
+ */
+async function redisKeyValue(url: string): Promise<KeyValueFixture> {
+  const kv = new RedisKeyValue({ url, keyPrefix: `mercato-test:inventory:${uuidv7()}:` });
+  return { kv, close: () => kv.close() };
+}
+
+function describeService(
+  label: string,
+  openFixture: () => Promise<DatabaseFixture>,
+  openKeyValue: () => Promise<KeyValueFixture>,
+) {
+  describe(label, () => {
+    let fixture: DatabaseFixture;
+    let keyValue: KeyValueFixture;
+    let issuer: TestIssuer;
+    let bus: MemoryEventBus;
+    let running: RunningService;
+    let database: Database;
+    let inventory: Inventory;
+    let client: ReturnType<typeof createRpcClient<typeof InventoryService>>;
+    const changes: StockLevelChanged[] = [];
+
+    beforeAll(async () => {
+      fixture = await openFixture();
+      keyValue = await openKeyValue();
+      issuer = await createTestIssuer();
+      bus = new MemoryEventBus();
+      await bus.consume(
+        { durable: "test-stock-changes", subject: inventorySubjects.stockChanged, backoffMs: [10] },
+        async (event) => {
+          changes.push(fromBinary(StockLevelChangedSchema, event.payload));
+        },
+      );
+      running = await startTestService(inventoryService, {
+        fixture,
+        bus,
+        kv: keyValue.kv,
+        issuer,
+        // Only the due hints can wake the sweeper after its first sweep at start.
+        env: { RESERVATION_SWEEP_MS: "100", RESERVATION_FULL_SWEEP_MS: "3600000" },
+      });
+      database = fixture.database("inventory");
+      // Another replica of the service: same database, same key-value store.
+      inventory = new Inventory(database, new Outbox("inventory"), { kv: keyValue.kv });
+      client = createRpcClient(InventoryService, { baseUrl: running.url, maxRetries: 0 });
+    }, 120_000);
+
+    afterAll(async () => {
+      await running?.stop();
+      await bus?.close();
+      await issuer?.close();
+      await keyValue?.close();
+      await fixture?.close();
     });
-    stop = () => running.stop();
-    const database = fixture.database("inventory");
-    const inventory = new Inventory(database, new Outbox("inventory"));
-    // The catalog projection is fed by the products' and sellers' events, as in a running marketplace.
-    const owner: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };
-    const storefrontId = uuidv7();
-    const variantId = uuidv7();
-    await bus.publish(
+
+    const available = async (variantId: string) =>
+      (await client.getStock({ variantIds: [variantId] })).levels[0]?.available;
+
+    /** A variant of a new product of a new seller's storefront, learnt from the catalog events. */
+    const listed = async () => {
+      const owner: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };
+      const storefrontId = uuidv7();
+      const productId = uuidv7();
+      const variantId = uuidv7();
+      await bus.publish(
+        eventEnvelope(
+          "mercato.sellers.storefront.created",
+          StorefrontChangedSchema,
+          create(StorefrontChangedSchema, {
+            storefront: { id: storefrontId, ownerId: owner.id, version: 1n },
+          }),
+        ),
+      );
+      await bus.publish(
+        eventEnvelope(
+          "mercato.products.product.created",
+          ProductChangedSchema,
+          create(ProductChangedSchema, {
+            product: { id: productId, storefrontId, variants: [{ id: variantId }], version: 1n },
+          }),
+        ),
+      );
+      await waitFor(async () => (await catalogVariant(database.db, variantId))?.ownerId === owner.id);
+      return { owner, productId, variantId };
+    };
+
+    const cancelled = (order: {
+      orderId: string;
+      checkoutId: string;
+      lines: { variantId: string; productId: string; quantity: bigint }[];
+    }) =>
       eventEnvelope(
-        "mercato.sellers.storefront.created",
-        StorefrontChangedSchema,
-        create(StorefrontChangedSchema, { storefront: { id: storefrontId, ownerId: owner.id, version: 1n } }),
-      ),
-    );
-    await bus.publish(
-      eventEnvelope(
-        "mercato.products.product.created",
-        ProductChangedSchema,
-        create(ProductChangedSchema, {
-          product: { id: uuidv7(), storefrontId, variants: [{ id: variantId }], version: 1n },
+        orderSubjects.cancelled,
+        OrderStatusChangedSchema,
+        create(OrderStatusChangedSchema, {
+          ...order,
+          status: "cancelled",
+          previousStatus: "accepted",
+          actorId: uuidv7(),
+          reason: "out of packaging",
+          version: 3n,
         }),
-      ),
-    );
-    await waitFor(async () => (await catalogVariant(database.db, variantId))?.ownerId === owner.id);
-    await inventory.adjust(owner, { variantId, quantity: 2, reason: "replenishment" });
-    await inventory.reserve({ id: uuidv7(), lines: [{ variantId, quantity: 2 }], ttlMs: 1_000 });
-    expect((await inventory.levels([variantId]))[0]?.available).toBe(0);
-    await waitFor(async () => (await inventory.levels([variantId]))[0]?.available === 2, {
-      timeoutMs: 5_000,
+      );
+
+    const inInbox = async (eventId: string) =>
+      rowsOf(await database.db.execute(sql`select 1 from inventory.inbox where event_id = ${eventId}`))
+        .length > 0;
+
+    it("learns variant owners from catalog events and gives an expired reservation's units back on its own", async () => {
+      const { owner, variantId } = await listed();
+      await inventory.adjust(owner, { variantId, quantity: 2, reason: "replenishment" });
+      await inventory.reserve({ id: uuidv7(), lines: [{ variantId, quantity: 2 }], ttlMs: 1_000 });
+      expect(await available(variantId)).toBe(0n);
+      await waitFor(async () => (await available(variantId)) === 2n, { timeoutMs: 10_000 });
+    });
+
+    it("puts a cancelled order's units back on hand from OrderStatusChanged, once, and publishes the level", async () => {
+      const { owner, productId, variantId } = await listed();
+      await inventory.adjust(owner, { variantId, quantity: 5, reason: "replenishment" });
+      const checkoutId = uuidv7();
+      await inventory.reserve({ id: checkoutId, lines: [{ variantId, quantity: 3 }], ttlMs: 60_000 });
+      await inventory.commit(checkoutId, "checkout");
+      expect(await available(variantId)).toBe(2n);
+      const order = { orderId: uuidv7(), checkoutId, lines: [{ variantId, productId, quantity: 3n }] };
+      await bus.publish(cancelled(order));
+      await waitFor(async () => (await available(variantId)) === 5n);
+      await waitFor(() => changes.some((c) => c.variantId === variantId && c.available === 5n));
+      const [movement] = await inventory.movements(owner, variantId, 1);
+      expect(movement).toMatchObject({ quantity: 3, reason: "cancellation", orderId: order.orderId });
+      // The same order under another event id (a replay from the orders service) puts nothing back.
+      const replay = cancelled(order);
+      await bus.publish(replay);
+      await waitFor(() => inInbox(replay.id));
+      expect(await available(variantId)).toBe(5n);
+      expect((await inventory.movements(owner, variantId, 10)).map((m) => m.quantity)).toEqual([3, -3, 5]);
+    });
+
+    it("parks a malformed cancellation with an error naming the field", async () => {
+      const { productId, variantId } = await listed();
+      const consumer = running.consumers.get(orderCancelledConsumer);
+      if (!consumer) throw new Error("no order-cancelled consumer");
+      const bad = cancelled({
+        orderId: uuidv7(),
+        checkoutId: uuidv7(),
+        lines: [{ variantId, productId, quantity: 0n }],
+      });
+      // The last attempt: the bus has redelivered it until now.
+      expect(await consumer.handle(bad, 5)).toBe("parked");
+      const parked = (await consumer.parked()).find((p) => p.event.id === bad.id);
+      expect(parked?.error).toContain("lines[0].quantity: must be 1 or more");
+      expect(await client.getStock({ variantIds: [variantId] })).toMatchObject({ levels: [] });
     });
   });
+}
+
+describeService("the inventory service on PGlite", () => pgliteFixture({ postgis: false }), memoryKeyValue);
+
+describeWithInfra("DATABASE_URL", "the inventory service on PostgreSQL", (url) => {
+  describeService(
+    "with its key-value store",
+    () => postgresFixture(url, { prefix: "inventory", maxConnections: 10 }),
+    memoryKeyValue,
+  );
+});
+
+describeWithInfra("REDIS_URL", "the inventory service on Redis", (url) => {
+  describeService(
+    "and PGlite",
+    () => pgliteFixture({ postgis: false }),
+    () => redisKeyValue(url),
+  );
 });

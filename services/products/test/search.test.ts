@@ -651,6 +651,38 @@ function describeSearch(label: string, openFixture: () => Promise<DatabaseFixtur
       expect((await h.search(scope)).hits[0]?.inStock).toBe(true);
     });
 
+    it("keeps a product in stock while any variant has units, and drops it when the last one sells out", async () => {
+      const shop = await h.seller();
+      const pair = await h.product(shop, {
+        title: "Pair of mugs",
+        categoryId: kitchen,
+        optionNames: ["color"],
+        variants: [
+          { sku: `M1-${uuidv7()}`, price: eur(900), options: { color: "White" } },
+          { sku: `M2-${uuidv7()}`, price: eur(900), options: { color: "Black" } },
+        ],
+      });
+      const [white, black] = pair.variants.map((variant) => variant.id);
+      if (!white || !black) throw new Error("the product lacks its two variants");
+      const inStock = { storefrontId: shop.storefrontId, inStock: true };
+      await bus.publish(stockEvent(white, pair.id, 2, 1));
+      await bus.publish(stockEvent(black, pair.id, 1, 1));
+      await h.searchUntil(inStock, [pair.id]);
+      // One variant sold out: the other still has units, so the product stays in stock.
+      const sold = stockEvent(white, pair.id, 0, 2);
+      await bus.publish(sold);
+      await waitFor(
+        async () =>
+          rowsOf(await h.database.db.execute(sql`select 1 from products.inbox where event_id = ${sold.id}`))
+            .length > 0,
+      );
+      expect(h.ids((await h.search(inStock)).hits)).toEqual([pair.id]);
+      await bus.publish(stockEvent(black, pair.id, 0, 2));
+      await h.searchUntil(inStock, []);
+      await bus.publish(stockEvent(black, pair.id, 4, 3));
+      await h.searchUntil(inStock, [pair.id]);
+    });
+
     it("rebuilds from the tables exactly what the events built", async () => {
       const snapshot = async () =>
         rowsOf<Record<string, unknown>>(

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import {
   AdjustStockResponseSchema,
   CommitReservationResponseSchema,
@@ -19,7 +19,7 @@ import {
   type StockLevel as StockLevelMessage,
   StockLevelSchema,
 } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
-import { InvalidArgument, signedInCaller } from "@mercato/platform";
+import { type Caller, InvalidArgument, requireServiceCaller, signedInCaller } from "@mercato/platform";
 import type { Inventory, Movement, Reservation, StockLevel } from "../store/stock.store.js";
 
 /** Page size of ListMovements when the request asks for none. */
@@ -29,6 +29,7 @@ const reasonToProto: Record<Movement["reason"], MovementReason> = {
   replenishment: MovementReason.REPLENISHMENT,
   adjustment: MovementReason.ADJUSTMENT,
   sale: MovementReason.SALE,
+  cancellation: MovementReason.CANCELLATION,
 };
 
 const statusToProto: Record<Reservation["status"], ReservationStatus> = {
@@ -38,6 +39,7 @@ const statusToProto: Record<Reservation["status"], ReservationStatus> = {
   expired: ReservationStatus.EXPIRED,
 };
 
+/** A stock level as the contract carries it. */
 export function levelToProto(level: StockLevel): StockLevelMessage {
   return create(StockLevelSchema, {
     variantId: level.variantId,
@@ -73,6 +75,15 @@ function reservationToProto(reservation: Reservation): ReservationMessage {
     expiresAt: timestampFromDate(reservation.expiresAt),
     lines: reservation.lines.map((line) => ({ variantId: line.variantId, quantity: BigInt(line.quantity) })),
   });
+}
+
+/** Reservations are the orders service's, made with its own token (ADR 0018); users get 403. */
+function checkoutCaller(context: HandlerContext): Caller {
+  return requireServiceCaller(
+    signedInCaller(context),
+    "orders",
+    "reservations are made by the orders service at checkout, not by users",
+  );
 }
 
 /** Registers the InventoryService handlers. */
@@ -116,7 +127,7 @@ export function inventoryRoutes(router: ConnectRouter, inventory: Inventory): vo
     },
 
     async reserve(req, context) {
-      signedInCaller(context);
+      checkoutCaller(context);
       const reservation = await inventory.reserve({
         id: req.reservationId,
         lines: req.lines.map((line) => ({ variantId: line.variantId, quantity: Number(line.quantity) })),
@@ -126,13 +137,13 @@ export function inventoryRoutes(router: ConnectRouter, inventory: Inventory): vo
     },
 
     async commitReservation(req, context) {
-      const caller = signedInCaller(context);
-      const reservation = await inventory.commit(req.reservationId, caller.id);
+      const caller = checkoutCaller(context);
+      const reservation = await inventory.commit(req.reservationId, req.actorId.toLowerCase() || caller.id);
       return create(CommitReservationResponseSchema, { reservation: reservationToProto(reservation) });
     },
 
     async releaseReservation(req, context) {
-      signedInCaller(context);
+      checkoutCaller(context);
       const reservation = await inventory.release(req.reservationId);
       return create(ReleaseReservationResponseSchema, { reservation: reservationToProto(reservation) });
     },

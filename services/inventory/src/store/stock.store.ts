@@ -1,10 +1,12 @@
 import {
+  afterCommit,
   type Caller,
   type Database,
   DomainError,
   type Executor,
   FailedPrecondition,
   InvalidArgument,
+  type KeyValue,
   NotFound,
   type Outbox,
   rowsOf,
@@ -14,10 +16,12 @@ import {
 import { sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
+import { ReservationHints } from "../kv/reservation-hints.js";
+import { type KeyValueWarning, StockCache } from "../kv/stock-cache.js";
 import { managedVariant } from "./catalog-projection.js";
 
 /** Why on-hand stock changed; reservations move `reserved`, not on-hand, and are not movements. */
-export type MovementReason = "replenishment" | "adjustment" | "sale";
+export type MovementReason = "replenishment" | "adjustment" | "sale" | "cancellation";
 
 /** A variant's stock. */
 export interface StockLevel {
@@ -43,6 +47,8 @@ export interface Movement {
   note: string;
   actorId: string;
   reservationId: string | undefined;
+  /** The cancelled order a `cancellation` put back; undefined otherwise. */
+  orderId: string | undefined;
   onHandAfter: number;
   createdAt: Date;
 }
@@ -70,6 +76,21 @@ export const maxReservationLines = 100;
 export const minTtlMs = 1_000;
 export const maxTtlMs = 24 * 60 * 60 * 1_000;
 
+/** A cancelled order as the orders service announces it (OrderStatusChanged on mercato.orders.order.cancelled). */
+export interface OrderCancellation {
+  orderId: string;
+  /** The checkout that created the order; also the id of the reservation that sold its units. */
+  reservationId: string;
+  /** Who cancelled it; empty when the platform did. */
+  actorId: string;
+  /** Why, for the ledger note. */
+  reason: string;
+  lines: readonly { variantId: string; productId: string; quantity: number }[];
+}
+
+/** Actor recorded for a cancellation that names nobody. */
+export const systemActor = "system";
+
 /** Refused reservation: the lines short of stock, each with what is available (FAILED_PRECONDITION). */
 export class OutOfStock extends DomainError {
   constructor(readonly shortages: readonly { line: number; variantId: string; available: number }[]) {
@@ -78,7 +99,7 @@ export class OutOfStock extends DomainError {
       `out of stock: ${shortages.map((s) => `variant ${s.variantId} has ${s.available} available`).join("; ")}`,
       shortages.map((s) => ({
         field: `lines[${s.line}].quantity`,
-        message: `only ${s.available} available`,
+        message: `out of stock: only ${s.available} available`,
       })),
     );
   }
@@ -103,6 +124,7 @@ interface MovementRow {
   note: string;
   actor_id: string;
   reservation_id: string | null;
+  order_id: string | null;
   on_hand_after: string | number;
   created_at: string | Date;
 }
@@ -134,6 +156,7 @@ function toMovement(row: MovementRow): Movement {
     note: row.note,
     actorId: row.actor_id,
     reservationId: row.reservation_id ?? undefined,
+    orderId: row.order_id ?? undefined,
     onHandAfter: Number(row.on_hand_after),
     createdAt: toDate(row.created_at),
   };
@@ -187,28 +210,67 @@ async function lockLines(
   });
 }
 
+/** The key-value side of the store (ADR 0017): reservation hints always, cached levels when `stockCacheTtlMs` > 0. */
+export interface InventoryKeyValueOptions {
+  kv: KeyValue;
+  /** How long a cached level lives, in ms; 0 turns the cache off. Default 10 000. */
+  stockCacheTtlMs?: number;
+  /** Told about key-value failures, which never fail a call. */
+  warn?: KeyValueWarning;
+}
+
 /**
  * Stock levels, the movements ledger and reservations. Every change locks the variant's row, bumps
  * its version and records StockLevelChanged in the same transaction; a change that takes the
- * available stock below the variant's threshold records StockLow once, until it is back up.
+ * available stock below the variant's threshold records StockLow once, until it is back up. With a
+ * key-value store, held reservations leave due hints for the sweeper and levels are cached for reads.
  */
 export class Inventory {
+  /** Due hints of held reservations, when there is a key-value store. */
+  readonly hints: ReservationHints | undefined;
+  private readonly cache: StockCache | undefined;
+  /** Variants each open transaction changed, for the cache once it commits. */
+  private readonly touched = new WeakMap<object, Set<string>>();
+
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
-  ) {}
+    keyValue?: InventoryKeyValueOptions,
+  ) {
+    this.hints = keyValue && new ReservationHints(keyValue.kv, keyValue.warn);
+    const ttlMs = keyValue?.stockCacheTtlMs ?? 10_000;
+    this.cache = keyValue && ttlMs > 0 ? new StockCache(keyValue.kv, ttlMs, keyValue.warn) : undefined;
+  }
 
-  /** The stock of each of `variantIds` that has any; unknown ones are left out. */
+  /** The stock of each of `variantIds` that has any, in request order; unknown ones are left out. */
   async levels(variantIds: readonly string[]): Promise<StockLevel[]> {
     const ids = [...new Set(variantIds.map((id, i) => checkId(`variant_ids[${i}]`, id)))];
     if (ids.length === 0) return [];
+    const byId = this.cache
+      ? await this.cache.read(ids, (missing) => this.storedLevels(missing))
+      : new Map((await this.storedLevels(ids)).map((level) => [level.variantId, level]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** The stock rows of `ids` as PostgreSQL has them now. */
+  private async storedLevels(ids: readonly string[]): Promise<StockLevel[]> {
     const rows = rowsOf<StockRow>(
       await this.database.db.execute(sql`
         select ${stockColumns} from inventory.stock_levels
         where variant_id = any(${uuidArray(ids)}::uuid[])`),
     );
-    const byId = new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    return rows.map(toLevel);
+  }
+
+  /** Runs `fn` in a transaction; once it commits, the cached levels of the variants it changed are renewed. */
+  private async change<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
+    const result = await this.database.transaction((tx) => {
+      this.touched.set(tx, touched);
+      return fn(tx);
+    });
+    await this.cache?.changed([...touched], (ids) => this.storedLevels(ids));
+    return result;
   }
 
   /**
@@ -226,7 +288,7 @@ export class Inventory {
       fail("quantity", "a replenishment adds units; record a removal as an adjustment");
     const note = (input.note ?? "").trim();
     if (note.length > 500) fail("note", "must be at most 500 characters");
-    return this.database.transaction(async (tx) => {
+    return this.change(async (tx) => {
       const { productId } = await managedVariant(tx, caller, variantId);
       await tx.execute(sql`
         insert into inventory.stock_levels (variant_id, product_id) values (${variantId}, ${productId})
@@ -261,7 +323,7 @@ export class Inventory {
       (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > maxQuantity)
     )
       fail("threshold", `must be a whole number from 0 to ${maxQuantity}`);
-    return this.database.transaction(async (tx) => {
+    return this.change(async (tx) => {
       await managedVariant(tx, caller, variantId);
       const current = (await lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new NotFound(`no stock is recorded for variant ${variantId}`);
@@ -282,7 +344,7 @@ export class Inventory {
     await managedVariant(this.database.db, caller, variantId);
     const rows = rowsOf<MovementRow>(
       await this.database.db.execute(sql`
-        select id, variant_id, quantity, reason, note, actor_id, reservation_id, on_hand_after, created_at
+        select id, variant_id, quantity, reason, note, actor_id, reservation_id, order_id, on_hand_after, created_at
         from inventory.movements
         where variant_id = ${variantId} ${before ? sql`and id < ${before}` : sql``}
         order by id desc limit ${limit}`),
@@ -316,7 +378,7 @@ export class Inventory {
     if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs < minTtlMs || input.ttlMs > maxTtlMs)
       fail("ttl", `must be from ${minTtlMs} ms to ${maxTtlMs} ms`);
 
-    return this.database.transaction(async (tx) => {
+    const { reservation, created } = await this.change(async (tx) => {
       // Retries of one checkout racing each other wait here, so only the first one holds stock.
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`,
@@ -325,7 +387,7 @@ export class Inventory {
       if (existing) {
         if (!sameLines(existing.lines, lines))
           throw new FailedPrecondition(`reservation ${id} exists with other lines`);
-        return withoutDue(existing);
+        return { reservation: withoutDue(existing), created: false };
       }
       const stock = await lockStock(
         tx,
@@ -350,8 +412,16 @@ export class Inventory {
           values (${id}, ${line.variantId}, ${line.quantity})`);
         await this.write(tx, current, { reserved: current.reserved + line.quantity });
       }
-      return { id, status: "held", expiresAt: toDate(row?.expires_at ?? new Date()), lines };
+      const held: Reservation = {
+        id,
+        status: "held",
+        expiresAt: toDate(row?.expires_at ?? new Date()),
+        lines,
+      };
+      return { reservation: held, created: true };
     });
+    if (created) await this.hints?.held(reservation);
+    return reservation;
   }
 
   /**
@@ -361,7 +431,7 @@ export class Inventory {
    */
   async commit(idInput: string, actorId: string): Promise<Reservation> {
     const id = checkId("reservation_id", idInput);
-    return this.database.transaction(async (tx) => {
+    const committed = await this.change(async (tx) => {
       const reservation = await this.lockedReservation(tx, id);
       if (!reservation) throw new NotFound(`reservation ${id} not found`);
       if (reservation.status === "committed") return withoutDue(reservation);
@@ -384,14 +454,16 @@ export class Inventory {
         );
       }
       await this.settle(tx, id, "committed");
-      return { ...withoutDue(reservation), status: "committed" };
+      return { ...withoutDue(reservation), status: "committed" as const };
     });
+    await this.hints?.settled(id);
+    return committed;
   }
 
   /** Gives a held reservation's units back; releasing again is no error; a committed one is a FailedPrecondition. */
   async release(idInput: string): Promise<Reservation> {
     const id = checkId("reservation_id", idInput);
-    return this.database.transaction(async (tx) => {
+    const released = await this.change(async (tx) => {
       const reservation = await this.lockedReservation(tx, id);
       if (!reservation) throw new NotFound(`reservation ${id} not found`);
       if (reservation.status === "committed")
@@ -399,6 +471,132 @@ export class Inventory {
       if (reservation.status !== "held") return withoutDue(reservation);
       return this.giveBack(tx, reservation, "released");
     });
+    await this.hints?.settled(id);
+    return released;
+  }
+
+  /**
+   * Puts the units of a cancelled order back on hand, in the consumer's transaction `tx`: one
+   * `cancellation` movement per variant, naming the order and its reservation. Once per order: a
+   * second call for the same order changes nothing and returns undefined. When inventory knows the
+   * order's reservation, it must be committed, and no variant gets back more than it sold (over all
+   * the orders of its checkout); a variant without stock gets its stock row.
+   */
+  async restockCancelledOrder(tx: Tx, input: OrderCancellation): Promise<StockLevel[] | undefined> {
+    const orderId = checkId("order_id", input.orderId);
+    const reservationId = checkId("checkout_id", input.reservationId);
+    if (input.lines.length === 0) fail("lines", "must hold at least one line");
+    if (input.lines.length > maxReservationLines)
+      fail("lines", `must hold at most ${maxReservationLines} lines`);
+    const byVariant = new Map<
+      string,
+      { variantId: string; productId: string; quantity: number; line: number }
+    >();
+    input.lines.forEach((line, i) => {
+      const variantId = checkId(`lines[${i}].variant_id`, line.variantId);
+      const productId = checkId(`lines[${i}].product_id`, line.productId);
+      const quantity = checkQuantity(`lines[${i}].quantity`, line.quantity, { signed: false });
+      const same = byVariant.get(variantId);
+      if (same && same.productId !== productId)
+        fail(`lines[${i}].product_id`, `differs from lines[${same.line}].product_id for the same variant`);
+      byVariant.set(variantId, { variantId, productId, quantity: (same?.quantity ?? 0) + quantity, line: i });
+    });
+    const lines = [...byVariant.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+    const actorId = input.actorId.trim().slice(0, 200) || systemActor;
+    const why = input.reason.trim();
+    const note = `order ${orderId} cancelled${why ? `: ${why}` : ""}`.slice(0, 500);
+
+    // The first of two deliveries of one order waits here for the other to commit, then does nothing.
+    const [first] = rowsOf(
+      await tx.execute(sql`
+        insert into inventory.cancelled_orders (order_id, reservation_id) values (${orderId}, ${reservationId})
+        on conflict (order_id) do nothing returning order_id`),
+    );
+    if (!first) return undefined;
+    const touched = new Set<string>();
+    this.touched.set(tx, touched);
+    afterCommit(tx, () => {
+      void this.cache?.changed([...touched], (ids) => this.storedLevels(ids));
+    });
+
+    for (const line of lines) {
+      await tx.execute(sql`
+        insert into inventory.stock_levels (variant_id, product_id) values (${line.variantId}, ${line.productId})
+        on conflict (variant_id) do nothing`);
+    }
+    const stock = await lockStock(
+      tx,
+      lines.map((line) => line.variantId),
+    );
+    await this.checkSold(tx, reservationId, orderId, lines);
+    const levels: StockLevel[] = [];
+    for (const line of lines) {
+      const current = stock.get(line.variantId);
+      if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
+      const onHand = current.onHand + line.quantity;
+      levels.push(await this.write(tx, current, { onHand }));
+      await this.recordMovement(
+        tx,
+        {
+          variantId: line.variantId,
+          quantity: line.quantity,
+          reason: "cancellation",
+          note,
+          actorId,
+          reservationId,
+          orderId,
+        },
+        onHand,
+      );
+    }
+    return levels;
+  }
+
+  /**
+   * Refuses a cancellation that would put back units its reservation never sold: the reservation is
+   * not committed, or a line exceeds what it sold less what earlier cancellations put back. A
+   * reservation inventory does not know (an order from before it kept stock) is not checked.
+   */
+  private async checkSold(
+    tx: Tx,
+    reservationId: string,
+    orderId: string,
+    lines: readonly { variantId: string; quantity: number; line: number }[],
+  ): Promise<void> {
+    const [reservation] = rowsOf<{ status: ReservationStatus }>(
+      await tx.execute(sql`select status from inventory.reservations where id = ${reservationId} for share`),
+    );
+    if (!reservation) return;
+    if (reservation.status !== "committed")
+      throw new FailedPrecondition(
+        `order ${orderId} is cancelled but its reservation ${reservationId} is ${reservation.status}, not committed: its units were never sold`,
+      );
+    const rows = rowsOf<{ variant_id: string; sold: string | number; returned: string | number }>(
+      await tx.execute(sql`
+        select l.variant_id, l.quantity as sold, coalesce((
+          select sum(m.quantity) from inventory.movements m
+          where m.reservation_id = l.reservation_id and m.variant_id = l.variant_id and m.reason = 'cancellation'
+        ), 0) as returned
+        from inventory.reservation_lines l where l.reservation_id = ${reservationId}`),
+    );
+    const sold = new Map(rows.map((row) => [row.variant_id, Number(row.sold) - Number(row.returned)]));
+    const violations = lines.flatMap(({ variantId, quantity, line }) => {
+      const left = sold.get(variantId) ?? 0;
+      return quantity <= left
+        ? []
+        : [
+            {
+              field: `lines[${line}].quantity`,
+              message: `only ${left} sold by checkout ${reservationId} and not yet put back`,
+            },
+          ];
+    });
+    if (violations.length > 0)
+      throw new DomainError(
+        "FAILED_PRECONDITION",
+        `order ${orderId} would put back more than its checkout sold: ${violations.map((v) => `${v.field} ${v.message}`).join("; ")}`,
+        violations,
+      );
   }
 
   /**
@@ -406,7 +604,7 @@ export class Inventory {
    * replica at once (rows another transaction holds are skipped). Returns how many it expired.
    */
   async expireDue(limit = 100): Promise<number> {
-    return this.database.transaction(async (tx) => {
+    return this.change(async (tx) => {
       const due = rowsOf<{ id: string }>(
         await tx.execute(sql`
           select id from inventory.reservations
@@ -478,15 +676,17 @@ export class Inventory {
 
   private async recordMovement(
     tx: Tx,
-    movement: Omit<Movement, "id" | "createdAt" | "onHandAfter" | "reservationId"> & {
+    movement: Omit<Movement, "id" | "createdAt" | "onHandAfter" | "reservationId" | "orderId"> & {
       reservationId?: string;
+      orderId?: string;
     },
     onHandAfter: number,
   ): Promise<void> {
     await tx.execute(sql`
-      insert into inventory.movements (id, variant_id, quantity, reason, note, actor_id, reservation_id, on_hand_after)
+      insert into inventory.movements
+        (id, variant_id, quantity, reason, note, actor_id, reservation_id, order_id, on_hand_after)
       values (${uuidv7()}, ${movement.variantId}, ${movement.quantity}, ${movement.reason}, ${movement.note},
-        ${movement.actorId}, ${movement.reservationId ?? null}, ${onHandAfter})`);
+        ${movement.actorId}, ${movement.reservationId ?? null}, ${movement.orderId ?? null}, ${onHandAfter})`);
   }
 
   /**
@@ -512,6 +712,7 @@ export class Inventory {
         returning ${stockColumns}`),
     );
     if (!row) throw new Error(`stock row of ${current.variantId} vanished`);
+    this.touched.get(tx)?.add(current.variantId);
     const level = toLevel(row);
     if (onHand !== current.onHand || reserved !== current.reserved)
       await recordStockChanged(this.outbox, tx, level);
