@@ -1,6 +1,12 @@
 export * from "./config.js";
+export * from "./domain/payout-rules.js";
+export * from "./events/order.consumers.js";
+export * from "./events/payout-events.js";
 export * from "./events/storefront-events.js";
+export * from "./payouts/payout-provider.js";
 export * from "./service.js";
 export { statusToProto, storefrontToProto } from "./store/mappers.js";
+export { creditCompletedOrder, Payouts } from "./store/payouts.store.js";
 export type { StorefrontRow } from "./store/schema.js";
 export { type SeedStorefront, seedStorefronts } from "./store/seed.js";
+export { Storefronts } from "./store/storefronts.store.js";

@@ -1,25 +1,35 @@
 import { fileURLToPath } from "node:url";
-import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { PayoutsService, SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { defineService, loadDrizzleMigrations } from "@mercato/platform";
 import { type SellersConfig, sellersConfigSchema } from "./config.js";
+import { orderConsumers } from "./events/order.consumers.js";
+import { ManualPayoutProvider } from "./payouts/payout-provider.js";
+import { payoutsRoutes } from "./rpc/payouts.rpc.js";
 import { sellersRoutes } from "./rpc/sellers.rpc.js";
+import { Payouts } from "./store/payouts.store.js";
 import { Storefronts } from "./store/storefronts.store.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
 
-/** The sellers service (port 9002): storefronts with their locations, and who follows them. */
+/**
+ * The sellers service (port 9002): storefronts with their locations and followers, and the
+ * sellers' balances, ledger and payouts, credited from completed orders.
+ */
 export const sellersService = defineService<SellersConfig>({
   name: "sellers",
   defaultPort: 9002,
-  rpcServices: [SellersService.typeName],
+  rpcServices: [SellersService.typeName, PayoutsService.typeName],
   config: sellersConfigSchema,
   // pg_trgm backs the case-insensitive name and description search with GIN indexes.
   extensions: ["postgis", "pg_trgm"],
   migrations: () => loadDrizzleMigrations(migrationsFolder),
-  rpc(router, { config, database, outbox }) {
-    sellersRoutes(router, {
-      storefronts: new Storefronts(database, outbox),
-      approval: config.STOREFRONT_APPROVAL,
+  consumers: ({ config }) => orderConsumers(config.PLATFORM_COMMISSION_BPS),
+  rpc(router, { config, database, outbox, logger }) {
+    const storefronts = new Storefronts(database, outbox);
+    sellersRoutes(router, { storefronts, approval: config.STOREFRONT_APPROVAL });
+    payoutsRoutes(router, {
+      storefronts,
+      payouts: new Payouts(database, outbox, new ManualPayoutProvider(logger)),
     });
   },
 });

@@ -10,7 +10,7 @@ import {
   StorefrontFollowedSchema,
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { createRpcClient, type RunningService, rowsOf } from "@mercato/platform";
+import { createRpcClient, type EventBus, type RunningService, rowsOf } from "@mercato/platform";
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import {
   type DatabaseFixture,
@@ -47,6 +47,16 @@ type CreateOverrides = Exclude<
   CreateStorefrontRequest
 >;
 
+/** `bus` for publishing, with consumers that never receive anything (a replica that leaves consuming to another). */
+function publishOnly(bus: EventBus): EventBus {
+  return {
+    publish: (event) => bus.publish(event),
+    consume: async () => ({ stop: async () => {} }),
+    ping: () => bus.ping(),
+    close: async () => {},
+  };
+}
+
 /** A word no other test uses, to find this test's storefronts by text. */
 const token = () => `t${randomBytes(5).toString("hex")}`;
 
@@ -62,8 +72,13 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
       rig = await openServiceRig(openFixture, "mercato.sellers.>");
       const infra = (approval: string) => ({ ...rig, env: { STOREFRONT_APPROVAL: approval } });
       service = await startTestService(sellersService, infra("auto"));
-      // A second replica on the same schema, configured to hold new storefronts for approval.
-      manualService = await startTestService(sellersService, infra("manual"));
+      // A second replica on the same schema, configured to hold new storefronts for approval. Its
+      // events reach the rig's bus; its consumers are left to the first replica, since an
+      // in-memory durable takes one subscriber per process.
+      manualService = await startTestService(sellersService, {
+        ...infra("manual"),
+        bus: publishOnly(rig.bus),
+      });
       client = createRpcClient(SellersService, { baseUrl: service.url, maxRetries: 0 });
       manualClient = createRpcClient(SellersService, { baseUrl: manualService.url, maxRetries: 0 });
       // PGlite's first open with PostGIS takes 6-16 s alone and far longer on a busy machine.

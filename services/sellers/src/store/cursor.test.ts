@@ -9,6 +9,14 @@ describe("page cursors", () => {
     const near = { kind: "near", meters: 27_469.123456789, id } as const;
     expect(decodeCursor(encodeCursor(newest), "newest")).toEqual(newest);
     expect(decodeCursor(encodeCursor(near), "near")).toEqual(near);
+    const ledger = { kind: "ledger", id } as const;
+    expect(decodeCursor(encodeCursor(ledger), "ledger")).toEqual(ledger);
+    expect(decodeCursor(encodeCursor({ kind: "payouts", id }), "payouts")).toEqual({ kind: "payouts", id });
+  });
+
+  it("refuses a ledger cursor for the payouts list and the other way round", () => {
+    expect(() => decodeCursor(encodeCursor({ kind: "ledger", id }), "payouts")).toThrow(/^cursor: /);
+    expect(() => decodeCursor(encodeCursor({ kind: "payouts", id }), "ledger")).toThrow(/^cursor: /);
   });
 
   it("refuses a cursor of another list, naming the cursor", () => {
@@ -23,6 +31,8 @@ describe("page cursors", () => {
     ["a negative distance", encoded(["near", -1, id]), "near"],
     ["a timestamp without microseconds", encoded(["newest", "2026-05-01T10:00:00Z", id]), "newest"],
     ["an id that is no UUID", encoded(["newest", "2026-05-01T10:00:00.000000Z", "x"]), "newest"],
+    ["a ledger cursor with a key", encoded(["ledger", "2026-05-01T10:00:00.000000Z", id]), "ledger"],
+    ["a payouts cursor without an id", encoded(["payouts", null, "x"]), "payouts"],
   ] as const)("refuses %s", (_label, value, kind) => {
     expect(() => decodeCursor(value, kind)).toThrow(/^cursor: /);
   });

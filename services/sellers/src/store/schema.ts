@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   customType,
   index,
   integer,
@@ -86,3 +87,105 @@ export const follows = sellersSchema.table(
     index("follows_user_idx").on(table.userId, table.createdAt, table.storefrontId),
   ],
 );
+
+/** What each storefront holds per currency: the running sum of its ledger, and the row payouts lock. */
+export const balances = sellersSchema.table(
+  "balances",
+  {
+    storefrontId: uuid("storefront_id")
+      .notNull()
+      .references(() => storefronts.id),
+    /** ISO 4217 code in upper case. */
+    currency: text("currency").notNull(),
+    /** Sum of the ledger entries of this storefront in this currency, in minor units; never negative. */
+    availableMinor: bigint("available_minor", { mode: "bigint" }).notNull().default(sql`0`),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.storefrontId, table.currency] }),
+    check("balances_currency_check", sql`${table.currency} ~ '^[A-Z]{3}$'`),
+    check("balances_available_check", sql`${table.availableMinor} >= 0`),
+  ],
+);
+
+/** A stored balance row. */
+export type BalanceRow = typeof balances.$inferSelect;
+
+/** Payouts: the whole available balance of one currency, requested by the owner, marked by an admin. */
+export const payouts = sellersSchema.table(
+  "payouts",
+  {
+    id: uuid("id").primaryKey(),
+    storefrontId: uuid("storefront_id")
+      .notNull()
+      .references(() => storefronts.id),
+    currency: text("currency").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "bigint" }).notNull(),
+    /** `requested`, `paid` or `failed`. */
+    status: text("status").notNull(),
+    requestedBy: uuid("requested_by").notNull(),
+    /** Name of the PayoutProvider that sends it. */
+    provider: text("provider").notNull(),
+    providerReference: text("provider_reference").notNull().default(""),
+    failureReason: text("failure_reason").notNull().default(""),
+    decidedBy: uuid("decided_by"),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("payouts_storefront_idx").on(table.storefrontId, table.id.desc()),
+    index("payouts_status_idx").on(table.status, table.id.desc()),
+    check("payouts_amount_check", sql`${table.amountMinor} > 0`),
+    check("payouts_status_check", sql`${table.status} in ('requested', 'paid', 'failed')`),
+  ],
+);
+
+/** A stored payout row. */
+export type PayoutRow = typeof payouts.$inferSelect;
+
+/**
+ * The balance ledger: every change of a storefront's balance in one currency. One credit per
+ * completed order (unique order_id), one debit and at most one reversal per payout.
+ */
+export const ledgerEntries = sellersSchema.table(
+  "ledger_entries",
+  {
+    id: uuid("id").primaryKey(),
+    storefrontId: uuid("storefront_id")
+      .notNull()
+      .references(() => storefronts.id),
+    currency: text("currency").notNull(),
+    /** `order_credit`, `payout_debit` or `payout_reversal`. */
+    kind: text("kind").notNull(),
+    /** Signed change of the balance, in minor units. */
+    amountMinor: bigint("amount_minor", { mode: "bigint" }).notNull(),
+    balanceAfterMinor: bigint("balance_after_minor", { mode: "bigint" }).notNull(),
+    orderId: uuid("order_id"),
+    payoutId: uuid("payout_id").references(() => payouts.id),
+    grossMinor: bigint("gross_minor", { mode: "bigint" }),
+    commissionMinor: bigint("commission_minor", { mode: "bigint" }),
+    commissionBps: integer("commission_bps"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("ledger_entries_order_idx").on(table.orderId),
+    uniqueIndex("ledger_entries_payout_kind_idx").on(table.payoutId, table.kind),
+    index("ledger_entries_storefront_idx").on(table.storefrontId, table.id.desc()),
+    check(
+      "ledger_entries_kind_check",
+      sql`${table.kind} in ('order_credit', 'payout_debit', 'payout_reversal')`,
+    ),
+    check(
+      "ledger_entries_credit_check",
+      sql`${table.kind} <> 'order_credit' or (${table.orderId} is not null and ${table.payoutId} is null and ${table.amountMinor} >= 0 and ${table.amountMinor} = ${table.grossMinor} - ${table.commissionMinor})`,
+    ),
+    check(
+      "ledger_entries_payout_check",
+      sql`${table.kind} = 'order_credit' or (${table.payoutId} is not null and ${table.orderId} is null and (${table.kind} = 'payout_debit') = (${table.amountMinor} < 0))`,
+    ),
+    check("ledger_entries_balance_check", sql`${table.balanceAfterMinor} >= 0`),
+  ],
+);
+
+/** A stored ledger entry row. */
+export type LedgerEntryRow = typeof ledgerEntries.$inferSelect;

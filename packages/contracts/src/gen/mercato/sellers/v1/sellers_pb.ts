@@ -2,14 +2,14 @@
 // @generated from file mercato/sellers/v1/sellers.proto (package mercato.sellers.v1, syntax proto3)
 /* eslint-disable */
 
-// Sellers: storefronts, their locations and followers.
+// Sellers: storefronts, their locations and followers, and the sellers' balances and payouts.
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { GeoPoint, PostalAddress } from "../../common/v1/common_pb.js";
+import type { GeoPoint, Money, PostalAddress } from "../../common/v1/common_pb.js";
 import { file_mercato_common_v1_common } from "../../common/v1/common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mercato/sellers/v1/sellers.proto.
  */
 export const file_mercato_sellers_v1_sellers: GenFile = /*@__PURE__*/
-  fileDesc("CiBtZXJjYXRvL3NlbGxlcnMvdjEvc2VsbGVycy5wcm90bxISbWVyY2F0by5zZWxsZXJzLnYxIqEBCgdDb250YWN0EjYKBWVtYWlsGAEgASgJQie6SCRyIhj+ATIdXiR8XlteQFxzXStAW15AXHNdK1wuW15AXHNdKyQSLQoFcGhvbmUYAiABKAlCHrpIG3IZMhdeJHxeXCtbMS05XVswLTldezYsMTR9JBIvCgd3ZWJzaXRlGAMgASgJQh66SBtyGRisAjIUXiR8Xmh0dHBzPzovL1teXHNdKyQiiQQKClN0b3JlZnJvbnQSCgoCaWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIMCgRzbHVnGAQgASgJEhMKC2Rlc2NyaXB0aW9uGAUgASgJEhUKDWxvZ29fbWVkaWFfaWQYBiABKAkSFwoPYmFubmVyX21lZGlhX2lkGAcgASgJEiwKB2NvbnRhY3QYCCABKAsyGy5tZXJjYXRvLnNlbGxlcnMudjEuQ29udGFjdBIxCgdhZGRyZXNzGAkgASgLMiAubWVyY2F0by5jb21tb24udjEuUG9zdGFsQWRkcmVzcxItCghsb2NhdGlvbhgKIAEoCzIbLm1lcmNhdG8uY29tbW9uLnYxLkdlb1BvaW50EjQKBnN0YXR1cxgLIAEoDjIkLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250U3RhdHVzEhUKDXN0YXR1c19yZWFzb24YDCABKAkSFgoOZm9sbG93ZXJfY291bnQYDSABKAMSFgoOZm9sbG93ZWRfYnlfbWUYDiABKAgSDwoHdmVyc2lvbhgPIAEoAxIuCgpjcmVhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQBAoXQ3JlYXRlU3RvcmVmcm9udFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQAhhkEjsKBHNsdWcYAiABKAlCLbpIKnIoMiZeW2EtejAtOV0oPzpbYS16MC05XXwtW2EtejAtOV0pezIsNTl9JBIdCgtkZXNjcmlwdGlvbhgDIAEoCUIIukgFcgMYiCcSbgoNbG9nb19tZWRpYV9pZBgEIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kEnAKD2Jhbm5lcl9tZWRpYV9pZBgFIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kEiwKB2NvbnRhY3QYBiABKAsyGy5tZXJjYXRvLnNlbGxlcnMudjEuQ29udGFjdBI5CgdhZGRyZXNzGAcgASgLMiAubWVyY2F0by5jb21tb24udjEuUG9zdGFsQWRkcmVzc0IGukgDyAEBEjUKCGxvY2F0aW9uGAggASgLMhsubWVyY2F0by5jb21tb24udjEuR2VvUG9pbnRCBrpIA8gBASJOChhDcmVhdGVTdG9yZWZyb250UmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250IvcEChdVcGRhdGVTdG9yZWZyb250UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESHAoEbmFtZRgCIAEoCUIJukgGcgQQAhhkSACIAQESQAoEc2x1ZxgDIAEoCUItukgqcigyJl5bYS16MC05XSg/OlthLXowLTldfC1bYS16MC05XSl7Miw1OX0kSAGIAQESIgoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnSAKIAQEScwoNbG9nb19tZWRpYV9pZBgFIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kSAOIAQESdQoPYmFubmVyX21lZGlhX2lkGAYgASgJQle6SFRyUjJQXiR8XlswLTlhLWZBLUZdezh9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezEyfSRIBIgBARIsCgdjb250YWN0GAcgASgLMhsubWVyY2F0by5zZWxsZXJzLnYxLkNvbnRhY3QSMQoHYWRkcmVzcxgIIAEoCzIgLm1lcmNhdG8uY29tbW9uLnYxLlBvc3RhbEFkZHJlc3MSLQoIbG9jYXRpb24YCSABKAsyGy5tZXJjYXRvLmNvbW1vbi52MS5HZW9Qb2ludEIHCgVfbmFtZUIHCgVfc2x1Z0IOCgxfZGVzY3JpcHRpb25CEAoOX2xvZ29fbWVkaWFfaWRCEgoQX2Jhbm5lcl9tZWRpYV9pZCJOChhVcGRhdGVTdG9yZWZyb250UmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250Io4BChpTZXRTdG9yZWZyb250U3RhdHVzUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESQAoGc3RhdHVzGAIgASgOMiQubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnRTdGF0dXNCCrpIB4IBBBgCGAMSGAoGcmVhc29uGAMgASgJQgi6SAVyAxj0AyJRChtTZXRTdG9yZWZyb250U3RhdHVzUmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250IlUKFEdldFN0b3JlZnJvbnRSZXF1ZXN0EhYKAmlkGAEgASgJQgi6SAVyA7ABAUgAEhcKBHNsdWcYAiABKAlCB7pIBHICGDxIAEIMCgNrZXkSBbpIAggBIksKFUdldFN0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiGAoWR2V0TXlTdG9yZWZyb250UmVxdWVzdCJNChdHZXRNeVN0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiOwoaQmF0Y2hHZXRTdG9yZWZyb250c1JlcXVlc3QSHQoDaWRzGAEgAygJQhC6SA2SAQoQyAEiBXIDsAEBIlIKG0JhdGNoR2V0U3RvcmVmcm9udHNSZXNwb25zZRIzCgtzdG9yZWZyb250cxgBIAMoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250ImoKBE5lYXISMgoFcG9pbnQYASABKAsyGy5tZXJjYXRvLmNvbW1vbi52MS5HZW9Qb2ludEIGukgDyAEBEi4KDXJhZGl1c19tZXRlcnMYAiABKAFCF7pIFBISGQAAAADQEnNBIQAAAAAAAAAAIu4BChZMaXN0U3RvcmVmcm9udHNSZXF1ZXN0EhgKBWxpbWl0GAEgASgFQgm6SAYaBBhkKAASGAoGY3Vyc29yGAIgASgJQgi6SAVyAxisAhImCgRuZWFyGAMgASgLMhgubWVyY2F0by5zZWxsZXJzLnYxLk5lYXISFgoFcXVlcnkYBCABKAlCB7pIBHICGGQSKgoMY291bnRyeV9jb2RlGAUgASgJQhS6SBFyDzINXiR8XltBLVpdezJ9JBI0CgZzdGF0dXMYBiABKA4yJC5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udFN0YXR1cyJ1Cg1TdG9yZWZyb250SGl0EjIKCnN0b3JlZnJvbnQYASABKAsyHi5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udBIcCg9kaXN0YW5jZV9tZXRlcnMYAiABKAFIAIgBAUISChBfZGlzdGFuY2VfbWV0ZXJzIl8KF0xpc3RTdG9yZWZyb250c1Jlc3BvbnNlEi8KBGhpdHMYASADKAsyIS5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udEhpdBITCgtuZXh0X2N1cnNvchgCIAEoCSIvChdGb2xsb3dTdG9yZWZyb250UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiTgoYRm9sbG93U3RvcmVmcm9udFJlc3BvbnNlEjIKCnN0b3JlZnJvbnQYASABKAsyHi5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udCIxChlVbmZvbGxvd1N0b3JlZnJvbnRSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJQChpVbmZvbGxvd1N0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiVAoeTGlzdEZvbGxvd2VkU3RvcmVmcm9udHNSZXF1ZXN0EhgKBWxpbWl0GAEgASgFQgm6SAYaBBhkKAASGAoGY3Vyc29yGAIgASgJQgi6SAVyAxisAiJrCh9MaXN0Rm9sbG93ZWRTdG9yZWZyb250c1Jlc3BvbnNlEjMKC3N0b3JlZnJvbnRzGAEgAygLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiRwoRU3RvcmVmcm9udENoYW5nZWQSMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250Im0KElN0b3JlZnJvbnRGb2xsb3dlZBIVCg1zdG9yZWZyb250X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSLwoLZm9sbG93ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKpMBChBTdG9yZWZyb250U3RhdHVzEiEKHVNUT1JFRlJPTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZU1RPUkVGUk9OVF9TVEFUVVNfUEVORElORxABEhwKGFNUT1JFRlJPTlRfU1RBVFVTX0FDVElWRRACEh8KG1NUT1JFRlJPTlRfU1RBVFVTX1NVU1BFTkRFRBADMqgJCg5TZWxsZXJzU2VydmljZRJtChBDcmVhdGVTdG9yZWZyb250EisubWVyY2F0by5zZWxsZXJzLnYxLkNyZWF0ZVN0b3JlZnJvbnRSZXF1ZXN0GiwubWVyY2F0by5zZWxsZXJzLnYxLkNyZWF0ZVN0b3JlZnJvbnRSZXNwb25zZRJtChBVcGRhdGVTdG9yZWZyb250EisubWVyY2F0by5zZWxsZXJzLnYxLlVwZGF0ZVN0b3JlZnJvbnRSZXF1ZXN0GiwubWVyY2F0by5zZWxsZXJzLnYxLlVwZGF0ZVN0b3JlZnJvbnRSZXNwb25zZRJ2ChNTZXRTdG9yZWZyb250U3RhdHVzEi4ubWVyY2F0by5zZWxsZXJzLnYxLlNldFN0b3JlZnJvbnRTdGF0dXNSZXF1ZXN0Gi8ubWVyY2F0by5zZWxsZXJzLnYxLlNldFN0b3JlZnJvbnRTdGF0dXNSZXNwb25zZRJpCg1HZXRTdG9yZWZyb250EigubWVyY2F0by5zZWxsZXJzLnYxLkdldFN0b3JlZnJvbnRSZXF1ZXN0GikubWVyY2F0by5zZWxsZXJzLnYxLkdldFN0b3JlZnJvbnRSZXNwb25zZSIDkAIBEm8KD0dldE15U3RvcmVmcm9udBIqLm1lcmNhdG8uc2VsbGVycy52MS5HZXRNeVN0b3JlZnJvbnRSZXF1ZXN0GisubWVyY2F0by5zZWxsZXJzLnYxLkdldE15U3RvcmVmcm9udFJlc3BvbnNlIgOQAgESewoTQmF0Y2hHZXRTdG9yZWZyb250cxIuLm1lcmNhdG8uc2VsbGVycy52MS5CYXRjaEdldFN0b3JlZnJvbnRzUmVxdWVzdBovLm1lcmNhdG8uc2VsbGVycy52MS5CYXRjaEdldFN0b3JlZnJvbnRzUmVzcG9uc2UiA5ACARJvCg9MaXN0U3RvcmVmcm9udHMSKi5tZXJjYXRvLnNlbGxlcnMudjEuTGlzdFN0b3JlZnJvbnRzUmVxdWVzdBorLm1lcmNhdG8uc2VsbGVycy52MS5MaXN0U3RvcmVmcm9udHNSZXNwb25zZSIDkAIBEnIKEEZvbGxvd1N0b3JlZnJvbnQSKy5tZXJjYXRvLnNlbGxlcnMudjEuRm9sbG93U3RvcmVmcm9udFJlcXVlc3QaLC5tZXJjYXRvLnNlbGxlcnMudjEuRm9sbG93U3RvcmVmcm9udFJlc3BvbnNlIgOQAgISeAoSVW5mb2xsb3dTdG9yZWZyb250Ei0ubWVyY2F0by5zZWxsZXJzLnYxLlVuZm9sbG93U3RvcmVmcm9udFJlcXVlc3QaLi5tZXJjYXRvLnNlbGxlcnMudjEuVW5mb2xsb3dTdG9yZWZyb250UmVzcG9uc2UiA5ACAhKHAQoXTGlzdEZvbGxvd2VkU3RvcmVmcm9udHMSMi5tZXJjYXRvLnNlbGxlcnMudjEuTGlzdEZvbGxvd2VkU3RvcmVmcm9udHNSZXF1ZXN0GjMubWVyY2F0by5zZWxsZXJzLnYxLkxpc3RGb2xsb3dlZFN0b3JlZnJvbnRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_mercato_common_v1_common]);
+  fileDesc("CiBtZXJjYXRvL3NlbGxlcnMvdjEvc2VsbGVycy5wcm90bxISbWVyY2F0by5zZWxsZXJzLnYxIqEBCgdDb250YWN0EjYKBWVtYWlsGAEgASgJQie6SCRyIhj+ATIdXiR8XlteQFxzXStAW15AXHNdK1wuW15AXHNdKyQSLQoFcGhvbmUYAiABKAlCHrpIG3IZMhdeJHxeXCtbMS05XVswLTldezYsMTR9JBIvCgd3ZWJzaXRlGAMgASgJQh66SBtyGRisAjIUXiR8Xmh0dHBzPzovL1teXHNdKyQiiQQKClN0b3JlZnJvbnQSCgoCaWQYASABKAkSEAoIb3duZXJfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIMCgRzbHVnGAQgASgJEhMKC2Rlc2NyaXB0aW9uGAUgASgJEhUKDWxvZ29fbWVkaWFfaWQYBiABKAkSFwoPYmFubmVyX21lZGlhX2lkGAcgASgJEiwKB2NvbnRhY3QYCCABKAsyGy5tZXJjYXRvLnNlbGxlcnMudjEuQ29udGFjdBIxCgdhZGRyZXNzGAkgASgLMiAubWVyY2F0by5jb21tb24udjEuUG9zdGFsQWRkcmVzcxItCghsb2NhdGlvbhgKIAEoCzIbLm1lcmNhdG8uY29tbW9uLnYxLkdlb1BvaW50EjQKBnN0YXR1cxgLIAEoDjIkLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250U3RhdHVzEhUKDXN0YXR1c19yZWFzb24YDCABKAkSFgoOZm9sbG93ZXJfY291bnQYDSABKAMSFgoOZm9sbG93ZWRfYnlfbWUYDiABKAgSDwoHdmVyc2lvbhgPIAEoAxIuCgpjcmVhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQBAoXQ3JlYXRlU3RvcmVmcm9udFJlcXVlc3QSFwoEbmFtZRgBIAEoCUIJukgGcgQQAhhkEjsKBHNsdWcYAiABKAlCLbpIKnIoMiZeW2EtejAtOV0oPzpbYS16MC05XXwtW2EtejAtOV0pezIsNTl9JBIdCgtkZXNjcmlwdGlvbhgDIAEoCUIIukgFcgMYiCcSbgoNbG9nb19tZWRpYV9pZBgEIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kEnAKD2Jhbm5lcl9tZWRpYV9pZBgFIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kEiwKB2NvbnRhY3QYBiABKAsyGy5tZXJjYXRvLnNlbGxlcnMudjEuQ29udGFjdBI5CgdhZGRyZXNzGAcgASgLMiAubWVyY2F0by5jb21tb24udjEuUG9zdGFsQWRkcmVzc0IGukgDyAEBEjUKCGxvY2F0aW9uGAggASgLMhsubWVyY2F0by5jb21tb24udjEuR2VvUG9pbnRCBrpIA8gBASJOChhDcmVhdGVTdG9yZWZyb250UmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250IvcEChdVcGRhdGVTdG9yZWZyb250UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESHAoEbmFtZRgCIAEoCUIJukgGcgQQAhhkSACIAQESQAoEc2x1ZxgDIAEoCUItukgqcigyJl5bYS16MC05XSg/OlthLXowLTldfC1bYS16MC05XSl7Miw1OX0kSAGIAQESIgoLZGVzY3JpcHRpb24YBCABKAlCCLpIBXIDGIgnSAKIAQEScwoNbG9nb19tZWRpYV9pZBgFIAEoCUJXukhUclIyUF4kfF5bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kSAOIAQESdQoPYmFubmVyX21lZGlhX2lkGAYgASgJQle6SFRyUjJQXiR8XlswLTlhLWZBLUZdezh9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezEyfSRIBIgBARIsCgdjb250YWN0GAcgASgLMhsubWVyY2F0by5zZWxsZXJzLnYxLkNvbnRhY3QSMQoHYWRkcmVzcxgIIAEoCzIgLm1lcmNhdG8uY29tbW9uLnYxLlBvc3RhbEFkZHJlc3MSLQoIbG9jYXRpb24YCSABKAsyGy5tZXJjYXRvLmNvbW1vbi52MS5HZW9Qb2ludEIHCgVfbmFtZUIHCgVfc2x1Z0IOCgxfZGVzY3JpcHRpb25CEAoOX2xvZ29fbWVkaWFfaWRCEgoQX2Jhbm5lcl9tZWRpYV9pZCJOChhVcGRhdGVTdG9yZWZyb250UmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250Io4BChpTZXRTdG9yZWZyb250U3RhdHVzUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESQAoGc3RhdHVzGAIgASgOMiQubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnRTdGF0dXNCCrpIB4IBBBgCGAMSGAoGcmVhc29uGAMgASgJQgi6SAVyAxj0AyJRChtTZXRTdG9yZWZyb250U3RhdHVzUmVzcG9uc2USMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250IlUKFEdldFN0b3JlZnJvbnRSZXF1ZXN0EhYKAmlkGAEgASgJQgi6SAVyA7ABAUgAEhcKBHNsdWcYAiABKAlCB7pIBHICGDxIAEIMCgNrZXkSBbpIAggBIksKFUdldFN0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiGAoWR2V0TXlTdG9yZWZyb250UmVxdWVzdCJNChdHZXRNeVN0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiOwoaQmF0Y2hHZXRTdG9yZWZyb250c1JlcXVlc3QSHQoDaWRzGAEgAygJQhC6SA2SAQoQyAEiBXIDsAEBIlIKG0JhdGNoR2V0U3RvcmVmcm9udHNSZXNwb25zZRIzCgtzdG9yZWZyb250cxgBIAMoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250ImoKBE5lYXISMgoFcG9pbnQYASABKAsyGy5tZXJjYXRvLmNvbW1vbi52MS5HZW9Qb2ludEIGukgDyAEBEi4KDXJhZGl1c19tZXRlcnMYAiABKAFCF7pIFBISGQAAAADQEnNBIQAAAAAAAAAAIu4BChZMaXN0U3RvcmVmcm9udHNSZXF1ZXN0EhgKBWxpbWl0GAEgASgFQgm6SAYaBBhkKAASGAoGY3Vyc29yGAIgASgJQgi6SAVyAxisAhImCgRuZWFyGAMgASgLMhgubWVyY2F0by5zZWxsZXJzLnYxLk5lYXISFgoFcXVlcnkYBCABKAlCB7pIBHICGGQSKgoMY291bnRyeV9jb2RlGAUgASgJQhS6SBFyDzINXiR8XltBLVpdezJ9JBI0CgZzdGF0dXMYBiABKA4yJC5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udFN0YXR1cyJ1Cg1TdG9yZWZyb250SGl0EjIKCnN0b3JlZnJvbnQYASABKAsyHi5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udBIcCg9kaXN0YW5jZV9tZXRlcnMYAiABKAFIAIgBAUISChBfZGlzdGFuY2VfbWV0ZXJzIl8KF0xpc3RTdG9yZWZyb250c1Jlc3BvbnNlEi8KBGhpdHMYASADKAsyIS5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udEhpdBITCgtuZXh0X2N1cnNvchgCIAEoCSIvChdGb2xsb3dTdG9yZWZyb250UmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQEiTgoYRm9sbG93U3RvcmVmcm9udFJlc3BvbnNlEjIKCnN0b3JlZnJvbnQYASABKAsyHi5tZXJjYXRvLnNlbGxlcnMudjEuU3RvcmVmcm9udCIxChlVbmZvbGxvd1N0b3JlZnJvbnRSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABASJQChpVbmZvbGxvd1N0b3JlZnJvbnRSZXNwb25zZRIyCgpzdG9yZWZyb250GAEgASgLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQiVAoeTGlzdEZvbGxvd2VkU3RvcmVmcm9udHNSZXF1ZXN0EhgKBWxpbWl0GAEgASgFQgm6SAYaBBhkKAASGAoGY3Vyc29yGAIgASgJQgi6SAVyAxisAiJrCh9MaXN0Rm9sbG93ZWRTdG9yZWZyb250c1Jlc3BvbnNlEjMKC3N0b3JlZnJvbnRzGAEgAygLMh4ubWVyY2F0by5zZWxsZXJzLnYxLlN0b3JlZnJvbnQSEwoLbmV4dF9jdXJzb3IYAiABKAkiRwoRU3RvcmVmcm9udENoYW5nZWQSMgoKc3RvcmVmcm9udBgBIAEoCzIeLm1lcmNhdG8uc2VsbGVycy52MS5TdG9yZWZyb250Im0KElN0b3JlZnJvbnRGb2xsb3dlZBIVCg1zdG9yZWZyb250X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSLwoLZm9sbG93ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpsBCg9DdXJyZW5jeUJhbGFuY2USKwoJYXZhaWxhYmxlGAEgASgLMhgubWVyY2F0by5jb21tb24udjEuTW9uZXkSKwoJaW5fcGF5b3V0GAIgASgLMhgubWVyY2F0by5jb21tb24udjEuTW9uZXkSLgoKdXBkYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAigwEKEUdldEJhbGFuY2VSZXF1ZXN0Em4KDXN0b3JlZnJvbnRfaWQYASABKAlCV7pIVHJSMlBeJHxeWzAtOWEtZkEtRl17OH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17MTJ9JCJiChJHZXRCYWxhbmNlUmVzcG9uc2USFQoNc3RvcmVmcm9udF9pZBgBIAEoCRI1CghiYWxhbmNlcxgCIAMoCzIjLm1lcmNhdG8uc2VsbGVycy52MS5DdXJyZW5jeUJhbGFuY2UiggMKC0xlZGdlckVudHJ5EgoKAmlkGAEgASgJEhUKDXN0b3JlZnJvbnRfaWQYAiABKAkSMQoEa2luZBgDIAEoDjIjLm1lcmNhdG8uc2VsbGVycy52MS5MZWRnZXJFbnRyeUtpbmQSKAoGYW1vdW50GAQgASgLMhgubWVyY2F0by5jb21tb24udjEuTW9uZXkSLwoNYmFsYW5jZV9hZnRlchgFIAEoCzIYLm1lcmNhdG8uY29tbW9uLnYxLk1vbmV5EhAKCG9yZGVyX2lkGAYgASgJEhEKCXBheW91dF9pZBgHIAEoCRInCgVncm9zcxgIIAEoCzIYLm1lcmNhdG8uY29tbW9uLnYxLk1vbmV5EiwKCmNvbW1pc3Npb24YCSABKAsyGC5tZXJjYXRvLmNvbW1vbi52MS5Nb25leRIWCg5jb21taXNzaW9uX2JwcxgKIAEoBRIuCgpjcmVhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLmAQoYTGlzdExlZGdlckVudHJpZXNSZXF1ZXN0Em4KDXN0b3JlZnJvbnRfaWQYASABKAlCV7pIVHJSMlBeJHxeWzAtOWEtZkEtRl17OH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17MTJ9JBImCghjdXJyZW5jeRgCIAEoCUIUukgRcg8yDV4kfF5bQS1aXXszfSQSGAoFbGltaXQYAyABKAVCCbpIBhoEGGQoABIYCgZjdXJzb3IYBCABKAlCCLpIBXIDGKwCImIKGUxpc3RMZWRnZXJFbnRyaWVzUmVzcG9uc2USMAoHZW50cmllcxgBIAMoCzIfLm1lcmNhdG8uc2VsbGVycy52MS5MZWRnZXJFbnRyeRITCgtuZXh0X2N1cnNvchgCIAEoCSLZAgoGUGF5b3V0EgoKAmlkGAEgASgJEhUKDXN0b3JlZnJvbnRfaWQYAiABKAkSKAoGYW1vdW50GAMgASgLMhgubWVyY2F0by5jb21tb24udjEuTW9uZXkSMAoGc3RhdHVzGAQgASgOMiAubWVyY2F0by5zZWxsZXJzLnYxLlBheW91dFN0YXR1cxIUCgxyZXF1ZXN0ZWRfYnkYBSABKAkSEAoIcHJvdmlkZXIYBiABKAkSGgoScHJvdmlkZXJfcmVmZXJlbmNlGAcgASgJEhYKDmZhaWx1cmVfcmVhc29uGAggASgJEhIKCmRlY2lkZWRfYnkYCSABKAkSMAoMcmVxdWVzdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpkZWNpZGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL0AQoSTGlzdFBheW91dHNSZXF1ZXN0Em4KDXN0b3JlZnJvbnRfaWQYASABKAlCV7pIVHJSMlBeJHxeWzAtOWEtZkEtRl17OH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17NH0tWzAtOWEtZkEtRl17MTJ9JBI6CgZzdGF0dXMYAiABKA4yIC5tZXJjYXRvLnNlbGxlcnMudjEuUGF5b3V0U3RhdHVzQgi6SAWCAQIQARIYCgVsaW1pdBgDIAEoBUIJukgGGgQYZCgAEhgKBmN1cnNvchgEIAEoCUIIukgFcgMYrAIiVwoTTGlzdFBheW91dHNSZXNwb25zZRIrCgdwYXlvdXRzGAEgAygLMhoubWVyY2F0by5zZWxsZXJzLnYxLlBheW91dBITCgtuZXh0X2N1cnNvchgCIAEoCSI7ChRSZXF1ZXN0UGF5b3V0UmVxdWVzdBIjCghjdXJyZW5jeRgBIAEoCUIRukgOcgwyCl5bQS1aXXszfSQiQwoVUmVxdWVzdFBheW91dFJlc3BvbnNlEioKBnBheW91dBgBIAEoCzIaLm1lcmNhdG8uc2VsbGVycy52MS5QYXlvdXQiSgoVTWFya1BheW91dFBhaWRSZXF1ZXN0EhQKAmlkGAEgASgJQgi6SAVyA7ABARIbCglyZWZlcmVuY2UYAiABKAlCCLpIBXIDGMgBIkQKFk1hcmtQYXlvdXRQYWlkUmVzcG9uc2USKgoGcGF5b3V0GAEgASgLMhoubWVyY2F0by5zZWxsZXJzLnYxLlBheW91dCJJChdNYXJrUGF5b3V0RmFpbGVkUmVxdWVzdBIUCgJpZBgBIAEoCUIIukgFcgOwAQESGAoGcmVhc29uGAIgASgJQgi6SAVyAxj0AyJGChhNYXJrUGF5b3V0RmFpbGVkUmVzcG9uc2USKgoGcGF5b3V0GAEgASgLMhoubWVyY2F0by5zZWxsZXJzLnYxLlBheW91dCI7Cg1QYXlvdXRDaGFuZ2VkEioKBnBheW91dBgBIAEoCzIaLm1lcmNhdG8uc2VsbGVycy52MS5QYXlvdXQqkwEKEFN0b3JlZnJvbnRTdGF0dXMSIQodU1RPUkVGUk9OVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIdChlTVE9SRUZST05UX1NUQVRVU19QRU5ESU5HEAESHAoYU1RPUkVGUk9OVF9TVEFUVVNfQUNUSVZFEAISHwobU1RPUkVGUk9OVF9TVEFUVVNfU1VTUEVOREVEEAMqowEKD0xlZGdlckVudHJ5S2luZBIhCh1MRURHRVJfRU5UUllfS0lORF9VTlNQRUNJRklFRBAAEiIKHkxFREdFUl9FTlRSWV9LSU5EX09SREVSX0NSRURJVBABEiIKHkxFREdFUl9FTlRSWV9LSU5EX1BBWU9VVF9ERUJJVBACEiUKIUxFREdFUl9FTlRSWV9LSU5EX1BBWU9VVF9SRVZFUlNBTBADKnwKDFBheW91dFN0YXR1cxIdChlQQVlPVVRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGwoXUEFZT1VUX1NUQVRVU19SRVFVRVNURUQQARIWChJQQVlPVVRfU1RBVFVTX1BBSUQQAhIYChRQQVlPVVRfU1RBVFVTX0ZBSUxFRBADMqgJCg5TZWxsZXJzU2VydmljZRJtChBDcmVhdGVTdG9yZWZyb250EisubWVyY2F0by5zZWxsZXJzLnYxLkNyZWF0ZVN0b3JlZnJvbnRSZXF1ZXN0GiwubWVyY2F0by5zZWxsZXJzLnYxLkNyZWF0ZVN0b3JlZnJvbnRSZXNwb25zZRJtChBVcGRhdGVTdG9yZWZyb250EisubWVyY2F0by5zZWxsZXJzLnYxLlVwZGF0ZVN0b3JlZnJvbnRSZXF1ZXN0GiwubWVyY2F0by5zZWxsZXJzLnYxLlVwZGF0ZVN0b3JlZnJvbnRSZXNwb25zZRJ2ChNTZXRTdG9yZWZyb250U3RhdHVzEi4ubWVyY2F0by5zZWxsZXJzLnYxLlNldFN0b3JlZnJvbnRTdGF0dXNSZXF1ZXN0Gi8ubWVyY2F0by5zZWxsZXJzLnYxLlNldFN0b3JlZnJvbnRTdGF0dXNSZXNwb25zZRJpCg1HZXRTdG9yZWZyb250EigubWVyY2F0by5zZWxsZXJzLnYxLkdldFN0b3JlZnJvbnRSZXF1ZXN0GikubWVyY2F0by5zZWxsZXJzLnYxLkdldFN0b3JlZnJvbnRSZXNwb25zZSIDkAIBEm8KD0dldE15U3RvcmVmcm9udBIqLm1lcmNhdG8uc2VsbGVycy52MS5HZXRNeVN0b3JlZnJvbnRSZXF1ZXN0GisubWVyY2F0by5zZWxsZXJzLnYxLkdldE15U3RvcmVmcm9udFJlc3BvbnNlIgOQAgESewoTQmF0Y2hHZXRTdG9yZWZyb250cxIuLm1lcmNhdG8uc2VsbGVycy52MS5CYXRjaEdldFN0b3JlZnJvbnRzUmVxdWVzdBovLm1lcmNhdG8uc2VsbGVycy52MS5CYXRjaEdldFN0b3JlZnJvbnRzUmVzcG9uc2UiA5ACARJvCg9MaXN0U3RvcmVmcm9udHMSKi5tZXJjYXRvLnNlbGxlcnMudjEuTGlzdFN0b3JlZnJvbnRzUmVxdWVzdBorLm1lcmNhdG8uc2VsbGVycy52MS5MaXN0U3RvcmVmcm9udHNSZXNwb25zZSIDkAIBEnIKEEZvbGxvd1N0b3JlZnJvbnQSKy5tZXJjYXRvLnNlbGxlcnMudjEuRm9sbG93U3RvcmVmcm9udFJlcXVlc3QaLC5tZXJjYXRvLnNlbGxlcnMudjEuRm9sbG93U3RvcmVmcm9udFJlc3BvbnNlIgOQAgISeAoSVW5mb2xsb3dTdG9yZWZyb250Ei0ubWVyY2F0by5zZWxsZXJzLnYxLlVuZm9sbG93U3RvcmVmcm9udFJlcXVlc3QaLi5tZXJjYXRvLnNlbGxlcnMudjEuVW5mb2xsb3dTdG9yZWZyb250UmVzcG9uc2UiA5ACAhKHAQoXTGlzdEZvbGxvd2VkU3RvcmVmcm9udHMSMi5tZXJjYXRvLnNlbGxlcnMudjEuTGlzdEZvbGxvd2VkU3RvcmVmcm9udHNSZXF1ZXN0GjMubWVyY2F0by5zZWxsZXJzLnYxLkxpc3RGb2xsb3dlZFN0b3JlZnJvbnRzUmVzcG9uc2UiA5ACATKMBQoOUGF5b3V0c1NlcnZpY2USYAoKR2V0QmFsYW5jZRIlLm1lcmNhdG8uc2VsbGVycy52MS5HZXRCYWxhbmNlUmVxdWVzdBomLm1lcmNhdG8uc2VsbGVycy52MS5HZXRCYWxhbmNlUmVzcG9uc2UiA5ACARJ1ChFMaXN0TGVkZ2VyRW50cmllcxIsLm1lcmNhdG8uc2VsbGVycy52MS5MaXN0TGVkZ2VyRW50cmllc1JlcXVlc3QaLS5tZXJjYXRvLnNlbGxlcnMudjEuTGlzdExlZGdlckVudHJpZXNSZXNwb25zZSIDkAIBEmMKC0xpc3RQYXlvdXRzEiYubWVyY2F0by5zZWxsZXJzLnYxLkxpc3RQYXlvdXRzUmVxdWVzdBonLm1lcmNhdG8uc2VsbGVycy52MS5MaXN0UGF5b3V0c1Jlc3BvbnNlIgOQAgESZAoNUmVxdWVzdFBheW91dBIoLm1lcmNhdG8uc2VsbGVycy52MS5SZXF1ZXN0UGF5b3V0UmVxdWVzdBopLm1lcmNhdG8uc2VsbGVycy52MS5SZXF1ZXN0UGF5b3V0UmVzcG9uc2USZwoOTWFya1BheW91dFBhaWQSKS5tZXJjYXRvLnNlbGxlcnMudjEuTWFya1BheW91dFBhaWRSZXF1ZXN0GioubWVyY2F0by5zZWxsZXJzLnYxLk1hcmtQYXlvdXRQYWlkUmVzcG9uc2USbQoQTWFya1BheW91dEZhaWxlZBIrLm1lcmNhdG8uc2VsbGVycy52MS5NYXJrUGF5b3V0RmFpbGVkUmVxdWVzdBosLm1lcmNhdG8uc2VsbGVycy52MS5NYXJrUGF5b3V0RmFpbGVkUmVzcG9uc2ViBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_mercato_common_v1_common]);
 
 /**
  * Contact is how buyers reach a storefront.
@@ -907,6 +907,574 @@ export const StorefrontFollowedSchema: GenMessage<StorefrontFollowed> = /*@__PUR
   messageDesc(file_mercato_sellers_v1_sellers, 25);
 
 /**
+ * CurrencyBalance is what a storefront holds in one currency.
+ *
+ * @generated from message mercato.sellers.v1.CurrencyBalance
+ */
+export type CurrencyBalance = Message<"mercato.sellers.v1.CurrencyBalance"> & {
+  /**
+   * What it may request as a payout now: the sum of its ledger in this currency.
+   *
+   * @generated from field: mercato.common.v1.Money available = 1;
+   */
+  available?: Money | undefined;
+
+  /**
+   * Requested payouts not yet marked paid or failed (already taken from `available`).
+   *
+   * @generated from field: mercato.common.v1.Money in_payout = 2;
+   */
+  inPayout?: Money | undefined;
+
+  /**
+   * When its ledger in this currency last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 3;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.CurrencyBalance.
+ * Use `create(CurrencyBalanceSchema)` to create a new message.
+ */
+export const CurrencyBalanceSchema: GenMessage<CurrencyBalance> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 26);
+
+/**
+ * GetBalanceRequest names the storefront.
+ *
+ * @generated from message mercato.sellers.v1.GetBalanceRequest
+ */
+export type GetBalanceRequest = Message<"mercato.sellers.v1.GetBalanceRequest"> & {
+  /**
+   * Storefront id; empty for the caller's own (an admin names one).
+   *
+   * @generated from field: string storefront_id = 1;
+   */
+  storefrontId: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.GetBalanceRequest.
+ * Use `create(GetBalanceRequestSchema)` to create a new message.
+ */
+export const GetBalanceRequestSchema: GenMessage<GetBalanceRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 27);
+
+/**
+ * GetBalanceResponse carries the balance in every currency the storefront has a ledger in.
+ *
+ * @generated from message mercato.sellers.v1.GetBalanceResponse
+ */
+export type GetBalanceResponse = Message<"mercato.sellers.v1.GetBalanceResponse"> & {
+  /**
+   * Storefront id.
+   *
+   * @generated from field: string storefront_id = 1;
+   */
+  storefrontId: string;
+
+  /**
+   * One balance per currency, by currency code; empty before its first completed order.
+   *
+   * @generated from field: repeated mercato.sellers.v1.CurrencyBalance balances = 2;
+   */
+  balances: CurrencyBalance[];
+};
+
+/**
+ * Describes the message mercato.sellers.v1.GetBalanceResponse.
+ * Use `create(GetBalanceResponseSchema)` to create a new message.
+ */
+export const GetBalanceResponseSchema: GenMessage<GetBalanceResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 28);
+
+/**
+ * LedgerEntry is one change of a storefront's balance in one currency.
+ *
+ * @generated from message mercato.sellers.v1.LedgerEntry
+ */
+export type LedgerEntry = Message<"mercato.sellers.v1.LedgerEntry"> & {
+  /**
+   * Entry id (UUIDv7).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Storefront id.
+   *
+   * @generated from field: string storefront_id = 2;
+   */
+  storefrontId: string;
+
+  /**
+   * Why the balance changed.
+   *
+   * @generated from field: mercato.sellers.v1.LedgerEntryKind kind = 3;
+   */
+  kind: LedgerEntryKind;
+
+  /**
+   * The change, signed: what this entry adds to the balance.
+   *
+   * @generated from field: mercato.common.v1.Money amount = 4;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * The balance in this currency after this entry.
+   *
+   * @generated from field: mercato.common.v1.Money balance_after = 5;
+   */
+  balanceAfter?: Money | undefined;
+
+  /**
+   * The completed order, for an ORDER_CREDIT; empty otherwise.
+   *
+   * @generated from field: string order_id = 6;
+   */
+  orderId: string;
+
+  /**
+   * The payout, for a PAYOUT_DEBIT or PAYOUT_REVERSAL; empty otherwise.
+   *
+   * @generated from field: string payout_id = 7;
+   */
+  payoutId: string;
+
+  /**
+   * The order total, for an ORDER_CREDIT.
+   *
+   * @generated from field: mercato.common.v1.Money gross = 8;
+   */
+  gross?: Money | undefined;
+
+  /**
+   * The platform commission taken from the order total, for an ORDER_CREDIT.
+   *
+   * @generated from field: mercato.common.v1.Money commission = 9;
+   */
+  commission?: Money | undefined;
+
+  /**
+   * The commission rate applied, in basis points (1000 = 10%), for an ORDER_CREDIT.
+   *
+   * @generated from field: int32 commission_bps = 10;
+   */
+  commissionBps: number;
+
+  /**
+   * When it was recorded.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 11;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.LedgerEntry.
+ * Use `create(LedgerEntrySchema)` to create a new message.
+ */
+export const LedgerEntrySchema: GenMessage<LedgerEntry> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 29);
+
+/**
+ * ListLedgerEntriesRequest names the storefront and pages its ledger.
+ *
+ * @generated from message mercato.sellers.v1.ListLedgerEntriesRequest
+ */
+export type ListLedgerEntriesRequest = Message<"mercato.sellers.v1.ListLedgerEntriesRequest"> & {
+  /**
+   * Storefront id; empty for the caller's own (an admin names one).
+   *
+   * @generated from field: string storefront_id = 1;
+   */
+  storefrontId: string;
+
+  /**
+   * Only entries in this ISO 4217 currency; empty for all.
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
+
+  /**
+   * Page size, 1 to 100; 0 means 20.
+   *
+   * @generated from field: int32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * next_cursor of the previous page; empty for the first.
+   *
+   * @generated from field: string cursor = 4;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.ListLedgerEntriesRequest.
+ * Use `create(ListLedgerEntriesRequestSchema)` to create a new message.
+ */
+export const ListLedgerEntriesRequestSchema: GenMessage<ListLedgerEntriesRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 30);
+
+/**
+ * ListLedgerEntriesResponse is one page.
+ *
+ * @generated from message mercato.sellers.v1.ListLedgerEntriesResponse
+ */
+export type ListLedgerEntriesResponse = Message<"mercato.sellers.v1.ListLedgerEntriesResponse"> & {
+  /**
+   * The entries of this page, newest first.
+   *
+   * @generated from field: repeated mercato.sellers.v1.LedgerEntry entries = 1;
+   */
+  entries: LedgerEntry[];
+
+  /**
+   * Pass as cursor for the next page; empty on the last.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.ListLedgerEntriesResponse.
+ * Use `create(ListLedgerEntriesResponseSchema)` to create a new message.
+ */
+export const ListLedgerEntriesResponseSchema: GenMessage<ListLedgerEntriesResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 31);
+
+/**
+ * Payout is money on its way from the marketplace to a seller.
+ *
+ * @generated from message mercato.sellers.v1.Payout
+ */
+export type Payout = Message<"mercato.sellers.v1.Payout"> & {
+  /**
+   * Payout id (UUIDv7).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Storefront id.
+   *
+   * @generated from field: string storefront_id = 2;
+   */
+  storefrontId: string;
+
+  /**
+   * The amount paid out: the whole available balance in its currency when requested.
+   *
+   * @generated from field: mercato.common.v1.Money amount = 3;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * Where it stands.
+   *
+   * @generated from field: mercato.sellers.v1.PayoutStatus status = 4;
+   */
+  status: PayoutStatus;
+
+  /**
+   * Account that requested it (the storefront's owner).
+   *
+   * @generated from field: string requested_by = 5;
+   */
+  requestedBy: string;
+
+  /**
+   * The payout provider that sends it, e.g. "manual".
+   *
+   * @generated from field: string provider = 6;
+   */
+  provider: string;
+
+  /**
+   * The provider's or the admin's reference of the transfer; empty until known.
+   *
+   * @generated from field: string provider_reference = 7;
+   */
+  providerReference: string;
+
+  /**
+   * Why it failed; empty otherwise.
+   *
+   * @generated from field: string failure_reason = 8;
+   */
+  failureReason: string;
+
+  /**
+   * Admin who marked it paid or failed; empty while requested.
+   *
+   * @generated from field: string decided_by = 9;
+   */
+  decidedBy: string;
+
+  /**
+   * When it was requested.
+   *
+   * @generated from field: google.protobuf.Timestamp requested_at = 10;
+   */
+  requestedAt?: Timestamp | undefined;
+
+  /**
+   * When it was marked paid or failed; absent while requested.
+   *
+   * @generated from field: google.protobuf.Timestamp decided_at = 11;
+   */
+  decidedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.Payout.
+ * Use `create(PayoutSchema)` to create a new message.
+ */
+export const PayoutSchema: GenMessage<Payout> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 32);
+
+/**
+ * ListPayoutsRequest filters and pages payouts.
+ *
+ * @generated from message mercato.sellers.v1.ListPayoutsRequest
+ */
+export type ListPayoutsRequest = Message<"mercato.sellers.v1.ListPayoutsRequest"> & {
+  /**
+   * Storefront id; empty for the caller's own, or every storefront's for an admin.
+   *
+   * @generated from field: string storefront_id = 1;
+   */
+  storefrontId: string;
+
+  /**
+   * Only payouts with this status; UNSPECIFIED for any.
+   *
+   * @generated from field: mercato.sellers.v1.PayoutStatus status = 2;
+   */
+  status: PayoutStatus;
+
+  /**
+   * Page size, 1 to 100; 0 means 20.
+   *
+   * @generated from field: int32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * next_cursor of the previous page; empty for the first.
+   *
+   * @generated from field: string cursor = 4;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.ListPayoutsRequest.
+ * Use `create(ListPayoutsRequestSchema)` to create a new message.
+ */
+export const ListPayoutsRequestSchema: GenMessage<ListPayoutsRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 33);
+
+/**
+ * ListPayoutsResponse is one page.
+ *
+ * @generated from message mercato.sellers.v1.ListPayoutsResponse
+ */
+export type ListPayoutsResponse = Message<"mercato.sellers.v1.ListPayoutsResponse"> & {
+  /**
+   * The payouts of this page, newest first.
+   *
+   * @generated from field: repeated mercato.sellers.v1.Payout payouts = 1;
+   */
+  payouts: Payout[];
+
+  /**
+   * Pass as cursor for the next page; empty on the last.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.ListPayoutsResponse.
+ * Use `create(ListPayoutsResponseSchema)` to create a new message.
+ */
+export const ListPayoutsResponseSchema: GenMessage<ListPayoutsResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 34);
+
+/**
+ * RequestPayoutRequest names the currency whose whole available balance is paid out.
+ *
+ * @generated from message mercato.sellers.v1.RequestPayoutRequest
+ */
+export type RequestPayoutRequest = Message<"mercato.sellers.v1.RequestPayoutRequest"> & {
+  /**
+   * ISO 4217 currency code in upper case, e.g. "EUR".
+   *
+   * @generated from field: string currency = 1;
+   */
+  currency: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.RequestPayoutRequest.
+ * Use `create(RequestPayoutRequestSchema)` to create a new message.
+ */
+export const RequestPayoutRequestSchema: GenMessage<RequestPayoutRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 35);
+
+/**
+ * RequestPayoutResponse carries the new payout.
+ *
+ * @generated from message mercato.sellers.v1.RequestPayoutResponse
+ */
+export type RequestPayoutResponse = Message<"mercato.sellers.v1.RequestPayoutResponse"> & {
+  /**
+   * The payout, REQUESTED.
+   *
+   * @generated from field: mercato.sellers.v1.Payout payout = 1;
+   */
+  payout?: Payout | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.RequestPayoutResponse.
+ * Use `create(RequestPayoutResponseSchema)` to create a new message.
+ */
+export const RequestPayoutResponseSchema: GenMessage<RequestPayoutResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 36);
+
+/**
+ * MarkPayoutPaidRequest names a requested payout.
+ *
+ * @generated from message mercato.sellers.v1.MarkPayoutPaidRequest
+ */
+export type MarkPayoutPaidRequest = Message<"mercato.sellers.v1.MarkPayoutPaidRequest"> & {
+  /**
+   * Payout id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Reference of the transfer (bank reference, provider id); optional.
+   *
+   * @generated from field: string reference = 2;
+   */
+  reference: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.MarkPayoutPaidRequest.
+ * Use `create(MarkPayoutPaidRequestSchema)` to create a new message.
+ */
+export const MarkPayoutPaidRequestSchema: GenMessage<MarkPayoutPaidRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 37);
+
+/**
+ * MarkPayoutPaidResponse carries the payout.
+ *
+ * @generated from message mercato.sellers.v1.MarkPayoutPaidResponse
+ */
+export type MarkPayoutPaidResponse = Message<"mercato.sellers.v1.MarkPayoutPaidResponse"> & {
+  /**
+   * The payout, PAID.
+   *
+   * @generated from field: mercato.sellers.v1.Payout payout = 1;
+   */
+  payout?: Payout | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.MarkPayoutPaidResponse.
+ * Use `create(MarkPayoutPaidResponseSchema)` to create a new message.
+ */
+export const MarkPayoutPaidResponseSchema: GenMessage<MarkPayoutPaidResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 38);
+
+/**
+ * MarkPayoutFailedRequest names a requested payout and why it failed.
+ *
+ * @generated from message mercato.sellers.v1.MarkPayoutFailedRequest
+ */
+export type MarkPayoutFailedRequest = Message<"mercato.sellers.v1.MarkPayoutFailedRequest"> & {
+  /**
+   * Payout id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Why; shown to the seller. Required.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.MarkPayoutFailedRequest.
+ * Use `create(MarkPayoutFailedRequestSchema)` to create a new message.
+ */
+export const MarkPayoutFailedRequestSchema: GenMessage<MarkPayoutFailedRequest> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 39);
+
+/**
+ * MarkPayoutFailedResponse carries the payout.
+ *
+ * @generated from message mercato.sellers.v1.MarkPayoutFailedResponse
+ */
+export type MarkPayoutFailedResponse = Message<"mercato.sellers.v1.MarkPayoutFailedResponse"> & {
+  /**
+   * The payout, FAILED.
+   *
+   * @generated from field: mercato.sellers.v1.Payout payout = 1;
+   */
+  payout?: Payout | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.MarkPayoutFailedResponse.
+ * Use `create(MarkPayoutFailedResponseSchema)` to create a new message.
+ */
+export const MarkPayoutFailedResponseSchema: GenMessage<MarkPayoutFailedResponse> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 40);
+
+/**
+ * PayoutChanged is published on mercato.sellers.payout.requested when a payout is requested and
+ * on mercato.sellers.payout.paid or mercato.sellers.payout.failed when an admin marks it.
+ *
+ * @generated from message mercato.sellers.v1.PayoutChanged
+ */
+export type PayoutChanged = Message<"mercato.sellers.v1.PayoutChanged"> & {
+  /**
+   * The payout after the change.
+   *
+   * @generated from field: mercato.sellers.v1.Payout payout = 1;
+   */
+  payout?: Payout | undefined;
+};
+
+/**
+ * Describes the message mercato.sellers.v1.PayoutChanged.
+ * Use `create(PayoutChangedSchema)` to create a new message.
+ */
+export const PayoutChangedSchema: GenMessage<PayoutChanged> = /*@__PURE__*/
+  messageDesc(file_mercato_sellers_v1_sellers, 41);
+
+/**
  * StorefrontStatus says whether buyers see a storefront.
  *
  * @generated from enum mercato.sellers.v1.StorefrontStatus
@@ -946,6 +1514,88 @@ export enum StorefrontStatus {
  */
 export const StorefrontStatusSchema: GenEnum<StorefrontStatus> = /*@__PURE__*/
   enumDesc(file_mercato_sellers_v1_sellers, 0);
+
+/**
+ * LedgerEntryKind says why a balance changed.
+ *
+ * @generated from enum mercato.sellers.v1.LedgerEntryKind
+ */
+export enum LedgerEntryKind {
+  /**
+   * Never used.
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A completed order: its total less the platform commission (positive).
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_ORDER_CREDIT = 1;
+   */
+  ORDER_CREDIT = 1,
+
+  /**
+   * A requested payout took the balance (negative).
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_PAYOUT_DEBIT = 2;
+   */
+  PAYOUT_DEBIT = 2,
+
+  /**
+   * A failed payout gave its amount back (positive).
+   *
+   * @generated from enum value: LEDGER_ENTRY_KIND_PAYOUT_REVERSAL = 3;
+   */
+  PAYOUT_REVERSAL = 3,
+}
+
+/**
+ * Describes the enum mercato.sellers.v1.LedgerEntryKind.
+ */
+export const LedgerEntryKindSchema: GenEnum<LedgerEntryKind> = /*@__PURE__*/
+  enumDesc(file_mercato_sellers_v1_sellers, 1);
+
+/**
+ * PayoutStatus is where a payout stands.
+ *
+ * @generated from enum mercato.sellers.v1.PayoutStatus
+ */
+export enum PayoutStatus {
+  /**
+   * Never used; as a filter, any status.
+   *
+   * @generated from enum value: PAYOUT_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Taken from the balance and handed to the payout provider; waiting for an admin's mark.
+   *
+   * @generated from enum value: PAYOUT_STATUS_REQUESTED = 1;
+   */
+  REQUESTED = 1,
+
+  /**
+   * The money reached the seller. Final.
+   *
+   * @generated from enum value: PAYOUT_STATUS_PAID = 2;
+   */
+  PAID = 2,
+
+  /**
+   * The money did not reach the seller; its amount went back to the balance. Final.
+   *
+   * @generated from enum value: PAYOUT_STATUS_FAILED = 3;
+   */
+  FAILED = 3,
+}
+
+/**
+ * Describes the enum mercato.sellers.v1.PayoutStatus.
+ */
+export const PayoutStatusSchema: GenEnum<PayoutStatus> = /*@__PURE__*/
+  enumDesc(file_mercato_sellers_v1_sellers, 2);
 
 /**
  * SellersService keeps storefronts. A verified seller account opens one storefront and changes
@@ -1062,4 +1712,80 @@ export const SellersService: GenService<{
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mercato_sellers_v1_sellers, 0);
+
+/**
+ * PayoutsService keeps the sellers' money: each completed order credits its storefront's balance
+ * less the platform commission; the owner requests payouts of the available balance, and an admin
+ * marks them paid or failed. Served by the sellers service next to SellersService.
+ *
+ * @generated from service mercato.sellers.v1.PayoutsService
+ */
+export const PayoutsService: GenService<{
+  /**
+   * GetBalance returns a storefront's balance in each currency it has earned in: its owner's
+   * own, or any for an admin.
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.GetBalance
+   */
+  getBalance: {
+    methodKind: "unary";
+    input: typeof GetBalanceRequestSchema;
+    output: typeof GetBalanceResponseSchema;
+  },
+  /**
+   * ListLedgerEntries returns one page of a storefront's balance ledger, newest first (owner or
+   * admin).
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.ListLedgerEntries
+   */
+  listLedgerEntries: {
+    methodKind: "unary";
+    input: typeof ListLedgerEntriesRequestSchema;
+    output: typeof ListLedgerEntriesResponseSchema;
+  },
+  /**
+   * ListPayouts returns one page of payouts, newest first: a storefront's for its owner or an
+   * admin, every storefront's for an admin who names none.
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.ListPayouts
+   */
+  listPayouts: {
+    methodKind: "unary";
+    input: typeof ListPayoutsRequestSchema;
+    output: typeof ListPayoutsResponseSchema;
+  },
+  /**
+   * RequestPayout pays the caller's storefront its whole available balance in one currency; it is
+   * FAILED_PRECONDITION when that balance is 0 or the storefront is not active.
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.RequestPayout
+   */
+  requestPayout: {
+    methodKind: "unary";
+    input: typeof RequestPayoutRequestSchema;
+    output: typeof RequestPayoutResponseSchema;
+  },
+  /**
+   * MarkPayoutPaid records that a requested payout reached the seller (admin only).
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.MarkPayoutPaid
+   */
+  markPayoutPaid: {
+    methodKind: "unary";
+    input: typeof MarkPayoutPaidRequestSchema;
+    output: typeof MarkPayoutPaidResponseSchema;
+  },
+  /**
+   * MarkPayoutFailed records that a requested payout did not reach the seller and returns its
+   * amount to the balance (admin only).
+   *
+   * @generated from rpc mercato.sellers.v1.PayoutsService.MarkPayoutFailed
+   */
+  markPayoutFailed: {
+    methodKind: "unary";
+    input: typeof MarkPayoutFailedRequestSchema;
+    output: typeof MarkPayoutFailedResponseSchema;
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_mercato_sellers_v1_sellers, 1);
 
