@@ -1,7 +1,12 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, ConnectError } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
-import { CircuitBreaker, type CircuitState, calledServiceError, createRpcClient } from "@mercato/platform";
+import {
+  CircuitBreaker,
+  type CircuitState,
+  createRpcClient,
+  withCalledServiceErrors,
+} from "@mercato/platform";
 import type { Histogram } from "prom-client";
 
 /** A service behind the gateway. */
@@ -59,25 +64,18 @@ export class ServiceDirectory {
     const target = this.targets.get(name);
     if (!target) throw new Error(`no service named ${name} is configured in the gateway`);
     const breaker = this.breakers.get(name);
-    const raw = createRpcClient(api, {
-      baseUrl: target.url,
-      timeoutMs: target.timeoutMs ?? this.defaults.timeoutMs,
-      target: name,
-      ...(breaker ? { breaker } : {}),
-      ...(this.defaults.duration ? { duration: this.defaults.duration } : {}),
-    }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const wrapped: Record<string, unknown> = {};
-    for (const [method, call] of Object.entries(raw)) {
-      wrapped[method] = async (...args: unknown[]) => {
-        try {
-          return await call(...args);
-        } catch (error) {
-          throw calledServiceError(name, error);
-        }
-      };
-    }
+    const wrapped = withCalledServiceErrors(
+      name,
+      createRpcClient(api, {
+        baseUrl: target.url,
+        timeoutMs: target.timeoutMs ?? this.defaults.timeoutMs,
+        target: name,
+        ...(breaker ? { breaker } : {}),
+        ...(this.defaults.duration ? { duration: this.defaults.duration } : {}),
+      }),
+    );
     this.clients.set(key, wrapped);
-    return wrapped as Client<S>;
+    return wrapped;
   }
 
   /** Asks every service for its gRPC health, in parallel, each bounded by `timeoutMs` (default 2 000). */

@@ -73,6 +73,26 @@ export function calledServiceError(service: string, error: unknown): unknown {
   return error;
 }
 
+/** `client` with every call's errors passed through calledServiceError for `service`. */
+export function withCalledServiceErrors<S extends DescService>(
+  service: string,
+  client: Client<S>,
+): Client<S> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [method, call] of Object.entries(
+    client as unknown as Record<string, (...args: unknown[]) => unknown>,
+  )) {
+    wrapped[method] = async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw calledServiceError(service, error);
+      }
+    };
+  }
+  return wrapped as Client<S>;
+}
+
 /**
  * A typed client for a service over ConnectRPC (Connect protocol, binary Protobuf, HTTP/2). Every call gets a deadline (the request
  * context's, capped by `timeoutMs`) and the request's correlation id, trace and token; calls to
