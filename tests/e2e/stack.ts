@@ -6,11 +6,16 @@ import { Writable } from "node:stream";
 import { authService } from "@mercato/auth";
 import {
   authGatewayModule,
+  inventoryGatewayModule,
+  ordersGatewayModule,
+  payoutsGatewayModule,
   productsGatewayModule,
   sellersGatewayModule,
   usersGatewayModule,
 } from "@mercato/gateway";
 import { type EmbeddedHost, type HostInfrastructure, startEmbedded } from "@mercato/host";
+import { inventoryService } from "@mercato/inventory";
+import { ordersService } from "@mercato/orders";
 import {
   createLogger,
   latestMailTo,
@@ -86,11 +91,12 @@ async function realInfrastructure(real: RealInfra, run: string): Promise<HostInf
 }
 
 /**
- * Starts auth, users (and with `catalog`, sellers and products) and the gateway on embedded or
- * real infrastructure, with logs captured. The demo seed stays off: suites make their own data.
+ * Starts auth, users (with `catalog`, sellers and products; with `commerce`, inventory and orders
+ * too) and the gateway on embedded or real infrastructure, with logs captured. The demo seed
+ * stays off: suites make their own data.
  */
 export async function startStack(
-  options: { real?: RealInfra; env?: Record<string, string>; catalog?: boolean } = {},
+  options: { real?: RealInfra; env?: Record<string, string>; catalog?: boolean; commerce?: boolean } = {},
 ): Promise<Stack> {
   const run = randomBytes(5).toString("hex");
   const dataDir = await mkdtemp(join(tmpdir(), "mercato-e2e-"));
@@ -119,15 +125,22 @@ export async function startStack(
     ...options.env,
   };
   const infrastructure = options.real ? await realInfrastructure(options.real, run) : undefined;
+  const catalog = options.catalog || options.commerce;
   const host = await startEmbedded({
     env,
-    services: options.catalog
-      ? [authService, usersService, sellersService, productsService]
-      : [authService, usersService],
-    modules: options.catalog
-      ? [authGatewayModule(), usersGatewayModule(), sellersGatewayModule(), productsGatewayModule()]
-      : [authGatewayModule(), usersGatewayModule()],
-    ports: { auth: 0, users: 0, sellers: 0, products: 0 },
+    services: [
+      authService,
+      usersService,
+      ...(catalog ? [sellersService, productsService] : []),
+      ...(options.commerce ? [inventoryService, ordersService] : []),
+    ],
+    modules: [
+      authGatewayModule(),
+      usersGatewayModule(),
+      ...(catalog ? [sellersGatewayModule(), productsGatewayModule()] : []),
+      ...(options.commerce ? [inventoryGatewayModule(), ordersGatewayModule(), payoutsGatewayModule()] : []),
+    ],
+    ports: { auth: 0, users: 0, sellers: 0, products: 0, inventory: 0, orders: 0 },
     logger: (service) => createLogger({ service, level: "debug", destination: sink }),
     ...(infrastructure ? { infrastructure } : {}),
   });

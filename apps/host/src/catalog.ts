@@ -1,5 +1,6 @@
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { ordersService } from "@mercato/orders";
 import type { ServiceDefinition } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
@@ -15,4 +16,5 @@ export const hostedServices: readonly ServiceDefinition<never>[] = [
   sellersService,
   productsService,
   inventoryService,
+  ordersService,
 ];

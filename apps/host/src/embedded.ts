@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
@@ -19,12 +20,14 @@ import {
   logLevel,
   MemoryEventBus,
   MemoryKeyValue,
+  minServiceSecretLength,
   PgliteHost,
   parseConfig,
   prepareDataDir,
   type RunningService,
   runMain,
   type ServiceDefinition,
+  ServiceTokens,
   startService,
   Unauthenticated,
 } from "@mercato/platform";
@@ -41,6 +44,11 @@ export const embeddedConfigSchema = z.object({
   LOG_PRETTY: flag(true),
   /** Seed the demo marketplace when the catalog is empty at start (a first start). */
   SEED_DEMO: flag(true),
+  /** Secret of the services' own tokens; one made up at each start when absent (they all run here). */
+  SERVICE_TOKEN_SECRET: z
+    .string()
+    .min(minServiceSecretLength, { error: `must be at least ${minServiceSecretLength} characters` })
+    .optional(),
 });
 
 /** Options of startEmbedded; by default the catalog's services and the gateway's modules. */
@@ -111,6 +119,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     }
     return verifier(token);
   };
+  const serviceTokens = new ServiceTokens(
+    config.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url"),
+  );
   const stopAll = async () => {
     for (const service of running.splice(0).reverse()) await service.stop().catch(() => {});
     await infra.close();
@@ -119,10 +130,22 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     for (const definition of definitions) {
       const fromEnv = env[`${definition.name.toUpperCase()}_PORT`];
       const port = options.ports?.[definition.name] ?? (fromEnv ? Number(fromEnv) : definition.defaultPort);
+      // Services that call others (orders) find them where they listen now, ports picked at start included.
+      const serviceUrls = Object.fromEntries(
+        running.map((service) => [`${service.name.toUpperCase()}_SERVICE_URL`, service.url]),
+      );
       running.push(
         await startService(
           definition,
-          { database: (schema) => infra.database(schema), bus, kv, logger, env, authenticate },
+          {
+            database: (schema) => infra.database(schema),
+            bus,
+            kv,
+            logger,
+            env: { ...env, ...serviceUrls },
+            authenticate,
+            serviceTokens,
+          },
           { host: config.HOST, port },
         ),
       );

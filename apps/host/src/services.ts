@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { gatewayConfigSchema, upstreamServices } from "@mercato/gateway";
 import { parseConfig, runMain, standaloneConfigSchema } from "@mercato/platform";
@@ -93,21 +94,25 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   const host = infra.HOST;
   // Every process verifies bearer tokens against the auth service's key set unless told otherwise.
   const jwksUrl = env.JWKS_URL ?? `http://${host}:${env.AUTH_PORT ?? 9000}/.well-known/jwks.json`;
-  const specs: ProcessSpec[] = hostedServices.map((service) => ({
-    name: service.name,
-    entry: `services/${service.name}/src/main.ts`,
-    env: {
-      DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
-      PORT: env[`${service.name.toUpperCase()}_PORT`] ?? String(service.defaultPort),
-      JWKS_URL: jwksUrl,
-    },
-  }));
   const urls = Object.fromEntries(
     upstreamServices.map((s) => [
       `${s.name.toUpperCase()}_SERVICE_URL`,
       `http://${host}:${env[`${s.name.toUpperCase()}_PORT`] ?? s.defaultPort}`,
     ]),
   );
+  // The services sign their own tokens with one secret; made up for this launch when not given.
+  const serviceSecret = env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url");
+  const specs: ProcessSpec[] = hostedServices.map((service) => ({
+    name: service.name,
+    entry: `services/${service.name}/src/main.ts`,
+    env: {
+      ...urls,
+      SERVICE_TOKEN_SECRET: serviceSecret,
+      DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
+      PORT: env[`${service.name.toUpperCase()}_PORT`] ?? String(service.defaultPort),
+      JWKS_URL: jwksUrl,
+    },
+  }));
   specs.push({
     name: "gateway",
     entry: "services/gateway/src/main.ts",

@@ -1,5 +1,8 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth.js";
+import { inventoryGatewayModule } from "./modules/inventory.js";
+import { ordersGatewayModule } from "./modules/orders.js";
+import { payoutsGatewayModule } from "./modules/payouts.js";
 import { productsGatewayModule } from "./modules/products.js";
 import { sellersGatewayModule } from "./modules/sellers.js";
 import { usersGatewayModule } from "./modules/users.js";
@@ -17,6 +20,7 @@ export const upstreamServices: readonly UpstreamService[] = [
   { name: "sellers", defaultPort: 9002 },
   { name: "products", defaultPort: 9003 },
   { name: "inventory", defaultPort: 9004 },
+  { name: "orders", defaultPort: 9005 },
 ];
 
 /** The public surface of each domain; a new domain is one line here. */
@@ -24,5 +28,8 @@ export const gatewayModules: readonly GatewayModule[] = [
   authGatewayModule(),
   usersGatewayModule(),
   sellersGatewayModule(),
+  payoutsGatewayModule(),
   productsGatewayModule(),
+  inventoryGatewayModule(),
+  ordersGatewayModule(),
 ];

@@ -11,7 +11,7 @@ import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
 import { isoTime } from "./rest.js";
 
 /** A contract enum value as clients see it: `STOREFRONT_STATUS_ACTIVE` (2) → `active`. */
-function enumName(names: Record<number, string>, value: number): string {
+export function enumName(names: Record<number, string>, value: number): string {
   return (names[value] ?? "unspecified").toLowerCase();
 }
 

@@ -24,6 +24,7 @@ import {
   pageQueryProperties,
   pageSchema,
   pageSize,
+  postalAddressBody,
   publicRoute,
   renamingFields,
   uuid,
@@ -350,20 +351,6 @@ const storefrontSchema = {
 
 const storefrontPageSchema = pageSchema("StorefrontPage", "Storefront#");
 
-const addressBody = {
-  type: "object",
-  required: ["line1", "city", "countryCode"],
-  additionalProperties: false,
-  properties: {
-    line1: { type: "string", minLength: 1, maxLength: 200 },
-    line2: nullableString(200),
-    city: { type: "string", minLength: 1, maxLength: 100 },
-    region: nullableString(100),
-    postalCode: nullableString(20),
-    countryCode: { type: "string", pattern: "^[A-Za-z]{2}$", description: "ISO 3166-1 alpha-2" },
-  },
-} as const;
-
 const contactBody = {
   type: "object",
   additionalProperties: false,
@@ -391,7 +378,7 @@ const storefrontBodyProperties = {
   logoMediaId: mediaId,
   bannerMediaId: mediaId,
   contact: contactBody,
-  address: addressBody,
+  address: postalAddressBody,
   location: locationBody,
 } as const;
 

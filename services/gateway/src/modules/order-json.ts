@@ -1,0 +1,176 @@
+import type { Client } from "@connectrpc/connect";
+import type { Money } from "@mercato/contracts/mercato/common/v1/common_pb";
+import type { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
+import {
+  type Cart,
+  type Checkout,
+  type ContactAddress,
+  type Order,
+  OrderStatus,
+} from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import { ProductStatus, type ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
+import { type SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
+import { enumName } from "./catalog-json.js";
+import { isoTime } from "./rest.js";
+
+function contactJson(contact: ContactAddress | undefined) {
+  const address = contact?.address;
+  return {
+    name: contact?.name ?? "",
+    phone: orNull(contact?.phone ?? ""),
+    address: {
+      line1: address?.line1 ?? "",
+      line2: orNull(address?.line2 ?? ""),
+      city: address?.city ?? "",
+      region: orNull(address?.region ?? ""),
+      postalCode: orNull(address?.postalCode ?? ""),
+      countryCode: address?.countryCode ?? "",
+    },
+  };
+}
+
+/** An order as clients see it: its frozen snapshot, status lower-case, times ISO 8601. */
+export function orderJson(order: Order | undefined) {
+  if (!order) throw new Error("the orders service answered without an order");
+  const snapshot = order.snapshot;
+  const seller = snapshot?.seller;
+  return {
+    id: order.id,
+    checkoutId: order.checkoutId,
+    buyerId: order.buyerId,
+    storefrontId: order.storefrontId,
+    status: enumName(OrderStatus, order.status),
+    carrier: orNull(order.carrier),
+    trackingNumber: orNull(order.trackingNumber),
+    snapshot: {
+      lines: (snapshot?.lines ?? []).map((line) => ({
+        variantId: line.variantId,
+        productId: line.productId,
+        title: line.title,
+        sku: line.sku,
+        options: { ...line.options },
+        mediaId: orNull(line.mediaId),
+        unitPrice: moneyJson(line.unitPrice),
+        quantity: safeNumber(line.quantity),
+        lineTotal: moneyJson(line.lineTotal),
+      })),
+      seller: {
+        storefrontId: seller?.storefrontId ?? order.storefrontId,
+        name: seller?.name ?? "",
+        slug: seller?.slug ?? "",
+        address: contactJson({ name: "", phone: "", address: seller?.address } as ContactAddress).address,
+        email: orNull(seller?.email ?? ""),
+        phone: orNull(seller?.phone ?? ""),
+      },
+      shippingAddress: contactJson(snapshot?.shippingAddress),
+      billingAddress: contactJson(snapshot?.billingAddress),
+      subtotal: moneyJson(snapshot?.subtotal),
+      total: moneyJson(snapshot?.total),
+      note: snapshot?.note ?? "",
+    },
+    history: order.history.map((step) => ({
+      status: enumName(OrderStatus, step.status),
+      actorId: step.actorId,
+      reason: orNull(step.reason),
+      at: isoTime(step.at),
+    })),
+    version: safeNumber(order.version),
+    createdAt: isoTime(order.createdAt),
+    updatedAt: isoTime(order.updatedAt),
+  };
+}
+
+/** An order as the gateway hands it to clients. */
+export type OrderJson = ReturnType<typeof orderJson>;
+
+/** A checkout as clients see it. */
+export function checkoutJson(checkout: Checkout | undefined, replayed: boolean) {
+  if (!checkout) throw new Error("the orders service answered without a checkout");
+  return {
+    id: checkout.id,
+    orders: checkout.orders.map(orderJson),
+    totals: checkout.totals.map(moneyJson),
+    createdAt: isoTime(checkout.createdAt),
+    replayed,
+  };
+}
+
+/** The services a cart is hydrated from. */
+export interface CartSources {
+  products: Client<typeof ProductsService>;
+  sellers: Client<typeof SellersService>;
+  inventory: Client<typeof InventoryService>;
+}
+
+const sameMoney = (a: Money | undefined, b: Money | undefined) =>
+  a?.amountMinor === b?.amountMinor && a?.currency === b?.currency;
+
+/**
+ * A cart with what each line shows now: product title and image, current price (and whether it
+ * changed since the line was added), seller and stock. One call per service, whatever the number
+ * of lines: the variants and their stock together, then their storefronts.
+ */
+export async function hydrateCart(cart: Cart | undefined, sources: CartSources) {
+  if (!cart) throw new Error("the orders service answered without a cart");
+  const ids = cart.lines.map((line) => line.variantId);
+  const [variants, stock] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          sources.products.batchGetVariants({ ids }).then((answer) => answer.variants),
+          sources.inventory.getStock({ variantIds: ids }).then((answer) => answer.levels),
+        ]);
+  const storefrontIds = [...new Set(variants.map((v) => v.storefrontId))];
+  const storefronts =
+    storefrontIds.length === 0
+      ? []
+      : (await sources.sellers.batchGetStorefronts({ ids: storefrontIds })).storefronts;
+  const variantById = new Map(variants.map((v) => [v.variant?.id ?? "", v]));
+  const stockById = new Map(stock.map((level) => [level.variantId, level]));
+  const storefrontById = new Map(storefronts.map((s) => [s.id, s]));
+  const totals = new Map<string, bigint>();
+  const lines = cart.lines.map((line) => {
+    const found = variantById.get(line.variantId);
+    const variant = found?.variant;
+    const storefront = found ? storefrontById.get(found.storefrontId) : undefined;
+    const level = stockById.get(line.variantId);
+    const available = level ? safeNumber(level.available) : 0;
+    const quantity = safeNumber(line.quantity);
+    const purchasable =
+      found?.productStatus === ProductStatus.ACTIVE && storefront?.status === StorefrontStatus.ACTIVE;
+    const price = variant?.price;
+    const lineTotal = price
+      ? { amountMinor: price.amountMinor * line.quantity, currency: price.currency }
+      : undefined;
+    if (purchasable && lineTotal)
+      totals.set(lineTotal.currency, (totals.get(lineTotal.currency) ?? 0n) + lineTotal.amountMinor);
+    return {
+      variantId: line.variantId,
+      quantity,
+      productId: orNull(variant?.productId ?? ""),
+      title: found ? found.productTitle : null,
+      sku: variant ? variant.sku : null,
+      options: { ...(variant?.options ?? {}) },
+      mediaId: orNull(found?.mediaId ?? ""),
+      storefront: storefront ? { id: storefront.id, name: storefront.name, slug: storefront.slug } : null,
+      unitPrice: moneyJson(price),
+      priceWhenAdded: moneyJson(line.priceWhenAdded),
+      priceChanged: price !== undefined && !sameMoney(price, line.priceWhenAdded),
+      lineTotal: moneyJson(lineTotal as Money | undefined),
+      available,
+      enoughStock: available >= quantity,
+      purchasable,
+      addedAt: isoTime(line.addedAt),
+    };
+  });
+  return {
+    buyerId: cart.buyerId,
+    lines,
+    totals: [...totals].map(([currency, amountMinor]) => moneyJson({ amountMinor, currency } as Money)),
+    updatedAt: isoTime(cart.updatedAt),
+  };
+}
+
+/** A hydrated cart as the gateway hands it to clients. */
+export type CartJson = Awaited<ReturnType<typeof hydrateCart>>;

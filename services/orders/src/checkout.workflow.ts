@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import type { Caller, RequestContext } from "@mercato/platform";
+import { Conflict, DomainError, FailedPrecondition, InvalidArgument, remainingMs } from "@mercato/platform";
+import {
+  type ContactAddress,
+  type Money,
+  type PlannedOrder,
+  planOrders,
+  totalsByCurrency,
+  type WantedLine,
+} from "./domain/checkout-plan.js";
+import type { Carts } from "./store/cart.store.js";
+import type { CheckoutRecord, Order, Orders } from "./store/order.store.js";
+import type { Catalog, StockKeeper } from "./upstream.js";
+
+/** What a buyer sends to check out. */
+export interface CheckoutInput {
+  idempotencyKey: string;
+  shippingAddress: ContactAddress;
+  /** Absent: the shipping address. */
+  billingAddress: ContactAddress | undefined;
+  /** Empty: the cart. */
+  lines: readonly WantedLine[];
+  note: string;
+}
+
+/** A finished checkout. */
+export interface CheckoutResult {
+  id: string;
+  orders: Order[];
+  totals: Money[];
+  createdAt: Date;
+  /** This answer replays an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** Settings of the checkout workflow. */
+export interface CheckoutSettings {
+  /** How long reserved units wait for the commit, in seconds. */
+  reservationTtlSeconds: number;
+  /** How long a checkout's runner holds it before another attempt may take over, in ms. */
+  leaseMs: number;
+  /** How often a request with the key of a checkout in progress looks again, in ms. */
+  pollMs: number;
+}
+
+/**
+ * Checkout as explicit steps, each undone when a later one fails: claim the idempotency key → price
+ * the lines from the catalog → reserve the stock → write the orders (pending) → commit the stock →
+ * place the orders. A refusal is kept and replayed for the same key; an unavailable service leaves
+ * nothing behind, so the same key can try again.
+ */
+export class CheckoutWorkflow {
+  constructor(
+    private readonly orders: Orders,
+    private readonly carts: Carts,
+    private readonly catalog: Catalog,
+    private readonly stock: StockKeeper,
+    private readonly settings: CheckoutSettings,
+  ) {}
+
+  async run(ctx: RequestContext, caller: Caller, input: CheckoutInput): Promise<CheckoutResult> {
+    const requestHash = hashRequest(input);
+    const fromCart = input.lines.length === 0;
+    let lines = input.lines;
+    if (fromCart) {
+      // A replay must not depend on the cart, which the first attempt emptied.
+      const existing = await this.orders.checkout(caller.id, input.idempotencyKey);
+      lines = existing
+        ? existing.lines
+        : (await this.carts.get(caller.id)).lines.map(({ variantId, quantity }) => ({ variantId, quantity }));
+      if (lines.length === 0 && !existing)
+        throw new FailedPrecondition("the cart is empty; add something first");
+    } else {
+      checkDistinct(lines);
+    }
+
+    for (;;) {
+      const { checkout, claimed } = await this.orders.claimCheckout({
+        buyerId: caller.id,
+        key: input.idempotencyKey,
+        requestHash,
+        lines,
+        fromCart,
+        leaseMs: this.settings.leaseMs,
+      });
+      if (checkout.requestHash !== requestHash)
+        throw new Conflict(
+          `idempotency key ${input.idempotencyKey} was used for a different checkout; use a new key for a new checkout`,
+        );
+      if (claimed) return this.execute(caller, checkout, input);
+      const settled = await this.settled(ctx, caller.id, input.idempotencyKey, checkout);
+      if (settled) return settled;
+      // The runner's lease ran out: take the checkout over on the next claim.
+    }
+  }
+
+  /** Waits for another attempt's checkout under the same key to end, and replays its outcome. */
+  private async settled(
+    ctx: RequestContext,
+    buyerId: string,
+    key: string,
+    first: CheckoutRecord,
+  ): Promise<CheckoutResult | undefined> {
+    let checkout: CheckoutRecord | undefined = first;
+    for (;;) {
+      if (!checkout) return undefined;
+      if (checkout.status === "completed") return this.result(checkout, true);
+      if (checkout.status === "failed") {
+        const error = checkout.error;
+        throw new DomainError(
+          error?.code ?? "FAILED_PRECONDITION",
+          error?.message ?? "checkout failed",
+          error?.violations ?? [],
+        );
+      }
+      if (checkout.leaseExpired) return undefined;
+      if (remainingMs(ctx) <= this.settings.pollMs)
+        throw new Conflict(`a checkout with idempotency key ${key} is still in progress; retry shortly`);
+      await new Promise((resolve) => setTimeout(resolve, this.settings.pollMs));
+      checkout = await this.orders.checkout(buyerId, key);
+    }
+  }
+
+  private async execute(
+    caller: Caller,
+    checkout: CheckoutRecord,
+    input: CheckoutInput,
+  ): Promise<CheckoutResult> {
+    let reserved = false;
+    let committed = false;
+    try {
+      // A checkout taken over after its runner wrote the orders resumes from there, with the prices
+      // and stock it already holds.
+      if (!(await this.orders.hasPending(checkout.id))) {
+        const planned = await this.plan(checkout, input);
+        reserved = true;
+        await this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds);
+        await this.orders.createPending(checkout, planned);
+      }
+      reserved = true;
+      await this.stock.commit(checkout.id, caller.id);
+      committed = true;
+      const placed = await this.orders.place(checkout, (tx) =>
+        checkout.fromCart ? this.carts.removeBought(tx, caller.id, checkout.lines) : Promise.resolve(),
+      );
+      return { ...this.summary(checkout, placed), replayed: false };
+    } catch (error) {
+      // Sold units are not given back: the checkout stays pending, and a retry with the same key
+      // (once the lease runs out) finds every step done and places the orders.
+      if (committed) throw error;
+      // Compensation: what was reserved goes back (the reservation would expire anyway if this fails).
+      if (reserved) await this.stock.release(checkout.id).catch(() => {});
+      const refusal = error instanceof DomainError && error.httpStatus < 500 ? error : undefined;
+      await this.orders.abandon(checkout.id, refusal);
+      throw error;
+    }
+  }
+
+  /**
+   * Finishes or undoes up to `limit` checkouts whose runner died (their lease ran out and no retry
+   * came): one whose orders are written is committed and placed, as a retry would; one without is
+   * released and forgotten, so its key may be used again. Returns how many it settled.
+   */
+  async recoverAbandoned(limit = 20): Promise<number> {
+    const stale = await this.orders.takeOverStale(limit, this.settings.leaseMs);
+    let settled = 0;
+    for (const checkout of stale) {
+      try {
+        if (await this.orders.hasPending(checkout.id)) {
+          await this.stock.commit(checkout.id, checkout.buyerId);
+          await this.orders.place(checkout, (tx) =>
+            checkout.fromCart
+              ? this.carts.removeBought(tx, checkout.buyerId, checkout.lines)
+              : Promise.resolve(),
+          );
+        } else {
+          await this.stock.release(checkout.id).catch(() => {});
+          await this.orders.abandon(checkout.id, undefined);
+        }
+        settled++;
+      } catch (error) {
+        // A commit refused for good (the reservation expired) undoes the checkout; anything else
+        // (a service down) waits for the next sweep, when the lease has run out again.
+        if (!(error instanceof DomainError) || error.httpStatus >= 500) throw error;
+        await this.stock.release(checkout.id).catch(() => {});
+        await this.orders.abandon(checkout.id, error);
+        settled++;
+      }
+    }
+    return settled;
+  }
+
+  /** Prices the lines from the catalog, one order per seller. */
+  private async plan(checkout: CheckoutRecord, input: CheckoutInput): Promise<PlannedOrder[]> {
+    const variants = await this.catalog.variants(checkout.lines.map((line) => line.variantId));
+    const storefronts = await this.catalog.storefronts([
+      ...new Set([...variants.values()].map((variant) => variant.storefrontId)),
+    ]);
+    return planOrders({
+      lines: checkout.lines,
+      variants,
+      storefronts,
+      shippingAddress: input.shippingAddress,
+      billingAddress: input.billingAddress ?? input.shippingAddress,
+      note: input.note,
+    });
+  }
+
+  private async result(checkout: CheckoutRecord, replayed: boolean): Promise<CheckoutResult> {
+    return { ...this.summary(checkout, await this.orders.ofCheckout(checkout.id)), replayed };
+  }
+
+  private summary(checkout: CheckoutRecord, orders: Order[]): Omit<CheckoutResult, "replayed"> {
+    return {
+      id: checkout.id,
+      orders,
+      totals: totalsByCurrency(orders.map((order) => order.snapshot)),
+      createdAt: checkout.createdAt,
+    };
+  }
+}
+
+function checkDistinct(lines: readonly WantedLine[]): void {
+  const seen = new Set<string>();
+  lines.forEach((line, i) => {
+    const id = line.variantId.toLowerCase();
+    if (seen.has(id))
+      throw InvalidArgument.field(`lines[${i}].variant_id`, "appears twice; add the quantities up");
+    seen.add(id);
+  });
+}
+
+/** A digest of what the request asks for, to tell a retry from a different checkout under the same key. */
+function hashRequest(input: CheckoutInput): string {
+  const contact = (c: ContactAddress | undefined) =>
+    c && [
+      c.name,
+      c.phone,
+      ...(["line1", "line2", "city", "region", "postalCode", "countryCode"] as const).map(
+        (k) => c.address[k],
+      ),
+    ];
+  const canonical = JSON.stringify([
+    contact(input.shippingAddress),
+    contact(input.billingAddress) ?? null,
+    input.lines.map((line) => [line.variantId.toLowerCase(), line.quantity]),
+    input.note,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}

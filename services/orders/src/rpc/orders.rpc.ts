@@ -1,0 +1,308 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { PostalAddress as PostalAddressMessage } from "@mercato/contracts/mercato/common/v1/common_pb";
+import {
+  type Cart as CartMessage,
+  CartSchema,
+  type Checkout as CheckoutMessage,
+  CheckoutSchema,
+  type ContactAddress as ContactAddressMessage,
+  type Order as OrderMessage,
+  OrderSchema,
+  OrderStatus as OrderStatusEnum,
+  OrdersService,
+} from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import {
+  type Caller,
+  contextOf,
+  decodeOpaqueCursor,
+  encodeOpaqueCursor,
+  FailedPrecondition,
+  InvalidArgument,
+  PermissionDenied,
+  signedInCaller,
+} from "@mercato/platform";
+import { validate as isUuid } from "uuid";
+import type { CheckoutResult, CheckoutWorkflow } from "../checkout.workflow.js";
+import type { ContactAddress, Money, PostalAddress } from "../domain/checkout-plan.js";
+import type { OrderStatus } from "../domain/order-status.js";
+import type { Cart, Carts } from "../store/cart.store.js";
+import type { Order, Orders } from "../store/order.store.js";
+import type { Catalog } from "../upstream.js";
+
+/** Page size of order lists when the request asks for none. */
+export const defaultOrderPage = 20;
+
+const statusToProto: Record<Exclude<OrderStatus, "pending">, OrderStatusEnum> = {
+  placed: OrderStatusEnum.PLACED,
+  accepted: OrderStatusEnum.ACCEPTED,
+  shipped: OrderStatusEnum.SHIPPED,
+  delivered: OrderStatusEnum.DELIVERED,
+  completed: OrderStatusEnum.COMPLETED,
+  cancelled: OrderStatusEnum.CANCELLED,
+};
+
+const statusFromProto = new Map(
+  Object.entries(statusToProto).map(([name, value]) => [value, name as Exclude<OrderStatus, "pending">]),
+);
+
+const money = (value: Money) => ({ amountMinor: BigInt(value.amountMinor), currency: value.currency });
+
+function cartToProto(cart: Cart): CartMessage {
+  return create(CartSchema, {
+    buyerId: cart.buyerId,
+    lines: cart.lines.map((line) => ({
+      variantId: line.variantId,
+      quantity: BigInt(line.quantity),
+      priceWhenAdded: money(line.priceWhenAdded),
+      addedAt: timestampFromDate(line.addedAt),
+    })),
+    ...(cart.updatedAt ? { updatedAt: timestampFromDate(cart.updatedAt) } : {}),
+  });
+}
+
+const contactToProto = (contact: ContactAddress) => ({
+  name: contact.name,
+  phone: contact.phone,
+  address: contact.address,
+});
+
+/** An order as the contract carries it. */
+export function orderToProto(order: Order): OrderMessage {
+  const snapshot = order.snapshot;
+  return create(OrderSchema, {
+    id: order.id,
+    checkoutId: order.checkoutId,
+    buyerId: order.buyerId,
+    storefrontId: order.storefrontId,
+    status: order.status === "pending" ? OrderStatusEnum.UNSPECIFIED : statusToProto[order.status],
+    snapshot: {
+      lines: snapshot.lines.map((line) => ({
+        variantId: line.variantId,
+        productId: line.productId,
+        title: line.title,
+        sku: line.sku,
+        options: line.options,
+        mediaId: line.mediaId,
+        unitPrice: money(line.unitPrice),
+        quantity: BigInt(line.quantity),
+        lineTotal: money(line.lineTotal),
+      })),
+      seller: snapshot.seller,
+      shippingAddress: contactToProto(snapshot.shippingAddress),
+      billingAddress: contactToProto(snapshot.billingAddress),
+      subtotal: money(snapshot.subtotal),
+      total: money(snapshot.total),
+      note: snapshot.note,
+    },
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
+    history: order.history.map((step) => ({
+      status: step.status === "pending" ? OrderStatusEnum.UNSPECIFIED : statusToProto[step.status],
+      actorId: step.actorId,
+      reason: step.reason,
+      at: timestampFromDate(step.at),
+    })),
+    version: BigInt(order.version),
+    createdAt: timestampFromDate(order.createdAt),
+    updatedAt: timestampFromDate(order.updatedAt),
+  });
+}
+
+function checkoutToProto(result: CheckoutResult): CheckoutMessage {
+  return create(CheckoutSchema, {
+    id: result.id,
+    orders: result.orders.map(orderToProto),
+    totals: result.totals.map(money),
+    createdAt: timestampFromDate(result.createdAt),
+  });
+}
+
+function postalAddress(message: PostalAddressMessage | undefined): PostalAddress {
+  return {
+    line1: message?.line1.trim() ?? "",
+    line2: message?.line2.trim() ?? "",
+    city: message?.city.trim() ?? "",
+    region: message?.region.trim() ?? "",
+    postalCode: message?.postalCode.trim() ?? "",
+    countryCode: message?.countryCode ?? "",
+  };
+}
+
+function contactAddress(field: string, message: ContactAddressMessage | undefined): ContactAddress {
+  const name = message?.name.trim() ?? "";
+  if (!name) throw InvalidArgument.field(`${field}.name`, "must not be blank");
+  const address = postalAddress(message?.address);
+  if (!address.line1) throw InvalidArgument.field(`${field}.address.line1`, "must not be blank");
+  if (!address.city) throw InvalidArgument.field(`${field}.address.city`, "must not be blank");
+  if (!address.countryCode) throw InvalidArgument.field(`${field}.address.country_code`, "is required");
+  return { name, phone: message?.phone ?? "", address };
+}
+
+/** The signed-in user account: carts and orders belong to users, whose ids are UUIDs. */
+function requireUser(context: HandlerContext): Caller {
+  const caller = signedInCaller(context);
+  if (!isUuid(caller.id)) throw new PermissionDenied("only user accounts have carts and orders");
+  return caller;
+}
+
+function pageCursor(cursor: string): string | undefined {
+  if (!cursor) return undefined;
+  const [id] = decodeOpaqueCursor(cursor) ?? [];
+  if (typeof id !== "string" || !isUuid(id))
+    throw InvalidArgument.field("cursor", "is not a cursor of this list");
+  return id;
+}
+
+function page(orders: Order[], limit: number): { orders: OrderMessage[]; nextCursor: string } {
+  const shown = orders.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return {
+    orders: shown.map(orderToProto),
+    nextCursor: orders.length > limit && last ? encodeOpaqueCursor([last.id]) : "",
+  };
+}
+
+/** What the handlers work with. */
+export interface OrdersDeps {
+  carts: Carts;
+  orders: Orders;
+  catalog: Catalog;
+  checkout: CheckoutWorkflow;
+}
+
+/** Registers the OrdersService handlers. */
+export function ordersRoutes(router: ConnectRouter, deps: OrdersDeps): void {
+  const { carts, orders, catalog } = deps;
+
+  /** The variant as buyers can buy it now, with its current price; FailedPrecondition otherwise. */
+  const purchasable = async (variantId: string) => {
+    const variant = (await catalog.variants([variantId])).get(variantId.toLowerCase());
+    if (!variant) throw InvalidArgument.field("variant_id", "no such variant is for sale");
+    if (!variant.active) throw new FailedPrecondition(`variant ${variantId} is not for sale now`);
+    return variant;
+  };
+
+  router.service(OrdersService, {
+    async getCart(_req, context) {
+      const caller = requireUser(context);
+      return { cart: cartToProto(await carts.get(caller.id)) };
+    },
+
+    async addToCart(req, context) {
+      const caller = requireUser(context);
+      const variant = await purchasable(req.variantId);
+      const cart = await carts.add(caller.id, variant.id, Number(req.quantity), variant.price);
+      return { cart: cartToProto(cart) };
+    },
+
+    async updateCartLine(req, context) {
+      const caller = requireUser(context);
+      return {
+        cart: cartToProto(await carts.update(caller.id, req.variantId.toLowerCase(), Number(req.quantity))),
+      };
+    },
+
+    async removeCartLine(req, context) {
+      const caller = requireUser(context);
+      return { cart: cartToProto(await carts.remove(caller.id, req.variantId.toLowerCase())) };
+    },
+
+    async clearCart(_req, context) {
+      const caller = requireUser(context);
+      return { cart: cartToProto(await carts.clear(caller.id)) };
+    },
+
+    async checkout(req, context) {
+      const caller = requireUser(context);
+      const shippingAddress = contactAddress("shipping_address", req.shippingAddress);
+      const billingAddress = req.billingAddress
+        ? contactAddress("billing_address", req.billingAddress)
+        : undefined;
+      const result = await deps.checkout.run(contextOf(context), caller, {
+        idempotencyKey: req.idempotencyKey,
+        shippingAddress,
+        billingAddress,
+        lines: req.lines.map((line) => ({
+          variantId: line.variantId.toLowerCase(),
+          quantity: Number(line.quantity),
+        })),
+        note: req.note.trim(),
+      });
+      return { checkout: checkoutToProto(result), replayed: result.replayed };
+    },
+
+    async getOrder(req, context) {
+      const caller = requireUser(context);
+      return { order: orderToProto(await orders.get(caller, req.id)) };
+    },
+
+    async listOrders(req, context) {
+      const caller = requireUser(context);
+      const limit = req.limit || defaultOrderPage;
+      const status = statusFromProto.get(req.status);
+      const found = await orders.list(
+        { buyerId: caller.id, ...(status ? { status } : {}) },
+        limit + 1,
+        pageCursor(req.cursor),
+      );
+      return page(found, limit);
+    },
+
+    async listSellerOrders(req, context) {
+      const caller = requireUser(context);
+      const admin = caller.roles.includes("admin");
+      if (req.storefrontId && !admin)
+        throw new PermissionDenied(
+          "only admins name a storefront; sellers see their own storefront's orders",
+        );
+      if (!admin && !caller.roles.includes("seller"))
+        throw new PermissionDenied("only sellers have seller orders");
+      const limit = req.limit || defaultOrderPage;
+      const status = statusFromProto.get(req.status);
+      const found = await orders.list(
+        {
+          ...(admin
+            ? req.storefrontId
+              ? { storefrontId: req.storefrontId.toLowerCase() }
+              : {}
+            : { sellerOwnerId: caller.id }),
+          ...(status ? { status } : {}),
+        },
+        limit + 1,
+        pageCursor(req.cursor),
+      );
+      return page(found, limit);
+    },
+
+    async acceptOrder(req, context) {
+      return { order: orderToProto(await orders.transition(requireUser(context), req.id, "accept")) };
+    },
+
+    async shipOrder(req, context) {
+      const trackingNumber = req.trackingNumber.trim();
+      if (!trackingNumber) throw InvalidArgument.field("tracking_number", "must not be blank");
+      const order = await orders.transition(requireUser(context), req.id, "ship", {
+        trackingNumber,
+        carrier: req.carrier.trim(),
+      });
+      return { order: orderToProto(order) };
+    },
+
+    async markOrderDelivered(req, context) {
+      return { order: orderToProto(await orders.transition(requireUser(context), req.id, "deliver")) };
+    },
+
+    async completeOrder(req, context) {
+      return { order: orderToProto(await orders.transition(requireUser(context), req.id, "complete")) };
+    },
+
+    async cancelOrder(req, context) {
+      const order = await orders.transition(requireUser(context), req.id, "cancel", {
+        reason: req.reason.trim(),
+      });
+      return { order: orderToProto(order) };
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { fileURLToPath } from "node:url";
+import { OrdersService } from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import { defineService, loadSqlMigrations, type ServiceRuntime } from "@mercato/platform";
+import { CheckoutWorkflow } from "./checkout.workflow.js";
+import { type OrdersConfig, ordersConfigSchema } from "./config.js";
+import { type OrdersDeps, ordersRoutes } from "./rpc/orders.rpc.js";
+import { Carts } from "./store/cart.store.js";
+import { Orders } from "./store/order.store.js";
+import { rpcUpstreams } from "./upstream.js";
+
+const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
+
+/**
+ * The orders service (port 9005): buyers' carts, checkouts that reserve stock and create one order
+ * per seller with a frozen snapshot, and the orders' lifecycle.
+ */
+export const ordersService = defineService<OrdersConfig>({
+  name: "orders",
+  defaultPort: 9005,
+  rpcServices: [OrdersService.typeName],
+  config: ordersConfigSchema,
+  migrations: () => loadSqlMigrations(migrationsFolder),
+  rpc(router, runtime) {
+    ordersRoutes(router, parts(runtime));
+  },
+  async start(runtime) {
+    const { checkout } = parts(runtime);
+    const { logger, config } = runtime;
+    let stopped = false;
+    let sweeping: Promise<void> | undefined;
+    // Checkouts whose runner died are finished or undone without anyone asking (ADR 0018).
+    const sweep = async () => {
+      try {
+        while (!stopped && (await checkout.recoverAbandoned()) > 0) {}
+      } catch (error) {
+        logger.warn({ err: error }, "recovering abandoned checkouts failed; retrying on the next sweep");
+      }
+    };
+    const timer = setInterval(() => {
+      sweeping ??= sweep().finally(() => {
+        sweeping = undefined;
+      });
+    }, config.CHECKOUT_RECOVERY_MS);
+    return async () => {
+      stopped = true;
+      clearInterval(timer);
+      await sweeping;
+    };
+  },
+});
+
+const built = new WeakMap<ServiceRuntime<OrdersConfig>, OrdersDeps>();
+
+/** The stores, upstream clients and workflow of one running orders service, made once. */
+function parts(runtime: ServiceRuntime<OrdersConfig>): OrdersDeps {
+  const existing = built.get(runtime);
+  if (existing) return existing;
+  const { config, database, outbox } = runtime;
+  const { catalog, stock } = rpcUpstreams({
+    products: config.PRODUCTS_SERVICE_URL,
+    sellers: config.SELLERS_SERVICE_URL,
+    inventory: config.INVENTORY_SERVICE_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    serviceToken: () => runtime.serviceToken(),
+  });
+  const carts = new Carts(database);
+  const orders = new Orders(database, outbox);
+  const checkout = new CheckoutWorkflow(orders, carts, catalog, stock, {
+    reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+    leaseMs: config.CHECKOUT_LEASE_MS,
+    pollMs: 25,
+  });
+  const deps = { carts, orders, catalog, checkout };
+  built.set(runtime, deps);
+  return deps;
+}

@@ -1,0 +1,142 @@
+import {
+  type Database,
+  type Executor,
+  FailedPrecondition,
+  NotFound,
+  rowsOf,
+  uuidArray,
+} from "@mercato/platform";
+import { sql } from "drizzle-orm";
+import type { Money, WantedLine } from "../domain/checkout-plan.js";
+
+/** Most lines one cart holds. */
+export const maxCartLines = 100;
+/** Most units of one line. */
+export const maxLineQuantity = 1_000;
+
+/** A cart line: a variant and its units, with the price it had when added. */
+export interface CartLine {
+  variantId: string;
+  quantity: number;
+  priceWhenAdded: Money;
+  addedAt: Date;
+}
+
+/** A buyer's cart. */
+export interface Cart {
+  buyerId: string;
+  lines: CartLine[];
+  updatedAt: Date | undefined;
+}
+
+interface LineRow {
+  variant_id: string;
+  quantity: number | string;
+  price_when_added_minor: number | string;
+  currency_when_added: string;
+  added_at: string | Date;
+  updated_at: string | Date;
+}
+
+const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+/**
+ * Carts: per buyer, lines of variant and quantity only (what they show is looked up when read), each
+ * remembering the price it was added at so a change since can be shown.
+ */
+export class Carts {
+  constructor(private readonly database: Database) {}
+
+  /** The buyer's cart; empty when never used. */
+  async get(buyerId: string, executor: Executor = this.database.db): Promise<Cart> {
+    const rows = rowsOf<LineRow>(
+      await executor.execute(sql`
+        select variant_id, quantity, price_when_added_minor, currency_when_added, added_at, updated_at
+        from orders.cart_lines where buyer_id = ${buyerId} order by added_at, variant_id`),
+    );
+    const lines = rows.map((row) => ({
+      variantId: row.variant_id,
+      quantity: Number(row.quantity),
+      priceWhenAdded: {
+        amountMinor: Number(row.price_when_added_minor),
+        currency: row.currency_when_added.trim(),
+      },
+      addedAt: toDate(row.added_at),
+    }));
+    const updatedAt = rows.reduce<Date | undefined>((latest, row) => {
+      const at = toDate(row.updated_at);
+      return !latest || at > latest ? at : latest;
+    }, undefined);
+    return { buyerId, lines, updatedAt };
+  }
+
+  /** Adds units of a variant at its current price; a line for the same variant grows (up to the maximum). */
+  async add(buyerId: string, variantId: string, quantity: number, price: Money): Promise<Cart> {
+    return this.database.transaction(async (tx) => {
+      await lockCart(tx, buyerId);
+      const cart = await this.get(buyerId, tx);
+      const existing = cart.lines.find((line) => line.variantId === variantId);
+      if (!existing && cart.lines.length >= maxCartLines)
+        throw new FailedPrecondition(
+          `a cart holds at most ${maxCartLines} lines; check out or remove some first`,
+        );
+      if ((existing?.quantity ?? 0) + quantity > maxLineQuantity)
+        throw new FailedPrecondition(
+          `a line holds at most ${maxLineQuantity} units; this one has ${existing?.quantity ?? 0}`,
+        );
+      // The remembered price is the one the buyer last saw when adding, so a change is shown from there.
+      await tx.execute(sql`
+        insert into orders.cart_lines (buyer_id, variant_id, quantity, price_when_added_minor, currency_when_added)
+        values (${buyerId}, ${variantId}, ${quantity}, ${price.amountMinor}, ${price.currency})
+        on conflict (buyer_id, variant_id) do update set
+          quantity = orders.cart_lines.quantity + excluded.quantity,
+          price_when_added_minor = excluded.price_when_added_minor,
+          currency_when_added = excluded.currency_when_added,
+          updated_at = now()`);
+      return this.get(buyerId, tx);
+    });
+  }
+
+  /** Sets the units of a line already in the cart; NotFound when it is not there. */
+  async update(buyerId: string, variantId: string, quantity: number): Promise<Cart> {
+    return this.database.transaction(async (tx) => {
+      await lockCart(tx, buyerId);
+      const updated = rowsOf(
+        await tx.execute(sql`
+          update orders.cart_lines set quantity = ${quantity}, updated_at = now()
+          where buyer_id = ${buyerId} and variant_id = ${variantId} returning variant_id`),
+      );
+      if (updated.length === 0) throw new NotFound(`variant ${variantId} is not in the cart`);
+      return this.get(buyerId, tx);
+    });
+  }
+
+  /** Takes a variant out of the cart; no error when it was not there. */
+  async remove(buyerId: string, variantId: string): Promise<Cart> {
+    return this.database.transaction(async (tx) => {
+      await tx.execute(
+        sql`delete from orders.cart_lines where buyer_id = ${buyerId} and variant_id = ${variantId}`,
+      );
+      return this.get(buyerId, tx);
+    });
+  }
+
+  /** Empties the cart. */
+  async clear(buyerId: string): Promise<Cart> {
+    await this.database.db.execute(sql`delete from orders.cart_lines where buyer_id = ${buyerId}`);
+    return { buyerId, lines: [], updatedAt: undefined };
+  }
+
+  /** Removes the lines a checkout bought, in the checkout's transaction. */
+  async removeBought(tx: Executor, buyerId: string, lines: readonly WantedLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await tx.execute(sql`
+      delete from orders.cart_lines
+      where buyer_id = ${buyerId} and variant_id = any(${uuidArray(lines.map((l) => l.variantId))}::uuid[])`);
+  }
+}
+
+/** Serializes changes of one buyer's cart, so the line limit holds under concurrent adds. */
+async function lockCart(tx: Executor, buyerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`orders.cart.${buyerId}`}, 0))`);
+}

@@ -1,0 +1,702 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import { InventoryService, MovementReason } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
+import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { OrderStatus, OrdersService } from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import { ProductStatus, ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
+import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { inventoryService } from "@mercato/inventory";
+import {
+  backgroundContext,
+  createRpcClient,
+  type RunningService,
+  type ServiceRuntime,
+} from "@mercato/platform";
+import { productsService } from "@mercato/products";
+import { sellersService } from "@mercato/sellers";
+import { describeWithInfra, waitFor } from "@mercato/testing";
+import {
+  type DatabaseFixture,
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  postgresFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  Carts,
+  CheckoutWorkflow,
+  type OrdersConfig,
+  Orders as OrdersStore,
+  ordersService,
+  rpcUpstreams,
+  type StockKeeper,
+} from "../src/index.js";
+
+/** A signed-in account of the tests. */
+interface Account {
+  id: string;
+  as: { headers: { authorization: string } };
+}
+
+const eur = (amount: number) => ({ amountMinor: BigInt(amount), currency: "EUR" });
+const shipTo = {
+  name: "Ada Buyer",
+  phone: "+4915112345678",
+  address: { line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", countryCode: "DE" },
+};
+
+function describeOrdersService(label: string, openFixture: () => Promise<DatabaseFixture>): void {
+  describe(label, { timeout: 60_000 }, () => {
+    let rig: ServiceRig;
+    const running: RunningService[] = [];
+    let orders: ReturnType<typeof createRpcClient<typeof OrdersService>>;
+    let products: ReturnType<typeof createRpcClient<typeof ProductsService>>;
+    let sellers: ReturnType<typeof createRpcClient<typeof SellersService>>;
+    let inventory: ReturnType<typeof createRpcClient<typeof InventoryService>>;
+    let categoryId: string;
+
+    beforeAll(async () => {
+      rig = await openServiceRig(openFixture, "mercato.orders.>");
+      running.push(await startTestService(sellersService, rig));
+      running.push(await startTestService(productsService, rig));
+      running.push(await startTestService(inventoryService, rig));
+      const [sellersUrl, productsUrl, inventoryUrl] = running.map((s) => s.url);
+      running.push(
+        await startTestService(ordersService, {
+          ...rig,
+          env: {
+            SELLERS_SERVICE_URL: sellersUrl ?? "",
+            PRODUCTS_SERVICE_URL: productsUrl ?? "",
+            INVENTORY_SERVICE_URL: inventoryUrl ?? "",
+            UPSTREAM_TIMEOUT_MS: "30000",
+            CHECKOUT_RECOVERY_MS: "200",
+          },
+        }),
+      );
+      const url = (name: string) => running.find((s) => s.name === name)?.url ?? "";
+      orders = createRpcClient(OrdersService, { baseUrl: url("orders"), maxRetries: 0, timeoutMs: 60_000 });
+      products = createRpcClient(ProductsService, { baseUrl: url("products"), maxRetries: 0 });
+      sellers = createRpcClient(SellersService, { baseUrl: url("sellers"), maxRetries: 0 });
+      inventory = createRpcClient(InventoryService, { baseUrl: url("inventory"), maxRetries: 0 });
+      const admin = await account(["admin"]);
+      categoryId =
+        (await products.createCategory({ name: `Goods ${uuidv7()}` }, admin.as)).category?.id ?? "";
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const service of running.reverse()) await service.stop();
+      await rig?.close();
+    });
+
+    async function account(roles: string[]): Promise<Account> {
+      const id = uuidv7();
+      const token = await rig.issuer.sign({ sub: id, roles, email_verified: true });
+      return { id, as: { headers: { authorization: `Bearer ${token}` } } };
+    }
+
+    /** A verified seller with an open storefront that products and inventory know of. */
+    async function seller(name: string) {
+      const owner = await account(["seller"]);
+      const slug = `${name.toLowerCase().replace(/[^a-z]+/g, "-")}-${uuidv7().slice(-8)}`;
+      const { storefront } = await sellers.createStorefront(
+        {
+          name,
+          slug,
+          contact: { email: `hello@${slug}.test` },
+          address: { line1: "Hauptstraße 1", city: "Berlin", postalCode: "10115", countryCode: "DE" },
+          location: { latitude: 52.52, longitude: 13.405 },
+        },
+        owner.as,
+      );
+      return { ...owner, storefrontId: storefront?.id ?? "" };
+    }
+
+    let skus = 0;
+    /** An active product of one variant at `price` cents with `stock` units on hand. */
+    async function listed(owner: Account, title: string, price: number, stock: number) {
+      const product = await waitFor(
+        async () => {
+          try {
+            const { product } = await products.createProduct(
+              {
+                title,
+                categoryId,
+                optionNames: ["size"],
+                variants: [
+                  { sku: `SKU-${++skus}-${uuidv7().slice(-6)}`, price: eur(price), options: { size: "M" } },
+                ],
+                status: ProductStatus.ACTIVE,
+              },
+              owner.as,
+            );
+            return product;
+          } catch {
+            return undefined; // products has not heard of the storefront yet
+          }
+        },
+        { message: "products never learnt of the storefront" },
+      );
+      const variantId = product.variants[0]?.id ?? "";
+      await waitFor(
+        async () => {
+          try {
+            await inventory.adjustStock(
+              { variantId, quantity: BigInt(stock), reason: MovementReason.REPLENISHMENT },
+              owner.as,
+            );
+            return true;
+          } catch {
+            return false; // inventory has not heard of the variant yet
+          }
+        },
+        { message: "inventory never learnt of the variant" },
+      );
+      return { productId: product.id, variantId };
+    }
+
+    const onHand = async (variantId: string) => {
+      const { levels } = await inventory.getStock({ variantIds: [variantId] });
+      return levels[0];
+    };
+
+    const placedEvents = (orderId: string) =>
+      rig.published
+        .filter((e) => e.subject.startsWith("mercato.orders.order."))
+        .map((e) => ({ subject: e.subject, event: fromBinary(OrderStatusChangedSchema, e.payload) }))
+        .filter((e) => e.event.orderId === orderId);
+
+    it("checks a two-seller cart out into one order per seller, pricing from the catalog, selling the stock and emptying the cart", async () => {
+      const bakery = await seller("Bakery Berlin");
+      const potter = await seller("Potter Paris");
+      const bread = await listed(bakery, "Sourdough loaf", 450, 10);
+      const bowl = await listed(potter, "Blue bowl", 2500, 3);
+      const buyer = await account(["buyer"]);
+      await orders.addToCart({ variantId: bread.variantId, quantity: 2n }, buyer.as);
+      await orders.addToCart({ variantId: bread.variantId, quantity: 1n }, buyer.as);
+      const { cart } = await orders.addToCart({ variantId: bowl.variantId, quantity: 2n }, buyer.as);
+      expect(cart?.lines.map((l) => [l.variantId, l.quantity, l.priceWhenAdded?.amountMinor])).toEqual([
+        [bread.variantId, 3n, 450n],
+        [bowl.variantId, 2n, 2500n],
+      ]);
+
+      const { checkout, replayed } = await orders.checkout(
+        { idempotencyKey: `two-sellers-${uuidv7()}`, shippingAddress: shipTo, note: "Ring twice" },
+        buyer.as,
+      );
+      expect(replayed).toBe(false);
+      expect(checkout?.orders).toHaveLength(2);
+      expect(checkout?.totals).toEqual([
+        expect.objectContaining({ amountMinor: 3n * 450n + 2n * 2500n, currency: "EUR" }),
+      ]);
+      const byStore = new Map(checkout?.orders.map((o) => [o.storefrontId, o]));
+      const breadOrder = byStore.get(bakery.storefrontId);
+      expect(breadOrder).toMatchObject({ status: OrderStatus.PLACED, buyerId: buyer.id });
+      expect(breadOrder?.snapshot).toMatchObject({
+        lines: [
+          {
+            variantId: bread.variantId,
+            title: "Sourdough loaf",
+            options: { size: "M" },
+            unitPrice: { amountMinor: 450n, currency: "EUR" },
+            quantity: 3n,
+            lineTotal: { amountMinor: 1350n },
+          },
+        ],
+        seller: { storefrontId: bakery.storefrontId, name: "Bakery Berlin", address: { city: "Berlin" } },
+        shippingAddress: { name: "Ada Buyer", address: { line1: "Unter den Linden 1" } },
+        billingAddress: { name: "Ada Buyer" },
+        total: { amountMinor: 1350n, currency: "EUR" },
+        note: "Ring twice",
+      });
+      expect(byStore.get(potter.storefrontId)?.snapshot?.total?.amountMinor).toBe(5000n);
+
+      expect(await onHand(bread.variantId)).toMatchObject({ onHand: 7n, reserved: 0n });
+      expect(await onHand(bowl.variantId)).toMatchObject({ onHand: 1n, reserved: 0n });
+      expect((await orders.getCart({}, buyer.as)).cart?.lines).toEqual([]);
+      await waitFor(() => placedEvents(breadOrder?.id ?? "").length === 1);
+      expect(placedEvents(breadOrder?.id ?? "")[0]).toMatchObject({
+        subject: "mercato.orders.order.placed",
+        event: { status: "placed", sellerOwnerId: bakery.id, total: { amountMinor: 1350n } },
+      });
+    });
+
+    it("keeps an order's snapshot when the product's title and price and the storefront's name change later", async () => {
+      const shop = await seller("Cheese Corner");
+      const cheese = await listed(shop, "Aged gouda", 1200, 5);
+      const buyer = await account(["buyer"]);
+      const { checkout } = await orders.checkout(
+        {
+          idempotencyKey: uuidv7(),
+          shippingAddress: shipTo,
+          lines: [{ variantId: cheese.variantId, quantity: 1n }],
+        },
+        buyer.as,
+      );
+      const orderId = checkout?.orders[0]?.id ?? "";
+      const before = (await orders.getOrder({ id: orderId }, buyer.as)).order;
+      await products.updateProduct({ id: cheese.productId, title: "Young gouda" }, shop.as);
+      await products.updateVariant({ id: cheese.variantId, price: eur(900) }, shop.as);
+      await sellers.updateStorefront({ id: shop.storefrontId, name: "Cheese Palace" }, shop.as);
+      const after = (await orders.getOrder({ id: orderId }, buyer.as)).order;
+      expect(after?.snapshot).toEqual(before?.snapshot);
+      expect(after?.snapshot?.lines[0]).toMatchObject({
+        title: "Aged gouda",
+        unitPrice: { amountMinor: 1200n },
+      });
+      expect(after?.snapshot?.seller?.name).toBe("Cheese Corner");
+      // A new checkout sees the new price.
+      const { checkout: again } = await orders.checkout(
+        {
+          idempotencyKey: uuidv7(),
+          shippingAddress: shipTo,
+          lines: [{ variantId: cheese.variantId, quantity: 1n }],
+        },
+        buyer.as,
+      );
+      expect(again?.orders[0]?.snapshot?.lines[0]).toMatchObject({
+        title: "Young gouda",
+        unitPrice: { amountMinor: 900n },
+      });
+    });
+
+    it("answers 20 concurrent retries of one checkout with one order, and the same key with another body with ALREADY_EXISTS", async () => {
+      const shop = await seller("Tea House");
+      const tea = await listed(shop, "Green tea", 800, 100);
+      const buyer = await account(["buyer"]);
+      const key = `retry-${uuidv7()}`;
+      const request = {
+        idempotencyKey: key,
+        shippingAddress: shipTo,
+        lines: [{ variantId: tea.variantId, quantity: 2n }],
+      };
+      const answers = await Promise.all(Array.from({ length: 20 }, () => orders.checkout(request, buyer.as)));
+      const checkoutIds = new Set(answers.map((a) => a.checkout?.id));
+      const orderIds = new Set(answers.flatMap((a) => a.checkout?.orders.map((o) => o.id) ?? []));
+      expect(checkoutIds.size).toBe(1);
+      expect(orderIds.size).toBe(1);
+      expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+      expect(await onHand(tea.variantId)).toMatchObject({ onHand: 98n, reserved: 0n });
+      const { orders: mine } = await orders.listOrders({}, buyer.as);
+      expect(mine.map((o) => o.id)).toEqual([...orderIds]);
+
+      const other = await failure(
+        orders.checkout({ ...request, lines: [{ variantId: tea.variantId, quantity: 3n }] }, buyer.as),
+      );
+      expect(other.code).toBe(Code.AlreadyExists);
+      expect(other.message).toContain(key);
+      // The same key belongs to this buyer only: another buyer's request under it is its own checkout.
+      const stranger = await account(["buyer"]);
+      const theirs = await orders.checkout(request, stranger.as);
+      expect(theirs.replayed).toBe(false);
+      expect(theirs.checkout?.id).not.toBe([...checkoutIds][0]);
+    });
+
+    it("sells exactly the stock to 200 concurrent checkouts for 50 units; the rest are told it is out of stock", async () => {
+      const shop = await seller("Hot Drop");
+      const hot = await listed(shop, "Limited sneaker", 15000, 50);
+      const buyers = await Promise.all(Array.from({ length: 10 }, () => account(["buyer"])));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, i) =>
+          orders.checkout(
+            {
+              idempotencyKey: `race-${i}`,
+              shippingAddress: shipTo,
+              lines: [{ variantId: hot.variantId, quantity: 1n }],
+            },
+            buyers[i % buyers.length]?.as,
+          ),
+        ),
+      );
+      const sold = outcomes.filter((o) => o.status === "fulfilled");
+      const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+      expect(sold).toHaveLength(50);
+      expect(refused).toHaveLength(150);
+      for (const error of refused) {
+        expect(error).toMatchObject({ code: Code.FailedPrecondition });
+        expect(error.message).toContain("out of stock");
+      }
+      expect(await onHand(hot.variantId)).toMatchObject({ onHand: 0n, reserved: 0n, available: 0n });
+      const movements = [];
+      let cursor = "";
+      do {
+        const page = await inventory.listMovements({ variantId: hot.variantId, limit: 100, cursor }, shop.as);
+        movements.push(...page.movements);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(movements.reduce((sum, m) => sum + m.quantity, 0n)).toBe(0n);
+      expect(movements.filter((m) => m.reason === MovementReason.SALE)).toHaveLength(50);
+      const { orders: sellerOrders } = await orders.listSellerOrders({ limit: 100 }, shop.as);
+      expect(sellerOrders).toHaveLength(50);
+    });
+
+    it("replays an out-of-stock refusal for the same key and holds nothing back", async () => {
+      const shop = await seller("Rare Books");
+      const book = await listed(shop, "First edition", 90000, 1);
+      const buyer = await account(["buyer"]);
+      const request = {
+        idempotencyKey: uuidv7(),
+        shippingAddress: shipTo,
+        lines: [{ variantId: book.variantId, quantity: 2n }],
+      };
+      const first = await failure(orders.checkout(request, buyer.as));
+      expect(first).toMatchObject({ code: Code.FailedPrecondition, fields: ["lines[0].quantity"] });
+      expect(await failure(orders.checkout(request, buyer.as))).toEqual(first);
+      expect(await onHand(book.variantId)).toMatchObject({ onHand: 1n, reserved: 0n });
+      expect((await orders.listOrders({}, buyer.as)).orders).toEqual([]);
+    });
+
+    it("moves an order placed → accepted → shipped → delivered → completed by its rightful actors only, publishing each step", async () => {
+      const shop = await seller("Lamp Works");
+      const lamp = await listed(shop, "Desk lamp", 4000, 5);
+      const buyer = await account(["buyer"]);
+      const otherSeller = await seller("Other Shop");
+      const stranger = await account(["buyer"]);
+      const { checkout } = await orders.checkout(
+        {
+          idempotencyKey: uuidv7(),
+          shippingAddress: shipTo,
+          lines: [{ variantId: lamp.variantId, quantity: 1n }],
+        },
+        buyer.as,
+      );
+      const id = checkout?.orders[0]?.id ?? "";
+
+      expect((await failure(orders.acceptOrder({ id }, buyer.as))).code).toBe(Code.PermissionDenied);
+      expect((await failure(orders.acceptOrder({ id }, otherSeller.as))).code).toBe(Code.NotFound);
+      expect((await failure(orders.getOrder({ id }, stranger.as))).code).toBe(Code.NotFound);
+      expect((await failure(orders.getOrder({ id }, otherSeller.as))).code).toBe(Code.NotFound);
+      expect((await failure(orders.shipOrder({ id, trackingNumber: "X1" }, shop.as))).code).toBe(
+        Code.FailedPrecondition,
+      );
+      expect((await failure(orders.acceptOrder({ id }))).code).toBe(Code.Unauthenticated);
+
+      await orders.acceptOrder({ id }, shop.as);
+      expect((await failure(orders.cancelOrder({ id }, shop.as))).code).toBe(Code.FailedPrecondition);
+      expect((await failure(orders.shipOrder({ id, trackingNumber: "  " }, shop.as))).fields).toEqual([
+        "tracking_number",
+      ]);
+      const shipped = (await orders.shipOrder({ id, trackingNumber: "DHL-123", carrier: "DHL" }, shop.as))
+        .order;
+      expect(shipped).toMatchObject({
+        status: OrderStatus.SHIPPED,
+        trackingNumber: "DHL-123",
+        carrier: "DHL",
+      });
+      expect((await failure(orders.cancelOrder({ id }, buyer.as))).code).toBe(Code.FailedPrecondition);
+      expect((await failure(orders.markOrderDelivered({ id }, buyer.as))).code).toBe(Code.PermissionDenied);
+      await orders.markOrderDelivered({ id }, shop.as);
+      expect((await failure(orders.completeOrder({ id }, shop.as))).code).toBe(Code.PermissionDenied);
+      const completed = (await orders.completeOrder({ id }, buyer.as)).order;
+      expect(completed?.status).toBe(OrderStatus.COMPLETED);
+      expect(completed?.history.map((h) => [h.status, h.actorId])).toEqual([
+        [OrderStatus.PLACED, buyer.id],
+        [OrderStatus.ACCEPTED, shop.id],
+        [OrderStatus.SHIPPED, shop.id],
+        [OrderStatus.DELIVERED, shop.id],
+        [OrderStatus.COMPLETED, buyer.id],
+      ]);
+      await waitFor(() => placedEvents(id).length === 5);
+      expect(placedEvents(id).map((e) => [e.subject, e.event.previousStatus, e.event.version])).toEqual([
+        ["mercato.orders.order.placed", "", 1n],
+        ["mercato.orders.order.accepted", "placed", 2n],
+        ["mercato.orders.order.shipped", "accepted", 3n],
+        ["mercato.orders.order.delivered", "shipped", 4n],
+        ["mercato.orders.order.completed", "delivered", 5n],
+      ]);
+      expect(placedEvents(id)[2]?.event.trackingNumber).toBe("DHL-123");
+
+      const { orders: shippedList } = await orders.listSellerOrders(
+        { status: OrderStatus.COMPLETED },
+        shop.as,
+      );
+      expect(shippedList.map((o) => o.id)).toEqual([id]);
+      expect((await orders.listSellerOrders({ status: OrderStatus.PLACED }, shop.as)).orders).toEqual([]);
+      expect((await orders.listSellerOrders({}, otherSeller.as)).orders).toEqual([]);
+      expect((await failure(orders.listSellerOrders({}, buyer.as))).code).toBe(Code.PermissionDenied);
+      expect(
+        (await failure(orders.listSellerOrders({ storefrontId: shop.storefrontId }, otherSeller.as))).code,
+      ).toBe(Code.PermissionDenied);
+    });
+
+    it("lets the buyer cancel before shipping and the seller before accepting, each with a reason", async () => {
+      const shop = await seller("Plant Shop");
+      const fern = await listed(shop, "Fern", 1500, 10);
+      const buyer = await account(["buyer"]);
+      const buy = async () =>
+        (
+          await orders.checkout(
+            {
+              idempotencyKey: uuidv7(),
+              shippingAddress: shipTo,
+              lines: [{ variantId: fern.variantId, quantity: 1n }],
+            },
+            buyer.as,
+          )
+        ).checkout?.orders[0]?.id ?? "";
+      const first = await buy();
+      const declined = (await orders.cancelOrder({ id: first, reason: "Out of season" }, shop.as)).order;
+      expect(declined?.status).toBe(OrderStatus.CANCELLED);
+      expect(declined?.history.at(-1)).toMatchObject({ actorId: shop.id, reason: "Out of season" });
+      expect((await failure(orders.cancelOrder({ id: first }, buyer.as))).code).toBe(Code.FailedPrecondition);
+
+      const second = await buy();
+      await orders.acceptOrder({ id: second }, shop.as);
+      const withdrawn = (await orders.cancelOrder({ id: second, reason: "Changed my mind" }, buyer.as)).order;
+      expect(withdrawn?.status).toBe(OrderStatus.CANCELLED);
+      await waitFor(() => placedEvents(second).some((e) => e.subject === "mercato.orders.order.cancelled"));
+      const cancelled = placedEvents(second).find((e) => e.subject === "mercato.orders.order.cancelled");
+      expect(cancelled?.event).toMatchObject({
+        reason: "Changed my mind",
+        actorId: buyer.id,
+        checkoutId: withdrawn?.checkoutId,
+        lines: [{ variantId: fern.variantId, quantity: 1n }],
+      });
+      const { orders: cancelledList } = await orders.listOrders({ status: OrderStatus.CANCELLED }, buyer.as);
+      expect(cancelledList.map((o) => o.id).sort()).toEqual([first, second].sort());
+    });
+
+    it("keeps carts per buyer: change, remove and clear lines; refuse unknown or unlisted variants", async () => {
+      const shop = await seller("Sock Shop");
+      const socks = await listed(shop, "Wool socks", 900, 10);
+      const buyer = await account(["buyer"]);
+      const other = await account(["buyer"]);
+      await orders.addToCart({ variantId: socks.variantId, quantity: 2n }, buyer.as);
+      expect((await orders.getCart({}, other.as)).cart?.lines).toEqual([]);
+      expect(
+        (await orders.updateCartLine({ variantId: socks.variantId, quantity: 5n }, buyer.as)).cart?.lines[0]
+          ?.quantity,
+      ).toBe(5n);
+      expect(
+        (await failure(orders.updateCartLine({ variantId: socks.variantId, quantity: 1n }, other.as))).code,
+      ).toBe(Code.NotFound);
+      expect((await orders.removeCartLine({ variantId: socks.variantId }, other.as)).cart?.lines).toEqual([]);
+      expect((await orders.getCart({}, buyer.as)).cart?.lines).toHaveLength(1);
+      expect((await orders.removeCartLine({ variantId: socks.variantId }, buyer.as)).cart?.lines).toEqual([]);
+      await orders.addToCart({ variantId: socks.variantId, quantity: 1n }, buyer.as);
+      expect((await orders.clearCart({}, buyer.as)).cart?.lines).toEqual([]);
+
+      expect(await failure(orders.addToCart({ variantId: uuidv7(), quantity: 1n }, buyer.as))).toMatchObject({
+        code: Code.InvalidArgument,
+        fields: ["variant_id"],
+      });
+      expect(
+        await failure(orders.addToCart({ variantId: socks.variantId, quantity: 0n }, buyer.as)),
+      ).toMatchObject({
+        code: Code.InvalidArgument,
+        fields: ["quantity"],
+      });
+      expect(
+        await failure(orders.addToCart({ variantId: socks.variantId, quantity: 1001n }, buyer.as)),
+      ).toMatchObject({ code: Code.InvalidArgument, fields: ["quantity"] });
+      await orders.addToCart({ variantId: socks.variantId, quantity: 1000n }, buyer.as);
+      expect(
+        (await failure(orders.addToCart({ variantId: socks.variantId, quantity: 1n }, buyer.as))).code,
+      ).toBe(Code.FailedPrecondition);
+      const { product: draft } = await products.createProduct(
+        {
+          title: "Secret socks",
+          categoryId,
+          variants: [{ sku: `DRAFT-${uuidv7().slice(-8)}`, price: eur(100) }],
+        },
+        shop.as,
+      );
+      expect(
+        (await failure(orders.addToCart({ variantId: draft?.variants[0]?.id ?? "", quantity: 1n }, buyer.as)))
+          .code,
+      ).toBe(Code.InvalidArgument);
+      expect((await failure(orders.getCart({}))).code).toBe(Code.Unauthenticated);
+    });
+
+    it("refuses checkouts with bad input, naming the field, and leaves nothing behind", async () => {
+      const shop = await seller("Map Shop");
+      const map = await listed(shop, "Old map", 3000, 5);
+      const buyer = await account(["buyer"]);
+      const line = { variantId: map.variantId, quantity: 1n };
+      const cases: [object, string[] | Code][] = [
+        [{ idempotencyKey: "", shippingAddress: shipTo, lines: [line] }, ["idempotency_key"]],
+        [{ idempotencyKey: "has space", shippingAddress: shipTo, lines: [line] }, ["idempotency_key"]],
+        [{ idempotencyKey: uuidv7(), lines: [line] }, ["shipping_address"]],
+        [
+          { idempotencyKey: uuidv7(), shippingAddress: { ...shipTo, name: "  " }, lines: [line] },
+          ["shipping_address.name"],
+        ],
+        [
+          {
+            idempotencyKey: uuidv7(),
+            shippingAddress: { ...shipTo, address: { ...shipTo.address, countryCode: "Germany" } },
+            lines: [line],
+          },
+          ["shipping_address.address.country_code"],
+        ],
+        [{ idempotencyKey: uuidv7(), shippingAddress: shipTo, lines: [line, line] }, ["lines[1].variant_id"]],
+        [
+          { idempotencyKey: uuidv7(), shippingAddress: shipTo, lines: [{ variantId: "nope", quantity: 1n }] },
+          ["lines[0].variant_id"],
+        ],
+        [
+          {
+            idempotencyKey: uuidv7(),
+            shippingAddress: shipTo,
+            lines: [{ variantId: uuidv7(), quantity: 1n }],
+          },
+          ["lines[0].variant_id"],
+        ],
+        [{ idempotencyKey: uuidv7(), shippingAddress: shipTo }, Code.FailedPrecondition],
+      ];
+      for (const [i, [request, expected]] of cases.entries()) {
+        const result = await failure(orders.checkout(request, buyer.as));
+        if (Array.isArray(expected)) expect(result.fields, `case ${i}`).toEqual(expected);
+        else expect(result.code).toBe(expected);
+      }
+      expect(await onHand(map.variantId)).toMatchObject({ onHand: 5n, reserved: 0n });
+      expect((await orders.listOrders({}, buyer.as)).orders).toEqual([]);
+      expect((await failure(orders.listOrders({ cursor: "garbage" }, buyer.as))).fields).toEqual(["cursor"]);
+      expect((await failure(orders.getOrder({ id: "x" }, buyer.as))).fields).toEqual(["id"]);
+    });
+
+    /** A checkout workflow on the orders service's own database whose runner "dies" where told. */
+    function dyingWorkflow(dies: { afterCommit?: boolean; afterReserve?: boolean }) {
+      const service = running.find((s) => s.name === "orders");
+      const runtime = service?.runtime as ServiceRuntime<OrdersConfig>;
+      const url = (name: string) => running.find((s) => s.name === name)?.url ?? "";
+      const upstream = rpcUpstreams({
+        products: url("products"),
+        sellers: url("sellers"),
+        inventory: url("inventory"),
+        timeoutMs: 30_000,
+        serviceToken: () => runtime.serviceToken(),
+      });
+      const died = () => new Error("the process died here");
+      class DyingOrders extends OrdersStore {
+        override async place(): Promise<never> {
+          throw died();
+        }
+        override async createPending(...args: Parameters<OrdersStore["createPending"]>): Promise<void> {
+          if (dies.afterReserve) throw died();
+          await super.createPending(...args);
+        }
+        override async abandon(): Promise<void> {
+          throw died();
+        }
+      }
+      // A dead process compensates nothing: releasing fails too.
+      const stock: StockKeeper = { ...upstream.stock, release: async () => Promise.reject(died()) };
+      return new CheckoutWorkflow(
+        new DyingOrders(runtime.database, runtime.outbox),
+        new Carts(runtime.database),
+        upstream.catalog,
+        stock,
+        {
+          reservationTtlSeconds: 60,
+          leaseMs: 100,
+          pollMs: 25,
+        },
+      );
+    }
+
+    it("places, without anyone asking, the orders of a checkout whose runner died after committing the stock", async () => {
+      const shop = await seller("Glass Blower");
+      const glass = await listed(shop, "Wine glass", 2200, 10);
+      const buyer = await account(["buyer"]);
+      const caller = { id: buyer.id, roles: ["buyer" as const], claims: {} };
+      const input = {
+        idempotencyKey: `crash-${uuidv7()}`,
+        shippingAddress: { ...shipTo, address: { ...shipTo.address, line2: "", region: "" } },
+        billingAddress: undefined,
+        lines: [{ variantId: glass.variantId, quantity: 2 }],
+        note: "",
+      };
+      await expect(
+        dyingWorkflow({ afterCommit: true }).run(backgroundContext(), caller, input),
+      ).rejects.toThrow("the process died here");
+      expect((await orders.listOrders({}, buyer.as)).orders).toEqual([]);
+      const placed = await waitFor(async () => {
+        const { orders: mine } = await orders.listOrders({}, buyer.as);
+        return mine.length === 1 ? mine : undefined;
+      });
+      expect(placed[0]).toMatchObject({
+        status: OrderStatus.PLACED,
+        snapshot: { total: { amountMinor: 4400n } },
+      });
+      expect(await onHand(glass.variantId)).toMatchObject({ onHand: 8n, reserved: 0n });
+      // A retry of the same request replays the recovered checkout.
+      const retried = await orders.checkout(
+        {
+          idempotencyKey: input.idempotencyKey,
+          shippingAddress: shipTo,
+          lines: [{ variantId: glass.variantId, quantity: 2n }],
+        },
+        buyer.as,
+      );
+      expect(retried).toMatchObject({ replayed: true });
+      expect(retried.checkout?.orders.map((o) => o.id)).toEqual([placed[0]?.id]);
+    });
+
+    it("gives back, without anyone asking, the stock of a checkout whose runner died before writing its orders", async () => {
+      const shop = await seller("Candle Maker");
+      const candle = await listed(shop, "Beeswax candle", 700, 3);
+      const buyer = await account(["buyer"]);
+      const caller = { id: buyer.id, roles: ["buyer" as const], claims: {} };
+      const key = `crash-${uuidv7()}`;
+      await expect(
+        dyingWorkflow({ afterReserve: true }).run(backgroundContext(), caller, {
+          idempotencyKey: key,
+          shippingAddress: { ...shipTo, address: { ...shipTo.address, line2: "", region: "" } },
+          billingAddress: undefined,
+          lines: [{ variantId: candle.variantId, quantity: 3 }],
+          note: "",
+        }),
+      ).rejects.toThrow("the process died here");
+      expect(await onHand(candle.variantId)).toMatchObject({ reserved: 3n, available: 0n });
+      await waitFor(async () => (await onHand(candle.variantId))?.available === 3n, {
+        message: "the dead checkout's units never came back",
+      });
+      // Nothing is left under the key: the same request now goes through.
+      const again = await orders.checkout(
+        {
+          idempotencyKey: key,
+          shippingAddress: shipTo,
+          lines: [{ variantId: candle.variantId, quantity: 3n }],
+        },
+        buyer.as,
+      );
+      expect(again.replayed).toBe(false);
+      expect(again.checkout?.orders).toHaveLength(1);
+    });
+
+    it("pages a buyer's orders newest first with a cursor", async () => {
+      const shop = await seller("Pen Shop");
+      const pen = await listed(shop, "Fountain pen", 5000, 10);
+      const buyer = await account(["buyer"]);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { checkout } = await orders.checkout(
+          {
+            idempotencyKey: uuidv7(),
+            shippingAddress: shipTo,
+            lines: [{ variantId: pen.variantId, quantity: 1n }],
+          },
+          buyer.as,
+        );
+        ids.push(checkout?.orders[0]?.id ?? "");
+      }
+      const first = await orders.listOrders({ limit: 2 }, buyer.as);
+      expect(first.orders.map((o) => o.id)).toEqual([ids[2], ids[1]]);
+      const second = await orders.listOrders({ limit: 2, cursor: first.nextCursor }, buyer.as);
+      expect(second.orders.map((o) => o.id)).toEqual([ids[0]]);
+      expect(second.nextCursor).toBe("");
+    });
+  });
+}
+
+describeOrdersService("orders service with sellers, products and inventory on PGlite", () => pgliteFixture());
+
+describeWithInfra("DATABASE_URL", "orders service on PostgreSQL", (url) => {
+  describeOrdersService("a fresh database", () =>
+    postgresFixture(url, { prefix: "orders_test", maxConnections: 10 }),
+  );
+});

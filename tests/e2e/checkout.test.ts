@@ -1,0 +1,355 @@
+import { describeWithInfra, waitFor } from "@mercato/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RealInfra, randomPhone, type Stack, startStack } from "./stack.js";
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each route and checked by the assertions
+  body: Record<string, any>;
+}
+
+const adminEmail = "commerce-admin@mercato.test";
+const adminPassword = "commerce admin passphrase";
+const shipTo = {
+  name: "Grace Buyer",
+  address: { line1: "Karl-Marx-Allee 90", city: "Berlin", postalCode: "10243", countryCode: "DE" },
+};
+
+function checkoutSuite(label: string, real: () => RealInfra | undefined) {
+  describe(label, { timeout: 120_000 }, () => {
+    let stack: Stack;
+    let categoryId: string;
+
+    const rest = async (
+      method: string,
+      path: string,
+      options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+    ): Promise<Reply> => {
+      const response = await fetch(`${stack.url}/api/v1${path}`, {
+        method,
+        headers: {
+          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+    };
+
+    const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as {
+        // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each query and checked by the assertions
+        data?: Record<string, any> | null;
+        errors?: { message: string; extensions: { code: string } }[];
+      };
+    };
+
+    const buyer = async () => {
+      const phone = randomPhone();
+      expect((await rest("POST", "/auth/otp/request", { body: { phone } })).status).toBe(202);
+      const code = await stack.otpFor(phone);
+      const signedIn = await rest("POST", "/auth/otp/verify", { body: { phone, code } });
+      expect(signedIn.status).toBe(200);
+      return signedIn.body.accessToken as string;
+    };
+
+    /** A verified seller with an open storefront and one active product of one variant with `stock` units. */
+    const shop = async (name: string, price: number, stock: number) => {
+      const email = `${name}-${Math.random().toString(36).slice(2)}@shop.test`;
+      const password = `${name} has a long passphrase`;
+      expect((await rest("POST", "/auth/sellers", { body: { email, password } })).status).toBe(201);
+      const link = await stack.linkTokenFor(email, "/api/v1/auth/email/verify");
+      expect((await rest("GET", `/auth/email/verify?token=${link}`)).status).toBe(200);
+      const token = (await rest("POST", "/auth/login", { body: { email, password } })).body
+        .accessToken as string;
+      const slug = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+      const store = await rest("POST", "/sellers", {
+        token,
+        body: {
+          name: `${name} shop`,
+          slug,
+          address: { line1: "Torstraße 1", city: "Berlin", countryCode: "DE" },
+          location: { lat: 52.53, lng: 13.4 },
+        },
+      });
+      expect(store.status, JSON.stringify(store.body)).toBe(201);
+      const product = await waitFor(async () => {
+        const created = await rest("POST", "/products", {
+          token,
+          body: {
+            title: `${name} special`,
+            categoryId,
+            status: "active",
+            variants: [{ sku: `${slug}-1`, price: { amountMinor: price, currency: "EUR" } }],
+          },
+        });
+        return created.status === 201
+          ? (created.body as { id: string; variants: { id: string }[] })
+          : undefined;
+      });
+      const variantId = product.variants[0]?.id ?? "";
+      await waitFor(
+        async () =>
+          (
+            await rest("POST", `/inventory/${variantId}/adjustments`, {
+              token,
+              body: { quantity: stock, reason: "replenishment", note: "first delivery" },
+            })
+          ).status === 200,
+        { message: "inventory never learnt of the variant" },
+      );
+      return { token, storefrontId: store.body.id as string, productId: product.id, variantId };
+    };
+
+    const checkout = (token: string, key: string | undefined, body: object) =>
+      rest("POST", "/checkout", {
+        token,
+        body,
+        headers: key === undefined ? {} : { "idempotency-key": key },
+      });
+
+    const stockOf = async (token: string, variantId: string) =>
+      (await rest("GET", `/inventory?variantIds=${variantId}`, { token })).body.items[0];
+
+    beforeAll(async () => {
+      const infra = real();
+      stack = await startStack({
+        ...(infra ? { real: infra } : {}),
+        commerce: true,
+        env: { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword, SERVICE_TIMEOUT_MS: "60000" },
+      });
+      const admin = (
+        await rest("POST", "/auth/login", { body: { email: adminEmail, password: adminPassword } })
+      ).body.accessToken as string;
+      const category = await rest("POST", "/categories", {
+        token: admin,
+        body: { name: "Kitchen", slug: "kitchen" },
+      });
+      expect(category.status, JSON.stringify(category.body)).toBe(201);
+      categoryId = category.body.id;
+    }, 180_000);
+    afterAll(async () => {
+      await stack?.stop();
+    });
+
+    it("shows a cart hydrated from the catalog and stock, price changes included, and checks it out once per key", async () => {
+      const seller = await shop("knives", 4500, 10);
+      const token = await buyer();
+      const added = await rest("POST", "/cart/lines", {
+        token,
+        body: { variantId: seller.variantId, quantity: 2 },
+      });
+      expect(added.status, JSON.stringify(added.body)).toBe(200);
+      expect(added.body.lines[0]).toMatchObject({
+        title: "knives special",
+        unitPrice: { amountMinor: 4500, currency: "EUR" },
+        priceChanged: false,
+        available: 10,
+        enoughStock: true,
+        purchasable: true,
+        storefront: { id: seller.storefrontId, name: "knives shop" },
+        lineTotal: { amountMinor: 9000 },
+      });
+      const { body: product } = await rest("GET", `/products/${seller.productId}`);
+      const variantId = product.variants[0].id;
+      expect(
+        (
+          await rest("PATCH", `/products/${seller.productId}/variants/${variantId}`, {
+            token: seller.token,
+            body: { price: { amountMinor: 5000, currency: "EUR" } },
+          })
+        ).status,
+      ).toBe(200);
+      const cart = (await rest("GET", "/cart", { token })).body;
+      expect(cart.lines[0]).toMatchObject({
+        unitPrice: { amountMinor: 5000 },
+        priceWhenAdded: { amountMinor: 4500 },
+        priceChanged: true,
+      });
+      expect(cart.totals).toEqual([expect.objectContaining({ amountMinor: 10000, currency: "EUR" })]);
+      const stranger = await buyer();
+      expect((await rest("GET", "/cart", { token: stranger })).body.lines).toEqual([]);
+
+      const missingKey = await checkout(token, undefined, { shippingAddress: shipTo });
+      expect(missingKey.status).toBe(400);
+      expect(JSON.stringify(missingKey.body.error)).toContain("idempotency-key");
+      const key = `order-${Date.now()}`;
+      const first = await checkout(token, key, { shippingAddress: shipTo });
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(first.body).toMatchObject({ replayed: false, totals: [{ amountMinor: 10000 }] });
+      const order = first.body.orders[0];
+      expect(order).toMatchObject({ status: "placed", snapshot: { total: { amountMinor: 10000 } } });
+      const again = await checkout(token, key, { shippingAddress: shipTo });
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body.orders.map((o: { id: string }) => o.id)).toEqual([order.id]);
+      const changed = await checkout(token, key, { shippingAddress: { ...shipTo, name: "Someone Else" } });
+      expect(changed.status).toBe(409);
+      expect((await rest("GET", "/cart", { token })).body.lines).toEqual([]);
+      expect(await stockOf(seller.token, seller.variantId)).toMatchObject({
+        onHand: 8,
+        reserved: 0,
+        available: 8,
+      });
+
+      // Another buyer can neither see nor cancel it; another seller cannot act on it.
+      expect((await rest("GET", `/orders/${order.id}`, { token: stranger })).status).toBe(404);
+      expect((await rest("POST", `/orders/${order.id}/cancel`, { token: stranger, body: {} })).status).toBe(
+        404,
+      );
+      const rival = await shop("rival", 100, 1);
+      expect((await rest("POST", `/orders/${order.id}/accept`, { token: rival.token })).status).toBe(404);
+      expect((await rest("GET", "/orders/selling", { token: rival.token })).body.items).toEqual([]);
+    });
+
+    it("sells exactly 50 units to 200 concurrent checkouts through the gateway, never going below zero", async () => {
+      const seller = await shop("drop", 19900, 50);
+      const buyers = await Promise.all(Array.from({ length: 4 }, () => buyer()));
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          checkout(buyers[i % buyers.length] ?? "", `race-${i}`, {
+            shippingAddress: shipTo,
+            lines: [{ variantId: seller.variantId, quantity: 1 }],
+          }),
+        ),
+      );
+      const sold = answers.filter((a) => a.status === 201);
+      const refused = answers.filter((a) => a.status !== 201);
+      expect(sold).toHaveLength(50);
+      expect(refused).toHaveLength(150);
+      for (const answer of refused) {
+        expect(answer.status).toBe(422);
+        expect(answer.body.error.message).toContain("out of stock");
+      }
+      expect(await stockOf(seller.token, seller.variantId)).toMatchObject({
+        onHand: 0,
+        reserved: 0,
+        available: 0,
+      });
+      let ledger = 0;
+      let cursor: string | null = null;
+      do {
+        const page: Reply = await rest(
+          "GET",
+          `/inventory/${seller.variantId}/movements?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+          { token: seller.token },
+        );
+        ledger += page.body.items.reduce((sum: number, m: { quantity: number }) => sum + m.quantity, 0);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(ledger).toBe(0);
+      const selling = await rest("GET", "/orders/selling?limit=100", { token: seller.token });
+      expect(selling.body.items).toHaveLength(50);
+    });
+
+    it("runs an order through its lifecycle, gives a cancelled one's units back and credits the seller for a completed one", async () => {
+      const seller = await shop("vases", 3000, 5);
+      const token = await buyer();
+      const bought = await gql(
+        `mutation ($key: String!, $input: CheckoutInput!) {
+          checkout(idempotencyKey: $key, input: $input) { id replayed orders { id status snapshot { lines { title quantity unitPrice { amountMinor } } } } }
+        }`,
+        {
+          key: `gql-${Date.now()}`,
+          input: { shippingAddress: shipTo, lines: [{ variantId: seller.variantId, quantity: 2 }] },
+        },
+        token,
+      );
+      expect(bought.errors).toBeUndefined();
+      const orderId = bought.data?.checkout.orders[0].id as string;
+      expect(bought.data?.checkout.orders[0]).toMatchObject({
+        status: "PLACED",
+        snapshot: { lines: [{ title: "vases special", quantity: 2, unitPrice: { amountMinor: 3000 } }] },
+      });
+      const step = async (mutation: string, who: string) => {
+        const answer = await gql(`mutation ($id: ID!) { ${mutation} { status } }`, { id: orderId }, who);
+        return answer.errors?.[0]?.extensions.code ?? answer.data?.[mutation.split("(")[0] ?? ""]?.status;
+      };
+      expect(await step("acceptOrder(id: $id)", token)).toBe("PERMISSION_DENIED");
+      expect(await step("acceptOrder(id: $id)", seller.token)).toBe("ACCEPTED");
+      const listed = await gql(
+        `{ sellerOrders(status: ACCEPTED) { edges { node { id } } } orders { edges { node { id status } } } }`,
+        {},
+        seller.token,
+      );
+      expect(listed.data?.sellerOrders.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([
+        orderId,
+      ]);
+      expect(listed.data?.orders.edges).toEqual([]);
+      expect(await stockOf(seller.token, seller.variantId)).toMatchObject({ onHand: 3 });
+      expect(await step('cancelOrder(id: $id, reason: "wrong size")', token)).toBe("CANCELLED");
+      await waitFor(async () => (await stockOf(seller.token, seller.variantId)).onHand === 5, {
+        message: "the cancelled order's units never came back",
+      });
+
+      const second = await checkout(token, `rest-${Date.now()}`, {
+        shippingAddress: shipTo,
+        lines: [{ variantId: seller.variantId, quantity: 1 }],
+      });
+      const id = second.body.orders[0].id;
+      expect((await rest("POST", `/orders/${id}/accept`, { token: seller.token })).body.status).toBe(
+        "accepted",
+      );
+      const shipped = await rest("POST", `/orders/${id}/ship`, {
+        token: seller.token,
+        body: { trackingNumber: "1Z999", carrier: "UPS" },
+      });
+      expect(shipped.body).toMatchObject({ status: "shipped", trackingNumber: "1Z999", carrier: "UPS" });
+      expect((await rest("POST", `/orders/${id}/cancel`, { token, body: {} })).status).toBe(422);
+      expect((await rest("POST", `/orders/${id}/deliver`, { token: seller.token })).body.status).toBe(
+        "delivered",
+      );
+      const completed = await rest("POST", `/orders/${id}/complete`, { token });
+      expect(completed.body.status).toBe("completed");
+      expect(completed.body.history.map((h: { status: string }) => h.status)).toEqual([
+        "placed",
+        "accepted",
+        "shipped",
+        "delivered",
+        "completed",
+      ]);
+      const mine = await rest("GET", "/orders?status=completed", { token });
+      expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+
+      // The completed order credits the seller, less the platform's 10%; the seller cashes it out.
+      const balance = await waitFor(async () => {
+        const answer = await rest("GET", "/payouts/balance", { token: seller.token });
+        return answer.body.balances?.length ? answer.body : undefined;
+      });
+      expect(balance.balances).toEqual([
+        expect.objectContaining({
+          currency: "EUR",
+          available: expect.objectContaining({ amountMinor: 2700 }),
+        }),
+      ]);
+      const payout = await rest("POST", "/payouts", { token: seller.token, body: { currency: "EUR" } });
+      expect(payout.status, JSON.stringify(payout.body)).toBe(201);
+      expect(payout.body).toMatchObject({ status: "requested", amount: { amountMinor: 2700 } });
+      expect(
+        (await rest("POST", "/payouts", { token: seller.token, body: { currency: "EUR" } })).status,
+      ).toBe(422);
+    });
+  });
+}
+
+checkoutSuite("cart, checkout and orders through the gateway (embedded)", () => undefined);
+
+describeWithInfra(
+  "DATABASE_URL",
+  "cart, checkout and orders through the gateway on real PostgreSQL, NATS and Redis",
+  (databaseUrl) => {
+    checkoutSuite("checkout on real infrastructure", () => ({
+      databaseUrl,
+      natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    }));
+  },
+);
