@@ -188,7 +188,11 @@ async function seedOnFirstStart(
 ): Promise<SeedResult | undefined> {
   const names = new Set(running.map((service) => service.name));
   if (!enabled || !names.has("sellers") || !names.has("products")) return undefined;
-  const targets = { sellers: infra.database("sellers"), products: infra.database("products") };
+  const targets = {
+    sellers: infra.database("sellers"),
+    products: infra.database("products"),
+    ...(names.has("inventory") ? { inventory: infra.database("inventory") } : {}),
+  };
   if (!(await marketplaceIsEmpty(targets))) return undefined;
   const result = await seedMarketplace(targets, defaultDemoSize);
   logger.info(result, "seeded the demo marketplace (SEED_DEMO=false turns this off)");

@@ -29,6 +29,15 @@ describe("demo marketplace", () => {
     expect(demo.projections.map((p) => p.id)).toEqual(demo.storefronts.map((s) => s.id));
   });
 
+  it("stocks every variant with 0 to 60 units, a few sold out", () => {
+    const stock = products.flatMap((p) => p.variants.map((v) => v.stock));
+    for (const units of stock)
+      expect(Number.isInteger(units) && (units ?? -1) >= 0 && (units ?? 61) <= 60).toBe(true);
+    const soldOut = stock.filter((units) => units === 0).length / stock.length;
+    expect(soldOut).toBeGreaterThan(0.01);
+    expect(soldOut).toBeLessThan(0.12);
+  });
+
   it("has 500+ products with variants across a category tree, every product in a leaf of it", () => {
     expect(products.length).toBeGreaterThanOrEqual(500);
     const byId = new Map(demo.categories.map((c) => [c.id, c]));

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "@mercato/platform";
+import { createLogger, latestSmsTo } from "@mercato/platform";
+import { waitFor } from "@mercato/testing";
 import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
 import { itemService } from "@mercato/testing/item-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +36,7 @@ describe("embedded host", () => {
       expect(body.services.every((s) => s.status === "up")).toBe(true);
 
       expect(host.seeded).toMatchObject({ storefronts: 24, products: 520, searchDocuments: 520 });
+      expect(host.seeded?.stockLevels).toBeGreaterThan(520);
       const near = await fetch(
         `${host.gatewayUrl}/api/v1/products?near=52.52,13.405&radius=10000&sort=distance`,
       );
@@ -43,6 +45,43 @@ describe("embedded host", () => {
       expect(
         page.items.every((hit) => hit.storefrontName.startsWith("Berlin") && hit.distanceMeters <= 10_000),
       ).toBe(true);
+
+      // A buyer can buy a demo product straight away: it is in stock, and checkout sells it.
+      const phone = "+4915100000042";
+      const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+        fetch(`${host.gatewayUrl}/api/v1${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(body),
+        });
+      expect((await post("/auth/otp/request", { phone })).status).toBe(202);
+      const sms = await waitFor(() => latestSmsTo(join(dataDir, "catalog", "outbox"), phone));
+      const code = /\b(\d{6})\b/.exec(sms.body)?.[1] ?? "";
+      const { accessToken } = (await (await post("/auth/otp/verify", { phone, code })).json()) as {
+        accessToken: string;
+      };
+      const inStock = (await (
+        await fetch(`${host.gatewayUrl}/api/v1/products?near=48.8566,2.3522&radius=20000&inStock=true`)
+      ).json()) as { items: { id: string }[] };
+      const product = (await (
+        await fetch(`${host.gatewayUrl}/api/v1/products/${inStock.items[0]?.id}`)
+      ).json()) as {
+        variants: { id: string }[];
+      };
+      const checkout = await post(
+        "/checkout",
+        {
+          shippingAddress: {
+            name: "Demo Buyer",
+            address: { line1: "Rue de Rivoli 1", city: "Paris", countryCode: "FR" },
+          },
+          lines: product.variants.map((variant) => ({ variantId: variant.id, quantity: 1 })).slice(0, 1),
+        },
+        { authorization: `Bearer ${accessToken}`, "idempotency-key": "demo-first-order" },
+      );
+      const checkoutBody = await checkout.text();
+      expect(checkout.status, checkoutBody).toBe(201);
+      expect(JSON.parse(checkoutBody).orders[0].status).toBe("placed");
     } finally {
       await host.stop();
     }

@@ -7,4 +7,5 @@ export * from "./kv/reservation-hints.js";
 export * from "./kv/stock-cache.js";
 export * from "./service.js";
 export * from "./store/catalog-projection.js";
+export * from "./store/seed.js";
 export * from "./store/stock.store.js";

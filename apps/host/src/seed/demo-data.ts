@@ -239,14 +239,16 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
             0,
           );
           const priceMinor = tidy(base + step * base * 0.08);
+          const id = productId(publishedAt.getTime());
           return {
-            id: productId(publishedAt.getTime()),
+            id,
             sku: `${skuStem}-${position + 1}`,
             priceMinor,
             currency: "EUR",
             compareAtMinor: onSale ? Math.round((priceMinor * 1.25) / 100) * 100 : null,
             options,
             position,
+            stock: demoStock(id),
           };
         }),
       };
@@ -254,4 +256,13 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
   }
 
   return { storefronts, projections, categories: tree.categories, products, productCount: size.products };
+}
+
+/**
+ * Units on hand of a demo variant, from its id so that the product stream stays as it was: 0 to 60,
+ * sold out for about one variant in twenty.
+ */
+export function demoStock(variantId: string): number {
+  const draw = Number.parseInt(variantId.slice(-4), 16) % 100;
+  return draw < 5 ? 0 : 1 + (draw % 60);
 }

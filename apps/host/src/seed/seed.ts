@@ -1,3 +1,4 @@
+import { seedStock } from "@mercato/inventory";
 import { type Database, rowsOf } from "@mercato/platform";
 import { rebuildSearchProjection, type SeedProduct, seedCatalog } from "@mercato/products";
 import { seedStorefronts } from "@mercato/sellers";
@@ -9,12 +10,16 @@ import { type DemoSize, demoMarketplace } from "./demo-data.js";
 export interface SeedTargets {
   sellers: Database;
   products: Database;
+  /** With it, every demo variant gets stock (and inventory learns whose it is). */
+  inventory?: Database;
 }
 
 /** What a seed wrote. */
 export interface SeedResult {
   storefronts: number;
   products: number;
+  /** Variants given stock; 0 without an inventory target. */
+  stockLevels: number;
   searchDocuments: number;
   tookMs: number;
 }
@@ -23,9 +28,10 @@ export interface SeedResult {
 const productBatch = 2_000;
 
 /**
- * Writes a demo marketplace into the sellers' and products' tables (no events: nothing else
- * needs to hear about demo data) and rebuilds the search projection from them. Deterministic ids
- * make it idempotent: rows already there are kept.
+ * Writes a demo marketplace into the sellers', products' and (when given) inventory's tables, each
+ * through its own service's seed and with no events (each keeps what it needs to know), and
+ * rebuilds the search projection from them. Deterministic ids make it idempotent: rows already
+ * there are kept.
  */
 export async function seedMarketplace(
   targets: SeedTargets,
@@ -41,10 +47,25 @@ export async function seedMarketplace(
     products: [],
   });
   let products = 0;
+  let stockLevels = 0;
   let batch: SeedProduct[] = [];
+  const owners = new Map(demo.projections.map((s) => [s.id, s.ownerId]));
   const flush = async () => {
     products += (await seedCatalog(targets.products, { storefronts: [], categories: [], products: batch }))
       .products;
+    if (targets.inventory)
+      stockLevels += await seedStock(
+        targets.inventory,
+        batch.flatMap((p) =>
+          p.variants.map((v) => ({
+            variantId: v.id,
+            productId: p.id,
+            storefrontId: p.storefrontId,
+            ownerId: owners.get(p.storefrontId) ?? "",
+            onHand: v.stock ?? 0,
+          })),
+        ),
+      );
     batch = [];
     logger?.debug({ products }, "seeding products");
   };
@@ -57,6 +78,7 @@ export async function seedMarketplace(
   return {
     storefronts,
     products,
+    stockLevels,
     searchDocuments: documents,
     tookMs: Math.round(performance.now() - started),
   };

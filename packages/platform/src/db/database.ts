@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
+import { type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -123,4 +123,17 @@ export function rowsOf<T>(result: unknown): T[] {
 export function uuidArray(ids: readonly string[]): string {
   for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${JSON.stringify(id)}`);
   return `{${ids.join(",")}}`;
+}
+
+/**
+ * Rows passed as one JSON parameter and read back as a typed record set `r(columns)` (one bind
+ * value per statement, however many rows): `insert into t select ... from ${jsonRecordset(rows, "id uuid, n int")}`.
+ */
+export function jsonRecordset(rows: readonly object[], columns: string): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})`;
+}
+
+/** `items` in slices of at most `size` (default 1000), for bulk statements of bounded size. */
+export function* inChunks<T>(items: readonly T[], size = 1000): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
 }

@@ -1,5 +1,5 @@
-import { type Database, rowsOf } from "@mercato/platform";
-import { type SQL, sql } from "drizzle-orm";
+import { type Database, inChunks, jsonRecordset, rowsOf } from "@mercato/platform";
+import { sql } from "drizzle-orm";
 import { categories, products, storefronts, variants } from "./schema.js";
 import type { StorefrontProjection } from "./storefronts.store.js";
 
@@ -25,6 +25,8 @@ export interface SeedVariant {
   compareAtMinor: number | null;
   options: Record<string, string>;
   position: number;
+  /** Units on hand, as the inventory seed writes them; absent: stock untracked (counts as in stock). */
+  stock?: number;
 }
 
 /** A demo product with its variants. */
@@ -63,7 +65,7 @@ export async function seedCatalog(
   input: SeedCatalogInput,
 ): Promise<{ products: number }> {
   const db = database.db;
-  for (const chunk of chunks(input.storefronts)) {
+  for (const chunk of inChunks(input.storefronts, seedChunkSize)) {
     const rows = chunk.map((s) => ({
       id: s.id,
       owner_id: s.ownerId,
@@ -78,7 +80,7 @@ export async function seedCatalog(
       insert into ${storefronts} (id, owner_id, name, slug, status, location, version)
       select id, owner_id, name, slug, status,
         ST_SetSRID(ST_MakePoint(lng, lat), 4326)::geography, version
-      from ${recordset(rows, "id uuid, owner_id uuid, name text, slug text, status text, lat float8, lng float8, version bigint")}
+      from ${jsonRecordset(rows, "id uuid, owner_id uuid, name text, slug text, status text, lat float8, lng float8, version bigint")}
       on conflict do nothing`);
   }
 
@@ -100,16 +102,16 @@ export async function seedCatalog(
       ancestor_ids: ancestorIds,
     };
   });
-  for (const chunk of chunks(categoryRows)) {
+  for (const chunk of inChunks(categoryRows, seedChunkSize)) {
     await db.execute(sql`
       insert into ${categories} (id, parent_id, name, slug, position, ancestor_ids)
       select id, parent_id, name, slug, position, ancestor_ids
-      from ${recordset(chunk, "id uuid, parent_id uuid, name text, slug text, position int, ancestor_ids uuid[]")}
+      from ${jsonRecordset(chunk, "id uuid, parent_id uuid, name text, slug text, position int, ancestor_ids uuid[]")}
       on conflict do nothing`);
   }
 
   let inserted = 0;
-  for (const chunk of chunks(input.products)) {
+  for (const chunk of inChunks(input.products, seedChunkSize)) {
     const rows = chunk.map((p) => ({
       id: p.id,
       storefront_id: p.storefrontId,
@@ -128,7 +130,7 @@ export async function seedCatalog(
           insert into ${products}
             (id, storefront_id, title, description, category_id, attributes, option_names, media_ids, status, published_at)
           select id, storefront_id, title, description, category_id, attributes, option_names, media_ids, status, published_at
-          from ${recordset(rows, "id uuid, storefront_id uuid, title text, description text, category_id uuid, attributes jsonb, option_names text[], media_ids uuid[], status text, published_at timestamptz")}
+          from ${jsonRecordset(rows, "id uuid, storefront_id uuid, title text, description text, category_id uuid, attributes jsonb, option_names text[], media_ids uuid[], status text, published_at timestamptz")}
           on conflict do nothing
           returning 1)
         select count(*) as n from inserted`),
@@ -149,24 +151,27 @@ export async function seedCatalog(
       position: v.position,
     })),
   );
-  for (const chunk of chunks(variantRows)) {
+  for (const chunk of inChunks(variantRows, seedChunkSize)) {
     await db.execute(sql`
       insert into ${variants}
         (id, product_id, storefront_id, sku, price_minor, currency, compare_at_minor, options, position)
       select id, product_id, storefront_id, sku, price_minor, currency, compare_at_minor, options, position
-      from ${recordset(chunk, "id uuid, product_id uuid, storefront_id uuid, sku text, price_minor bigint, currency text, compare_at_minor bigint, options jsonb, position int")}
+      from ${jsonRecordset(chunk, "id uuid, product_id uuid, storefront_id uuid, sku text, price_minor bigint, currency text, compare_at_minor bigint, options jsonb, position int")}
+      on conflict do nothing`);
+  }
+  // The search projection's copy of the stock the inventory seed writes (version 1 there too), so
+  // in-stock filtering is right from the first search; later stock events carry higher versions.
+  const stockRows = input.products.flatMap((p) =>
+    p.variants.flatMap((v) =>
+      v.stock === undefined ? [] : [{ variant_id: v.id, product_id: p.id, available: v.stock }],
+    ),
+  );
+  for (const chunk of inChunks(stockRows, seedChunkSize)) {
+    await db.execute(sql`
+      insert into products.search_variant_stock (variant_id, product_id, available, version)
+      select variant_id, product_id, available, 1
+      from ${jsonRecordset(chunk, "variant_id uuid, product_id uuid, available bigint")}
       on conflict do nothing`);
   }
   return { products: inserted };
-}
-
-/** Rows passed as one JSON parameter and read back as a typed record set (one bind value per statement). */
-function recordset(rows: readonly object[], columns: string): SQL {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})`;
-}
-
-function* chunks<T>(items: readonly T[]): Generator<T[]> {
-  for (let start = 0; start < items.length; start += seedChunkSize) {
-    yield items.slice(start, start + seedChunkSize);
-  }
 }
