@@ -1,0 +1,218 @@
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
+import { OrdersService } from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import { ProductStatus, ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
+import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { type Listening, PermissionDenied, signedInCaller } from "@mercato/platform";
+import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Gateway } from "../src/app.js";
+import { inventoryGatewayModule } from "../src/modules/inventory.js";
+import { ordersGatewayModule } from "../src/modules/orders.js";
+import { productsGatewayModule } from "../src/modules/products.js";
+import { sellersGatewayModule } from "../src/modules/sellers.js";
+import {
+  injectors,
+  issuerAuthenticator,
+  moduleGateway,
+  signedIn,
+  startFakeService,
+} from "./module-harness.js";
+
+const eur = (amount: number) => ({ amountMinor: BigInt(amount), currency: "EUR" });
+
+describe("orders gateway module: carts hydrated from products, sellers and inventory", () => {
+  let issuer: TestIssuer;
+  const servers: Listening[] = [];
+  let gateway: Gateway;
+  const calls: string[] = [];
+
+  // Three cart lines: two variants of one open shop (one repriced since it was added), one of a
+  // product that has gone from the catalog.
+  const shopId = uuidv7();
+  const [mug, plate, gone] = [uuidv7(), uuidv7(), uuidv7()];
+  const buyerId = uuidv7();
+  const line = (variantId: string, quantity: number, priceWhenAdded: number) => ({
+    variantId,
+    quantity: BigInt(quantity),
+    priceWhenAdded: eur(priceWhenAdded),
+    addedAt: timestampNow(),
+  });
+  const cart = () => ({
+    buyerId,
+    lines: [line(mug, 2, 1200), line(plate, 1, 900), line(gone, 1, 500)],
+    updatedAt: timestampNow(),
+  });
+  const variant = (id: string, price: number) => ({
+    variant: {
+      id,
+      productId: uuidv7(),
+      sku: `SKU-${id.slice(-4)}`,
+      price: eur(price),
+      options: { colour: "blue" },
+    },
+    productTitle: "Stoneware",
+    storefrontId: shopId,
+    mediaId: "",
+    productStatus: ProductStatus.ACTIVE,
+  });
+
+  const { rest, graphql } = injectors(() => gateway);
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    const authenticate = issuerAuthenticator(issuer);
+    servers.push(
+      await startFakeService(
+        OrdersService,
+        {
+          async getCart() {
+            calls.push("orders.getCart");
+            return { cart: cart() };
+          },
+          async addToCart(_request, context) {
+            calls.push("orders.addToCart");
+            if (!signedInCaller(context).roles.includes("buyer")) throw new PermissionDenied("buyers only");
+            return { cart: cart() };
+          },
+        },
+        authenticate,
+      ),
+      await startFakeService(
+        ProductsService,
+        {
+          async batchGetVariants(request) {
+            calls.push(`products.batchGetVariants:${request.ids.length}`);
+            return { variants: [variant(mug, 1200), variant(plate, 1100)] };
+          },
+        },
+        authenticate,
+      ),
+      await startFakeService(
+        SellersService,
+        {
+          async batchGetStorefronts(request) {
+            calls.push(`sellers.batchGetStorefronts:${request.ids.length}`);
+            return {
+              storefronts: [
+                { id: shopId, name: "Blue Pottery", slug: "blue-pottery", status: StorefrontStatus.ACTIVE },
+              ],
+            };
+          },
+        },
+        authenticate,
+      ),
+      await startFakeService(
+        InventoryService,
+        {
+          async getStock(request) {
+            calls.push(`inventory.getStock:${request.variantIds.length}`);
+            return {
+              levels: [
+                { variantId: mug, onHand: 5n, reserved: 4n, available: 1n },
+                { variantId: plate, onHand: 9n, reserved: 0n, available: 9n },
+              ],
+            };
+          },
+        },
+        authenticate,
+      ),
+    );
+    const [orders, products, sellers, inventory] = servers;
+    gateway = await moduleGateway({
+      services: [
+        { name: "orders", url: orders?.url ?? "" },
+        { name: "products", url: products?.url ?? "" },
+        { name: "sellers", url: sellers?.url ?? "" },
+        { name: "inventory", url: inventory?.url ?? "" },
+      ],
+      modules: [
+        sellersGatewayModule(),
+        productsGatewayModule(),
+        inventoryGatewayModule(),
+        ordersGatewayModule(),
+      ],
+      authenticate,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.app.close();
+    for (const server of servers) await server.close();
+    await issuer?.close();
+  });
+
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it("hydrates a cart with one call to each service, showing price changes, short stock and lines no longer for sale", async () => {
+    const buyer = await signedIn(issuer, { id: buyerId });
+    const answer = await rest("GET", "/cart", buyer);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(calls.sort()).toEqual([
+      "inventory.getStock:3",
+      "orders.getCart",
+      "products.batchGetVariants:3",
+      "sellers.batchGetStorefronts:1",
+    ]);
+    const body = answer.json();
+    expect(body.lines).toMatchObject([
+      {
+        variantId: mug,
+        quantity: 2,
+        title: "Stoneware",
+        unitPrice: { amountMinor: 1200, formatted: "€12.00" },
+        priceChanged: false,
+        available: 1,
+        enoughStock: false,
+        purchasable: true,
+        storefront: { name: "Blue Pottery" },
+        lineTotal: { amountMinor: 2400 },
+      },
+      {
+        variantId: plate,
+        unitPrice: { amountMinor: 1100 },
+        priceWhenAdded: { amountMinor: 900 },
+        priceChanged: true,
+      },
+      { variantId: gone, title: null, unitPrice: null, purchasable: false, available: 0, storefront: null },
+    ]);
+    expect(body.totals).toEqual([{ amountMinor: 3500, currency: "EUR", formatted: "€35.00" }]);
+  });
+
+  it("serves the same hydrated cart in GraphQL, options as pairs", async () => {
+    const buyer = await signedIn(issuer, { id: buyerId });
+    const answer = await graphql(
+      "{ cart { lines { variantId priceChanged options { name value } storefront { slug } } totals { amountMinor } } }",
+      {},
+      buyer,
+    );
+    const body = answer.json();
+    expect(body.errors).toBeUndefined();
+    expect(body.data.cart.lines[1]).toEqual({
+      variantId: plate,
+      priceChanged: true,
+      options: [{ name: "colour", value: "blue" }],
+      storefront: { slug: "blue-pottery" },
+    });
+    expect(calls.filter((c) => c.startsWith("products.")).length).toBe(1);
+  });
+
+  it("refuses anonymous callers with 401 and bad input with 400 naming the field, before calling any service", async () => {
+    expect((await rest("GET", "/cart")).statusCode).toBe(401);
+    const buyer = await signedIn(issuer);
+    const bad = await rest("POST", "/cart/lines", buyer, { variantId: "nope", quantity: 1 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("variantId");
+    const many = await rest("POST", "/cart/lines", buyer, { variantId: mug, quantity: 1001 });
+    expect(many.statusCode).toBe(400);
+    expect(many.body).toContain("quantity");
+    const noKey = await rest("POST", "/checkout", buyer, { shippingAddress: { name: "A", address: {} } });
+    expect(noKey.statusCode).toBe(400);
+    expect(calls).toEqual([]);
+    const stock = await rest("GET", `/inventory?variantIds=${mug}`, buyer);
+    expect(stock.statusCode).toBe(403);
+  });
+});
