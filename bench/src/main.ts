@@ -1,3 +1,4 @@
+import { runCheckout } from "./checkout.js";
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
 import { runRpc } from "./rpc.js";
@@ -23,6 +24,7 @@ try {
   if (options.only === undefined || options.only === "start") await runStart(options);
   if (options.only === "rpc") await runRpc(options);
   if (options.only === "search") await runSearch(options);
+  if (options.only === "checkout") await runCheckout(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

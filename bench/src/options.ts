@@ -2,10 +2,10 @@ import { parseArgs } from "node:util";
 
 /**
  * Which scenario to run alone: the gateway read, the embedded host's start, or the comparison of
- * RPC transports or the catalog search on real PostgreSQL (those two only on request);
- * `undefined` runs read and start.
+ * RPC transports, the catalog search or checkouts on real infrastructure (those three only on
+ * request); `undefined` runs read and start.
  */
-export type Only = "read" | "start" | "rpc" | "search";
+export type Only = "read" | "start" | "rpc" | "search" | "checkout";
 
 /**
  * Where the read target runs the service and the gateway: `shared`, one process and event loop as
@@ -35,7 +35,7 @@ export interface BenchOptions {
   profileDir: string | undefined;
 }
 
-const usage = `npm run bench -- [--only read|start|rpc|search] [--products n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
+const usage = `npm run bench -- [--only read|start|rpc|search|checkout] [--products n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
@@ -64,15 +64,19 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   });
   if (values.help) throw new Error(`usage: ${usage}`);
   const only = values.only ?? env.BENCH_ONLY;
-  const known = ["read", "start", "rpc", "search"] as const;
+  const known = ["read", "start", "rpc", "search", "checkout"] as const;
   const chosen = known.find((name) => name === only);
   if (only !== undefined && only !== "" && chosen === undefined)
-    throw new Error(`--only must be read, start, rpc or search, got '${only}'\nusage: ${usage}`);
+    throw new Error(`--only must be read, start, rpc, search or checkout, got '${only}'\nusage: ${usage}`);
   const topology = values.topology ?? env.BENCH_TOPOLOGY ?? "shared";
   if (topology !== "shared" && topology !== "split")
     throw new Error(`--topology must be shared or split, got '${topology}'\nusage: ${usage}`);
-  // The search bar applies at 20 connections, the others at 10.
-  const connections = (values.connections ?? env.BENCH_CONNECTIONS ?? (chosen === "search" ? "20" : "10"))
+  // The search bar applies at 20 connections, and checkout is measured at 20; the others at 10.
+  const connections = (
+    values.connections ??
+    env.BENCH_CONNECTIONS ??
+    (chosen === "search" || chosen === "checkout" ? "20" : "10")
+  )
     .split(",")
     .map((count) => Math.round(positive("--connections", count.trim(), 10)));
   return {

@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type HostInfrastructure, startEmbedded } from "@mercato/host";
+import { createLogger, type Database, NatsEventBus, openPostgres, RedisKeyValue } from "@mercato/platform";
+import pg from "pg";
+
+/** What the checkout target prints as one JSON line on stdout once it serves. */
+export interface CheckoutTargetInfo {
+  /** `http://host:port` of the gateway. */
+  gatewayUrl: string;
+  /** URL of this run's own database (dropped when the target stops). */
+  databaseUrl: string;
+  /** Folder of the local mail and SMS outbox (seller verification links, buyer sign-in codes). */
+  outboxDir: string;
+  /** E-mail and password of the admin account the auth service creates at start. */
+  adminEmail: string;
+  adminPassword: string;
+  /** Consumer and key prefix of this run on NATS and the shared Redis. */
+  run: string;
+  /** The NATS server the services use. */
+  natsUrl: string;
+  pid: number;
+}
+
+/**
+ * The process the checkout benchmark loads: every service and the gateway of the embedded host
+ * (one process, each service on its own port speaking gRPC) on real infrastructure, i.e. a fresh
+ * PostgreSQL database `mercato_bench_checkout_<run>` on BENCH_DATABASE_URL's server (a pool of
+ * BENCH_DB_POOL connections per service), NATS JetStream at TARGET_NATS_URL (durable consumers of
+ * its own) and Redis at BENCH_REDIS_URL (keys under a prefix of its own; the gateway's rate limits
+ * too). Runs until SIGTERM, then drops its database.
+ */
+const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const natsUrl = process.env.TARGET_NATS_URL ?? "nats://127.0.0.1:4222";
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const poolSize = Number(process.env.BENCH_DB_POOL ?? 8);
+const run = randomBytes(4).toString("hex");
+const databaseName = `mercato_bench_checkout_${run}`;
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function realInfrastructure(): Promise<HostInfrastructure> {
+  await admin((client) => client.query(`create database "${databaseName}"`));
+  const url = new URL(base);
+  url.pathname = `/${databaseName}`;
+  const pools: Database[] = [];
+  const bus = await NatsEventBus.connect({
+    url: natsUrl,
+    name: `bench-checkout-${run}`,
+    durablePrefix: `bench_checkout_${run}_`,
+    // The consumers of a run go away by themselves a while after it.
+    inactiveThresholdMs: 600_000,
+  });
+  const kv = new RedisKeyValue({ url: redisUrl, keyPrefix: `mercato-bench-checkout:${run}:` });
+  return {
+    database: (schema) => {
+      const db = openPostgres({ url: url.toString(), schema, maxConnections: poolSize });
+      pools.push(db);
+      return db;
+    },
+    bus,
+    kv,
+    close: async () => {
+      await bus.close();
+      await kv.close();
+      for (const pool of pools) await pool.close().catch(() => {});
+      await admin((client) => client.query(`drop database if exists "${databaseName}" with (force)`));
+    },
+  };
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "mercato-bench-checkout-"));
+const outboxDir = join(dataDir, "outbox");
+const adminEmail = "bench-admin@mercato.test";
+const adminPassword = "bench admin passphrase";
+const infrastructure = await realInfrastructure();
+const databaseUrl = new URL(base);
+databaseUrl.pathname = `/${databaseName}`;
+const host = await startEmbedded({
+  env: {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    GATEWAY_PORT: "0",
+    DATA_DIR: dataDir,
+    OUTBOX_DIR: outboxDir,
+    LOG_LEVEL: "silent",
+    LOG_PRETTY: "false",
+    SEED_DEMO: "false",
+    PUBLIC_URL: "http://mercato.bench",
+    ADMIN_EMAIL: adminEmail,
+    ADMIN_PASSWORD: adminPassword,
+    REDIS_URL: redisUrl,
+    // Every request of the benchmark comes from one loopback address.
+    RATE_LIMIT_MAX: "100000000",
+    OTP_RATE_PER_IP: "100000",
+    REGISTRATIONS_PER_IP: "100000",
+    EMAILS_PER_IP: "100000",
+  },
+  infrastructure,
+  ports: { auth: 0, users: 0, sellers: 0, products: 0, inventory: 0, orders: 0 },
+  // Warnings and errors go to stderr, which the benchmark passes through; stdout carries the info line.
+  logger: (service) =>
+    createLogger({ service, level: process.env.BENCH_LOG_LEVEL ?? "error", destination: process.stderr }),
+});
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await host.stop();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+};
+process.once("SIGTERM", () => void stop());
+process.once("SIGINT", () => void stop());
+const info: CheckoutTargetInfo = {
+  gatewayUrl: host.gatewayUrl,
+  databaseUrl: databaseUrl.toString(),
+  outboxDir,
+  adminEmail,
+  adminPassword,
+  run,
+  natsUrl,
+  pid: process.pid,
+};
+process.stdout.write(`${JSON.stringify(info)}\n`);
