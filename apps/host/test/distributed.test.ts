@@ -112,11 +112,12 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     for (const child of launched.children.values()) expect(child.exitCode ?? child.signalCode).not.toBeNull();
   });
 
-  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS, with sellers and products serving", {
+  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS, with sellers, products and orders serving", {
     timeout: 120_000,
   }, async () => {
     const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, sellers, products, inventory, gateway] = [
+    const [auth, users, sellers, products, inventory, orders, gateway] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -134,6 +135,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       SELLERS_PORT: String(sellers),
       PRODUCTS_PORT: String(products),
       INVENTORY_PORT: String(inventory),
+      ORDERS_PORT: String(orders),
       GATEWAY_PORT: String(gateway),
     };
     const specs = distributedSpecs(env).map((spec) => ({
@@ -152,9 +154,10 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       "sellers",
       "products",
       "inventory",
+      "orders",
       "gateway",
     ]);
-    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products", "inventory"]);
+    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products", "inventory", "orders"]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;
     const post = (path: string, body: unknown) =>
@@ -194,6 +197,23 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       expect(near.status).toBe(200);
       expect(await near.json()).toMatchObject({ items: [] });
       expect((await fetch(`${api}/sellers/no-such-shop`)).status).toBe(404);
+      // Orders answers from its process, and asks products (at the URL the launcher gave it) at checkout.
+      const authorization = `Bearer ${signedIn.accessToken}`;
+      const cart = await fetch(`${api}/cart`, { headers: { authorization } });
+      expect(await cart.json()).toMatchObject({ lines: [], totals: [] });
+      const checkout = await fetch(`${api}/checkout`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json", "idempotency-key": "distributed-1" },
+        body: JSON.stringify({
+          shippingAddress: {
+            name: "Ada",
+            address: { line1: "Main St 1", city: "Berlin", countryCode: "DE" },
+          },
+          lines: [{ variantId: "01890a5d-ac96-774b-bcce-b302099a8057", quantity: 1 }],
+        }),
+      });
+      expect(checkout.status).toBe(422);
+      expect(await checkout.text()).toContain("not for sale");
     } finally {
       await launched.stop();
       await rm(outboxDir, { recursive: true, force: true });
