@@ -68,6 +68,8 @@ async function realInfrastructure(real: RealInfra, run: string): Promise<HostInf
     name: `e2e-${run}`,
     durablePrefix: `e2e_${run}_`,
     inactiveThresholdMs: 600_000,
+    // Its durables are new: without this they would replay every event other stacks left in the stream.
+    deliverFrom: new Date(),
   });
   const kv = new RedisKeyValue({ url: real.redisUrl, keyPrefix: `mercato-e2e:${run}:` });
   return {

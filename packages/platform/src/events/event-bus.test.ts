@@ -48,6 +48,43 @@ describeWithInfra("NATS_URL", "NatsEventBus on JetStream", (url) => {
   });
 });
 
+describeWithInfra("NATS_URL", "NatsEventBus durables on a shared JetStream stream", (url) => {
+  it("starts new durables at deliverFrom when given, and at the stream's first event otherwise", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const stream = `TEST_FROM_${tag}`;
+    const options = { url, stream, subjects: [`mfrom${tag}.>`] };
+    const earlier = await NatsEventBus.connect(options);
+    await earlier.publish(textEvent(`mfrom${tag}.a.b`, "before", `before-${tag}`));
+    // Stored times have nanoseconds and a Date only milliseconds: let the clock move on first.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const from = new Date();
+    const fresh = await NatsEventBus.connect({ ...options, durablePrefix: "fresh_", deliverFrom: from });
+    const whole = await NatsEventBus.connect({ ...options, durablePrefix: "whole_" });
+    try {
+      const seen: Record<string, string[]> = { fresh: [], whole: [] };
+      for (const [name, bus] of [
+        ["fresh", fresh],
+        ["whole", whole],
+      ] as const)
+        await bus.consume({ durable: "reader", subject: `mfrom${tag}.>`, backoffMs: [10] }, async (event) => {
+          seen[name]?.push(event.id);
+        });
+      await earlier.publish(textEvent(`mfrom${tag}.a.b`, "after", `after-${tag}`));
+      await waitFor(() => seen.whole?.length === 2 && seen.fresh?.length === 1, {
+        timeoutMs: 5_000,
+        message: `events not delivered: ${JSON.stringify(seen)}`,
+      });
+      expect(seen.whole).toEqual([`before-${tag}`, `after-${tag}`]);
+      expect(seen.fresh).toEqual([`after-${tag}`]);
+    } finally {
+      for (const bus of [fresh, whole, earlier]) await bus.close();
+      const nc = await connect({ servers: url });
+      await (await jetstreamManager(nc)).streams.delete(stream);
+      await nc.close();
+    }
+  });
+});
+
 describe("MemoryEventBus retention", () => {
   it("drops events every durable has taken beyond the retention, and keeps untaken ones", async () => {
     const bus = new MemoryEventBus({ retain: 3 });

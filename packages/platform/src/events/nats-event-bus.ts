@@ -39,6 +39,12 @@ export interface NatsEventBusOptions {
   durablePrefix?: string;
   /** Removes a durable consumer after this long without a client; default never. */
   inactiveThresholdMs?: number;
+  /**
+   * Durable consumers this bus creates start at this time instead of the stream's first event: for
+   * a test stack with its own durables on a stream other stacks share, which must not replay their
+   * history. Default: the beginning (a new consumer of a deployment sees every event still kept).
+   */
+  deliverFrom?: Date;
 }
 
 /** Turns a durable name into one JetStream accepts (no dots, wildcards or spaces). */
@@ -60,7 +66,11 @@ export class NatsEventBus implements EventBus {
     private readonly stream: string,
     private readonly publishTimeoutMs: number,
     private readonly logger: Logger | undefined,
-    private readonly durables: { prefix: string; inactiveThresholdMs: number | undefined } = {
+    private readonly durables: {
+      prefix: string;
+      inactiveThresholdMs: number | undefined;
+      deliverFrom?: Date | undefined;
+    } = {
       prefix: "",
       inactiveThresholdMs: undefined,
     },
@@ -102,7 +112,11 @@ export class NatsEventBus implements EventBus {
       stream,
       options.publishTimeoutMs ?? 5_000,
       options.logger,
-      { prefix: options.durablePrefix ?? "", inactiveThresholdMs: options.inactiveThresholdMs },
+      {
+        prefix: options.durablePrefix ?? "",
+        inactiveThresholdMs: options.inactiveThresholdMs,
+        deliverFrom: options.deliverFrom,
+      },
     );
     void bus.watchStatus();
     return bus;
@@ -129,7 +143,9 @@ export class NatsEventBus implements EventBus {
         : { inactive_threshold: nanos(this.durables.inactiveThresholdMs) }),
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      ...(this.durables.deliverFrom
+        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: this.durables.deliverFrom.toISOString() }
+        : { deliver_policy: DeliverPolicy.All }),
       filter_subject: spec.subject,
       ack_wait: nanos(spec.ackWaitMs ?? 30_000),
       max_deliver: -1,
