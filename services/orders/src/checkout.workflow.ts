@@ -10,7 +10,7 @@ import {
   type WantedLine,
 } from "./domain/checkout-plan.js";
 import type { Carts } from "./store/cart.store.js";
-import type { CheckoutRecord, Order, Orders } from "./store/order.store.js";
+import { type CheckoutRecord, LeaseLost, type Order, type Orders } from "./store/order.store.js";
 import type { Catalog, StockKeeper } from "./upstream.js";
 
 /** What a buyer sends to check out. */
@@ -88,10 +88,19 @@ export class CheckoutWorkflow {
         throw new Conflict(
           `idempotency key ${input.idempotencyKey} was used for a different checkout; use a new key for a new checkout`,
         );
-      if (claimed) return this.execute(caller, checkout, input);
+      if (claimed) {
+        try {
+          return await this.execute(caller, checkout, input);
+        } catch (error) {
+          // Too slow: another attempt took the checkout over. Its outcome is this request's too.
+          if (!(error instanceof LeaseLost)) throw error;
+          await this.releaseOrphan(checkout.id);
+          continue;
+        }
+      }
       const settled = await this.settled(ctx, caller.id, input.idempotencyKey, checkout);
       if (settled) return settled;
-      // The runner's lease ran out: take the checkout over on the next claim.
+      // The runner's lease ran out (or its checkout is gone): claim again.
     }
   }
 
@@ -104,7 +113,10 @@ export class CheckoutWorkflow {
   ): Promise<CheckoutResult | undefined> {
     let checkout: CheckoutRecord | undefined = first;
     for (;;) {
-      if (!checkout) return undefined;
+      // Gone, or replaced by another request's checkout under the key: claim again, which
+      // answers a different body with 409.
+      if (!checkout || checkout.id !== first.id || checkout.requestHash !== first.requestHash)
+        return undefined;
       if (checkout.status === "completed") return this.result(checkout, true);
       if (checkout.status === "failed") {
         const error = checkout.error;
@@ -128,7 +140,7 @@ export class CheckoutWorkflow {
     input: CheckoutInput,
   ): Promise<CheckoutResult> {
     let reserved = false;
-    let committed = false;
+    let commitSent = false;
     try {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
       // and stock it already holds.
@@ -139,22 +151,44 @@ export class CheckoutWorkflow {
         await this.orders.createPending(checkout, planned);
       }
       reserved = true;
+      // The slow steps are behind: hold the checkout for the rest (or learn it was taken over).
+      await this.orders.renewLease(checkout, this.settings.leaseMs);
+      commitSent = true;
       await this.stock.commit(checkout.id, caller.id);
-      committed = true;
       const placed = await this.orders.place(checkout, (tx) =>
         checkout.fromCart ? this.carts.removeBought(tx, caller.id, checkout.lines) : Promise.resolve(),
       );
       return { ...this.summary(checkout, placed), replayed: false };
     } catch (error) {
-      // Sold units are not given back: the checkout stays pending, and a retry with the same key
-      // (once the lease runs out) finds every step done and places the orders.
-      if (committed) throw error;
-      // Compensation: what was reserved goes back (the reservation would expire anyway if this fails).
-      if (reserved) await this.stock.release(checkout.id).catch(() => {});
-      const refusal = error instanceof DomainError && error.httpStatus < 500 ? error : undefined;
-      await this.orders.abandon(checkout.id, refusal);
+      // Whoever holds the lease now carries on; nothing here is undone.
+      if (error instanceof LeaseLost) throw error;
+      // Once the commit was sent, only inventory's definite refusal proves nothing was sold: after
+      // a lost answer or a failure to place, the checkout stays pending, and a retry with the same
+      // key or the recovery sweep (once the lease runs out) commits again (a no-op) and places it.
+      if (commitSent && !definitelyNotSold(error)) throw error;
+      await this.undo(checkout, reserved, error);
       throw error;
     }
+  }
+
+  /**
+   * After losing a checkout's lease: a reservation this runner may have made after the new holder
+   * gave the checkout up (deleted or refused it) would hold stock until it expires, so it goes
+   * back. Checkout ids are never reused, so nothing else can be relying on it.
+   */
+  private async releaseOrphan(checkoutId: string): Promise<void> {
+    const current = await this.orders.checkoutById(checkoutId);
+    if (!current || current.status === "failed") await this.stock.release(checkoutId).catch(() => {});
+  }
+
+  /**
+   * Compensation: what was reserved goes back (the reservation would expire anyway if this fails),
+   * the pending orders go, and a refusal (4xx) is kept for replays.
+   */
+  private async undo(checkout: CheckoutRecord, reserved: boolean, error: unknown): Promise<void> {
+    if (reserved) await this.stock.release(checkout.id).catch(() => {});
+    const refusal = error instanceof DomainError && error.httpStatus < 500 ? error : undefined;
+    await this.orders.abandon(checkout, refusal);
   }
 
   /**
@@ -175,16 +209,16 @@ export class CheckoutWorkflow {
               : Promise.resolve(),
           );
         } else {
-          await this.stock.release(checkout.id).catch(() => {});
-          await this.orders.abandon(checkout.id, undefined);
+          // Orders are written before the commit is sent, so without any nothing was sold.
+          await this.undo(checkout, true, undefined);
         }
         settled++;
       } catch (error) {
+        if (error instanceof LeaseLost) continue;
         // A commit refused for good (the reservation expired) undoes the checkout; anything else
         // (a service down) waits for the next sweep, when the lease has run out again.
-        if (!(error instanceof DomainError) || error.httpStatus >= 500) throw error;
-        await this.stock.release(checkout.id).catch(() => {});
-        await this.orders.abandon(checkout.id, error);
+        if (!definitelyNotSold(error)) throw error;
+        await this.undo(checkout, true, error);
         settled++;
       }
     }
@@ -219,6 +253,11 @@ export class CheckoutWorkflow {
       createdAt: checkout.createdAt,
     };
   }
+}
+
+/** Inventory refused the commit for good (expired, released, unknown): none of its units were sold. */
+function definitelyNotSold(error: unknown): error is DomainError {
+  return error instanceof DomainError && (error.code === "FAILED_PRECONDITION" || error.code === "NOT_FOUND");
 }
 
 function checkDistinct(lines: readonly WantedLine[]): void {

@@ -24,6 +24,9 @@ export const ordersService = defineService<OrdersConfig>({
     ordersRoutes(router, parts(runtime));
   },
   async start(runtime) {
+    // Reservations need the service's own token: without a secret, refuse to start rather than
+    // fail every checkout.
+    await runtime.serviceToken();
     const { checkout } = parts(runtime);
     const { logger, config } = runtime;
     let stopped = false;

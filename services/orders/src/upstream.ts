@@ -3,7 +3,13 @@ import type { Client } from "@connectrpc/connect";
 import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
 import { ProductStatus, ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { CircuitBreaker, createRpcClient, withCalledServiceErrors } from "@mercato/platform";
+import {
+  CircuitBreaker,
+  createRpcClient,
+  DomainError,
+  ServiceUnavailable,
+  withCalledServiceErrors,
+} from "@mercato/platform";
 import type { CatalogStorefront, CatalogVariant, WantedLine } from "./domain/checkout-plan.js";
 
 /** What orders asks products and sellers: prices and what an order shows, by id. */
@@ -113,22 +119,39 @@ export function rpcUpstreams(urls: UpstreamUrls): { catalog: Catalog; stock: Sto
     },
   };
   const asOrders = async () => ({ headers: { authorization: `Bearer ${await urls.serviceToken()}` } });
+  // Inventory refusing the orders service's own token is a deployment fault (a secret that differs
+  // between processes), not the buyer's: it must not be kept as the checkout's refusal.
+  const asService = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (
+        error instanceof DomainError &&
+        (error.code === "UNAUTHENTICATED" || error.code === "PERMISSION_DENIED")
+      )
+        throw new ServiceUnavailable(
+          `inventory refused the orders service's token (${error.message}); every process needs the same SERVICE_TOKEN_SECRET`,
+        );
+      throw error;
+    }
+  };
   const stock: StockKeeper = {
     async reserve(checkoutId, lines, ttlSeconds) {
-      await inventory.reserve(
-        {
-          reservationId: checkoutId,
-          lines: lines.map((line) => ({ variantId: line.variantId, quantity: BigInt(line.quantity) })),
-          ttlSeconds,
-        },
-        await asOrders(),
-      );
+      const request = {
+        reservationId: checkoutId,
+        lines: lines.map((line) => ({ variantId: line.variantId, quantity: BigInt(line.quantity) })),
+        ttlSeconds,
+      };
+      await asService(async () => inventory.reserve(request, await asOrders()));
     },
     async commit(checkoutId, buyerId) {
-      await inventory.commitReservation({ reservationId: checkoutId, actorId: buyerId }, await asOrders());
+      const request = { reservationId: checkoutId, actorId: buyerId };
+      await asService(async () => inventory.commitReservation(request, await asOrders()));
     },
     async release(checkoutId) {
-      await inventory.releaseReservation({ reservationId: checkoutId }, await asOrders());
+      await asService(async () =>
+        inventory.releaseReservation({ reservationId: checkoutId }, await asOrders()),
+      );
     },
   };
   return { catalog, stock };

@@ -11,6 +11,7 @@ import {
   createRpcClient,
   type RunningService,
   type ServiceRuntime,
+  ServiceUnavailable,
 } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
@@ -558,8 +559,17 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       expect((await failure(orders.getOrder({ id: "x" }, buyer.as))).fields).toEqual(["id"]);
     });
 
-    /** A checkout workflow on the orders service's own database whose runner "dies" where told. */
-    function dyingWorkflow(dies: { afterCommit?: boolean; afterReserve?: boolean }) {
+    /**
+     * A checkout workflow of the test's own on the orders service's database, as a second replica
+     * would run it: its process can "die" at a step (a dead process compensates nothing), inventory's
+     * answer to the commit can be lost, and its reservation can wait for a gate.
+     */
+    function testWorkflow(options: {
+      leaseMs: number;
+      dieAfter?: "reserve" | "commit";
+      commitAnswerLost?: boolean;
+      reserveGate?: Promise<void>;
+    }) {
       const service = running.find((s) => s.name === "orders");
       const runtime = service?.runtime as ServiceRuntime<OrdersConfig>;
       const url = (name: string) => running.find((s) => s.name === name)?.url ?? "";
@@ -571,53 +581,69 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
         serviceToken: () => runtime.serviceToken(),
       });
       const died = () => new Error("the process died here");
-      class DyingOrders extends OrdersStore {
-        override async place(): Promise<never> {
-          throw died();
-        }
+      const dies = options.dieAfter;
+      class TestOrders extends OrdersStore {
         override async createPending(...args: Parameters<OrdersStore["createPending"]>): Promise<void> {
-          if (dies.afterReserve) throw died();
+          if (dies === "reserve") throw died();
           await super.createPending(...args);
         }
-        override async abandon(): Promise<void> {
-          throw died();
+        override async place(...args: Parameters<OrdersStore["place"]>) {
+          if (dies === "commit") throw died();
+          return super.place(...args);
+        }
+        override async abandon(...args: Parameters<OrdersStore["abandon"]>): Promise<void> {
+          if (dies) throw died();
+          await super.abandon(...args);
         }
       }
-      // A dead process compensates nothing: releasing fails too.
-      const stock: StockKeeper = { ...upstream.stock, release: async () => Promise.reject(died()) };
+      const stock: StockKeeper = {
+        reserve: async (...args) => {
+          await options.reserveGate;
+          await upstream.stock.reserve(...args);
+        },
+        commit: async (...args) => {
+          await upstream.stock.commit(...args);
+          if (options.commitAnswerLost) throw new ServiceUnavailable("service inventory is unavailable");
+        },
+        release: async (...args) => {
+          if (dies) throw died();
+          await upstream.stock.release(...args);
+        },
+      };
       return new CheckoutWorkflow(
-        new DyingOrders(runtime.database, runtime.outbox),
+        new TestOrders(runtime.database, runtime.outbox),
         new Carts(runtime.database),
         upstream.catalog,
         stock,
-        {
-          reservationTtlSeconds: 60,
-          leaseMs: 100,
-          pollMs: 25,
-        },
+        { reservationTtlSeconds: 60, leaseMs: options.leaseMs, pollMs: 25 },
       );
     }
+
+    /** What a buyer sends, as the workflow takes it. */
+    const request = (variantId: string, quantity: number, idempotencyKey = `k-${uuidv7()}`) => ({
+      idempotencyKey,
+      shippingAddress: { ...shipTo, address: { ...shipTo.address, line2: "", region: "" } },
+      billingAddress: undefined,
+      lines: [{ variantId, quantity }],
+      note: "",
+    });
+    const asCaller = (buyer: Account) => ({ id: buyer.id, roles: ["buyer" as const], claims: {} });
+    const placedOrdersOf = (buyer: Account, count: number) =>
+      waitFor(async () => {
+        const { orders: mine } = await orders.listOrders({}, buyer.as);
+        return mine.length === count ? mine : undefined;
+      });
 
     it("places, without anyone asking, the orders of a checkout whose runner died after committing the stock", async () => {
       const shop = await seller("Glass Blower");
       const glass = await listed(shop, "Wine glass", 2200, 10);
       const buyer = await account(["buyer"]);
-      const caller = { id: buyer.id, roles: ["buyer" as const], claims: {} };
-      const input = {
-        idempotencyKey: `crash-${uuidv7()}`,
-        shippingAddress: { ...shipTo, address: { ...shipTo.address, line2: "", region: "" } },
-        billingAddress: undefined,
-        lines: [{ variantId: glass.variantId, quantity: 2 }],
-        note: "",
-      };
+      const input = request(glass.variantId, 2);
       await expect(
-        dyingWorkflow({ afterCommit: true }).run(backgroundContext(), caller, input),
+        testWorkflow({ leaseMs: 1_500, dieAfter: "commit" }).run(backgroundContext(), asCaller(buyer), input),
       ).rejects.toThrow("the process died here");
       expect((await orders.listOrders({}, buyer.as)).orders).toEqual([]);
-      const placed = await waitFor(async () => {
-        const { orders: mine } = await orders.listOrders({}, buyer.as);
-        return mine.length === 1 ? mine : undefined;
-      });
+      const placed = await placedOrdersOf(buyer, 1);
       expect(placed[0]).toMatchObject({
         status: OrderStatus.PLACED,
         snapshot: { total: { amountMinor: 4400n } },
@@ -640,16 +666,13 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       const shop = await seller("Candle Maker");
       const candle = await listed(shop, "Beeswax candle", 700, 3);
       const buyer = await account(["buyer"]);
-      const caller = { id: buyer.id, roles: ["buyer" as const], claims: {} };
-      const key = `crash-${uuidv7()}`;
+      const input = request(candle.variantId, 3);
       await expect(
-        dyingWorkflow({ afterReserve: true }).run(backgroundContext(), caller, {
-          idempotencyKey: key,
-          shippingAddress: { ...shipTo, address: { ...shipTo.address, line2: "", region: "" } },
-          billingAddress: undefined,
-          lines: [{ variantId: candle.variantId, quantity: 3 }],
-          note: "",
-        }),
+        testWorkflow({ leaseMs: 1_500, dieAfter: "reserve" }).run(
+          backgroundContext(),
+          asCaller(buyer),
+          input,
+        ),
       ).rejects.toThrow("the process died here");
       expect(await onHand(candle.variantId)).toMatchObject({ reserved: 3n, available: 0n });
       await waitFor(async () => (await onHand(candle.variantId))?.available === 3n, {
@@ -658,7 +681,7 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       // Nothing is left under the key: the same request now goes through.
       const again = await orders.checkout(
         {
-          idempotencyKey: key,
+          idempotencyKey: input.idempotencyKey,
           shippingAddress: shipTo,
           lines: [{ variantId: candle.variantId, quantity: 3n }],
         },
@@ -666,6 +689,82 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       );
       expect(again.replayed).toBe(false);
       expect(again.checkout?.orders).toHaveLength(1);
+    });
+
+    it("keeps a checkout whose commit answer was lost (the stock may be sold) and places it, never undoing a sale", async () => {
+      const shop = await seller("Tile Works");
+      const tile = await listed(shop, "Blue tile", 300, 10);
+      const buyer = await account(["buyer"]);
+      const input = request(tile.variantId, 4);
+      await expect(
+        testWorkflow({ leaseMs: 1_000, commitAnswerLost: true }).run(
+          backgroundContext(),
+          asCaller(buyer),
+          input,
+        ),
+      ).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      // Sold, not given back, and not yet an order; then the recovery sweep places it.
+      expect(await onHand(tile.variantId)).toMatchObject({ onHand: 6n, reserved: 0n });
+      const placed = await placedOrdersOf(buyer, 1);
+      expect(placed[0]?.snapshot?.lines[0]?.quantity).toBe(4n);
+      expect(await onHand(tile.variantId)).toMatchObject({ onHand: 6n, reserved: 0n });
+    });
+
+    it("keeps in the cart the units added while a checkout of the cart was running", async () => {
+      const shop = await seller("Soap Shop");
+      const soap = await listed(shop, "Olive soap", 450, 20);
+      const buyer = await account(["buyer"]);
+      await orders.addToCart({ variantId: soap.variantId, quantity: 3n }, buyer.as);
+      let openGate = () => {};
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      const running = testWorkflow({ leaseMs: 30_000, reserveGate: gate }).run(
+        backgroundContext(),
+        asCaller(buyer),
+        { ...request(soap.variantId, 3), lines: [] },
+      );
+      await waitFor(async () => (await orders.listOrders({}, buyer.as)).orders.length === 0);
+      await orders.addToCart({ variantId: soap.variantId, quantity: 2n }, buyer.as);
+      openGate();
+      const done = await running;
+      expect(done.orders[0]?.snapshot.lines[0]?.quantity).toBe(3);
+      expect((await orders.getCart({}, buyer.as)).cart?.lines.map((l) => l.quantity)).toEqual([2n]);
+    });
+
+    it("lets a retry take over a checkout whose runner is too slow; the slow runner then stops and replays the retry's orders", async () => {
+      const shop = await seller("Slow Looms");
+      const rug = await listed(shop, "Woven rug", 9000, 5);
+      const buyer = await account(["buyer"]);
+      const input = request(rug.variantId, 1);
+      let openGate = () => {};
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      const slow = testWorkflow({ leaseMs: 150, reserveGate: gate }).run(
+        backgroundContext(),
+        asCaller(buyer),
+        input,
+      );
+      // The retry waits for the slow runner, takes the checkout over once its lease runs out, and finishes it.
+      const retried = await orders.checkout(
+        {
+          idempotencyKey: input.idempotencyKey,
+          shippingAddress: shipTo,
+          lines: [{ variantId: rug.variantId, quantity: 1n }],
+        },
+        buyer.as,
+      );
+      expect(retried.checkout?.orders).toHaveLength(1);
+      openGate();
+      const late = await slow;
+      expect(late.replayed).toBe(true);
+      expect(late.orders.map((o) => o.id)).toEqual(retried.checkout?.orders.map((o) => o.id));
+      expect((await orders.listOrders({}, buyer.as)).orders).toHaveLength(1);
+      await waitFor(async () => (await onHand(rug.variantId))?.reserved === 0n, {
+        message: "the slow runner's reservation was never given back",
+      });
+      expect(await onHand(rug.variantId)).toMatchObject({ onHand: 4n, reserved: 0n });
     });
 
     it("pages a buyer's orders newest first with a cursor", async () => {

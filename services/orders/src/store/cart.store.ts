@@ -2,9 +2,9 @@ import {
   type Database,
   type Executor,
   FailedPrecondition,
+  jsonRecordset,
   NotFound,
   rowsOf,
-  uuidArray,
 } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import type { Money, WantedLine } from "../domain/checkout-plan.js";
@@ -127,12 +127,23 @@ export class Carts {
     return { buyerId, lines: [], updatedAt: undefined };
   }
 
-  /** Removes the lines a checkout bought, in the checkout's transaction. */
+  /**
+   * Takes what a checkout bought out of the cart, in the checkout's transaction: a line loses the
+   * units bought and goes when none are left (units added while the checkout ran stay).
+   */
   async removeBought(tx: Executor, buyerId: string, lines: readonly WantedLine[]): Promise<void> {
     if (lines.length === 0) return;
+    await lockCart(tx, buyerId);
+    const bought = lines.map((line) => ({ variant_id: line.variantId, quantity: line.quantity }));
+    // Lines bought whole go first, so a line the update shrinks is not then taken for one.
     await tx.execute(sql`
-      delete from orders.cart_lines
-      where buyer_id = ${buyerId} and variant_id = any(${uuidArray(lines.map((l) => l.variantId))}::uuid[])`);
+      delete from orders.cart_lines c
+      using ${jsonRecordset(bought, "variant_id uuid, quantity int")}
+      where c.buyer_id = ${buyerId} and c.variant_id = r.variant_id and c.quantity <= r.quantity`);
+    await tx.execute(sql`
+      update orders.cart_lines c set quantity = c.quantity - r.quantity, updated_at = now()
+      from ${jsonRecordset(bought, "variant_id uuid, quantity int")}
+      where c.buyer_id = ${buyerId} and c.variant_id = r.variant_id and c.quantity > r.quantity`);
   }
 }
 

@@ -42,6 +42,8 @@ export interface CheckoutRecord {
   error: { code: DomainError["code"]; message: string; violations: FieldViolation[] } | undefined;
   /** Its lease ran out: whoever ran it is gone, and another attempt may take it over. */
   leaseExpired: boolean;
+  /** Who holds the lease: every write of a running checkout must present it (a fence). */
+  leaseToken: string;
   createdAt: Date;
 }
 
@@ -69,6 +71,7 @@ interface CheckoutRow {
   from_cart: boolean;
   error: CheckoutRecord["error"] | string | null;
   lease_expired: boolean;
+  lease_token: string;
   created_at: string | Date;
 }
 
@@ -80,7 +83,7 @@ const orderColumns = sql.raw(
 );
 
 const checkoutColumns = sql.raw(
-  "id, buyer_id, request_hash, status, lines, from_cart, error, lease_until < now() as lease_expired, created_at",
+  "id, buyer_id, request_hash, status, lines, from_cart, error, lease_until < now() as lease_expired, lease_token, created_at",
 );
 
 function toCheckout(row: CheckoutRow): CheckoutRecord {
@@ -94,6 +97,7 @@ function toCheckout(row: CheckoutRow): CheckoutRecord {
     fromCart: row.from_cart,
     error,
     leaseExpired: row.lease_expired,
+    leaseToken: row.lease_token,
     createdAt: toDate(row.created_at),
   };
 }
@@ -129,16 +133,16 @@ export class Orders {
     const lease = sql`now() + make_interval(secs => ${input.leaseMs / 1000})`;
     const [created] = rowsOf<CheckoutRow>(
       await this.database.db.execute(sql`
-        insert into orders.checkouts (id, buyer_id, idempotency_key, request_hash, status, lines, from_cart, lease_until)
+        insert into orders.checkouts (id, buyer_id, idempotency_key, request_hash, status, lines, from_cart, lease_until, lease_token)
         values (${uuidv7()}, ${input.buyerId}, ${input.key}, ${input.requestHash}, 'pending',
-          ${JSON.stringify(input.lines)}::jsonb, ${input.fromCart}, ${lease})
+          ${JSON.stringify(input.lines)}::jsonb, ${input.fromCart}, ${lease}, ${uuidv7()})
         on conflict (buyer_id, idempotency_key) do nothing
         returning ${checkoutColumns}`),
     );
     if (created) return { checkout: toCheckout(created), claimed: true };
     const [taken] = rowsOf<CheckoutRow>(
       await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = ${lease}, updated_at = now()
+        update orders.checkouts set lease_until = ${lease}, lease_token = ${uuidv7()}, updated_at = now()
         where buyer_id = ${input.buyerId} and idempotency_key = ${input.key}
           and status = 'pending' and lease_until < now() and request_hash = ${input.requestHash}
         returning ${checkoutColumns}`),
@@ -156,13 +160,21 @@ export class Orders {
   async takeOverStale(limit: number, leaseMs: number): Promise<CheckoutRecord[]> {
     const rows = rowsOf<CheckoutRow>(
       await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), lease_token = gen_random_uuid(), updated_at = now()
         where id in (
           select id from orders.checkouts where status = 'pending' and lease_until < now()
           order by lease_until limit ${limit} for update skip locked)
         returning ${checkoutColumns}`),
     );
     return rows.map(toCheckout);
+  }
+
+  /** A checkout by id, or undefined. */
+  async checkoutById(id: string): Promise<CheckoutRecord | undefined> {
+    const [row] = rowsOf<CheckoutRow>(
+      await this.database.db.execute(sql`select ${checkoutColumns} from orders.checkouts where id = ${id}`),
+    );
+    return row && toCheckout(row);
   }
 
   /** The buyer's checkout under `key`, or undefined. */
@@ -177,6 +189,7 @@ export class Orders {
   /** Writes the checkout's orders, still pending (invisible, publishing nothing); a retry finds them written. */
   async createPending(checkout: CheckoutRecord, planned: readonly PlannedOrder[]): Promise<void> {
     await this.database.transaction(async (tx) => {
+      await holdLease(tx, checkout);
       for (const order of planned) {
         await tx.execute(sql`
           insert into orders.orders (id, checkout_id, buyer_id, storefront_id, seller_owner_id, status, currency, total_minor, snapshot)
@@ -193,6 +206,7 @@ export class Orders {
    */
   async place(checkout: CheckoutRecord, afterPlaced: (tx: Tx) => Promise<void>): Promise<Order[]> {
     return this.database.transaction(async (tx) => {
+      await holdLease(tx, checkout);
       const placed = rowsOf<OrderRow>(
         await tx.execute(sql`
           update orders.orders set status = 'placed', updated_at = now()
@@ -224,20 +238,32 @@ export class Orders {
    * request was refused) the checkout keeps it, so the same key replays the refusal; without (a
    * service was unavailable) the checkout goes too, so the same key may try again.
    */
-  async abandon(checkoutId: string, error: DomainError | undefined): Promise<void> {
+  async abandon(checkout: CheckoutRecord, error: DomainError | undefined): Promise<void> {
     await this.database.transaction(async (tx) => {
+      await holdLease(tx, checkout);
       await tx.execute(
-        sql`delete from orders.orders where checkout_id = ${checkoutId} and status = 'pending'`,
+        sql`delete from orders.orders where checkout_id = ${checkout.id} and status = 'pending'`,
       );
       if (error) {
         const stored = { code: error.code, message: error.message, violations: error.violations };
         await tx.execute(sql`
           update orders.checkouts set status = 'failed', error = ${JSON.stringify(stored)}::jsonb, updated_at = now()
-          where id = ${checkoutId}`);
+          where id = ${checkout.id}`);
       } else {
-        await tx.execute(sql`delete from orders.checkouts where id = ${checkoutId} and status = 'pending'`);
+        await tx.execute(sql`delete from orders.checkouts where id = ${checkout.id}`);
       }
     });
+  }
+
+  /** Extends the lease of a checkout this runner still holds by `leaseMs`; LeaseLost otherwise. */
+  async renewLease(checkout: CheckoutRecord, leaseMs: number): Promise<void> {
+    const renewed = rowsOf(
+      await this.database.db.execute(sql`
+        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+        where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'
+        returning id`),
+    );
+    if (renewed.length === 0) throw new LeaseLost(checkout.id);
   }
 
   /** Whether the checkout wrote orders that are not placed yet. */
@@ -376,6 +402,27 @@ function toOrder(row: OrderRow, history: Transition[]): Order {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
+}
+
+/**
+ * The runner of a checkout lost its lease (it was too slow, and a retry or the recovery sweep took
+ * the checkout over): it must stop without undoing anything, since the new holder carries on.
+ */
+export class LeaseLost extends Error {
+  constructor(readonly checkoutId: string) {
+    super(`checkout ${checkoutId} was taken over by another attempt`);
+  }
+}
+
+/** Locks the checkout row and checks this runner still holds its lease and it is still pending; LeaseLost otherwise. */
+async function holdLease(tx: Executor, checkout: CheckoutRecord): Promise<void> {
+  const held = rowsOf(
+    await tx.execute(sql`
+      select 1 from orders.checkouts
+      where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'
+      for update`),
+  );
+  if (held.length === 0) throw new LeaseLost(checkout.id);
 }
 
 function checkId(field: string, value: string): string {

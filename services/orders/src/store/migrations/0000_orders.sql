@@ -23,6 +23,7 @@ CREATE TABLE "orders"."checkouts" (
 	"from_cart" boolean NOT NULL,
 	"error" jsonb,
 	"lease_until" timestamp with time zone NOT NULL,
+	"lease_token" uuid NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "checkouts_status_check" CHECK ("status" IN ('pending', 'completed', 'failed'))
