@@ -166,8 +166,14 @@ export class CheckoutWorkflow {
       // a lost answer or a failure to place, the checkout stays pending, and a retry with the same
       // key or the recovery sweep (once the lease runs out) commits again (a no-op) and places it.
       if (commitSent && !definitelyNotSold(error)) throw error;
-      await this.undo(checkout, reserved, error);
-      throw error;
+      // Inventory's refusal speaks of reservations; the buyer needs to know what to do.
+      const refusal = commitSent
+        ? new FailedPrecondition(
+            "this checkout took too long and its hold on the stock ran out; check out again with a new idempotency key",
+          )
+        : error;
+      await this.undo(checkout, reserved, refusal);
+      throw refusal;
     }
   }
 

@@ -568,6 +568,8 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       leaseMs: number;
       dieAfter?: "reserve" | "commit";
       commitAnswerLost?: boolean;
+      /** The reservation is given back (as when it expires) just before the commit. */
+      holdRunsOut?: boolean;
       reserveGate?: Promise<void>;
     }) {
       const service = running.find((s) => s.name === "orders");
@@ -602,6 +604,7 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
           await upstream.stock.reserve(...args);
         },
         commit: async (...args) => {
+          if (options.holdRunsOut) await upstream.stock.release(args[0]);
           await upstream.stock.commit(...args);
           if (options.commitAnswerLost) throw new ServiceUnavailable("service inventory is unavailable");
         },
@@ -708,6 +711,35 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       const placed = await placedOrdersOf(buyer, 1);
       expect(placed[0]?.snapshot?.lines[0]?.quantity).toBe(4n);
       expect(await onHand(tile.variantId)).toMatchObject({ onHand: 6n, reserved: 0n });
+    });
+
+    it("refuses, for good and in words a buyer can act on, a checkout whose hold on the stock ran out before the commit", async () => {
+      const shop = await seller("Late Bakery");
+      const cake = await listed(shop, "Cheesecake", 2800, 2);
+      const buyer = await account(["buyer"]);
+      const input = request(cake.variantId, 2);
+      const run = () =>
+        testWorkflow({ leaseMs: 30_000, holdRunsOut: true }).run(backgroundContext(), asCaller(buyer), input);
+      await expect(run()).rejects.toMatchObject({
+        code: "FAILED_PRECONDITION",
+        message: expect.stringMatching(/new idempotency key/),
+      });
+      expect(await onHand(cake.variantId)).toMatchObject({ onHand: 2n, reserved: 0n });
+      expect((await orders.listOrders({}, buyer.as)).orders).toEqual([]);
+      const replay = await failure(
+        orders.checkout(
+          {
+            idempotencyKey: input.idempotencyKey,
+            shippingAddress: shipTo,
+            lines: [{ variantId: cake.variantId, quantity: 2n }],
+          },
+          buyer.as,
+        ),
+      );
+      expect(replay).toMatchObject({
+        code: Code.FailedPrecondition,
+        message: expect.stringMatching(/new idempotency key/),
+      });
     });
 
     it("keeps in the cart the units added while a checkout of the cart was running", async () => {
