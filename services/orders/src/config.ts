@@ -19,6 +19,11 @@ export const ordersConfigSchema = z.object({
   CHECKOUT_LEASE_MS: durationMs(30_000),
   /** How often each replica looks for checkouts whose runner died, to finish or undo them, in ms. */
   CHECKOUT_RECOVERY_MS: durationMs(5_000),
+  /**
+   * How long after delivery an order the buyer never confirmed is completed by the service (so its
+   * seller is credited), in ms; default 14 days.
+   */
+  ORDER_AUTO_COMPLETE_MS: durationMs(14 * 24 * 60 * 60 * 1000),
 });
 
 /** The orders service's validated settings. */

@@ -75,6 +75,8 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
             INVENTORY_SERVICE_URL: inventoryUrl ?? "",
             UPSTREAM_TIMEOUT_MS: "30000",
             CHECKOUT_RECOVERY_MS: "200",
+            // Long enough for the lifecycle test's buyer to confirm by hand first.
+            ORDER_AUTO_COMPLETE_MS: "3000",
           },
         }),
       );
@@ -421,6 +423,36 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       expect(
         (await failure(orders.listSellerOrders({ storefrontId: shop.storefrontId }, otherSeller.as))).code,
       ).toBe(Code.PermissionDenied);
+    });
+
+    it("completes, as the orders service, an order delivered long ago that its buyer never confirmed", async () => {
+      const shop = await seller("Quiet Buyers");
+      const kettle = await listed(shop, "Copper kettle", 6000, 3);
+      const buyer = await account(["buyer"]);
+      const { checkout } = await orders.checkout(
+        {
+          idempotencyKey: uuidv7(),
+          shippingAddress: shipTo,
+          lines: [{ variantId: kettle.variantId, quantity: 1n }],
+        },
+        buyer.as,
+      );
+      const id = checkout?.orders[0]?.id ?? "";
+      await orders.acceptOrder({ id }, shop.as);
+      await orders.shipOrder({ id, trackingNumber: "T-1" }, shop.as);
+      await orders.markOrderDelivered({ id }, shop.as);
+      const completed = await waitFor(
+        async () => {
+          const { order } = await orders.getOrder({ id }, buyer.as);
+          return order?.status === OrderStatus.COMPLETED ? order : undefined;
+        },
+        { timeoutMs: 10_000, message: "the delivered order was never completed" },
+      );
+      expect(completed.history.at(-1)).toMatchObject({
+        actorId: "service:orders",
+        reason: expect.stringContaining("automatically"),
+      });
+      await waitFor(() => placedEvents(id).some((e) => e.subject === "mercato.orders.order.completed"));
     });
 
     it("lets the buyer cancel before shipping and the seller before accepting, each with a reason", async () => {

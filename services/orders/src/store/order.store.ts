@@ -1,5 +1,12 @@
 import type { Caller, Database, Executor, FieldViolation, Outbox, Tx } from "@mercato/platform";
-import { type DomainError, InvalidArgument, NotFound, rowsOf, uuidArray } from "@mercato/platform";
+import {
+  type DomainError,
+  InvalidArgument,
+  NotFound,
+  rowsOf,
+  serviceCallerPrefix,
+  uuidArray,
+} from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import type { OrderSnapshot, PlannedOrder, WantedLine } from "../domain/checkout-plan.js";
@@ -332,30 +339,65 @@ export class Orders {
       if (!row) throw new NotFound(`order ${id} not found`);
       const current = toOrder(row, []);
       const status = nextStatus(caller, current, action);
-      const [updated] = rowsOf<OrderRow>(
-        await tx.execute(sql`
-          update orders.orders set status = ${status}, version = version + 1, updated_at = now()
-            ${details.trackingNumber !== undefined ? sql`, tracking_number = ${details.trackingNumber}` : sql``}
-            ${details.carrier !== undefined ? sql`, carrier = ${details.carrier}` : sql``}
-          where id = ${id} returning ${orderColumns}`),
-      );
-      if (!updated) throw new Error(`order ${id} vanished`);
-      const at = toDate(updated.updated_at);
-      const reason = details.reason ?? "";
-      await tx.execute(sql`
-        insert into orders.order_history (order_id, seq, status, actor_id, reason, at)
-        select ${id}, coalesce(max(seq), 0) + 1, ${status}, ${caller.id}, ${reason}, ${at}
-        from orders.order_history where order_id = ${id}`);
-      const [order] = await this.withHistory(tx, [updated]);
-      if (!order) throw new Error(`order ${id} vanished`);
-      await recordOrderStatusChanged(this.outbox, tx, order, {
-        previousStatus: current.status,
-        actorId: caller.id,
-        reason,
-        at,
-      });
-      return order;
+      return this.move(tx, current, status, caller.id, details);
     });
+  }
+
+  /**
+   * Completes, as the orders service, up to `limit` orders delivered more than `afterMs` ago that
+   * their buyers never confirmed, so their sellers get paid; safe in every replica at once. Returns
+   * how many it completed.
+   */
+  async completeDelivered(afterMs: number, limit = 100): Promise<number> {
+    return this.database.transaction(async (tx) => {
+      const due = rowsOf<OrderRow>(
+        await tx.execute(sql`
+          select ${orderColumns} from orders.orders
+          where status = 'delivered' and updated_at < now() - make_interval(secs => ${afterMs / 1000})
+          order by updated_at limit ${limit} for update skip locked`),
+      );
+      const days = Math.round((afterMs / 86_400_000) * 10) / 10;
+      for (const row of due) {
+        await this.move(tx, toOrder(row, []), "completed", `${serviceCallerPrefix}orders`, {
+          reason: `completed automatically ${days} days after delivery`,
+        });
+      }
+      return due.length;
+    });
+  }
+
+  /** Writes a locked order's next status with its history entry and event. */
+  private async move(
+    tx: Tx,
+    current: Order,
+    status: OrderStatus,
+    actorId: string,
+    details: { reason?: string; trackingNumber?: string; carrier?: string },
+  ): Promise<Order> {
+    const id = current.id;
+    const [updated] = rowsOf<OrderRow>(
+      await tx.execute(sql`
+        update orders.orders set status = ${status}, version = version + 1, updated_at = now()
+          ${details.trackingNumber !== undefined ? sql`, tracking_number = ${details.trackingNumber}` : sql``}
+          ${details.carrier !== undefined ? sql`, carrier = ${details.carrier}` : sql``}
+        where id = ${id} returning ${orderColumns}`),
+    );
+    if (!updated) throw new Error(`order ${id} vanished`);
+    const at = toDate(updated.updated_at);
+    const reason = details.reason ?? "";
+    await tx.execute(sql`
+      insert into orders.order_history (order_id, seq, status, actor_id, reason, at)
+      select ${id}, coalesce(max(seq), 0) + 1, ${status}, ${actorId}, ${reason}, ${at}
+      from orders.order_history where order_id = ${id}`);
+    const [order] = await this.withHistory(tx, [updated]);
+    if (!order) throw new Error(`order ${id} vanished`);
+    await recordOrderStatusChanged(this.outbox, tx, order, {
+      previousStatus: current.status,
+      actorId,
+      reason,
+      at,
+    });
+    return order;
   }
 
   private async withHistory(executor: Executor, rows: readonly OrderRow[]): Promise<Order[]> {

@@ -60,6 +60,8 @@ CREATE INDEX "orders_seller_idx" ON "orders"."orders" USING btree ("seller_owner
 --> statement-breakpoint
 CREATE INDEX "orders_storefront_idx" ON "orders"."orders" USING btree ("storefront_id", "id" DESC);
 --> statement-breakpoint
+CREATE INDEX "orders_delivered_idx" ON "orders"."orders" USING btree ("updated_at") WHERE "status" = 'delivered';
+--> statement-breakpoint
 CREATE TABLE "orders"."order_history" (
 	"order_id" uuid NOT NULL REFERENCES "orders"."orders"("id"),
 	"seq" integer NOT NULL,
