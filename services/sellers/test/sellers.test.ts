@@ -9,6 +9,7 @@ import {
   StorefrontChangedSchema,
   StorefrontFollowedSchema,
   StorefrontStatus,
+  StorefrontUnfollowedSchema,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { createRpcClient, type EventBus, type RunningService, rowsOf } from "@mercato/platform";
 import { describeWithInfra, waitFor } from "@mercato/testing";
@@ -138,6 +139,12 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
       rig.published
         .filter((e) => e.subject === "mercato.sellers.storefront.followed")
         .map((e) => fromBinary(StorefrontFollowedSchema, e.payload))
+        .filter((e) => e.storefrontId === storefrontId);
+
+    const unfollowEvents = (storefrontId: string) =>
+      rig.published
+        .filter((e) => e.subject === "mercato.sellers.storefront.unfollowed")
+        .map((e) => fromBinary(StorefrontUnfollowedSchema, e.payload))
         .filter((e) => e.storefrontId === storefrontId);
 
     const outboxDrained = async () => {
@@ -583,6 +590,11 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         const first = await client.unfollowStorefront({ id: storefront.id }, fan.as);
         const second = await client.unfollowStorefront({ id: storefront.id }, fan.as);
         expect(first.storefront).toMatchObject({ followerCount: 0n, followedByMe: false });
+        await waitFor(() => unfollowEvents(storefront.id).length === 1, {
+          message: "no StorefrontUnfollowed",
+        });
+        await waitFor(outboxDrained);
+        expect(unfollowEvents(storefront.id).map((e) => e.userId)).toEqual([fan.id]);
         expect(second.storefront).toMatchObject({ followerCount: 0n, followedByMe: false });
         const { storefront: seen } = await client.getStorefront(
           { key: { case: "id", value: storefront.id } },

@@ -4,6 +4,7 @@ import {
   type Storefront,
   StorefrontChangedSchema,
   StorefrontFollowedSchema,
+  StorefrontUnfollowedSchema,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import type { Executor, Outbox } from "@mercato/platform";
 
@@ -12,6 +13,7 @@ export const sellersSubjects = {
   storefrontCreated: "mercato.sellers.storefront.created",
   storefrontUpdated: "mercato.sellers.storefront.updated",
   storefrontFollowed: "mercato.sellers.storefront.followed",
+  storefrontUnfollowed: "mercato.sellers.storefront.unfollowed",
 } as const;
 
 /** Records StorefrontChanged (on `.created` or `.updated`) in the transaction that made the change. */
@@ -41,6 +43,23 @@ export async function recordStorefrontFollowed(
       storefrontId: follow.storefrontId,
       userId: follow.userId,
       followedAt: timestampFromDate(follow.followedAt),
+    }),
+  });
+}
+
+/** Records StorefrontUnfollowed in the transaction that removed the follow. */
+export async function recordStorefrontUnfollowed(
+  outbox: Outbox,
+  tx: Executor,
+  unfollow: { storefrontId: string; userId: string; unfollowedAt: Date },
+): Promise<void> {
+  await outbox.add(tx, {
+    subject: sellersSubjects.storefrontUnfollowed,
+    schema: StorefrontUnfollowedSchema,
+    message: create(StorefrontUnfollowedSchema, {
+      storefrontId: unfollow.storefrontId,
+      userId: unfollow.userId,
+      unfollowedAt: timestampFromDate(unfollow.unfollowedAt),
     }),
   });
 }

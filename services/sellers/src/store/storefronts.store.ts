@@ -15,7 +15,11 @@ import {
   maySee,
   type StorefrontStatusName,
 } from "../domain/storefront-rules.js";
-import { recordStorefrontChanged, recordStorefrontFollowed } from "../events/storefront-events.js";
+import {
+  recordStorefrontChanged,
+  recordStorefrontFollowed,
+  recordStorefrontUnfollowed,
+} from "../events/storefront-events.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { pointToEwkt } from "./geo.js";
 import { storefrontToProto } from "./mappers.js";
@@ -185,7 +189,8 @@ export class Storefronts {
 
   /**
    * Ends `caller`'s follow; not following is no error. A follower may unfollow a storefront that
-   * has since been hidden; anybody else gets NotFound for one they may not see.
+   * has since been hidden; anybody else gets NotFound for one they may not see. StorefrontUnfollowed
+   * is published for an ended follow only.
    */
   async unfollow(caller: Caller, id: string): Promise<StorefrontRow> {
     return this.database.transaction(async (tx) => {
@@ -204,6 +209,11 @@ export class Storefronts {
         .set({ followerCount: sql`greatest(${storefronts.followerCount} - 1, 0)` })
         .where(eq(storefronts.id, id))
         .returning();
+      await recordStorefrontUnfollowed(this.outbox, tx, {
+        storefrontId: id,
+        userId: caller.id,
+        unfollowedAt: new Date(),
+      });
       return row ?? current;
     });
   }
