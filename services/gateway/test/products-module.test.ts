@@ -183,6 +183,7 @@ describe("products gateway module in front of products and sellers services", ()
         status: request.status ?? product.status,
         ...(request.replaceAttributes ? { attributes: request.attributes } : {}),
         ...(request.replaceMediaIds ? { mediaIds: request.mediaIds } : {}),
+        ...(request.replaceOptionNames ? { optionNames: request.optionNames } : {}),
       } as Product;
       products.set(changed.id, changed);
       return { product: changed };
@@ -427,13 +428,14 @@ describe("products gateway module in front of products and sellers services", ()
       expect((await rest("GET", `/products/${uuidv7()}`)).statusCode).toBe(404);
     });
 
-    it("patches a product, replacing attributes and media ids, and answers 403 to another seller", async () => {
+    it("patches a product, replacing attributes, media ids and option names, and answers 403 to another seller", async () => {
       const product = await list(0);
       const media = uuidv7();
       const patched = await rest("PATCH", `/products/${product.id}`, await seller(0), {
         title: "Organic tee v2",
         attributes: { fit: "slim" },
         mediaIds: [media],
+        optionNames: ["Size"],
         status: "archived",
       });
       expect(patched.statusCode).toBe(200);
@@ -446,7 +448,14 @@ describe("products gateway module in front of products and sellers services", ()
       expect(callsTo("updateProduct")[0]?.request).toMatchObject({
         replaceAttributes: true,
         replaceMediaIds: true,
+        replaceOptionNames: true,
+        optionNames: ["Size"],
       });
+      const repeated = await rest("PATCH", `/products/${product.id}`, await seller(0), {
+        optionNames: ["a", "a"],
+      });
+      expect(repeated.statusCode).toBe(400);
+      expect(repeated.body).toContain("optionNames");
       const denied = await rest("PATCH", `/products/${product.id}`, await seller(1), { title: "Stolen" });
       expect(denied.statusCode).toBe(403);
     });

@@ -904,6 +904,67 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
         ).toMatchObject({ code: Code.InvalidArgument, fields: ["variant.options[size]"] });
       });
 
+      it("renames a product's options with its variants' values, sets them freely without variants, and refuses adding or removing one under variants", async () => {
+        const owner = await seller();
+        const tee = await product(owner, {
+          title: "Tee",
+          optionNames: ["size", "colour"],
+          variants: [
+            variant({ options: { size: "M", colour: "red" } }),
+            variant({ options: { size: "L", colour: "blue" } }),
+          ],
+        });
+        const { product: renamed } = await client.updateProduct(
+          { id: tee.id, replaceOptionNames: true, optionNames: ["Size", "Color"] },
+          owner.as,
+        );
+        expect(renamed?.optionNames).toEqual(["Size", "Color"]);
+        expect(renamed?.variants.map((v) => v.options)).toEqual([
+          { Size: "M", Color: "red" },
+          { Size: "L", Color: "blue" },
+        ]);
+        expect(renamed?.version).toBe(tee.version + 1n);
+        await waitFor(() => productEvents(tee.id).some((e) => e.product?.optionNames.includes("Color")));
+        const added = await failure(
+          client.updateProduct(
+            { id: tee.id, replaceOptionNames: true, optionNames: ["Size", "Color", "Fit"] },
+            owner.as,
+          ),
+        );
+        expect(added.code).toBe(Code.FailedPrecondition);
+        expect(added.message).toContain("option_names");
+        expect(
+          (
+            await failure(
+              client.updateProduct(
+                { id: tee.id, replaceOptionNames: true, optionNames: ["Size", " "] },
+                owner.as,
+              ),
+            )
+          ).fields,
+        ).toEqual(["option_names[1]"]);
+        const { product: draft } = await client.createProduct(
+          { title: "Blank", categoryId, optionNames: ["a"] },
+          owner.as,
+        );
+        const { product: reshaped } = await client.updateProduct(
+          { id: draft?.id ?? "", replaceOptionNames: true, optionNames: ["width", "length"] },
+          owner.as,
+        );
+        expect(reshaped?.optionNames).toEqual(["width", "length"]);
+        const stranger = await seller();
+        expect(
+          (
+            await failure(
+              client.updateProduct(
+                { id: tee.id, replaceOptionNames: true, optionNames: ["X", "Y"] },
+                stranger.as,
+              ),
+            )
+          ).code,
+        ).toBe(Code.PermissionDenied);
+      });
+
       it("refuses to delete the last variant of an active product, and deletes it from a draft", async () => {
         const owner = await seller();
         const listed = await product(owner);

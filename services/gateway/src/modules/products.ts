@@ -77,8 +77,8 @@ interface ProductBody {
   variants?: VariantBody[] | null;
 }
 
-/** Product changes: omitted fields stay; attributes and media ids replace the whole list. */
-type ProductPatch = Partial<Omit<ProductBody, "optionNames" | "variants">>;
+/** Product changes: omitted fields stay; attributes, media ids and option names replace the whole list. */
+type ProductPatch = Partial<Omit<ProductBody, "variants">>;
 
 /** Variant changes: omitted fields stay; a null compare-at price removes it. */
 interface VariantPatch {
@@ -163,6 +163,10 @@ function updateProductRequest(
     request.mediaIds = patch.mediaIds ?? [];
   }
   if (patch.status) request.status = productStatus(patch.status);
+  if (patch.optionNames !== undefined) {
+    request.replaceOptionNames = true;
+    request.optionNames = patch.optionNames ?? [];
+  }
   return request as MessageInitShape<typeof UpdateProductRequestSchema>;
 }
 
@@ -510,7 +514,7 @@ const schema = /* GraphQL */ `
     status: ProductStatus
     variants: [VariantInput!]
   }
-  "Product changes: omitted fields stay; attributes and mediaIds replace the whole list."
+  "Product changes: omitted fields stay; attributes, mediaIds and optionNames replace the whole list."
   input UpdateProductInput {
     title: String
     description: String
@@ -518,6 +522,8 @@ const schema = /* GraphQL */ `
     attributes: [NameValueInput!]
     mediaIds: [ID!]
     status: ProductStatus
+    "With variants, only a rename: as many names, each taking the place of the one at its position"
+    optionNames: [String!]
   }
   "Variant changes: omitted fields stay; compareAtPrice null removes it; options replace all."
   input UpdateVariantInput {
@@ -773,6 +779,13 @@ const variantBody = {
 } as const;
 
 const mediaIds = { type: "array", maxItems: 20, uniqueItems: true, items: uuid } as const;
+
+const optionNames = {
+  type: "array",
+  maxItems: 5,
+  uniqueItems: true,
+  items: { type: "string", minLength: 1, maxLength: 40 },
+} as const;
 
 const productBodyProperties = {
   title: { type: "string", minLength: 2, maxLength: 200 },
@@ -1111,12 +1124,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
           additionalProperties: false,
           properties: {
             ...productBodyProperties,
-            optionNames: {
-              type: "array",
-              maxItems: 5,
-              uniqueItems: true,
-              items: { type: "string", minLength: 1, maxLength: 40 },
-            },
+            optionNames,
             status: { type: "string", enum: ["draft", "active"] },
             variants: { type: "array", maxItems: 100, items: variantBody },
           },
@@ -1140,13 +1148,17 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       schema: {
         tags: productTags,
         summary:
-          "Change a product (its seller or an admin): omitted fields stay, attributes and mediaIds replace",
+          "Change a product (its seller or an admin): omitted fields stay, attributes, mediaIds and optionNames replace (with variants, optionNames only renames)",
         security,
         params: idParams,
         body: {
           type: "object",
           additionalProperties: false,
-          properties: { ...productBodyProperties, status: { type: "string", enum: productStatusNames } },
+          properties: {
+            ...productBodyProperties,
+            optionNames,
+            status: { type: "string", enum: productStatusNames },
+          },
         },
         response: { 200: { $ref: "Product#" }, ...errors },
       },

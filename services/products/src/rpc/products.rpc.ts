@@ -125,6 +125,7 @@ export function catalogRoutes(router: ConnectRouter, deps: CatalogRoutesDeps): v
         attributes: req.replaceAttributes ? req.attributes : undefined,
         mediaIds: req.replaceMediaIds ? req.mediaIds.map((id) => id.toLowerCase()) : undefined,
         status: req.status === undefined ? undefined : productStatusText(req.status),
+        optionNames: req.replaceOptionNames ? req.optionNames : undefined,
       });
       return create(UpdateProductResponseSchema, { product: toProto(view) });
     },

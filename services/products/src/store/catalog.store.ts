@@ -67,6 +67,8 @@ export interface ProductChanges {
   attributes?: Record<string, string> | undefined;
   mediaIds?: readonly string[] | undefined;
   status?: ProductStatusText | undefined;
+  /** New option names; with variants only a positional rename (ADR 0012). */
+  optionNames?: readonly string[] | undefined;
 }
 
 /** Changes to a variant; undefined leaves a field as it is. */
@@ -195,8 +197,16 @@ export class Catalog {
         set.status = changes.status;
         if (changes.status === "active") set.publishedAt = sql`coalesce(${products.publishedAt}, now())`;
       }
+      let variantsNow = current.variants;
+      if (changes.optionNames !== undefined) {
+        const names = checkOptionNames(changes.optionNames);
+        if (names.join("\u0000") !== product.optionNames.join("\u0000")) {
+          variantsNow = await renameVariantOptions(tx, product.optionNames, names, current.variants);
+          set.optionNames = names;
+        }
+      }
       if (Object.keys(set).length === 0) return current;
-      return this.commit(tx, product, set, current.variants);
+      return this.commit(tx, product, set, variantsNow);
     });
   }
 
@@ -549,4 +559,36 @@ function productNotFound(id: string): NotFound {
 
 function variantNotFound(id: string): NotFound {
   return new NotFound(`variant ${id} not found`);
+}
+
+/**
+ * Renames the options of a product's variants from `from` to `to` by position, in the product's
+ * transaction; without variants any new names do. Adding or removing an option while variants
+ * exist is refused: their values for it would be missing or lost.
+ */
+async function renameVariantOptions(
+  tx: Tx,
+  from: readonly string[],
+  to: readonly string[],
+  current: VariantRow[],
+): Promise<VariantRow[]> {
+  if (current.length === 0) return current;
+  if (from.length !== to.length) {
+    throw new FailedPrecondition(
+      `option_names: the variants use ${from.length} option${from.length === 1 ? "" : "s"} (${from.join(", ")}); rename them with as many names, or remove the variants first`,
+    );
+  }
+  const renamed: VariantRow[] = [];
+  for (const variant of current) {
+    const options = Object.fromEntries(
+      from.map((name, i) => [to[i] as string, (variant.options as Record<string, string>)[name] ?? ""]),
+    );
+    const [row] = await tx
+      .update(variants)
+      .set({ options, updatedAt: sql`now()` })
+      .where(eq(variants.id, variant.id))
+      .returning();
+    renamed.push(row ?? variant);
+  }
+  return renamed;
 }
