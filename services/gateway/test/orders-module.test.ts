@@ -60,6 +60,37 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
 
   const { rest, graphql } = injectors(() => gateway);
 
+  // Orders whose lines name products by id: each product id derived from its variant's.
+  const products = new Map<string, string>();
+  const productOf = (variantId: string) => {
+    if (!products.has(variantId)) products.set(variantId, uuidv7());
+    return products.get(variantId) ?? "";
+  };
+  const order = (...variantIds: string[]) => ({
+    id: uuidv7(),
+    checkoutId: uuidv7(),
+    buyerId,
+    storefrontId: shopId,
+    status: 1,
+    snapshot: {
+      lines: variantIds.map((variantId) => ({
+        variantId,
+        productId: productOf(variantId),
+        title: "As bought",
+        sku: "S",
+        unitPrice: eur(100),
+        quantity: 1n,
+        lineTotal: eur(100),
+      })),
+      seller: { storefrontId: shopId, name: "Blue Pottery (then)" },
+      subtotal: eur(200),
+      total: eur(200),
+    },
+    version: 1n,
+    createdAt: timestampNow(),
+    updatedAt: timestampNow(),
+  });
+
   beforeAll(async () => {
     issuer = await createTestIssuer();
     const authenticate = issuerAuthenticator(issuer);
@@ -70,6 +101,10 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
           async getCart() {
             calls.push("orders.getCart");
             return { cart: cart() };
+          },
+          async listOrders() {
+            calls.push("orders.listOrders");
+            return { orders: [order(mug, plate), order(plate, gone)], nextCursor: "" };
           },
           async addToCart(_request, context) {
             calls.push("orders.addToCart");
@@ -82,6 +117,19 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
       await startFakeService(
         ProductsService,
         {
+          async batchGetProducts(request) {
+            calls.push(`products.batchGetProducts:${request.ids.length}`);
+            return {
+              products: request.ids
+                .filter((id) => id !== productOf(gone))
+                .map((id) => ({
+                  id,
+                  storefrontId: shopId,
+                  title: `Now ${id.slice(-4)}`,
+                  status: ProductStatus.ACTIVE,
+                })),
+            };
+          },
           async batchGetVariants(request) {
             calls.push(`products.batchGetVariants:${request.ids.length}`);
             return { variants: [variant(mug, 1200), variant(plate, 1100)] };
@@ -198,6 +246,34 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
       storefront: { slug: "blue-pottery" },
     });
     expect(calls.filter((c) => c.startsWith("products.")).length).toBe(1);
+  });
+
+  it("shows order lines' current products and the orders' storefronts with one call to each service", async () => {
+    const buyer = await signedIn(issuer, { id: buyerId });
+    const answer = await graphql(
+      "{ orders { edges { node { storefront { name } snapshot { seller { name } lines { title product { title } } } } } } }",
+      {},
+      buyer,
+    );
+    const body = answer.json();
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.orders.edges.map((e: { node: unknown }) => e.node);
+    expect(nodes[0]).toMatchObject({
+      storefront: { name: "Blue Pottery" },
+      snapshot: {
+        seller: { name: "Blue Pottery (then)" },
+        lines: [
+          { title: "As bought", product: { title: expect.stringMatching(/^Now /) } },
+          { product: { title: expect.stringMatching(/^Now /) } },
+        ],
+      },
+    });
+    expect(nodes[1].snapshot.lines[1].product).toBeNull();
+    expect(calls.sort()).toEqual([
+      "orders.listOrders",
+      "products.batchGetProducts:3",
+      "sellers.batchGetStorefronts:1",
+    ]);
   });
 
   it("refuses anonymous callers with 401 and bad input with 400 naming the field, before calling any service", async () => {

@@ -22,6 +22,7 @@ import {
   variantParams,
 } from "./catalog-common.js";
 import { enumValue, pairs } from "./catalog-json.js";
+import { catalogLoaders } from "./catalog-loaders.js";
 import { type CartJson, checkoutJson, hydrateCart, type OrderJson, orderJson } from "./order-json.js";
 import { bearerSecurity, errorResponses } from "./rest.js";
 
@@ -187,6 +188,8 @@ const schema = /* GraphQL */ `
   type OrderLine {
     variantId: ID!
     productId: ID!
+    "The product as it is now (null when hidden or gone); the line itself keeps what was bought"
+    product: Product
     title: String!
     sku: String!
     options: [ProductOption!]!
@@ -228,6 +231,8 @@ const schema = /* GraphQL */ `
     checkoutId: ID!
     buyerId: ID!
     storefrontId: ID!
+    "The storefront as it is now (null when hidden); the snapshot keeps the seller as it was"
+    storefront: Storefront
     status: OrderStatus!
     carrier: String
     trackingNumber: String
@@ -828,6 +833,9 @@ export function ordersGatewayModule(names: OrdersServiceNames = defaultNames): G
     resolvers: ({ services }) => {
       const { orders, cartSources } = sourcesOf(services, names);
       const signedInOnly = (context: GraphqlContext) => requireCaller(context.ctx);
+      // Current products and storefronts of order lines: one batched call per service per request.
+      const loaders = (context: GraphqlContext) =>
+        catalogLoaders(context.ctx, services, { products: names.products, sellers: names.sellers });
       const hydrated = async (answer: Promise<{ cart?: Parameters<typeof hydrateCart>[0] }>) =>
         hydrateCart((await answer).cart, cartSources());
       const args = clientField(null, pageRenames);
@@ -856,9 +864,17 @@ export function ordersGatewayModule(names: OrdersServiceNames = defaultNames): G
         return orderJson((await renamingFields(call(), clientField(null))).order);
       };
       return {
-        Order: { status: upper },
+        Order: {
+          status: upper,
+          storefront: (order: { storefrontId: string }, _args: unknown, context: GraphqlContext) =>
+            loaders(context).storefronts.load(order.storefrontId),
+        },
         OrderTransition: { status: upper },
-        OrderLine: { options: (line: OrderJson["snapshot"]["lines"][number]) => pairs(line.options) },
+        OrderLine: {
+          options: (line: OrderJson["snapshot"]["lines"][number]) => pairs(line.options),
+          product: (line: { productId: string }, _args: unknown, context: GraphqlContext) =>
+            loaders(context).products.load(line.productId),
+        },
         CartLine: { options: (line: CartJson["lines"][number]) => pairs(line.options) },
         Query: {
           cart: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
