@@ -127,7 +127,9 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
     const changes = (storefrontId: string) =>
       rig.published
         .filter(
-          (e) => e.subject.startsWith("mercato.sellers.storefront.") && !e.subject.endsWith(".followed"),
+          (e) =>
+            e.subject === "mercato.sellers.storefront.created" ||
+            e.subject === "mercato.sellers.storefront.updated",
         )
         .map((e) => ({
           subject: e.subject,
