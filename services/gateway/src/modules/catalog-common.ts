@@ -337,21 +337,6 @@ export const variantParams = {
   properties: { variantId: uuid },
 } as const;
 
-/** JSON schema of a postal address a client sends. */
-export const postalAddressBody = {
-  type: "object",
-  required: ["line1", "city", "countryCode"],
-  additionalProperties: false,
-  properties: {
-    line1: { type: "string", minLength: 1, maxLength: 200 },
-    line2: nullableString(200),
-    city: { type: "string", minLength: 1, maxLength: 100 },
-    region: nullableString(100),
-    postalCode: nullableString(20),
-    countryCode: { type: "string", pattern: "^[A-Za-z]{2}$", description: "ISO 3166-1 alpha-2" },
-  },
-} as const;
-
 /** Query parameters of a REST page: limit 1 to 100 (default 20) and the cursor of the previous page. */
 export const pageQueryProperties = {
   limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },

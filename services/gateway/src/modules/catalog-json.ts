@@ -8,6 +8,7 @@ import { CategoryStatus, ProductStatus } from "@mercato/contracts/mercato/produc
 import type { Storefront } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
+import { postalAddressJson } from "./postal-address.js";
 import { isoTime } from "./rest.js";
 
 /** A contract enum value as clients see it: `STOREFRONT_STATUS_ACTIVE` (2) → `active`. */
@@ -25,7 +26,6 @@ export function pairs(map: Record<string, string>) {
 /** A storefront as clients see it: camelCase, unset fields null, status lower-case, times ISO 8601. */
 export function storefrontJson(storefront: Storefront | undefined) {
   if (!storefront) throw new Error("the sellers service answered without a storefront");
-  const address = storefront.address;
   return {
     id: storefront.id,
     ownerId: storefront.ownerId,
@@ -39,14 +39,7 @@ export function storefrontJson(storefront: Storefront | undefined) {
       phone: orNull(storefront.contact?.phone ?? ""),
       website: orNull(storefront.contact?.website ?? ""),
     },
-    address: {
-      line1: address?.line1 ?? "",
-      line2: orNull(address?.line2 ?? ""),
-      city: address?.city ?? "",
-      region: orNull(address?.region ?? ""),
-      postalCode: orNull(address?.postalCode ?? ""),
-      countryCode: address?.countryCode ?? "",
-    },
+    address: postalAddressJson(storefront.address),
     location: { lat: storefront.location?.latitude ?? 0, lng: storefront.location?.longitude ?? 0 },
     status: enumName(StorefrontStatus, storefront.status),
     statusReason: orNull(storefront.statusReason),

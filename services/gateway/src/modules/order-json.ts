@@ -12,21 +12,14 @@ import { ProductStatus, type ProductsService } from "@mercato/contracts/mercato/
 import { type SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
 import { enumName } from "./catalog-json.js";
+import { postalAddressJson } from "./postal-address.js";
 import { isoTime } from "./rest.js";
 
 function contactJson(contact: ContactAddress | undefined) {
-  const address = contact?.address;
   return {
     name: contact?.name ?? "",
     phone: orNull(contact?.phone ?? ""),
-    address: {
-      line1: address?.line1 ?? "",
-      line2: orNull(address?.line2 ?? ""),
-      city: address?.city ?? "",
-      region: orNull(address?.region ?? ""),
-      postalCode: orNull(address?.postalCode ?? ""),
-      countryCode: address?.countryCode ?? "",
-    },
+    address: postalAddressJson(contact?.address),
   };
 }
 
@@ -59,7 +52,7 @@ export function orderJson(order: Order | undefined) {
         storefrontId: seller?.storefrontId ?? order.storefrontId,
         name: seller?.name ?? "",
         slug: seller?.slug ?? "",
-        address: contactJson({ name: "", phone: "", address: seller?.address } as ContactAddress).address,
+        address: postalAddressJson(seller?.address),
         email: orNull(seller?.email ?? ""),
         phone: orNull(seller?.phone ?? ""),
       },

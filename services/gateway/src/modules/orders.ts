@@ -16,7 +16,6 @@ import {
   pageQueryProperties,
   pageSchema,
   pageSize,
-  postalAddressBody,
   renamingFields,
   uuid,
   variantParams,
@@ -24,6 +23,12 @@ import {
 import { enumValue, pairs } from "./catalog-json.js";
 import { catalogLoaders } from "./catalog-loaders.js";
 import { type CartJson, checkoutJson, hydrateCart, type OrderJson, orderJson } from "./order-json.js";
+import {
+  type PostalAddressInput,
+  postalAddressBody,
+  postalAddressRequest,
+  postalAddressSchema,
+} from "./postal-address.js";
 import { bearerSecurity, errorResponses } from "./rest.js";
 
 /** Names of the services behind the orders surface. */
@@ -41,21 +46,11 @@ const defaultNames: OrdersServiceNames = {
   inventory: "inventory",
 };
 
-/** A postal address as clients send it. */
-interface AddressInput {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode?: string | null;
-  countryCode: string;
-}
-
 /** An address with the person it is for, as clients send it. */
 interface ContactInput {
   name: string;
   phone?: string | null;
-  address: AddressInput;
+  address: PostalAddressInput;
 }
 
 /** A checkout as clients send it (the key comes apart: header or argument). */
@@ -72,14 +67,7 @@ function contactOf(contact: ContactInput) {
   return {
     name: contact.name,
     phone: text(contact.phone),
-    address: {
-      line1: contact.address.line1,
-      line2: text(contact.address.line2),
-      city: contact.address.city,
-      region: text(contact.address.region),
-      postalCode: text(contact.address.postalCode),
-      countryCode: contact.address.countryCode.trim().toUpperCase(),
-    },
+    address: postalAddressRequest(contact.address),
   };
 }
 
@@ -309,23 +297,10 @@ const options = {
   description: "option name → value",
 } as const;
 
-const addressSchema = {
-  type: "object",
-  required: ["line1", "line2", "city", "region", "postalCode", "countryCode"],
-  properties: {
-    line1: { type: "string" },
-    line2: { type: ["string", "null"] },
-    city: { type: "string" },
-    region: { type: ["string", "null"] },
-    postalCode: { type: ["string", "null"] },
-    countryCode: { type: "string", description: "ISO 3166-1 alpha-2" },
-  },
-} as const;
-
 const contactSchema = {
   type: "object",
   required: ["name", "phone", "address"],
-  properties: { name: { type: "string" }, phone: { type: ["string", "null"] }, address: addressSchema },
+  properties: { name: { type: "string" }, phone: { type: ["string", "null"] }, address: postalAddressSchema },
 } as const;
 
 const orderSchema = {
@@ -379,7 +354,7 @@ const orderSchema = {
             storefrontId: uuid,
             name: { type: "string" },
             slug: { type: "string" },
-            address: addressSchema,
+            address: postalAddressSchema,
             email: { type: ["string", "null"] },
             phone: { type: ["string", "null"] },
           },

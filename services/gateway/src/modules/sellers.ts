@@ -24,12 +24,17 @@ import {
   pageQueryProperties,
   pageSchema,
   pageSize,
-  postalAddressBody,
   publicRoute,
   renamingFields,
   uuid,
 } from "./catalog-common.js";
 import { enumValue, type StorefrontJson, storefrontJson } from "./catalog-json.js";
+import {
+  type PostalAddressInput,
+  postalAddressBody,
+  postalAddressRequest,
+  postalAddressSchema,
+} from "./postal-address.js";
 import { bearerSecurity, errorResponses } from "./rest.js";
 
 /** Contact details as clients send them; null or absent means none. */
@@ -37,16 +42,6 @@ interface ContactInput {
   email?: string | null;
   phone?: string | null;
   website?: string | null;
-}
-
-/** A postal address as clients send them. */
-interface AddressInput {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode?: string | null;
-  countryCode: string;
 }
 
 /** A new storefront as clients send it. */
@@ -57,7 +52,7 @@ interface CreateInput {
   logoMediaId?: string | null;
   bannerMediaId?: string | null;
   contact?: ContactInput | null;
-  address: AddressInput;
+  address: PostalAddressInput;
   location: { lat: number; lng: number };
 }
 
@@ -69,7 +64,7 @@ type UpdateInput = Partial<{
   logoMediaId: string | null;
   bannerMediaId: string | null;
   contact: ContactInput;
-  address: AddressInput;
+  address: PostalAddressInput;
   location: { lat: number; lng: number };
 }>;
 
@@ -77,17 +72,6 @@ const text = (value: string | null | undefined) => value ?? "";
 
 function contactOf(contact: ContactInput | null | undefined) {
   return { email: text(contact?.email), phone: text(contact?.phone), website: text(contact?.website) };
-}
-
-function addressOf(address: AddressInput) {
-  return {
-    line1: address.line1,
-    line2: text(address.line2),
-    city: address.city,
-    region: text(address.region),
-    postalCode: text(address.postalCode),
-    countryCode: address.countryCode.trim().toUpperCase(),
-  };
 }
 
 const pointOf = (location: { lat: number; lng: number }) => ({
@@ -103,7 +87,7 @@ function createRequest(input: CreateInput): MessageInitShape<typeof CreateStoref
     logoMediaId: text(input.logoMediaId),
     bannerMediaId: text(input.bannerMediaId),
     contact: contactOf(input.contact),
-    address: addressOf(input.address),
+    address: postalAddressRequest(input.address),
     location: pointOf(input.location),
   } as MessageInitShape<typeof CreateStorefrontRequestSchema>;
 }
@@ -119,7 +103,7 @@ function updateRequest(
   if (input.logoMediaId !== undefined) request.logoMediaId = text(input.logoMediaId);
   if (input.bannerMediaId !== undefined) request.bannerMediaId = text(input.bannerMediaId);
   if (input.contact) request.contact = contactOf(input.contact);
-  if (input.address) request.address = addressOf(input.address);
+  if (input.address) request.address = postalAddressRequest(input.address);
   if (input.location) request.location = pointOf(input.location);
   return request as MessageInitShape<typeof UpdateStorefrontRequestSchema>;
 }
@@ -319,18 +303,7 @@ const storefrontSchema = {
         website: { type: ["string", "null"] },
       },
     },
-    address: {
-      type: "object",
-      required: ["line1", "line2", "city", "region", "postalCode", "countryCode"],
-      properties: {
-        line1: { type: "string" },
-        line2: { type: ["string", "null"] },
-        city: { type: "string" },
-        region: { type: ["string", "null"] },
-        postalCode: { type: ["string", "null"] },
-        countryCode: { type: "string", description: "ISO 3166-1 alpha-2" },
-      },
-    },
+    address: postalAddressSchema,
     location: {
       type: "object",
       required: ["lat", "lng"],

@@ -18,6 +18,7 @@ import {
   pageSize,
   renamingFields,
 } from "./catalog-common.js";
+import { postalAddressBody } from "./postal-address.js";
 import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
 
 /** A profile as REST and GraphQL clients see it: camelCase, unset fields null, times ISO 8601. */
@@ -325,12 +326,7 @@ const addressBodyProperties = {
   label: nullableString(50),
   recipientName: { type: "string", minLength: 1, maxLength: 100 },
   company: nullableString(100),
-  line1: { type: "string", minLength: 1, maxLength: 200 },
-  line2: nullableString(200),
-  city: { type: "string", minLength: 1, maxLength: 100 },
-  region: nullableString(100),
-  postalCode: nullableString(20),
-  countryCode: { type: "string", pattern: "^[A-Za-z]{2}$", description: "ISO 3166-1 alpha-2" },
+  ...postalAddressBody.properties,
   phone: nullableString(16, { pattern: e164, description: "E.164" }),
   defaultShipping: {
     type: ["boolean", "null"],
