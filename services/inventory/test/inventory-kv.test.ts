@@ -16,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applyProductVariants,
   applyStorefrontOwner,
-  type CachedLevel,
   dueBucket,
   Inventory,
   inventoryService,
@@ -24,6 +23,7 @@ import {
   ReservationSweeper,
   reservationKeys,
   StockCache,
+  type StockLevel,
   stockCacheKeys,
 } from "../src/index.js";
 
@@ -231,7 +231,7 @@ function describeKeyValue(label: string, openKeyValue: () => KeyValue) {
     it("never serves a level read before a change that committed while the read was under way", async () => {
       const cache = new StockCache(kv, cacheTtlMs);
       const variantId = uuidv7();
-      const level = (onHand: number): CachedLevel => ({
+      const level = (onHand: number): StockLevel => ({
         variantId,
         productId: product,
         onHand,

@@ -1,17 +1,5 @@
 import type { KeyValue } from "@mercato/platform";
-
-/** A variant's stock as the cache holds it (the store's StockLevel). */
-export interface CachedLevel {
-  variantId: string;
-  productId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  lowStockThreshold: number | undefined;
-  low: boolean;
-  version: number;
-  updatedAt: Date;
-}
+import type { StockLevel } from "../store/stock.store.js";
 
 /** Reports a failed key-value operation; the cache falls back to PostgreSQL and never fails a call. */
 export type KeyValueWarning = (error: unknown, message: string) => void;
@@ -30,11 +18,11 @@ const epochTtlMs = 24 * 60 * 60 * 1_000;
 interface Entry {
   epoch: number;
   /** Null: the variant has no stock row. */
-  level: (Omit<CachedLevel, "updatedAt"> & { updatedAt: string }) | null;
+  level: (Omit<StockLevel, "updatedAt"> & { updatedAt: string }) | null;
 }
 
 /** Loads levels from PostgreSQL, the source of truth; variants without stock are left out. */
-export type LevelLoader = (variantIds: readonly string[]) => Promise<CachedLevel[]>;
+export type LevelLoader = (variantIds: readonly string[]) => Promise<StockLevel[]>;
 
 /**
  * Read-through cache of stock levels in the key-value store (Redis in distributed mode), for the
@@ -51,7 +39,7 @@ export class StockCache {
   ) {}
 
   /** The levels of `variantIds` (deduplicated, lower-case), from the cache where current, else from `load`. */
-  async read(variantIds: readonly string[], load: LevelLoader): Promise<Map<string, CachedLevel>> {
+  async read(variantIds: readonly string[], load: LevelLoader): Promise<Map<string, StockLevel>> {
     let seen: { variantId: string; epoch: number; entry: Entry | undefined }[];
     try {
       seen = await Promise.all(
@@ -67,7 +55,7 @@ export class StockCache {
       this.warn(error, "stock cache unreadable; reading stock from the database");
       return byVariant(await load(variantIds));
     }
-    const found = new Map<string, CachedLevel>();
+    const found = new Map<string, StockLevel>();
     const misses: { variantId: string; epoch: number }[] = [];
     for (const { variantId, epoch, entry } of seen) {
       if (entry && entry.epoch === epoch) {
@@ -107,7 +95,7 @@ export class StockCache {
   }
 
   private async store(
-    entries: readonly { variantId: string; epoch: number; level: CachedLevel | undefined }[],
+    entries: readonly { variantId: string; epoch: number; level: StockLevel | undefined }[],
   ): Promise<void> {
     try {
       await Promise.all(
@@ -123,7 +111,7 @@ export class StockCache {
   }
 }
 
-function byVariant(levels: readonly CachedLevel[]): Map<string, CachedLevel> {
+function byVariant(levels: readonly StockLevel[]): Map<string, StockLevel> {
   return new Map(levels.map((level) => [level.variantId, level]));
 }
 
