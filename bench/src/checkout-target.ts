@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type HostInfrastructure, startEmbedded } from "@mercato/host";
-import { createLogger, type Database, NatsEventBus, openPostgres, RedisKeyValue } from "@mercato/platform";
-import pg from "pg";
+import { startEmbedded } from "@mercato/host";
+import { scratchInfrastructure } from "@mercato/host/scratch";
+import { createLogger } from "@mercato/platform";
 
 /** What the checkout target prints as one JSON line on stdout once it serves. */
 export interface CheckoutTargetInfo {
@@ -39,51 +39,19 @@ const poolSize = Number(process.env.BENCH_DB_POOL ?? 8);
 const run = randomBytes(4).toString("hex");
 const databaseName = `mercato_bench_checkout_${run}`;
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function realInfrastructure(): Promise<HostInfrastructure> {
-  await admin((client) => client.query(`create database "${databaseName}"`));
-  const url = new URL(base);
-  url.pathname = `/${databaseName}`;
-  const pools: Database[] = [];
-  const bus = await NatsEventBus.connect({
-    url: natsUrl,
-    name: `bench-checkout-${run}`,
-    durablePrefix: `bench_checkout_${run}_`,
-    // The consumers of a run go away by themselves a while after it.
-    inactiveThresholdMs: 600_000,
-  });
-  const kv = new RedisKeyValue({ url: redisUrl, keyPrefix: `mercato-bench-checkout:${run}:` });
-  return {
-    database: (schema) => {
-      const db = openPostgres({ url: url.toString(), schema, maxConnections: poolSize });
-      pools.push(db);
-      return db;
-    },
-    bus,
-    kv,
-    close: async () => {
-      await bus.close();
-      await kv.close();
-      for (const pool of pools) await pool.close().catch(() => {});
-      await admin((client) => client.query(`drop database if exists "${databaseName}" with (force)`));
-    },
-  };
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), "mercato-bench-checkout-"));
 const outboxDir = join(dataDir, "outbox");
 const adminEmail = "bench-admin@mercato.test";
 const adminPassword = "bench admin passphrase";
-const infrastructure = await realInfrastructure();
+const infrastructure = await scratchInfrastructure({
+  databaseUrl: base,
+  natsUrl,
+  redisUrl,
+  database: databaseName,
+  durablePrefix: `bench_checkout_${run}_`,
+  keyPrefix: `mercato-bench-checkout:${run}:`,
+  poolSize,
+});
 const databaseUrl = new URL(base);
 databaseUrl.pathname = `/${databaseName}`;
 const host = await startEmbedded({

@@ -13,23 +13,15 @@ import {
   sellersGatewayModule,
   usersGatewayModule,
 } from "@mercato/gateway";
-import { type EmbeddedHost, type HostInfrastructure, startEmbedded } from "@mercato/host";
+import { type EmbeddedHost, startEmbedded } from "@mercato/host";
+import { scratchInfrastructure } from "@mercato/host/scratch";
 import { inventoryService } from "@mercato/inventory";
 import { ordersService } from "@mercato/orders";
-import {
-  createLogger,
-  latestMailTo,
-  latestSmsTo,
-  NatsEventBus,
-  openPostgres,
-  RedisKeyValue,
-  type RunningService,
-} from "@mercato/platform";
+import { createLogger, latestMailTo, latestSmsTo, type RunningService } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
 import { waitFor } from "@mercato/testing";
 import { usersService } from "@mercato/users";
-import pg from "pg";
 
 /** URLs of real infrastructure for a stack; absent = PGlite and the in-process adapters. */
 export interface RealInfra {
@@ -51,45 +43,6 @@ export interface Stack {
   /** The token of the newest link e-mailed to `email` whose URL contains `path`. */
   linkTokenFor(email: string, path: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function realInfrastructure(real: RealInfra, run: string): Promise<HostInfrastructure> {
-  const database = `mercato_e2e_${run}`;
-  const admin = new pg.Client({ connectionString: real.databaseUrl });
-  await admin.connect();
-  await admin.query(`create database "${database}"`);
-  await admin.end();
-  const url = new URL(real.databaseUrl);
-  url.pathname = `/${database}`;
-  const pools: { close(): Promise<void> }[] = [];
-  // A durable prefix of its own: concurrent runs share the stream but never steal each other's events.
-  const bus = await NatsEventBus.connect({
-    url: real.natsUrl,
-    name: `e2e-${run}`,
-    durablePrefix: `e2e_${run}_`,
-    inactiveThresholdMs: 600_000,
-    // Its durables are new: without this they would replay every event other stacks left in the stream.
-    deliverFrom: new Date(),
-  });
-  const kv = new RedisKeyValue({ url: real.redisUrl, keyPrefix: `mercato-e2e:${run}:` });
-  return {
-    database: (schema) => {
-      const db = openPostgres({ url: url.toString(), schema, maxConnections: 5 });
-      pools.push(db);
-      return db;
-    },
-    bus,
-    kv,
-    close: async () => {
-      await bus.close();
-      await kv.close();
-      for (const pool of pools) await pool.close().catch(() => {});
-      const cleanup = new pg.Client({ connectionString: real.databaseUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists "${database}" with (force)`);
-      await cleanup.end();
-    },
-  };
 }
 
 /**
@@ -126,7 +79,16 @@ export async function startStack(
     SEED_DEMO: "false",
     ...options.env,
   };
-  const infrastructure = options.real ? await realInfrastructure(options.real, run) : undefined;
+  const infrastructure = options.real
+    ? await scratchInfrastructure({
+        databaseUrl: options.real.databaseUrl,
+        natsUrl: options.real.natsUrl,
+        redisUrl: options.real.redisUrl,
+        database: `mercato_e2e_${run}`,
+        durablePrefix: `e2e_${run}_`,
+        keyPrefix: `mercato-e2e:${run}:`,
+      })
+    : undefined;
   const catalog = options.catalog || options.commerce;
   const host = await startEmbedded({
     env,
