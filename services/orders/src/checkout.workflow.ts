@@ -76,7 +76,7 @@ export class CheckoutWorkflow {
     }
 
     for (;;) {
-      const { checkout, claimed } = await this.orders.claimCheckout({
+      const { checkout, claimed, takenOver } = await this.orders.claimCheckout({
         buyerId: caller.id,
         key: input.idempotencyKey,
         requestHash,
@@ -90,7 +90,7 @@ export class CheckoutWorkflow {
         );
       if (claimed) {
         try {
-          return await this.execute(caller, checkout, input);
+          return await this.execute(caller, checkout, input, takenOver);
         } catch (error) {
           // Too slow: another attempt took the checkout over. Its outcome is this request's too.
           if (!(error instanceof LeaseLost)) throw error;
@@ -138,13 +138,14 @@ export class CheckoutWorkflow {
     caller: Caller,
     checkout: CheckoutRecord,
     input: CheckoutInput,
+    takenOver: boolean,
   ): Promise<CheckoutResult> {
     let reserved = false;
     let commitSent = false;
     try {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
-      // and stock it already holds.
-      if (!(await this.orders.hasPending(checkout.id))) {
+      // and stock it already holds; a new one has written nothing yet.
+      if (!(takenOver && (await this.orders.hasPending(checkout.id)))) {
         const planned = await this.plan(checkout, input);
         reserved = true;
         await this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds);

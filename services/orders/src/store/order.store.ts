@@ -127,7 +127,8 @@ export class Orders {
   /**
    * Claims the buyer's checkout under `key`: a new one is created pending with a lease of `leaseMs`;
    * an existing one is returned as it is, or taken over (with a fresh lease) when it is pending and
-   * its lease ran out. `claimed` says whether the caller now runs it.
+   * its lease ran out. `claimed` says whether the caller now runs it, `takenOver` whether it took
+   * over one an earlier attempt began (which may have written orders).
    */
   async claimCheckout(input: {
     buyerId: string;
@@ -136,7 +137,7 @@ export class Orders {
     lines: readonly WantedLine[];
     fromCart: boolean;
     leaseMs: number;
-  }): Promise<{ checkout: CheckoutRecord; claimed: boolean }> {
+  }): Promise<{ checkout: CheckoutRecord; claimed: boolean; takenOver: boolean }> {
     const lease = sql`now() + make_interval(secs => ${input.leaseMs / 1000})`;
     const [created] = rowsOf<CheckoutRow>(
       await this.database.db.execute(sql`
@@ -146,7 +147,7 @@ export class Orders {
         on conflict (buyer_id, idempotency_key) do nothing
         returning ${checkoutColumns}`),
     );
-    if (created) return { checkout: toCheckout(created), claimed: true };
+    if (created) return { checkout: toCheckout(created), claimed: true, takenOver: false };
     const [taken] = rowsOf<CheckoutRow>(
       await this.database.db.execute(sql`
         update orders.checkouts set lease_until = ${lease}, lease_token = ${uuidv7()}, updated_at = now()
@@ -154,10 +155,10 @@ export class Orders {
           and status = 'pending' and lease_until < now() and request_hash = ${input.requestHash}
         returning ${checkoutColumns}`),
     );
-    if (taken) return { checkout: toCheckout(taken), claimed: true };
+    if (taken) return { checkout: toCheckout(taken), claimed: true, takenOver: true };
     const existing = await this.checkout(input.buyerId, input.key);
     if (!existing) throw new Error(`checkout ${input.key} of ${input.buyerId} vanished`);
-    return { checkout: existing, claimed: false };
+    return { checkout: existing, claimed: false, takenOver: false };
   }
 
   /**
