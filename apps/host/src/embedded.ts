@@ -192,6 +192,8 @@ async function seedOnFirstStart(
     sellers: infra.database("sellers"),
     products: infra.database("products"),
     ...(names.has("inventory") ? { inventory: infra.database("inventory") } : {}),
+    ...(names.has("auth") ? { auth: infra.database("auth") } : {}),
+    ...(names.has("users") ? { users: infra.database("users") } : {}),
   };
   if (!(await marketplaceIsEmpty(targets))) return undefined;
   const result = await seedMarketplace(targets, defaultDemoSize);

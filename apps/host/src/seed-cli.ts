@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
 import {
   createLogger,
@@ -9,18 +10,22 @@ import {
   openPostgres,
   PgliteHost,
   runMain,
+  type ServiceDefinition,
 } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
+import { usersService } from "@mercato/users";
 import { seedMarketplace } from "./seed/seed.js";
 import { ensureDatabases, serviceDatabaseUrl } from "./services.js";
 
 const usage = `usage: npm run seed -- --products <n> [--storefronts <n>]
 
 Seeds a demo marketplace of <n> products (default one storefront per 25 products) into the
-sellers', products' and inventory's databases (0 to 60 units of each variant) and rebuilds the
-search projection. With DATABASE_URL set it writes the distributed databases (mercato_sellers,
-mercato_products, mercato_inventory on that server, created and migrated when missing); without it, the embedded data under DATA_DIR (default ./data; stop
+sellers', products' and inventory's databases (0 to 60 units of each variant), gives each
+storefront a verified seller account (owner@<slug>.example, in auth's and users' databases) and
+rebuilds the search projection. With DATABASE_URL set it writes the distributed databases
+(mercato_sellers, mercato_products, mercato_inventory, mercato_auth, mercato_users on that server,
+created and migrated when missing); without it, the embedded data under DATA_DIR (default ./data; stop
 \`npm start\` first: PGlite allows one process at a time). Ids are deterministic: running it again
 adds nothing, and a bigger <n> adds the missing products.`;
 
@@ -46,41 +51,43 @@ runMain(async () => {
 
   const url = process.env.DATABASE_URL;
   let close: () => Promise<void>;
-  let targets: { sellers: Database; products: Database; inventory: Database };
+  const services: ServiceDefinition<never>[] = [
+    sellersService,
+    productsService,
+    inventoryService,
+    authService,
+    usersService,
+  ];
+  type Name = "sellers" | "products" | "inventory" | "auth" | "users";
+  const names = services.map((service) => service.name as Name);
+  let targets: Record<Name, Database>;
   if (url) {
-    await ensureDatabases(url, ["sellers", "products", "inventory"]);
-    targets = {
-      sellers: openPostgres({ url: serviceDatabaseUrl(url, "sellers"), schema: "sellers" }),
-      products: openPostgres({ url: serviceDatabaseUrl(url, "products"), schema: "products" }),
-      inventory: openPostgres({ url: serviceDatabaseUrl(url, "inventory"), schema: "inventory" }),
-    };
+    await ensureDatabases(url, names);
+    targets = Object.fromEntries(
+      names.map((name) => [name, openPostgres({ url: serviceDatabaseUrl(url, name), schema: name })]),
+    ) as Record<Name, Database>;
     close = async () => {
-      await targets.sellers.close();
-      await targets.products.close();
-      await targets.inventory.close();
+      for (const name of names) await targets[name].close();
     };
   } else {
     const folder = resolve(process.env.DATA_DIR ?? "./data", "pglite");
     await mkdir(folder, { recursive: true });
     const pglite = await PgliteHost.open({ dataDir: folder });
-    targets = {
-      sellers: pglite.forService("sellers"),
-      products: pglite.forService("products"),
-      inventory: pglite.forService("inventory"),
-    };
+    targets = Object.fromEntries(names.map((name) => [name, pglite.forService(name)])) as Record<
+      Name,
+      Database
+    >;
     close = () => pglite.close();
   }
   try {
-    await migrateService(sellersService, targets.sellers);
-    await migrateService(productsService, targets.products);
-    await migrateService(inventoryService, targets.inventory);
+    for (const service of services) await migrateService(service, targets[service.name as Name]);
     const result = await seedMarketplace(
       targets,
       { products, ...(storefronts ? { storefronts } : {}) },
       logger,
     );
     process.stdout.write(
-      `seeded ${result.storefronts} new storefronts and ${result.products} new products (${result.stockLevels} variants stocked); ${result.searchDocuments} search documents; took ${(result.tookMs / 1000).toFixed(1)} s\n`,
+      `seeded ${result.storefronts} new storefronts (${result.sellerAccounts} owner accounts) and ${result.products} new products (${result.stockLevels} variants stocked); ${result.searchDocuments} search documents; took ${(result.tookMs / 1000).toFixed(1)} s\n`,
     );
   } finally {
     await close();

@@ -29,6 +29,13 @@ describe("demo marketplace", () => {
     expect(demo.projections.map((p) => p.id)).toEqual(demo.storefronts.map((s) => s.id));
   });
 
+  it("gives every storefront its own owner, with an e-mail address of the storefront's slug", () => {
+    expect(demo.owners.map((o) => o.id)).toEqual(demo.storefronts.map((s) => s.ownerId));
+    expect(demo.projections.map((p) => p.ownerId)).toEqual(demo.storefronts.map((s) => s.ownerId));
+    expect(demo.owners.map((o) => o.email)).toEqual(demo.storefronts.map((s) => `owner@${s.slug}.example`));
+    expect(new Set(demo.owners.map((o) => o.id)).size).toBe(demo.owners.length);
+  });
+
   it("stocks every variant with 0 to 60 units, a few sold out", () => {
     const stock = products.flatMap((p) => p.variants.map((v) => v.stock));
     for (const units of stock)

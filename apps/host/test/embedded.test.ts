@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger, latestSmsTo } from "@mercato/platform";
+import { createLogger, latestMailTo, latestSmsTo } from "@mercato/platform";
 import { waitFor } from "@mercato/testing";
 import { itemGatewayModule } from "@mercato/testing/item-gateway-module";
 import { itemService } from "@mercato/testing/item-service";
@@ -35,7 +35,12 @@ describe("embedded host", () => {
       expect(body.services.map((s) => s.name)).toEqual(hostedServices.map((s) => s.name));
       expect(body.services.every((s) => s.status === "up")).toBe(true);
 
-      expect(host.seeded).toMatchObject({ storefronts: 24, products: 520, searchDocuments: 520 });
+      expect(host.seeded).toMatchObject({
+        storefronts: 24,
+        sellerAccounts: 24,
+        products: 520,
+        searchDocuments: 520,
+      });
       expect(host.seeded?.stockLevels).toBeGreaterThan(520);
       const near = await fetch(
         `${host.gatewayUrl}/api/v1/products?near=52.52,13.405&radius=10000&sort=distance`,
@@ -82,6 +87,38 @@ describe("embedded host", () => {
       const checkoutBody = await checkout.text();
       expect(checkout.status, checkoutBody).toBe(201);
       expect(JSON.parse(checkoutBody).orders[0].status).toBe("placed");
+
+      // The demo storefront's owner takes over the account through the reset link, signs in and
+      // edits the storefront; nobody could sign in with the seeded password before.
+      const { items: stores } = (await (await fetch(`${host.gatewayUrl}/api/v1/sellers?limit=1`)).json()) as {
+        items: { id: string; slug: string }[];
+      };
+      const store = stores[0];
+      if (!store) throw new Error("the demo has no storefront");
+      const email = `owner@${store.slug}.example`;
+      expect((await post("/auth/login", { email, password: "mercato-demo" })).status).toBe(401);
+      expect((await post("/auth/password/forgot", { email })).status).toBe(202);
+      const mail = await waitFor(() => latestMailTo(join(dataDir, "catalog", "outbox"), email));
+      const token = /\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] ?? "";
+      const password = "tulip lantern harbour 2026";
+      const reset = await post("/auth/password/reset", { token, newPassword: password });
+      expect(reset.status, await reset.text()).toBe(204);
+      const login = await post("/auth/login", { email, password });
+      expect(login.status).toBe(200);
+      const owner = (await login.json()) as { accessToken: string; account: { roles: string[] } };
+      expect(owner.account.roles).toContain("seller");
+      const edit = await fetch(`${host.gatewayUrl}/api/v1/sellers/${store.id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", authorization: `Bearer ${owner.accessToken}` },
+        body: JSON.stringify({ description: "Now run by its owner." }),
+      });
+      expect(edit.status, await edit.clone().text()).toBe(200);
+      expect(((await edit.json()) as { description: string }).description).toBe("Now run by its owner.");
+      const me = await fetch(`${host.gatewayUrl}/api/v1/users/me`, {
+        headers: { authorization: `Bearer ${owner.accessToken}` },
+      });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { profile: { email: string } }).profile.email).toBe(email);
     } finally {
       await host.stop();
     }

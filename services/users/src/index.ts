@@ -1,1 +1,2 @@
 export * from "./service.js";
+export { type SeedProfile, seedProfiles } from "./store/seed.js";

@@ -8,10 +8,19 @@ import { type CategoryNode, type ProductKind, taxonomy } from "./taxonomy.js";
 export interface DemoMarketplace {
   storefronts: SeedStorefront[];
   projections: SeedStorefrontProjection[];
+  /** The seller account behind each storefront: `owner@<slug>.example`, verified. */
+  owners: DemoOwner[];
   categories: SeedCategory[];
   /** The products, made lazily: a 100k catalog never sits in memory at once. */
   products(): Generator<SeedProduct>;
   productCount: number;
+}
+
+/** The seller who owns a demo storefront. */
+export interface DemoOwner {
+  id: string;
+  email: string;
+  createdAt: Date;
 }
 
 /** Size of a demo marketplace. */
@@ -157,6 +166,7 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
 
   const storefrontCount = size.storefronts ?? Math.max(cities.length + 2, Math.ceil(size.products / 25));
   const storefronts: SeedStorefront[] = [];
+  const owners: DemoOwner[] = [];
   const projections: SeedStorefrontProjection[] = [];
   const focus: Leaf[][] = [];
   const slugs = new Set<string>();
@@ -176,9 +186,11 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
     focus.push(leaves);
     const digits = String(Math.floor(next() * 10 ** city.postalLength)).padStart(city.postalLength, "0");
     const street = pick(next, streets[city.countryCode] ?? ["Main Street"]);
+    const ownerId = newId(createdAt);
+    owners.push({ id: ownerId, email: `owner@${slug}.example`, createdAt: new Date(createdAt) });
     storefronts.push({
       id,
-      ownerId: newId(createdAt),
+      ownerId,
       name,
       slug,
       description: `${name} is an independent shop in ${city.name} for ${leaves.map((l) => l.kind.nouns[0]?.toLowerCase()).join(", ")} and more, made from ${leaves[0]?.kind.materials.join(", ")}.`,
@@ -196,7 +208,7 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
     });
     projections.push({
       id,
-      ownerId: storefronts[i]?.ownerId ?? id,
+      ownerId,
       name,
       slug,
       status: "active",
@@ -255,7 +267,14 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
     }
   }
 
-  return { storefronts, projections, categories: tree.categories, products, productCount: size.products };
+  return {
+    storefronts,
+    projections,
+    owners,
+    categories: tree.categories,
+    products,
+    productCount: size.products,
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
+import { seedSellerAccounts } from "@mercato/auth";
 import { seedStock } from "@mercato/inventory";
 import { type Database, rowsOf } from "@mercato/platform";
 import { rebuildSearchProjection, type SeedProduct, seedCatalog } from "@mercato/products";
 import { seedStorefronts } from "@mercato/sellers";
+import { seedProfiles } from "@mercato/users";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type DemoSize, demoMarketplace } from "./demo-data.js";
@@ -12,11 +14,17 @@ export interface SeedTargets {
   products: Database;
   /** With it, every demo variant gets stock (and inventory learns whose it is). */
   inventory?: Database;
+  /** With it, each storefront's owner gets a verified seller account (`owner@<slug>.example`). */
+  auth?: Database;
+  /** With it (and auth), those owners get their profiles. */
+  users?: Database;
 }
 
 /** What a seed wrote. */
 export interface SeedResult {
   storefronts: number;
+  /** Owner accounts written; 0 without an auth target. */
+  sellerAccounts: number;
   products: number;
   /** Variants given stock; 0 without an inventory target. */
   stockLevels: number;
@@ -28,7 +36,8 @@ export interface SeedResult {
 const productBatch = 2_000;
 
 /**
- * Writes a demo marketplace into the sellers', products' and (when given) inventory's tables, each
+ * Writes a demo marketplace into the sellers', products' and (when given) inventory's, auth's and
+ * users' tables, each
  * through its own service's seed and with no events (each keeps what it needs to know), and
  * rebuilds the search projection from them. Deterministic ids make it idempotent: rows already
  * there are kept.
@@ -41,6 +50,12 @@ export async function seedMarketplace(
   const started = performance.now();
   const demo = demoMarketplace(size);
   const storefronts = await seedStorefronts(targets.sellers, demo.storefronts);
+  const sellerAccounts = targets.auth ? await seedSellerAccounts(targets.auth, demo.owners) : 0;
+  if (targets.auth && targets.users)
+    await seedProfiles(
+      targets.users,
+      demo.owners.map((owner) => ({ userId: owner.id, email: owner.email, createdAt: owner.createdAt })),
+    );
   await seedCatalog(targets.products, {
     storefronts: demo.projections,
     categories: demo.categories,
@@ -77,6 +92,7 @@ export async function seedMarketplace(
   const { documents } = await rebuildSearchProjection(targets.products);
   return {
     storefronts,
+    sellerAccounts,
     products,
     stockLevels,
     searchDocuments: documents,
