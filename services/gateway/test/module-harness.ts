@@ -1,13 +1,15 @@
 import type { DescService } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   type Authenticator,
   contextInterceptor,
+  contextOf,
   createJwksAuthenticator,
   createLogger,
   type Listening,
   observeInterceptor,
   parseConfig,
+  type Caller as ServiceCaller,
   startRpcServer,
   validationInterceptor,
 } from "@mercato/platform";
@@ -15,6 +17,28 @@ import type { TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { gatewayConfigSchema } from "../src/config.js";
 import { createGateway, type Gateway, type GatewayModule } from "../src/index.js";
+
+/** One call a fake service received: the method, the request and whom the gateway sent it for. */
+export interface RecordedCall {
+  method: string;
+  request: Record<string, unknown>;
+  token: string | undefined;
+  callerId: string | undefined;
+}
+
+/** Records every call a fake service receives into `calls`; answers the caller it came with. */
+export function callRecorder(calls: RecordedCall[]) {
+  return (method: string, request: object, context: HandlerContext): ServiceCaller | undefined => {
+    const ctx = contextOf(context);
+    calls.push({
+      method,
+      request: request as Record<string, unknown>,
+      token: ctx.token,
+      callerId: ctx.caller?.id,
+    });
+    return ctx.caller;
+  };
+}
 
 /** A signed-in user: id, token and its authorization header. */
 export interface User {

@@ -13,7 +13,6 @@ import {
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import {
   type Caller,
-  contextOf,
   FailedPrecondition,
   InvalidArgument,
   type Listening,
@@ -28,21 +27,15 @@ import type { Gateway } from "../src/app.js";
 import { payoutsGatewayModule } from "../src/modules/payouts.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
 import {
+  callRecorder,
   injectors,
   issuerAuthenticator,
   moduleGateway,
+  type RecordedCall,
   signedIn,
   startFakeService,
   type User,
 } from "./module-harness.js";
-
-/** One call the fake service received. */
-interface Call {
-  method: string;
-  request: Record<string, unknown>;
-  token: string | undefined;
-  callerId: string | undefined;
-}
 
 const eur = (amountMinor: bigint) => create(MoneySchema, { amountMinor, currency: "EUR" });
 
@@ -50,20 +43,15 @@ const eur = (amountMinor: bigint) => create(MoneySchema, { amountMinor, currency
  * A PayoutsService for the gateway's tests: each seller has one storefront earning 87.50 EUR, the
  * contract's validation and caller rules, and a record of every call with the token it carried.
  */
-function fakePayouts(calls: Call[]) {
+function fakePayouts(calls: RecordedCall[]) {
   const storefronts = new Map<string, { id: string; available: bigint }>();
   const payouts = new Map<string, Payout>();
   const entries = new Map<string, LedgerEntry[]>();
+  const record = callRecorder(calls);
   const seen = (method: string, request: object, context: HandlerContext): Caller => {
-    const ctx = contextOf(context);
-    calls.push({
-      method,
-      request: request as Record<string, unknown>,
-      token: ctx.token,
-      callerId: ctx.caller?.id,
-    });
-    if (!ctx.caller) throw new Unauthenticated("sign in first");
-    return ctx.caller;
+    const caller = record(method, request, context);
+    if (!caller) throw new Unauthenticated("sign in first");
+    return caller;
   };
   const own = (caller: Caller) => {
     let storefront = storefronts.get(caller.id);
@@ -188,7 +176,7 @@ describe("payouts gateway module in front of the sellers service", () => {
   let issuer: TestIssuer;
   let server: Listening;
   let gateway: Gateway;
-  const calls: Call[] = [];
+  const calls: RecordedCall[] = [];
 
   beforeAll(async () => {
     issuer = await createTestIssuer();

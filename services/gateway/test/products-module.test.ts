@@ -1,5 +1,5 @@
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import {
   type Category,
   CategoryStatus,
@@ -10,7 +10,7 @@ import {
   type Variant,
 } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { contextOf, type Listening, NotFound, PermissionDenied, Unauthenticated } from "@mercato/platform";
+import { type Listening, NotFound, PermissionDenied, Unauthenticated } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,20 +18,15 @@ import type { Gateway } from "../src/app.js";
 import { productsGatewayModule } from "../src/modules/products.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
 import {
+  callRecorder,
   injectors,
   issuerAuthenticator,
   moduleGateway,
+  type RecordedCall,
   signedIn,
   startFakeService,
   type User,
 } from "./module-harness.js";
-
-/** One call an in-test service received. */
-interface Call {
-  method: string;
-  request: Record<string, unknown>;
-  token: string | undefined;
-}
 
 const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 
@@ -40,12 +35,8 @@ describe("products gateway module in front of products and sellers services", ()
   let sellersServer: Listening;
   let productsServer: Listening;
   let gateway: Gateway;
-  const calls: Call[] = [];
-  const record = (method: string, request: object, context: HandlerContext) => {
-    const ctx = contextOf(context);
-    calls.push({ method, request: request as Record<string, unknown>, token: ctx.token });
-    return ctx.caller;
-  };
+  const calls: RecordedCall[] = [];
+  const record = callRecorder(calls);
   const callsTo = (method: string) => calls.filter((c) => c.method === method);
 
   // Three storefronts, each owned by one seller; products spread over them.

@@ -1,5 +1,5 @@
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import {
   SellersService,
   type Storefront,
@@ -8,7 +8,6 @@ import {
 import {
   type Caller,
   Conflict,
-  contextOf,
   InvalidArgument,
   type Listening,
   NotFound,
@@ -21,21 +20,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { sellersGatewayModule } from "../src/modules/sellers.js";
 import {
+  callRecorder,
   injectors,
   issuerAuthenticator,
   moduleGateway,
+  type RecordedCall,
   signedIn,
   startFakeService,
   type User,
 } from "./module-harness.js";
-
-/** One call the fake sellers service received. */
-interface Call {
-  method: string;
-  request: Record<string, unknown>;
-  token: string | undefined;
-  callerId: string | undefined;
-}
 
 const berlin = {
   name: "Kiez Kaffee",
@@ -50,19 +43,10 @@ const berlin = {
  * A sellers service for the gateway's tests: storefronts in memory, the contract's validation
  * and caller rules, and a record of every call with the token it carried.
  */
-function fakeSellers(calls: Call[]) {
+function fakeSellers(calls: RecordedCall[]) {
   const storefronts = new Map<string, Storefront>();
   const followers = new Map<string, Set<string>>();
-  const seen = (method: string, request: object, context: HandlerContext) => {
-    const ctx = contextOf(context);
-    calls.push({
-      method,
-      request: request as Record<string, unknown>,
-      token: ctx.token,
-      callerId: ctx.caller?.id,
-    });
-    return ctx.caller;
-  };
+  const seen = callRecorder(calls);
   const view = (storefront: Storefront, callerId: string | undefined): Storefront => {
     const set = followers.get(storefront.id) ?? new Set();
     return {
@@ -195,7 +179,7 @@ describe("sellers gateway module in front of a sellers service", () => {
   let server: Listening;
   let gateway: Gateway;
   let fake: ReturnType<typeof fakeSellers>;
-  const calls: Call[] = [];
+  const calls: RecordedCall[] = [];
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
