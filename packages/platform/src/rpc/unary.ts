@@ -146,11 +146,14 @@ export function createUnaryCaller(
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => finish(undefined));
       stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (settled) return;
         // The service reset this stream (as opposed to the connection failing under it).
         const reset = error.code === "ERR_HTTP2_STREAM_ERROR" && stream.rstCode !== undefined;
         finish(reset ? resetError(stream.rstCode as number) : unreachable(error));
       });
       stream.on("close", () => {
+        // Every finished call closes its stream: build no error for those.
+        if (settled) return;
         if (stream.rstCode !== undefined && stream.rstCode !== 0) finish(resetError(stream.rstCode));
         else finish(new ConnectError("the stream closed before the answer ended", Code.Unavailable));
       });
