@@ -23,21 +23,27 @@ export interface RpcFigures {
 
 const transports: { name: string; make: (baseUrl: string) => GetItem }[] = [
   {
-    name: "gRPC over HTTP/2 (platform createRpcClient, as the gateway)",
+    name: "platform createRpcClient: Connect binary, HTTP/2, node:http2 (as the gateway)",
     make: (baseUrl) => {
       const client = createRpcClient(ItemService, { baseUrl });
       return (request) => client.getItem(request);
     },
   },
   {
-    name: "Connect binary over HTTP/2",
+    name: "connect-node: Connect binary, HTTP/2 (the client before ADR 0020)",
     make: (baseUrl) => {
-      const client = createClient(ItemService, createConnectTransport({ baseUrl, httpVersion: "2" }));
+      const transport = createConnectTransport({
+        baseUrl,
+        httpVersion: "2",
+        useBinaryFormat: true,
+        acceptCompression: [],
+      });
+      const client = createClient(ItemService, transport);
       return (request) => client.getItem(request);
     },
   },
   {
-    name: "Connect JSON over HTTP/1.1",
+    name: "connect-node: Connect JSON, HTTP/1.1",
     make: (baseUrl) => {
       const transport = createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false });
       const client = createClient(ItemService, transport);
