@@ -81,13 +81,18 @@ export function createUnaryCaller(
     return opened;
   };
 
+  /** Sessions with a ping in flight: many calls timing out together send one. */
+  const probing = new WeakSet<http2.ClientHttp2Session>();
+
   /** After a call timed out: a session whose peer vanished would time out every later call too. */
   const probe = (suspect: http2.ClientHttp2Session) => {
-    if (suspect.closed || suspect.destroyed) return;
+    if (suspect.closed || suspect.destroyed || probing.has(suspect)) return;
+    probing.add(suspect);
     const timer = setTimeout(() => suspect.destroy(), pingTimeoutMs);
     timer.unref();
     const sent = suspect.ping((error) => {
       clearTimeout(timer);
+      probing.delete(suspect);
       if (error) suspect.destroy();
     });
     if (!sent) {
