@@ -22,6 +22,7 @@ import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from ".
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
 import { nulCharacterPaths } from "./nul-characters.js";
+import { createUnaryServer, recordingRouter, type UnaryRoutes } from "./unary-server.js";
 
 /** Verifies a bearer token and says who is calling; throws Unauthenticated when it is not valid. */
 export type Authenticator = (token: string) => Promise<Caller>;
@@ -154,14 +155,17 @@ export interface RpcServerOptions {
 
 /**
  * Serves ConnectRPC routes (gRPC, gRPC-Web and Connect on one port, HTTP/1.1 and h2c) plus a few
- * plain HTTP routes.
+ * plain HTTP routes. Binary Connect unary calls take a direct path (createUnaryServer).
  */
 export async function startRpcServer(options: RpcServerOptions): Promise<Listening> {
   const routes = new Map((options.httpRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
+  const unaryRoutes: UnaryRoutes = new Map();
+  const interceptors = options.interceptors ?? [];
+  const maxTimeoutMs = options.maxTimeoutMs ?? 60_000;
   const connect = connectNodeAdapter({
-    routes: options.routes,
-    interceptors: options.interceptors ?? [],
-    maxTimeoutMs: options.maxTimeoutMs ?? 60_000,
+    routes: (router) => options.routes(recordingRouter(router, unaryRoutes)),
+    interceptors,
+    maxTimeoutMs,
     fallback: (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       const route = routes.get(`${req.method} ${path}`);
@@ -182,9 +186,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Listeni
       );
     },
   });
+  // Binary Connect unary calls (every call between our services) skip connect's universal
+  // handler; everything else goes to connect's adapter (docs/adr/0020).
+  const unary = createUnaryServer({ routes: unaryRoutes, interceptors, maxTimeoutMs });
+  const handler: DualHandler = (req, res) => {
+    if (!unary(req, res)) (connect as DualHandler)(req, res);
+  };
   return listenDual({
     host: options.host ?? "127.0.0.1",
     port: options.port,
-    handler: connect as DualHandler,
+    handler,
   });
 }
