@@ -1,6 +1,7 @@
 import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, createConnectRouter } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import {
   GetItemRequestSchema,
@@ -9,11 +10,18 @@ import {
   PutItemRequestSchema,
 } from "@mercato/contracts/mercato/testkit/v1/item_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Listening } from "../src/rpc/listen.js";
 import { startRpcServer } from "../src/rpc/server.js";
-import { maxUnaryRequestBytes } from "../src/rpc/unary-server.js";
+import {
+  createUnaryServer,
+  maxUnaryRequestBytes,
+  recordingRouter,
+  type UnaryRoutes,
+} from "../src/rpc/unary-server.js";
 
 const anyId = "0190a000-0000-7000-8000-000000000000";
+
+/** Names of the PutItem calls the handler ran. */
+const puts: string[] = [];
 
 /** How the last ListItems call's signal ended. */
 let listEnded: Promise<unknown> | undefined;
@@ -53,36 +61,44 @@ async function post(
 
 const errorBody = (body: Buffer) => JSON.parse(body.toString("utf8")) as { code: string; message: string };
 
-describe("the direct unary path of startRpcServer", () => {
-  let server: Listening;
+describe("the direct unary path of the RPC server", () => {
+  // The direct path alone, with anything it declines answered 599: an answer proves it served.
+  let server: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    server = await startRpcServer({
-      port: 0,
-      maxTimeoutMs: 10_000,
-      routes: (router) => {
-        router.service(ItemService, {
-          getItem(req) {
-            return { item: { id: req.id, name: "Lamp", priceMinor: 1200n, currency: "EUR" } };
-          },
-          putItem(req, context) {
-            context.responseHeader.set("x-stock", "7");
-            context.responseTrailer.set("x-audit", "written");
-            return {
-              item: { id: anyId, name: req.name, priceMinor: req.priceMinor, currency: req.currency },
-            };
-          },
-          listItems(_req, context) {
-            listEnded = new Promise((resolve) => {
-              context.signal.addEventListener("abort", () => resolve(context.signal.reason), { once: true });
-            });
-            return listEnded.then((reason) => {
-              throw reason;
-            });
-          },
+    const routes: UnaryRoutes = new Map();
+    const router = recordingRouter(createConnectRouter(), routes);
+    router.service(ItemService, {
+      getItem(req) {
+        return { item: { id: req.id, name: "Lamp", priceMinor: 1200n, currency: "EUR" } };
+      },
+      putItem(req, context) {
+        puts.push(req.name);
+        context.responseHeader.set("x-stock", "7");
+        context.responseTrailer.set("x-audit", "written");
+        return { item: { id: anyId, name: req.name, priceMinor: req.priceMinor, currency: req.currency } };
+      },
+      listItems(_req, context) {
+        listEnded = new Promise((resolve) => {
+          context.signal.addEventListener("abort", () => resolve(context.signal.reason), { once: true });
+        });
+        return listEnded.then((reason) => {
+          throw reason;
         });
       },
     });
+    const direct = createUnaryServer({ routes, interceptors: [], maxTimeoutMs: 10_000 });
+    const h2 = http2.createServer((req, res) => {
+      if (!direct(req, res)) {
+        res.writeHead(599);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
+    server = {
+      url: `http://127.0.0.1:${(h2.address() as AddressInfo).port}`,
+      close: () => new Promise((resolve) => h2.close(() => resolve())),
+    };
   });
   afterAll(async () => {
     await server?.close();
@@ -161,19 +177,57 @@ describe("the direct unary path of startRpcServer", () => {
     session.close();
   });
 
-  it("leaves gRPC and Connect JSON calls to connect's handler, with the same answers", async () => {
-    for (const transport of [
-      createGrpcTransport({ baseUrl: server.url }),
-      createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat: false }),
-    ]) {
-      const answer = await createClient(ItemService, transport).getItem({ id: anyId });
-      expect(answer.item?.name).toBe("Lamp");
-    }
-    const direct = await post(
-      server.url,
-      "/mercato.testkit.v1.ItemService/GetItem",
-      toBinary(GetItemRequestSchema, create(GetItemRequestSchema, { id: anyId })),
+  it("runs no handler on a body cut short of its content-length", async () => {
+    const whole = toBinary(
+      PutItemRequestSchema,
+      create(PutItemRequestSchema, { name: "Half", priceMinor: 500n, currency: "EUR" }),
     );
-    expect(fromBinary(GetItemResponseSchema, direct.body).item?.name).toBe("Lamp");
+    const session = http2.connect(server.url);
+    session.on("error", () => {});
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/mercato.testkit.v1.ItemService/PutItem",
+      "content-type": "application/proto",
+      "content-length": String(whole.length),
+    });
+    stream.on("error", () => {});
+    stream.write(whole.subarray(0, 6));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    session.close();
+    expect(puts).not.toContain("Half");
+  });
+
+  it("declines what is not a binary Connect unary call, and startRpcServer serves that through connect", async () => {
+    const body = toBinary(GetItemRequestSchema, create(GetItemRequestSchema, { id: anyId }));
+    const path = "/mercato.testkit.v1.ItemService/GetItem";
+    expect((await post(server.url, path, body, { "content-type": "application/json" })).status).toBe(599);
+    expect((await post(server.url, path, body, { "content-encoding": "gzip" })).status).toBe(599);
+    expect((await post(server.url, `${path}?x=1`, body)).status).toBe(599);
+    expect((await post(server.url, "/mercato.testkit.v1.ItemService/Nothing", body)).status).toBe(599);
+
+    const full = await startRpcServer({
+      port: 0,
+      routes: (router) => {
+        router.service(ItemService, {
+          getItem: (req) => ({ item: { id: req.id, name: "Lamp", priceMinor: 1200n, currency: "EUR" } }),
+        });
+      },
+    });
+    try {
+      for (const transport of [
+        createGrpcTransport({ baseUrl: full.url }),
+        createConnectTransport({ baseUrl: full.url, httpVersion: "1.1", useBinaryFormat: false }),
+        createConnectTransport({ baseUrl: full.url, httpVersion: "2", useBinaryFormat: true }),
+      ]) {
+        const answer = await createClient(ItemService, transport).getItem({ id: anyId });
+        expect(answer.item?.name).toBe("Lamp");
+      }
+      const direct = await post(full.url, path, body);
+      expect(fromBinary(GetItemResponseSchema, direct.body).item?.name).toBe("Lamp");
+    } finally {
+      await full.close();
+    }
   });
 });

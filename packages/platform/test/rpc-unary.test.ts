@@ -42,6 +42,15 @@ const scripts: Record<string, Script> = {
   resetInternal: (stream) => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR),
   resetRefused: (stream) => stream.close(http2.constants.NGHTTP2_REFUSED_STREAM),
   silent: () => {},
+  dieMidAnswer: (stream) => {
+    const whole = toBinary(
+      GetItemResponseSchema,
+      create(GetItemResponseSchema, { item: { id: anyId, name: "A lamp with a long name".repeat(20) } }),
+    );
+    stream.respond({ ":status": 200, "content-type": "application/proto" });
+    stream.write(whole.subarray(0, whole.length >> 1), () => stream.session?.destroy());
+  },
+  dieBeforeAnswer: (stream) => stream.session?.destroy(),
   goaway: (stream) => {
     proto(stream, "Leaving");
     stream.session?.goaway();
@@ -135,10 +144,10 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
     call.close();
   });
 
-  it("refuses a 200 answer that is not Protobuf, or that does not decode, as internal", async () => {
+  it("refuses a 200 answer that is not Protobuf as unknown, and one that does not decode as internal", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
     const html = await failure(call(getItem, { id: "html" }, { timeoutMs: 1_000, headers: {} }));
-    expect(html.code).toBe(Code.Internal);
+    expect(html.code).toBe(Code.Unknown);
     expect(html.message).toContain("HTTP 200");
     const garbage = await failure(call(getItem, { id: "garbage" }, { timeoutMs: 1_000, headers: {} }));
     expect(garbage.code).toBe(Code.Internal);
@@ -196,12 +205,19 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
     const call = createUnaryCaller(ItemService, baseUrl);
     await call(getItem, { id: "goaway" }, { timeoutMs: 1_000, headers: {} });
     const before = seen.at(-1)?.connection;
-    await expect
-      .poll(async () => {
-        await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
-        return seen.at(-1)?.connection;
-      })
-      .not.toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
+    expect(answer).toMatchObject({ item: { name: "Lamp" } });
+    expect(seen.at(-1)?.connection).not.toBe(before);
+    call.close();
+  });
+
+  it("answers unavailable when the service dies mid-answer, never a cut-off message", async () => {
+    const call = createUnaryCaller(ItemService, baseUrl);
+    const cut = await failure(call(getItem, { id: "dieMidAnswer" }, { timeoutMs: 1_000, headers: {} }));
+    expect(cut.code).toBe(Code.Unavailable);
+    const early = await failure(call(getItem, { id: "dieBeforeAnswer" }, { timeoutMs: 1_000, headers: {} }));
+    expect(early.code).toBe(Code.Unavailable);
     call.close();
   });
 
@@ -224,15 +240,22 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
       upstream.on("error", end);
     });
     await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-    const call = createUnaryCaller(ItemService, `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
+    const call = createUnaryCaller(
+      ItemService,
+      `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+      [],
+      {
+        pingTimeoutMs: 300,
+      },
+    );
     try {
       await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
       expect(relayed).toHaveLength(1);
       (relayed[0] as { frozen: boolean }).frozen = true;
       const error = await failure(call(getItem, { id: "ok" }, { timeoutMs: 200, headers: {} }));
       expect(error.code).toBe(Code.DeadlineExceeded);
-      // The ping sent after the timeout goes unanswered for a second; then the session is dropped.
-      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      // The ping sent after the timeout goes unanswered; then the session is retired.
+      await new Promise((resolve) => setTimeout(resolve, 600));
       const answer = await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
       expect(answer).toMatchObject({ item: { name: "Lamp" } });
       expect(relayed).toHaveLength(2);

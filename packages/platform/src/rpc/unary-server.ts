@@ -82,8 +82,9 @@ export function createUnaryServer(options: {
     const version = headers["connect-protocol-version"];
     if (version !== undefined && version !== "1") return false;
     serve(spec, req, res, interceptors, options.maxTimeoutMs).catch(() => {
-      // Only writing to a stream that broke underneath can land here: nobody is left to answer.
-      if (!res.writableEnded) res.end();
+      // Only writing the answer can fail here (a stream that broke underneath, a header HTTP/2
+      // refuses): reset rather than send an empty 200.
+      res.destroy();
     });
     return true;
   };
@@ -174,21 +175,37 @@ function readBody(req: Request): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const fail = (error: ConnectError) => {
+      if (settled) return;
+      settled = true;
+      req.removeAllListeners("data");
+      req.resume();
+      reject(error);
+    };
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxUnaryRequestBytes) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(
+        fail(
           new ConnectError(`the request body exceeds ${maxUnaryRequestBytes} bytes`, Code.ResourceExhausted),
         );
         return;
       }
       chunks.push(chunk);
     });
-    req.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    // A caller that resets the stream before its body ends: no 'end' comes, and no handler runs.
+    // (A body shorter than its content-length is such a reset: HTTP/2 refuses it.)
+    const cancelled = () =>
+      fail(new ConnectError("the caller cancelled the call before its request ended", Code.Canceled));
+    req.once("aborted", cancelled);
+    req.once("close", cancelled);
     req.once("error", (error) =>
-      reject(
+      fail(
         new ConnectError("the request body could not be read", Code.Canceled, undefined, undefined, error),
       ),
     );

@@ -1,13 +1,15 @@
 import http2 from "node:http2";
 import { create, type DescMethodUnary, type DescService, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
+  appendHeaders,
   Code,
   ConnectError,
+  createContextValues,
   type Interceptor,
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { codeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { codeFromHttpStatus, errorFromJsonBytes, trailerDemux } from "@connectrpc/connect/protocol-connect";
 
 /** What one unary call needs besides its message. */
 export interface UnaryCallOptions {
@@ -32,12 +34,14 @@ const {
   HTTP2_HEADER_STATUS,
   HTTP2_HEADER_CONTENT_TYPE,
   NGHTTP2_CANCEL,
+  NGHTTP2_INTERNAL_ERROR,
+  NGHTTP2_NO_ERROR,
   NGHTTP2_REFUSED_STREAM,
   NGHTTP2_ENHANCE_YOUR_CALM,
 } = http2.constants;
 
 const idleSessionMs = 60_000;
-const pingTimeoutMs = 1_000;
+const defaultPingTimeoutMs = 5_000;
 const neverAborted = new AbortController().signal;
 
 /**
@@ -47,17 +51,25 @@ const neverAborted = new AbortController().signal;
  * ConnectError behind on every successful call; that plumbing cost the gateway about 0.4 ms of CPU
  * per call and lengthened its young-generation pauses (docs/adr/0020). Errors are the same
  * ConnectErrors connect-node produces: the Connect error body (code, message, details) when the
- * service answers one, `unavailable` when it cannot be reached, `deadline_exceeded` and `canceled`
- * for the caller's own limits. Interceptors wrap each call as they would in connect-es.
+ * service answers one, `unavailable` when it cannot be reached or goes away before the answer is
+ * complete, `deadline_exceeded` and `canceled` for the caller's own limits. Interceptors wrap each
+ * call as they would in connect-es. `pingTimeoutMs` (default 5 000) bounds how long a session that
+ * let a call time out may take to answer a ping before new calls stop using it.
  */
 export function createUnaryCaller(
   service: DescService,
   baseUrl: string,
   interceptors: readonly Interceptor[] = [],
+  options: { pingTimeoutMs?: number } = {},
 ): UnaryCaller & { close(): void } {
   const origin = new URL(baseUrl);
   const prefix = `${origin.pathname.replace(/\/$/, "")}/${service.typeName}/`;
+  const pingTimeoutMs = options.pingTimeoutMs ?? defaultPingTimeoutMs;
   let session: http2.ClientHttp2Session | undefined;
+  /** Later calls open a new session; calls still on `old` run to their own deadlines. */
+  const retire = (old: http2.ClientHttp2Session) => {
+    if (session === old) session = undefined;
+  };
 
   /** The open session, or a new one when there is none or the last one is going away. */
   const sessionNow = (): http2.ClientHttp2Session => {
@@ -65,9 +77,7 @@ export function createUnaryCaller(
     const opened = http2.connect(origin, { settings: { enablePush: false } });
     // Errors reach the streams that were open; an unhandled 'error' would end the process.
     opened.on("error", () => {});
-    const forget = () => {
-      if (session === opened) session = undefined;
-    };
+    const forget = () => retire(opened);
     opened.once("close", forget);
     // After GOAWAY the session takes no new streams: later calls open a new one.
     opened.once("goaway", forget);
@@ -84,20 +94,36 @@ export function createUnaryCaller(
   /** Sessions with a ping in flight: many calls timing out together send one. */
   const probing = new WeakSet<http2.ClientHttp2Session>();
 
-  /** After a call timed out: a session whose peer vanished would time out every later call too. */
+  /**
+   * After a call timed out: a session whose peer vanished would time out every later call too. A
+   * session that does not answer a ping (or finish connecting) within pingTimeoutMs is retired:
+   * new calls go to a new one, and the calls still on it end at their own deadlines.
+   */
   const probe = (suspect: http2.ClientHttp2Session) => {
     if (suspect.closed || suspect.destroyed || probing.has(suspect)) return;
     probing.add(suspect);
-    const timer = setTimeout(() => suspect.destroy(), pingTimeoutMs);
+    const giveUp = () => {
+      probing.delete(suspect);
+      retire(suspect);
+      suspect.close();
+    };
+    const timer = setTimeout(giveUp, pingTimeoutMs);
     timer.unref();
-    const sent = suspect.ping((error) => {
+    const answered = () => {
       clearTimeout(timer);
       probing.delete(suspect);
-      if (error) suspect.destroy();
+    };
+    if (suspect.connecting) {
+      suspect.once("connect", answered);
+      return;
+    }
+    const sent = suspect.ping((error) => {
+      if (error) giveUp();
+      else answered();
     });
-    if (!sent) {
+    if (sent === false) {
       clearTimeout(timer);
-      suspect.destroy();
+      giveUp();
     }
   };
 
@@ -118,6 +144,8 @@ export function createUnaryCaller(
           [HTTP2_HEADER_CONTENT_TYPE]: "application/proto",
           "connect-protocol-version": "1",
           "connect-timeout-ms": String(options.timeoutMs),
+          // The service's HTTP/2 layer then refuses a body that arrives cut short.
+          "content-length": String(body.byteLength),
           ...options.headers,
         });
       } catch (error) {
@@ -149,25 +177,41 @@ export function createUnaryCaller(
         header = received;
       });
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => finish(undefined));
+      let ended = false;
+      stream.on("end", () => {
+        ended = true;
+      });
       stream.on("error", (error: NodeJS.ErrnoException) => {
         if (settled) return;
         // The service reset this stream (as opposed to the connection failing under it).
         const reset = error.code === "ERR_HTTP2_STREAM_ERROR" && stream.rstCode !== undefined;
         finish(reset ? resetError(stream.rstCode as number) : unreachable(error));
       });
+      // Settle on close, not on end: a session torn down mid-answer also ends its streams, and
+      // only a clean close (NO_ERROR after the whole answer) is a complete answer.
       stream.on("close", () => {
-        // Every finished call closes its stream: build no error for those.
         if (settled) return;
-        if (stream.rstCode !== undefined && stream.rstCode !== 0) finish(resetError(stream.rstCode));
-        else finish(new ConnectError("the stream closed before the answer ended", Code.Unavailable));
+        const code = stream.rstCode ?? NGHTTP2_NO_ERROR;
+        if (ended && code === NGHTTP2_NO_ERROR && header[HTTP2_HEADER_STATUS] !== undefined) {
+          finish(undefined);
+        } else if (code !== NGHTTP2_NO_ERROR && code !== NGHTTP2_CANCEL && code !== NGHTTP2_INTERNAL_ERROR) {
+          finish(resetError(code));
+        } else {
+          finish(new ConnectError("the connection closed before the answer ended", Code.Unavailable));
+        }
       });
       stream.end(body);
     });
 
   const call = async (method: DescMethodUnary, message: unknown, options: UnaryCallOptions) => {
-    const request = create(method.input, message as never);
-    const answer = await send(method, toBinary(method.input, request), options);
+    let body: Uint8Array;
+    try {
+      body = toBinary(method.input, create(method.input, message as never));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new ConnectError(`serialize binary: ${detail}`, Code.Internal, undefined, undefined, error);
+    }
+    const answer = await send(method, body, options);
     const status = Number(answer.header[HTTP2_HEADER_STATUS]);
     const contentType = String(answer.header[HTTP2_HEADER_CONTENT_TYPE] ?? "");
     if (status === 200 && contentType.startsWith("application/proto")) {
@@ -183,10 +227,14 @@ export function createUnaryCaller(
         );
       }
     }
-    const metadata = incomingHeaders(answer.header);
+    // Connect sends a unary call's trailers as `trailer-` headers; errors carry both as metadata.
+    const [header, trailer] = trailerDemux(incomingHeaders(answer.header));
+    const metadata = appendHeaders(header, trailer);
+    // Like connect-es: an answer that is not a Connect one at all is `unknown` (which the breaker
+    // counts as the service being in trouble), an error status without a Connect body its code.
     const fallback = new ConnectError(
       `HTTP ${status} from ${service.typeName}/${method.name}`,
-      status === 200 ? Code.Internal : codeFromHttpStatus(status),
+      status === 200 ? Code.Unknown : codeFromHttpStatus(status),
       metadata,
     );
     if (status !== 200 && contentType.startsWith("application/json")) {
@@ -226,7 +274,7 @@ export function createUnaryCaller(
             url: `${origin.origin}${prefix}${method.name}`,
             signal: options.signal ?? neverAborted,
             header: new Headers(options.headers),
-            contextValues: undefined as never,
+            contextValues: createContextValues(),
             message: create(method.input, message as never),
           } as UnaryRequest);
           return answer.message;
