@@ -6,6 +6,16 @@ export const headerNames = {
   authorization: "authorization",
 } as const;
 
+/** Fetch `Headers` from Node's incoming headers, without HTTP/2 pseudo-headers (`:path`, ...). */
+export function headersFromNode(received: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(received)) {
+    if (name.startsWith(":") || value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
 const units: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 0.001, n: 0.000001 };
 
 /** Milliseconds of a gRPC `grpc-timeout` (`100m`, `5S`) or Connect `connect-timeout-ms` header. */

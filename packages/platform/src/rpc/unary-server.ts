@@ -14,6 +14,7 @@ import {
 } from "@connectrpc/connect";
 import { invokeUnaryImplementation } from "@connectrpc/connect/protocol";
 import { codeToHttpStatus, errorToJsonBytes, parseTimeout } from "@connectrpc/connect/protocol-connect";
+import { headersFromNode } from "./metadata.js";
 
 type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
 
@@ -97,11 +98,7 @@ async function serve(
   interceptors: Interceptor[],
   maxTimeoutMs: number,
 ): Promise<void> {
-  const requestHeader = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    requestHeader.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
+  const requestHeader = headersFromNode(req.headers);
   const controller = new AbortController();
   const timeout = parseTimeout(requestHeader.get("connect-timeout-ms"), maxTimeoutMs);
   const deadline = timeout.timeoutMs === undefined ? undefined : Date.now() + timeout.timeoutMs;

@@ -10,6 +10,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { codeFromHttpStatus, errorFromJsonBytes, trailerDemux } from "@connectrpc/connect/protocol-connect";
+import { headersFromNode } from "./metadata.js";
 
 /** What one unary call needs besides its message. */
 export interface UnaryCallOptions {
@@ -228,7 +229,7 @@ export function createUnaryCaller(
       }
     }
     // Connect sends a unary call's trailers as `trailer-` headers; errors carry both as metadata.
-    const [header, trailer] = trailerDemux(incomingHeaders(answer.header));
+    const [header, trailer] = trailerDemux(headersFromNode(answer.header));
     const metadata = appendHeaders(header, trailer);
     // Like connect-es: an answer that is not a Connect one at all is `unknown` (which the breaker
     // counts as the service being in trouble), an error status without a Connect body its code.
@@ -257,7 +258,7 @@ export function createUnaryCaller(
               stream: false,
               service,
               method,
-              header: incomingHeaders(answer.header),
+              header: headersFromNode(answer.header),
               trailer: new Headers(),
               message: answer.message,
             } as UnaryResponse;
@@ -286,15 +287,6 @@ export function createUnaryCaller(
       session = undefined;
     },
   });
-}
-
-function incomingHeaders(received: http2.IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(received)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  return headers;
 }
 
 function abortError(signal: AbortSignal): ConnectError {
