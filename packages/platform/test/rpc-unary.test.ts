@@ -8,9 +8,13 @@ import {
   ItemService,
 } from "@mercato/contracts/mercato/testkit/v1/item_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUnaryCaller } from "../src/rpc/unary.js";
+import { createUnaryCaller, type UnaryCaller } from "../src/rpc/unary.js";
 
 const getItem = ItemService.method.getItem;
+
+/** GetItem for the scripted answer `id`, with no extra headers. */
+const ask = (call: UnaryCaller, id: string, timeoutMs = 1_000, signal?: AbortSignal) =>
+  call(getItem, { id }, { timeoutMs, headers: {}, ...(signal ? { signal } : {}) });
 const anyId = "0190a000-0000-7000-8000-000000000000";
 
 /** How the scripted server answers a GetItem whose id ends in the key. */
@@ -121,8 +125,8 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("reuses one connection for consecutive calls", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
-    await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
+    await ask(call, "ok");
+    await ask(call, "ok");
     const [a, b] = seen.slice(-2);
     expect(a?.connection).toBe(b?.connection);
     call.close();
@@ -130,7 +134,7 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("turns the Connect error body into the ConnectError it names, with the answer's headers", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    const error = await failure(call(getItem, { id: "notFound" }, { timeoutMs: 1_000, headers: {} }));
+    const error = await failure(ask(call, "notFound"));
     expect(error.code).toBe(Code.NotFound);
     expect(error.rawMessage).toBe("no item 42");
     expect(error.metadata.get("x-shelf")).toBe("B7");
@@ -139,17 +143,17 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("derives the code from the HTTP status when the body is not a Connect error", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    const error = await failure(call(getItem, { id: "bare503" }, { timeoutMs: 1_000, headers: {} }));
+    const error = await failure(ask(call, "bare503"));
     expect(error.code).toBe(Code.Unavailable);
     call.close();
   });
 
   it("refuses a 200 answer that is not Protobuf as unknown, and one that does not decode as internal", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    const html = await failure(call(getItem, { id: "html" }, { timeoutMs: 1_000, headers: {} }));
+    const html = await failure(ask(call, "html"));
     expect(html.code).toBe(Code.Unknown);
     expect(html.message).toContain("HTTP 200");
-    const garbage = await failure(call(getItem, { id: "garbage" }, { timeoutMs: 1_000, headers: {} }));
+    const garbage = await failure(ask(call, "garbage"));
     expect(garbage.code).toBe(Code.Internal);
     expect(garbage.message).toContain("not a mercato.testkit.v1.GetItemResponse");
     call.close();
@@ -157,9 +161,9 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("maps a stream the service resets: refused is unavailable (retryable), internal is internal", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    const refused = await failure(call(getItem, { id: "resetRefused" }, { timeoutMs: 1_000, headers: {} }));
+    const refused = await failure(ask(call, "resetRefused"));
     expect(refused.code).toBe(Code.Unavailable);
-    const internal = await failure(call(getItem, { id: "resetInternal" }, { timeoutMs: 1_000, headers: {} }));
+    const internal = await failure(ask(call, "resetInternal"));
     expect(internal.code).toBe(Code.Internal);
     call.close();
   });
@@ -167,7 +171,7 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
   it("ends a call at its deadline and cancels the stream on the server", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
     const started = performance.now();
-    const error = await failure(call(getItem, { id: "silent" }, { timeoutMs: 150, headers: {} }));
+    const error = await failure(ask(call, "silent", 150));
     expect(error.code).toBe(Code.DeadlineExceeded);
     expect(performance.now() - started).toBeLessThan(1_000);
     await expect.poll(() => closedStreams.includes("silent")).toBe(true);
@@ -177,14 +181,12 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
   it("ends a call when its signal aborts, with the abort's ConnectError when it carries one", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
     const plain = new AbortController();
-    const pending = call(getItem, { id: "silent" }, { timeoutMs: 5_000, headers: {}, signal: plain.signal });
+    const pending = ask(call, "silent", 5_000, plain.signal);
     setTimeout(() => plain.abort(), 50);
     expect((await failure(pending)).code).toBe(Code.Canceled);
     const already = new AbortController();
     already.abort(new ConnectError("caller gave up", Code.Aborted));
-    const early = await failure(
-      call(getItem, { id: "ok" }, { timeoutMs: 5_000, headers: {}, signal: already.signal }),
-    );
+    const early = await failure(ask(call, "ok", 5_000, already.signal));
     expect(early.code).toBe(Code.Aborted);
     call.close();
   });
@@ -195,7 +197,7 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
     const call = createUnaryCaller(ItemService, `http://127.0.0.1:${port}`);
-    const error = await failure(call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} }));
+    const error = await failure(ask(call, "ok"));
     expect(error.code).toBe(Code.Unavailable);
     expect(error.message).toContain("ECONNREFUSED");
     call.close();
@@ -203,10 +205,10 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("opens a new connection after the service sends GOAWAY", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    await call(getItem, { id: "goaway" }, { timeoutMs: 1_000, headers: {} });
+    await ask(call, "goaway");
     const before = seen.at(-1)?.connection;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const answer = await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
+    const answer = await ask(call, "ok");
     expect(answer).toMatchObject({ item: { name: "Lamp" } });
     expect(seen.at(-1)?.connection).not.toBe(before);
     call.close();
@@ -214,9 +216,9 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
 
   it("answers unavailable when the service dies mid-answer, never a cut-off message", async () => {
     const call = createUnaryCaller(ItemService, baseUrl);
-    const cut = await failure(call(getItem, { id: "dieMidAnswer" }, { timeoutMs: 1_000, headers: {} }));
+    const cut = await failure(ask(call, "dieMidAnswer"));
     expect(cut.code).toBe(Code.Unavailable);
-    const early = await failure(call(getItem, { id: "dieBeforeAnswer" }, { timeoutMs: 1_000, headers: {} }));
+    const early = await failure(ask(call, "dieBeforeAnswer"));
     expect(early.code).toBe(Code.Unavailable);
     call.close();
   });
@@ -249,14 +251,14 @@ describe("createUnaryCaller against a scripted HTTP/2 server", () => {
       },
     );
     try {
-      await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
+      await ask(call, "ok");
       expect(relayed).toHaveLength(1);
       (relayed[0] as { frozen: boolean }).frozen = true;
-      const error = await failure(call(getItem, { id: "ok" }, { timeoutMs: 200, headers: {} }));
+      const error = await failure(ask(call, "ok", 200));
       expect(error.code).toBe(Code.DeadlineExceeded);
       // The ping sent after the timeout goes unanswered; then the session is retired.
       await new Promise((resolve) => setTimeout(resolve, 600));
-      const answer = await call(getItem, { id: "ok" }, { timeoutMs: 1_000, headers: {} });
+      const answer = await ask(call, "ok");
       expect(answer).toMatchObject({ item: { name: "Lamp" } });
       expect(relayed).toHaveLength(2);
     } finally {

@@ -107,8 +107,8 @@ export function withCalledServiceErrors<S extends DescService>(
  */
 export function createRpcClient<S extends DescService>(service: S, options: RpcClientOptions): Client<S> {
   const unary = createUnaryCaller(service, options.baseUrl, options.interceptors ?? []);
-  // The Connect protocol with binary Protobuf over HTTP/2: the same port and messages as gRPC, but
-  // a direct unary path that costs less CPU per call on both sides (docs/adr/0008).
+  // connect-node's transport, for streaming methods only: the Connect protocol with binary
+  // Protobuf over HTTP/2, like the unary calls (docs/adr/0008). It opens no connection until used.
   const transport = createConnectTransport({
     baseUrl: options.baseUrl,
     httpVersion: "2",
