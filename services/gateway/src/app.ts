@@ -1,3 +1,4 @@
+import { ConnectError } from "@connectrpc/connect";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -9,6 +10,9 @@ import {
   bearerToken,
   createMetricsRegistry,
   DomainError,
+  type ErrorCode,
+  errorMappings,
+  InvalidArgument,
   newTrace,
   parseTraceparent,
   type RequestContext,
@@ -27,15 +31,16 @@ import {
   type FormattedExecutionResult,
   type GraphQLError,
   type GraphQLFormattedError,
+  NoSchemaIntrospectionCustomRule,
   printSchema,
 } from "graphql";
 import { Redis } from "ioredis";
 import mercurius, { type IResolvers, type MercuriusContext } from "mercurius";
 import type { Logger } from "pino";
-import { Histogram } from "prom-client";
+import { Counter, Histogram } from "prom-client";
 import type { GatewayConfig } from "./config.js";
-import { envelope, errorEnvelopeSchema, resolveError } from "./envelope.js";
-import { aliasLimitRule, costLimitRule } from "./graphql-limits.js";
+import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelope.js";
+import { costLimitError, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { ServiceDirectory, type ServiceTarget } from "./services.js";
@@ -65,6 +70,8 @@ export interface Gateway {
 }
 
 const securityPolicy = "default-src 'none'; frame-ancestors 'none'";
+const jsonType = /^application\/(graphql-response\+)?json/;
+const graphqlResponseType = "application/graphql-response+json; charset=utf-8";
 
 /**
  * Builds the gateway: request context (correlation id, trace, caller), rate limits, CORS, security
@@ -135,7 +142,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.addHook("onSend", async (_request, reply, payload) => {
     const type = String(reply.getHeader("content-type") ?? "");
-    if (type.startsWith("application/json")) reply.header("content-security-policy", securityPolicy);
+    if (jsonType.test(type)) reply.header("content-security-policy", securityPolicy);
     return payload;
   });
   app.addHook("onResponse", async (request, reply) => {
@@ -244,17 +251,60 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
   for (const module of modules) mergeResolvers(resolvers, module.resolvers?.(deps) ?? {});
+  const production = config.NODE_ENV === "production";
+  const clientAborts = new Counter({
+    name: "gateway_client_aborts_total",
+    help: "Requests whose client went away before the answer",
+    labelNames: ["api"],
+    registers: [metrics],
+  });
   await app.register(mercurius, {
     schema: graphqlSchema,
     resolvers: withContext(resolvers),
     path: "/graphql",
-    graphiql: config.NODE_ENV !== "production",
+    graphiql: !production,
     jit: 1,
-    queryDepth: config.GRAPHQL_MAX_DEPTH,
-    validationRules: [aliasLimitRule(config.GRAPHQL_MAX_ALIASES), costLimitRule(config.GRAPHQL_MAX_COST)],
+    graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },
+    validationRules: [
+      ...shapeLimitRules({
+        maxDepth: config.GRAPHQL_MAX_DEPTH,
+        maxAliases: config.GRAPHQL_MAX_ALIASES,
+        maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+      }),
+      ...((config.GRAPHQL_INTROSPECTION ?? !production) ? [] : [NoSchemaIntrospectionCustomRule]),
+    ],
     context: (request) => ({ ctx: request.ctx, deps }),
-    additionalRouteOptions: { schema: { hide: true }, config: { tolerateBadToken: true } },
-    errorFormatter: (execution, context) => formatGraphqlErrors(execution, context),
+    additionalRouteOptions: {
+      schema: { hide: true },
+      config: { tolerateBadToken: true },
+      preHandler: async (request) => {
+        const get = request.method === "GET";
+        checkGraphqlParams((get ? request.query : request.body) as GraphqlParams, get);
+      },
+      onSend: async (request, reply, payload) => {
+        if (
+          prefersGraphqlResponse(request.headers.accept) &&
+          jsonType.test(String(reply.getHeader("content-type")))
+        )
+          reply.header("content-type", graphqlResponseType);
+        return payload;
+      },
+    },
+    errorFormatter: (execution, context) =>
+      formatGraphqlErrors(execution, context, {
+        hideSuggestions: production,
+        onClientAbort: () => clientAborts.inc({ api: "graphql" }),
+      }),
+  });
+  // The cost depends on the request's variables, so it is checked on every execution: validation
+  // runs once per document and its result is cached.
+  app.graphql.addHook("preExecution", async (_schema, document, context, variables) => {
+    const request = context.reply.request;
+    const params = (request.method === "GET" ? request.query : request.body) as
+      | { operationName?: string | null }
+      | undefined;
+    const cost = operationCost(document, params?.operationName, variables as Record<string, unknown>);
+    if (cost > config.GRAPHQL_MAX_COST) throw costLimitError(cost, config.GRAPHQL_MAX_COST);
   });
 
   app.get(
@@ -350,30 +400,87 @@ function withContext(resolvers: IResolvers): IResolvers {
   return wrapped;
 }
 
+/** How GraphQL answers are written: production hides suggestions; client aborts are counted. */
+interface GraphqlFormatOptions {
+  hideSuggestions: boolean;
+  onClientAbort: () => void;
+}
+
+/**
+ * True when the client asks for `application/graphql-response+json` at least as much as for
+ * `application/json`; a request without Accept (or with only a wildcard) gets `application/json`,
+ * as the GraphQL-over-HTTP specification says for legacy clients.
+ */
+export function prefersGraphqlResponse(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let graphql = -1;
+  let json = -1;
+  for (const part of accept.split(",")) {
+    const [type = "", ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    const q = Number(params.find((p) => p.startsWith("q="))?.slice(2) ?? 1);
+    const weight = Number.isFinite(q) ? q : 0;
+    if (type === "application/graphql-response+json") graphql = Math.max(graphql, weight);
+    else if (type === "application/json") json = Math.max(json, weight);
+  }
+  return graphql > 0 && graphql >= json;
+}
+
+interface FastifyRaisedError {
+  statusCode?: number;
+  validation?: unknown;
+}
+
+/** Fastify refused the HTTP request itself (body parse, size, type, rate): not a GraphQL request. */
+const isHttpError = (error: unknown): boolean => {
+  const e = error as FastifyRaisedError | undefined;
+  return !!e && !(error instanceof DomainError) && (typeof e.statusCode === "number" || !!e.validation);
+};
+
+/**
+ * Writes a GraphQL answer with errors, following GraphQL-over-HTTP: a request error (parse,
+ * validation, variables, limits) has no `data` entry; under `application/graphql-response+json`
+ * it is a 4xx and an execution whose data is null takes its errors' status (429, 502, …), while
+ * `application/json` clients get 200 for everything GraphQL answered. What Fastify refused before
+ * GraphQL (a body too large, not JSON, over the rate limit) keeps its own status either way.
+ */
 function formatGraphqlErrors(
   execution: { data?: unknown; errors: readonly GraphQLError[] },
   context: MercuriusContext,
+  options: GraphqlFormatOptions,
 ): { statusCode: number; response: FormattedExecutionResult } {
-  const correlationId = context?.reply?.request?.id ?? "";
+  const request = context?.reply?.request;
+  const correlationId = request?.id ?? "";
+  const requestError = !("data" in execution);
   // Mercurius reports failed validation as one error holding the individual ones; list those.
   const flat = execution.errors.flatMap((error) => {
     const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
     return Array.isArray(inner) && inner.length > 0 ? (inner as GraphQLError[]) : [error];
   });
+  const aborted = request?.ctx?.signal.aborted === true;
+  let httpStatus: number | undefined;
+  const statuses = new Set<number>();
   const errors = flat.map((error): GraphQLFormattedError => {
-    const original = error.originalError;
-    const fromQuery = !original || original === error;
-    const presetCode = (error.extensions?.code as string | undefined) ?? undefined;
-    const resolved = fromQuery
-      ? { code: presetCode ?? "INVALID_ARGUMENT", message: error.message, details: [] as unknown[] }
-      : resolveError(original);
-    if (!fromQuery && resolved.code === "INTERNAL")
-      context?.reply?.request?.log.error({ err: original }, "resolver failed");
+    const original =
+      error.originalError ?? (error instanceof Error && !isGraphqlError(error) ? error : undefined);
+    const resolved = resolveGraphqlError(error, original, requestError);
+    // Refused before GraphQL ran (HTTP-level or a malformed parameter): its own status either way.
+    if (requestError && (original instanceof DomainError || (original && isHttpError(original))))
+      httpStatus ??= resolved.status;
+    else if (requestError && original && !isGraphqlError(original))
+      request?.log.warn({ err: original }, "GraphQL refused a request with an unexpected error");
+    statuses.add(resolved.status);
+    if (resolved.code === "INTERNAL") {
+      if (aborted) {
+        options.onClientAbort();
+        request?.log.info({ err: original?.message }, "client went away before the answer");
+      } else request?.log.error({ err: original }, "resolver failed");
+    }
+    const message =
+      resolved.code === "SERVICE_UNAVAILABLE" && original instanceof DomainError
+        ? original.message
+        : resolved.message;
     return {
-      message:
-        resolved.code === "SERVICE_UNAVAILABLE" && original instanceof DomainError
-          ? original.message
-          : resolved.message,
+      message: options.hideSuggestions ? message.replace(/ Did you mean .*\?$/, "") : message,
       ...(error.locations ? { locations: error.locations } : {}),
       ...(error.path ? { path: error.path } : {}),
       extensions: {
@@ -384,11 +491,79 @@ function formatGraphqlErrors(
     };
   });
   const hasData = execution.data !== undefined && execution.data !== null;
-  return {
-    statusCode: hasData ? 200 : 400,
-    response: {
-      data: (execution.data ?? null) as NonNullable<FormattedExecutionResult["data"]> | null,
-      errors,
-    },
-  };
+  const errorStatus =
+    statuses.size === 1 ? ([...statuses][0] ?? 400) : Math.max(...statuses, 400) >= 500 ? 500 : 400;
+  const statusCode =
+    httpStatus ?? (hasData ? 200 : prefersGraphqlResponse(request?.headers.accept) ? errorStatus : 200);
+  const response = requestError
+    ? { errors }
+    : { data: (execution.data ?? null) as NonNullable<FormattedExecutionResult["data"]> | null, errors };
+  return { statusCode, response };
+}
+
+/** The parameters of a GraphQL-over-HTTP request, as sent. */
+interface GraphqlParams {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Refuses a request whose parameters are not what GraphQL-over-HTTP says (a string query, a string
+ * operation name, variables and extensions as objects; GET sends the last two as JSON text), naming
+ * the parameter: such a request is not a GraphQL request, so it gets 400 whatever the client accepts.
+ */
+function checkGraphqlParams(params: GraphqlParams | undefined, get: boolean): void {
+  if (!isObject(params)) throw InvalidArgument.field("body", "must be an object with a query");
+  const given = params as GraphqlParams;
+  if (typeof given.query !== "string") throw InvalidArgument.field("query", "must be a string");
+  if (given.operationName != null && typeof given.operationName !== "string")
+    throw InvalidArgument.field("operationName", "must be a string");
+  for (const name of ["variables", "extensions"] as const) {
+    let value = given[name];
+    if (value == null) continue;
+    if (get && typeof value === "string") {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        throw InvalidArgument.field(name, "must be a JSON object");
+      }
+    }
+    if (value != null && !isObject(value)) throw InvalidArgument.field(name, "must be an object");
+  }
+}
+
+function isGraphqlError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === "GraphQLError";
+}
+
+/**
+ * The code of one GraphQL error: what a resolver threw is resolved as REST resolves it; what
+ * GraphQL itself raised about the request (syntax, validation, variable values, limits, a
+ * document or variables nested past the stack) is the client's INVALID_ARGUMENT.
+ */
+function resolveGraphqlError(error: GraphQLError, original: Error | undefined, requestError: boolean) {
+  const presetCode = error.extensions?.code as ErrorCode | undefined;
+  if (
+    original instanceof DomainError ||
+    original instanceof ConnectError ||
+    (original && isHttpError(original))
+  )
+    return resolveError(original);
+  if (presetCode && presetCode in errorMappings)
+    return { status: statusOf(presetCode), code: presetCode, message: error.message, details: [] };
+  if (original instanceof RangeError && /call stack/i.test(original.message))
+    return {
+      status: 400,
+      code: "INVALID_ARGUMENT" as const,
+      message: "document or variables are nested too deeply",
+      details: [],
+    };
+  // Everything else GraphQL raised before executing is about what the client sent.
+  if (!original || original === error || isGraphqlError(original) || requestError)
+    return { status: 400, code: "INVALID_ARGUMENT" as const, message: error.message, details: [] };
+  return resolveError(original);
 }

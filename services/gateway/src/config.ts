@@ -46,6 +46,14 @@ export const gatewayConfigSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(30),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().positive().default(50),
+  /** Most lexical tokens in one document; parsing stops at the first one past it. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(10_000),
+  /** Schema introspection; default on outside production. */
+  GRAPHQL_INTROSPECTION: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .transform((value) => value === "true" || value === "1" || value === "yes")
+    .optional(),
 });
 
 /** Parsed gateway configuration. */

@@ -1,0 +1,193 @@
+import { defineGatewayModule } from "@mercato/gateway";
+import { auditServer } from "graphql-http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, startHarness } from "./harness.js";
+
+interface Thing {
+  id: string;
+}
+
+const things = (count: number | null | undefined): Thing[] =>
+  Array.from({ length: Math.min(count ?? 20, 200) }, (_, i) => ({ id: String(i) }));
+
+/** A nested list to cost: things(first) { children(first) { … } }. */
+const thingsModule = defineGatewayModule({
+  name: "things",
+  schema: /* GraphQL */ `
+    type Thing {
+      id: ID!
+      children(first: Int): [Thing!]!
+    }
+    extend type Query {
+      things(first: Int): [Thing!]!
+      sum(values: [Int!], n: Int): Int!
+      failing: Thing!
+    }
+  `,
+  resolvers: () => ({
+    Query: {
+      things: (_root: unknown, args: { first?: number | null }) => things(args.first),
+      sum: (_root: unknown, args: { values?: number[] | null; n?: number | null }) =>
+        (args.values ?? []).reduce((a, b) => a + b, args.n ?? 0),
+      failing: () => {
+        throw new Error("boom");
+      },
+    },
+    Thing: {
+      children: (_thing: Thing, args: { first?: number | null }) => things(args.first),
+    },
+  }),
+});
+
+/** The gateway's CPU time (user + system, ms) spent answering one request. */
+async function cpuMsOf<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const before = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, result };
+}
+
+describe("GraphQL over HTTP", () => {
+  let h: Harness;
+  let url: string;
+  beforeAll(async () => {
+    h = await startHarness({ RATE_LIMIT_MAX: "100000", GRAPHQL_MAX_COST: "5000" }, [thingsModule]);
+    url = `${await h.gateway.app.listen({ port: 0, host: "127.0.0.1" })}/graphql`;
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    h.gateway.app.inject({
+      method: "POST",
+      url: "/graphql",
+      headers: { "content-type": "application/json", ...headers },
+      payload: typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  it("passes every graphql-http server audit with no failure and no warning", async () => {
+    const results = await auditServer({ url });
+    const problems = results
+      .filter((result) => result.status !== "ok")
+      .map((result) => `${result.status} ${result.name}: ${"reason" in result ? result.reason : ""}`);
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a fragment-doubling document quickly, whatever a comment does to the cache", async () => {
+    // 2^40 __typename fields once expanded; each fragment spreads the next one twice.
+    const fragments = Array.from(
+      { length: 40 },
+      (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`,
+    ).join("\n");
+    const query = `# ${Math.random()}\n{ ...F0 }\n${fragments}\nfragment F40 on Query { __typename }`;
+    const { ms, result } = await cpuMsOf(() => post({ query }));
+    expect(result.statusCode).toBe(200);
+    expect(result.json().errors[0]).toMatchObject({ extensions: { code: "INVALID_ARGUMENT" } });
+    expect(result.json().errors[0].message).toMatch(/query cost .* exceeds the limit of 5000/);
+    expect(result.json()).not.toHaveProperty("data");
+    expect(ms).toBeLessThan(100);
+  });
+
+  it("refuses a document of 30 000 operations by its token count, quickly", async () => {
+    const query = Array.from({ length: 30_000 }, (_, i) => `query q${i} { __typename }`).join("\n");
+    const { ms, result } = await cpuMsOf(() => post({ query, operationName: "q0" }));
+    expect(result.json().errors[0].message).toMatch(/Document contains more th.. \d+ tokens/);
+    expect(result.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(ms).toBeLessThan(100);
+  });
+
+  it("refuses selections nested thousands deep as a client error", async () => {
+    const query = `{ ${"things { children { ".repeat(1_500)}id${" }".repeat(3_000)} }`;
+    const response = await post({ query });
+    expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+  });
+
+  it("costs a list size given by a variable at its value", async () => {
+    const query = `query($n: Int) { things(first: $n) { children(first: $n) { id } } }`;
+    const small = await post({ query, variables: { n: 5 } });
+    expect(small.json().errors).toBeUndefined();
+    expect(small.json().data.things).toHaveLength(5);
+    // 1 + 100 * (1 + 100 * 1) = 10 101 > 5 000: refused exactly as the literal 100 is.
+    const big = await post({ query, variables: { n: 100 } });
+    expect(big.json().errors[0].message).toBe("query cost 10101 exceeds the limit of 5000");
+    const literal = await post({ query: `{ things(first: 100) { children(first: 100) { id } } }` });
+    expect(literal.json().errors[0].message).toBe("query cost 10101 exceeds the limit of 5000");
+  });
+
+  it("costs a variable left out at its default value", async () => {
+    const query = `query($n: Int = 100) { things(first: $n) { children(first: $n) { id } } }`;
+    const response = await post({ query });
+    expect(response.json().errors[0].message).toBe("query cost 10101 exceeds the limit of 5000");
+  });
+
+  it.each([
+    ["a string", "abc"],
+    ["a boolean", true],
+    ["an object", {}],
+    ["a number past 32 bits", 2_147_483_648],
+    ["a fraction", 1.5],
+  ])("refuses %s for an Int variable as INVALID_ARGUMENT naming it", async (_label, value) => {
+    const response = await post({ query: "query($n: Int) { sum(n: $n) }", variables: { n: value } });
+    const [error] = response.json().errors;
+    expect(error.extensions.code).toBe("INVALID_ARGUMENT");
+    expect(error.message).toMatch(/\$n/);
+    expect(response.json()).not.toHaveProperty("data");
+  });
+
+  it("refuses 1e400 for an Int variable (JSON reads it as Infinity) as INVALID_ARGUMENT", async () => {
+    const response = await post('{"query":"query($n: Int) { sum(n: $n) }","variables":{"n":1e400}}');
+    expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(response.json().errors[0].message).toMatch(/\$n/);
+  });
+
+  it("refuses a list variable nested 3 000 deep as INVALID_ARGUMENT", async () => {
+    const values = `${"[".repeat(3_000)}1${"]".repeat(3_000)}`;
+    const response = await post(
+      `{"query":"query($v: [Int!]) { sum(values: $v) }","variables":{"v":${values}}}`,
+    );
+    expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(response.json().errors[0].message).toMatch(/\$v/);
+  });
+
+  it("refuses a query that is not a string as INVALID_ARGUMENT", async () => {
+    const response = await post({ query: 5 });
+    expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(response.json().errors[0].message).toMatch(/query/);
+  });
+
+  it("answers request errors with 400 and no data under application/graphql-response+json", async () => {
+    const response = await post({ query: "{ nope }" }, { accept: "application/graphql-response+json" });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toMatch(/^application\/graphql-response\+json/);
+    expect(response.json()).not.toHaveProperty("data");
+  });
+
+  it("answers a successful query as application/graphql-response+json when the client asks", async () => {
+    const response = await post(
+      { query: "{ sum(values: [1, 2]) }" },
+      { accept: "application/graphql-response+json, application/json;q=0.9" },
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^application\/graphql-response\+json/);
+    expect(response.json()).toEqual({ data: { sum: 3 } });
+  });
+
+  it("keeps 200 for request errors under application/json", async () => {
+    const response = await post({ query: "{ nope }" }, { accept: "application/json" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+  });
+
+  it("answers an execution whose data is null with the status of its errors under graphql-response+json", async () => {
+    const unavailable = await h.gateway.app.inject({
+      method: "POST",
+      url: "/graphql",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      payload: { query: `{ item(id: "0190a000-0000-7000-8000-000000000000") { id } failing { id } }` },
+    });
+    expect(unavailable.statusCode).toBe(500);
+    expect(unavailable.json().data).toBeNull();
+  });
+});
