@@ -330,6 +330,23 @@ function catalogSuite(label: string, real: () => RealInfra | undefined) {
       expect(crumbs.body.breadcrumbs.map((c: { slug: string }) => c.slug)).toEqual(["accessories"]);
     });
 
+    it("lets anonymous GraphQL readers follow categories: a product's, a parent, children of children", async () => {
+      const [hit] = (await search({ categoryId })).body.items as { id: string }[];
+      const answer = await gql(
+        `query($id: ID!) {
+          product(id: $id) { category { name } }
+          category(slug: "bags") { parent { name } }
+          categories { slug children { slug children { name } } }
+        }`,
+        { id: hit?.id },
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.product.category.name).toBe("Bags");
+      expect(answer.data?.category.parent.name).toBe("Accessories");
+      const accessories = answer.data?.categories.find((c: { slug: string }) => c.slug === "accessories");
+      expect(accessories.children.map((c: { slug: string }) => c.slug)).toEqual(["bags"]);
+    });
+
     it("keeps a draft product from buyers and search while its seller sees it", async () => {
       const draft = await listProduct(alice.token, "Secret Satchel Prototype", "MITTE-DRAFT", "draft");
       expect((await rest("GET", `/products/${draft.id}`, { token: alice.token })).status).toBe(200);

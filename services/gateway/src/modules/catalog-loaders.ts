@@ -24,9 +24,9 @@ export interface CatalogLoaders {
   storefronts: DataLoader<string, StorefrontJson | null>;
   /** Products by id through one BatchGetProducts (per 200 ids); null when hidden or unknown. */
   products: DataLoader<string, ProductJson | null>;
-  /** Categories by id, archived included, from one ListCategories. */
+  /** Categories by id from one ListCategories (archived ones only for admins). */
   categories: DataLoader<string, CategoryJson | null>;
-  /** The whole tree (archived included), from the same ListCategories. */
+  /** The whole tree the caller may see (archived categories only for admins), from the same ListCategories. */
   categoryTree(): Promise<CategoryTree>;
 }
 
@@ -65,7 +65,9 @@ export function catalogLoaders(
   const categoryTree = () => {
     tree ??= services
       .client(names.products, ProductsService)
-      .listCategories({ includeArchived: true })
+      // Archived categories are the admins' to see; anyone else gets the live tree, so a product
+      // in an archived category shows no category instead of failing the whole request.
+      .listCategories({ includeArchived: ctx.caller?.roles.includes("admin") === true })
       .then((answer) => {
         const list = answer.categories.map(categoryJson);
         return { list, byId: new Map(list.map((c) => [c.id, c])) };
