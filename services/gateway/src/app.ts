@@ -43,6 +43,7 @@ import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelop
 import { costLimitError, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
+import { parseJsonBody, requestValidators } from "./request-input.js";
 import { ServiceDirectory, type ServiceTarget } from "./services.js";
 
 declare module "fastify" {
@@ -103,7 +104,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestIdHeader: false,
     genReqId: (req) =>
       acceptCorrelationId(header(req.headers["x-correlation-id"]) ?? header(req.headers["x-request-id"])),
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array" } },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator: requestValidators() } },
   });
 
   app.decorateRequest("ctx", undefined as unknown as RequestContext);
@@ -156,6 +158,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
   });
 
+  app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setErrorHandler((error, request, reply) => {
     const resolved = resolveError(error);
     if (resolved.status >= 500 && resolved.code !== "SERVICE_UNAVAILABLE") {

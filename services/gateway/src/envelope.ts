@@ -52,8 +52,14 @@ export function resolveError(error: unknown): GatewayError {
     const where = e.validationContext ?? "body";
     const details = e.validation.map((v) => {
       const missing = typeof v.params?.missingProperty === "string" ? `/${v.params.missingProperty}` : "";
-      const path = `${v.instancePath ?? ""}${missing}`.replace(/^\//, "").replaceAll("/", ".");
-      return { field: path ? `${where}.${path}` : where, message: v.message ?? "is invalid" };
+      // Ajv reports an unknown property at its parent; name the property itself.
+      const extra =
+        typeof v.params?.additionalProperty === "string" ? v.params.additionalProperty : undefined;
+      const path = `${v.instancePath ?? ""}${missing}${extra === undefined ? "" : `/${extra}`}`
+        .replace(/^\//, "")
+        .replaceAll("/", ".");
+      const message = extra === undefined ? (v.message ?? "is invalid") : "is not allowed";
+      return { field: path ? `${where}.${path}` : where, message };
     });
     return {
       status: 400,
@@ -94,9 +100,9 @@ export function resolveError(error: unknown): GatewayError {
   return { status: 500, code: "INTERNAL", message: "internal error", details: [] };
 }
 
-/** `fields.postal_code` → `fields.postalCode`; a path of camelCase names is returned as is. */
+/** `fields.postal_code` → `fields.postalCode`; camelCase names and `__proto__` are returned as is. */
 export function camelCasePath(path: string): string {
-  return path.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
+  return path.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 }
 
 /** The REST envelope for a resolved error. */

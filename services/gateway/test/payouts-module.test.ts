@@ -343,7 +343,7 @@ describe("payouts gateway module in front of the sellers service", () => {
       ["GET", "/payouts?status=closed", undefined, "querystring.status"],
       ["POST", "/payouts", {}, "body.currency"],
       ["POST", "/payouts", { currency: "E1R" }, "body.currency"],
-      ["POST", "/payouts", { currency: "EUR", amount: 5 }, "body"],
+      ["POST", "/payouts", { currency: "EUR", amount: 5 }, "body.amount"],
       ["POST", "/payouts/p1/paid", {}, "params.id"],
       ["POST", `/payouts/${uuidv7()}/paid`, { reference: "r".repeat(201) }, "body.reference"],
       ["POST", `/payouts/${uuidv7()}/failed`, {}, "body.reason"],
