@@ -196,14 +196,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(cors, {
     origin:
       config.CORS_ORIGINS === "*" ? true : config.CORS_ORIGINS.split(",").map((origin) => origin.trim()),
+    // The REST API uses every one of these methods; @fastify/cors allows only GET, HEAD and POST by default.
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    allowedHeaders: [
+      "authorization",
+      "content-type",
+      "idempotency-key",
+      "x-correlation-id",
+      "x-request-id",
+      "traceparent",
+      "tracestate",
+    ],
     exposedHeaders: [
       "x-correlation-id",
       "x-request-id",
+      "idempotent-replayed",
       "retry-after",
       "x-ratelimit-limit",
       "x-ratelimit-remaining",
       "x-ratelimit-reset",
     ],
+    maxAge: 600,
   });
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, {

@@ -165,6 +165,45 @@ describe("gateway in front of a running service", () => {
     expect(preflight.headers["access-control-allow-origin"]).toBe("https://shop.example");
   });
 
+  it("lets a browser on another origin use PUT, PATCH and DELETE and read the headers it needs", async () => {
+    const origin = "https://shop.example";
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      const preflight = await h.gateway.app.inject({
+        method: "OPTIONS",
+        url: "/api/v1/users/me",
+        headers: {
+          origin,
+          "access-control-request-method": method,
+          "access-control-request-headers": "authorization,content-type,idempotency-key,traceparent",
+        },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers["access-control-allow-origin"]).toBe(origin);
+      expect(String(preflight.headers["access-control-allow-methods"]).split(/,\s*/)).toContain(method);
+      expect(String(preflight.headers["access-control-allow-headers"]).split(/,\s*/)).toEqual(
+        expect.arrayContaining([
+          "authorization",
+          "content-type",
+          "idempotency-key",
+          "x-correlation-id",
+          "traceparent",
+        ]),
+      );
+    }
+    const answer = await h.gateway.app.inject({ method: "GET", url: "/health", headers: { origin } });
+    expect(String(answer.headers["access-control-expose-headers"]).split(/,\s*/)).toEqual(
+      expect.arrayContaining([
+        "idempotent-replayed",
+        "retry-after",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-correlation-id",
+        "x-request-id",
+      ]),
+    );
+  });
+
   it("lists each service with its status and latency at /health/services", async () => {
     const response = await h.gateway.app.inject({ method: "GET", url: "/health/services" });
     expect(response.statusCode).toBe(200);
