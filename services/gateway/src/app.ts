@@ -43,6 +43,7 @@ import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelop
 import { costLimitError, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
+import { opsAccess } from "./ops-access.js";
 import { parseJsonBody, requestValidators } from "./request-input.js";
 import { ServiceDirectory, type ServiceTarget } from "./services.js";
 
@@ -323,6 +324,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (cost > config.GRAPHQL_MAX_COST) throw costLimitError(cost, config.GRAPHQL_MAX_COST);
   });
 
+  // The metrics token is no JWT: the routes tolerate the caller hook's refusal and check it themselves.
+  const opsOnly = opsAccess(config);
+  if (production && config.METRICS_TOKEN === undefined)
+    logger.warn("METRICS_TOKEN is not set: /metrics and /health/services answer 401 in production");
   app.get(
     "/health",
     { schema: { tags: ["health"], summary: "Liveness of the gateway", response: { 200: healthSchema } } },
@@ -331,10 +336,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get(
     "/health/services",
     {
+      onRequest: opsOnly,
+      config: { tolerateBadToken: true },
       schema: {
         tags: ["health"],
-        summary: "Status and latency of every service behind the gateway",
-        response: { 200: servicesHealthSchema, 503: servicesHealthSchema },
+        summary:
+          "Status and latency of every service behind the gateway (Authorization: Bearer <METRICS_TOKEN> when set; closed in production without it)",
+        response: { 200: servicesHealthSchema, 503: servicesHealthSchema, 401: { $ref: "ErrorEnvelope#" } },
       },
     },
     async (_request, reply) => {
@@ -343,8 +351,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return reply.status(up ? 200 : 503).send({ status: up ? "ok" : "degraded", services: list });
     },
   );
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(metrics.contentType).send(await metrics.metrics()),
+  app.get(
+    "/metrics",
+    { onRequest: opsOnly, config: { tolerateBadToken: true }, schema: { hide: true } },
+    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
   );
 
   await app.register(

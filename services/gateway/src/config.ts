@@ -41,6 +41,14 @@ export const gatewayConfigSchema = z.object({
       }
       return value.split(",").map((part) => part.trim());
     }),
+  /**
+   * Bearer token that `GET /metrics` and `GET /health/services` require when set. Unset, they are
+   * open outside production and closed (401) in production: they list internal service URLs.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{32,}$/, { error: "must be at least 32 letters, digits or ._~+/=-" })
+    .optional(),
   BODY_LIMIT_BYTES: z.coerce.number({ error: "must be a number" }).int().positive().default(1_048_576),
   SERVICE_TIMEOUT_MS: durationMs(5_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
