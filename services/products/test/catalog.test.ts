@@ -751,6 +751,37 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
         ).toMatchObject({ code: Code.InvalidArgument, fields: ["variants[0].price.amount_minor"] });
       });
 
+      it("refuses a price or compare-at price above 100,000,000.00, so every order total stays exact", async () => {
+        const owner = await seller();
+        expect(
+          await failure(
+            client.createProduct(
+              { title: "Yacht", categoryId, variants: [variant({ price: eur(10_000_000_001) })] },
+              owner.as,
+            ),
+          ),
+        ).toMatchObject({ code: Code.InvalidArgument, fields: ["variants[0].price.amount_minor"] });
+        const listed = await product(owner, { variants: [variant({ price: eur(10_000_000_000) })] });
+        expect(listed.variants[0]?.price?.amountMinor).toBe(10_000_000_000n);
+        const variantId = listed.variants[0]?.id ?? "";
+        expect(
+          await failure(
+            client.updateVariant({ id: variantId, price: eur(Number.MAX_SAFE_INTEGER) }, owner.as),
+          ),
+        ).toMatchObject({ code: Code.InvalidArgument, fields: ["price.amount_minor"] });
+        expect(
+          await failure(
+            client.updateVariant(
+              { id: variantId, price: eur(1), compareAtPrice: eur(10_000_000_001) },
+              owner.as,
+            ),
+          ),
+        ).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: expect.arrayContaining(["compare_at_price.amount_minor"]),
+        });
+      });
+
       it("keeps one currency per product", async () => {
         const owner = await seller();
         expect(

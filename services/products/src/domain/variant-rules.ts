@@ -39,10 +39,17 @@ export class Violations {
   }
 }
 
-/** An amount of minor units as a number: 0 or more and exact (at most 2^53 - 1). */
+/**
+ * The largest price a seller may set, in minor units (100,000,000.00 in a currency of cents): with
+ * at most 1,000 units a cart line and 100 lines, no line, order or checkout total can pass 10^15,
+ * far inside 2^53 - 1 (ADR 0021).
+ */
+export const maxPriceMinor = 10_000_000_000;
+
+/** A price in minor units as a number: 0 to `maxPriceMinor`. */
 export function minorUnits(amount: bigint, field: string, violations: Violations): number {
   if (amount < 0n) violations.add(field, "must be 0 or more");
-  else if (amount > BigInt(Number.MAX_SAFE_INTEGER)) violations.add(field, "is too large");
+  else if (amount > BigInt(maxPriceMinor)) violations.add(field, `must be at most ${maxPriceMinor}`);
   else return Number(amount);
   return 0;
 }

@@ -560,14 +560,14 @@ export type VariantInput = Message<"mercato.products.v1.VariantInput"> & {
   sku: string;
 
   /**
-   * Price; amount 0 or more.
+   * Price; amount 0 to 10,000,000,000 minor units, so every order total stays exact (ADR 0021).
    *
    * @generated from field: mercato.common.v1.Money price = 2;
    */
   price?: Money | undefined;
 
   /**
-   * Compare-at price; must exceed price, in its currency.
+   * Compare-at price; must exceed price, in its currency; at most 10,000,000,000 minor units.
    *
    * @generated from field: mercato.common.v1.Money compare_at_price = 3;
    */
@@ -1024,14 +1024,14 @@ export type UpdateVariantRequest = Message<"mercato.products.v1.UpdateVariantReq
   sku?: string | undefined;
 
   /**
-   * New price.
+   * New price; amount 0 to 10,000,000,000 minor units.
    *
    * @generated from field: mercato.common.v1.Money price = 3;
    */
   price?: Money | undefined;
 
   /**
-   * New compare-at price.
+   * New compare-at price; at most 10,000,000,000 minor units.
    *
    * @generated from field: mercato.common.v1.Money compare_at_price = 4;
    */
