@@ -187,6 +187,21 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       expect(await ledgerSum(variantId)).toBe(5);
     });
 
+    it("refuses an adjustment that would put more than 1,000,000,000 units on hand, naming quantity", async () => {
+      const variantId = await stocked(1);
+      await database.db.execute(
+        sql`update inventory.stock_levels set on_hand = 999999000 where variant_id = ${variantId}`,
+      );
+      const full = await inventory.adjust(seller, { variantId, quantity: 1000, reason: "replenishment" });
+      expect(full.onHand).toBe(1_000_000_000);
+      const error = await refusal(
+        inventory.adjust(seller, { variantId, quantity: 1, reason: "replenishment" }),
+      );
+      expect(error.code).toBe("INVALID_ARGUMENT");
+      expect(error.violations.map((v) => v.field)).toEqual(["quantity"]);
+      expect((await inventory.levels([variantId]))[0]?.onHand).toBe(1_000_000_000);
+    });
+
     it("lets only the storefront's owner or an admin manage a variant's stock", async () => {
       const variantId = await stocked(5);
       const other: Caller = { id: uuidv7(), roles: ["seller"], claims: {} };

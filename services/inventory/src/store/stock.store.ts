@@ -70,6 +70,8 @@ export interface Reservation {
 
 /** Largest change of one variant's stock, or of one reservation line, in one call. */
 export const maxQuantity = 1_000_000;
+/** Most units one variant may have on hand: stock is shown as a GraphQL Int (at most 2^31 - 1). */
+export const maxOnHand = 1_000_000_000;
 /** Most lines one reservation holds. */
 export const maxReservationLines = 100;
 /** Shortest and longest reservation time to live. */
@@ -296,6 +298,8 @@ export class Inventory {
       const current = (await lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new Error(`stock row of ${variantId} vanished`);
       const onHand = current.onHand + quantity;
+      if (onHand > maxOnHand)
+        fail("quantity", `would make ${onHand} on hand; a variant holds at most ${maxOnHand} units`);
       if (onHand < current.reserved) {
         throw new FailedPrecondition(
           `variant ${variantId} has ${current.onHand} on hand of which ${current.reserved} reserved; removing ${-quantity} would leave fewer than reserved`,

@@ -298,7 +298,8 @@ export type AdjustStockRequest = Message<"mercato.inventory.v1.AdjustStockReques
   variantId: string;
 
   /**
-   * Units to add (positive) or remove (negative, adjustments only); not 0.
+   * Units to add (positive) or remove (negative, adjustments only); not 0. On hand stays at most
+   * 1,000,000,000 (INVALID_ARGUMENT beyond), so stock always fits a GraphQL Int.
    *
    * @generated from field: int64 quantity = 2;
    */
