@@ -31,8 +31,11 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
   // Three cart lines: two variants of one open shop (one repriced since it was added), one of a
   // product that has gone from the catalog.
   const shopId = uuidv7();
-  const [mug, plate, gone] = [uuidv7(), uuidv7(), uuidv7()];
+  const [mug, plate, gone, yacht] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
   const buyerId = uuidv7();
+  // A buyer with 2 of a variant priced at 2^53-1 minor units before prices were bounded.
+  const yachtBuyerId = uuidv7();
+  const yachtPrice = Number.MAX_SAFE_INTEGER;
   const line = (variantId: string, quantity: number, priceWhenAdded: number) => ({
     variantId,
     quantity: BigInt(quantity),
@@ -98,8 +101,16 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
       await startFakeService(
         OrdersService,
         {
-          async getCart() {
+          async getCart(_request, context) {
             calls.push("orders.getCart");
+            if (signedInCaller(context).id === yachtBuyerId)
+              return {
+                cart: {
+                  buyerId: yachtBuyerId,
+                  lines: [line(yacht, 2, yachtPrice)],
+                  updatedAt: timestampNow(),
+                },
+              };
             return { cart: cart() };
           },
           async listOrders() {
@@ -132,7 +143,7 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
           },
           async batchGetVariants(request) {
             calls.push(`products.batchGetVariants:${request.ids.length}`);
-            return { variants: [variant(mug, 1200), variant(plate, 1100)] };
+            return { variants: [variant(mug, 1200), variant(plate, 1100), variant(yacht, yachtPrice)] };
           },
         },
         authenticate,
@@ -160,6 +171,7 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
               levels: [
                 { variantId: mug, onHand: 5n, reserved: 4n, available: 1n },
                 { variantId: plate, onHand: 9n, reserved: 0n, available: 9n },
+                { variantId: yacht, onHand: 2n, reserved: 0n, available: 2n },
               ],
             };
           },
@@ -274,6 +286,25 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
       "products.batchGetProducts:3",
       "sellers.batchGetStorefronts:1",
     ]);
+  });
+
+  it("answers a cart whose totals pass 2^53 minor units with their exact digits in REST and GraphQL, never 500", async () => {
+    const buyer = await signedIn(issuer, { id: yachtBuyerId });
+    const exact = "18014398509481982";
+    const answer = await rest("GET", "/cart", buyer);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.body).toContain(
+      `"lineTotal":{"amountMinor":${exact},"currency":"EUR","formatted":"€180,143,985,094,819.82"}`,
+    );
+    expect(answer.body).toContain(`"totals":[{"amountMinor":${exact},`);
+    const graph = await graphql(
+      "{ cart { lines { lineTotal { amountMinor } } totals { amountMinor formatted } } }",
+      {},
+      buyer,
+    );
+    expect(graph.json().errors).toBeUndefined();
+    expect(graph.body).toContain(`"lineTotal":{"amountMinor":${exact}}`);
+    expect(graph.body).toContain(`"totals":[{"amountMinor":${exact},"formatted":"€180,143,985,094,819.82"}]`);
   });
 
   it("refuses anonymous callers with 401 and bad input with 400 naming the field, before calling any service", async () => {

@@ -86,7 +86,26 @@ function fakePayouts(calls: RecordedCall[]) {
       throw new FailedPrecondition(`payout ${id} is already ${PayoutStatus[payout.status]?.toLowerCase()}`);
     return payout;
   };
+  /** Credits the storefront of `sellerId` with one order's net `amountMinor` (any size, as stored). */
+  const earn = (sellerId: string, amountMinor: bigint) => {
+    const storefront = own({ id: sellerId, roles: ["seller"], claims: {} });
+    storefront.available += amountMinor;
+    entries.get(storefront.id)?.push(
+      create(LedgerEntrySchema, {
+        id: uuidv7(),
+        storefrontId: storefront.id,
+        kind: LedgerEntryKind.ORDER_CREDIT,
+        amount: eur(amountMinor),
+        balanceAfter: eur(storefront.available),
+        orderId: uuidv7(),
+        gross: eur(amountMinor),
+        commission: eur(0n),
+        createdAt: timestampNow(),
+      }),
+    );
+  };
   return {
+    earn,
     routes: {
       async getBalance(request, context) {
         const storefront = own(seen("getBalance", request, context));
@@ -177,11 +196,12 @@ describe("payouts gateway module in front of the sellers service", () => {
   let server: Listening;
   let gateway: Gateway;
   const calls: RecordedCall[] = [];
+  const fake = fakePayouts(calls);
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
     const authenticate = issuerAuthenticator(issuer);
-    server = await startFakeService(PayoutsService, fakePayouts(calls).routes, authenticate);
+    server = await startFakeService(PayoutsService, fake.routes, authenticate);
     gateway = await moduleGateway({
       services: [{ name: "sellers", url: server.url }],
       // The payouts module's GraphQL types use Money and PageInfo of the sellers module.
@@ -333,6 +353,40 @@ describe("payouts gateway module in front of the sellers service", () => {
         storefrontId,
         limit: 20,
       });
+    });
+
+    it("answers balances, ledgers and payouts beyond 2^53 minor units with their exact digits, never 500", async () => {
+      const seller = await signIn();
+      const admin = await signIn(["admin"]);
+      // Two orders of 81,064,793,292,668.92 EUR each, credited before prices were bounded.
+      fake.earn(seller.id, 8_106_479_329_266_892n);
+      fake.earn(seller.id, 8_106_479_329_266_892n);
+      const exact = "16212958658542534";
+      const balance = await rest("GET", "/payouts/balance", seller);
+      expect(balance.statusCode, balance.body).toBe(200);
+      expect(balance.body).toContain(`"available":{"amountMinor":${exact},`);
+      expect(balance.json().balances[0].available.formatted).toBe("€162,129,586,585,425.34");
+      const ledger = await rest("GET", "/payouts/ledger", seller);
+      expect(ledger.statusCode, ledger.body).toBe(200);
+      expect(ledger.body).toContain(`"balanceAfter":{"amountMinor":${exact},`);
+      const requested = await rest("POST", "/payouts", seller, { currency: "EUR" });
+      expect(requested.statusCode, requested.body).toBe(201);
+      expect(requested.body).toContain(`"amount":{"amountMinor":${exact},`);
+      const listed = await rest("GET", "/payouts", admin);
+      expect(listed.statusCode, listed.body).toBe(200);
+      expect(listed.body).toContain(`"amountMinor":${exact},`);
+      const afterwards = await rest("GET", "/payouts/balance", seller);
+      expect(afterwards.body).toContain(`"inPayout":{"amountMinor":${exact},`);
+      const graph = await graphql(
+        "{ balance { balances { inPayout { amountMinor formatted } } } payouts { edges { node { amount { amountMinor } } } } }",
+        {},
+        seller,
+      );
+      expect(graph.json().errors).toBeUndefined();
+      expect(graph.body).toContain(
+        `"inPayout":{"amountMinor":${exact},"formatted":"€162,129,586,585,425.34"}`,
+      );
+      expect(graph.body).toContain(`"amount":{"amountMinor":${exact}}`);
     });
 
     it.each([

@@ -373,6 +373,18 @@ describe("products gateway module in front of products and sellers services", ()
         "body.variants.0.price.amountMinor",
       ],
       [
+        { variants: [{ sku: "A", price: { amountMinor: 10_000_000_001, currency: "EUR" } }] },
+        "body.variants.0.price.amountMinor",
+      ],
+      [
+        {
+          variants: [
+            { sku: "A", price: eur(1), compareAtPrice: { amountMinor: 10_000_000_001, currency: "EUR" } },
+          ],
+        },
+        "body.variants.0.compareAtPrice.amountMinor",
+      ],
+      [
         { variants: [{ sku: "A", price: { amountMinor: -1, currency: "EUR" } }] },
         "body.variants.0.price.amountMinor",
       ],
@@ -473,6 +485,24 @@ describe("products gateway module in front of products and sellers services", ()
       const deleted = await rest("DELETE", `/products/${product.id}/variants/${variant.id}`, owner);
       expect(deleted.statusCode).toBe(204);
       expect((await rest("GET", `/products/${product.id}`)).json().variants).toHaveLength(2);
+    });
+
+    it("answers 400 naming the field for a variant's new price above 100,000,000.00, before calling the service", async () => {
+      const product = await list(0);
+      calls.length = 0;
+      const response = await rest(
+        "PATCH",
+        `/products/${product.id}/variants/${product.variants[0].id}`,
+        await seller(0),
+        {
+          price: eur(10_000_000_001),
+        },
+      );
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([
+        expect.objectContaining({ field: "body.price.amountMinor" }),
+      ]);
+      expect(callsTo("updateVariant")).toEqual([]);
     });
 
     it("answers 404 for a variant addressed under another product, changing nothing", async () => {
@@ -862,6 +892,10 @@ describe("products gateway module in front of products and sellers services", ()
     it.each([
       [
         'variants: [{ sku: "A", price: { amountMinor: 9007199254740992, currency: "EUR" } }]',
+        "input.variants[0].price.amountMinor",
+      ],
+      [
+        'variants: [{ sku: "A", price: { amountMinor: 10000000001, currency: "EUR" } }]',
         "input.variants[0].price.amountMinor",
       ],
       [

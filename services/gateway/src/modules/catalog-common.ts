@@ -71,18 +71,31 @@ export function connection<T, E extends object = object>(
   };
 }
 
-/** A proto int64 as a JS number; amounts beyond 2^53 cannot be represented exactly and are refused. */
-export function safeNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new Error(`the value ${value} does not fit a JSON number exactly`);
-  }
-  return Number(value);
+/**
+ * A proto int64 for a JSON answer: a number within ±(2^53-1), beyond it the bigint itself, which
+ * the REST serializer writes as its exact digits (GraphQL money goes through `amountMinorJson`).
+ * Never throws: a stored figure the bounds came too late for must still read (ADR 0021).
+ */
+export function jsonInteger(value: bigint): number | bigint {
+  return value > maxSafe || value < -maxSafe ? value : Number(value);
 }
 
-/** Checks an amount of minor units a client sent: a whole number from 0 to 2^53-1, named by `field`. */
-export function minorUnits(value: unknown, field: string): bigint {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw InvalidArgument.field(field, "must be a whole number of minor units from 0 to 9007199254740991");
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The largest price a seller may set, in minor units (100,000,000.00 in a currency of cents). With
+ * at most 1,000 units a line and 100 lines a cart, no line, cart, order or checkout total can
+ * pass 10^15, far inside 2^53 (ADR 0021).
+ */
+export const maxPriceMinor = 10_000_000_000;
+
+/**
+ * Checks an amount of minor units a client sent: a whole number from 0 to `max` (by default
+ * 2^53-1), named by `field`.
+ */
+export function minorUnits(value: unknown, field: string, max = Number.MAX_SAFE_INTEGER): bigint {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
+    throw InvalidArgument.field(field, `must be a whole number of minor units from 0 to ${max}`);
   }
   return BigInt(value);
 }
@@ -93,10 +106,10 @@ export interface MoneyInput {
   currency: string;
 }
 
-/** Checks client money and turns it into the contract's Money (currency upper-cased). */
+/** Checks a price a client sent (0 to `maxPriceMinor`) and turns it into the contract's Money (currency upper-cased). */
 export function moneyRequest(input: MoneyInput, field: string): { amountMinor: bigint; currency: string } {
   return {
-    amountMinor: minorUnits(input.amountMinor, `${field}.amountMinor`),
+    amountMinor: minorUnits(input.amountMinor, `${field}.amountMinor`, maxPriceMinor),
     currency: String(input.currency ?? "")
       .trim()
       .toUpperCase(),
@@ -154,11 +167,25 @@ function currencyFormat(currency: string): Intl.NumberFormat | null {
 export function moneyJson(money: Money | undefined) {
   if (!money) return null;
   return {
-    amountMinor: safeNumber(money.amountMinor),
+    amountMinor: jsonInteger(money.amountMinor),
     currency: money.currency,
     formatted: formatMoney(money.amountMinor, money.currency),
   };
 }
+
+// JSON.rawJSON (Node 21+) is not in TypeScript's lib yet.
+const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+/**
+ * GraphQL resolvers of the shared types: an amount beyond 2^53-1 (a bigint from `moneyJson`) goes
+ * out as its exact digits, a JSON number, where JSON.stringify would throw on the bigint.
+ */
+export const catalogCommonResolvers = {
+  Money: {
+    amountMinor: (money: { amountMinor: number | bigint }) =>
+      typeof money.amountMinor === "bigint" ? rawJson(money.amountMinor.toString()) : money.amountMinor,
+  },
+};
 
 /** A circle a client asks for: centre and radius in metres or kilometres (default 50 km). */
 export interface NearInput {
@@ -246,7 +273,7 @@ export const catalogCommonSchema = /* GraphQL */ `
     radiusKm: Float
     radiusMeters: Float
   }
-  "An integer from -(2^53-1) to 2^53-1 as a JSON number: money in minor units."
+  "Money in minor units as a JSON number. Prices, lines and order totals stay within ±(2^53-1); a balance summed over many orders may not, and is then sent as its exact digits, which a parser reading doubles rounds (formatted is always exact)."
   scalar SafeInt
   "An amount of money in the minor unit of its currency (cents for EUR, yen for JPY)."
   type Money {
@@ -256,9 +283,9 @@ export const catalogCommonSchema = /* GraphQL */ `
     "For display, e.g. €12.50"
     formatted: String!
   }
-  "An amount of money in minor units."
+  "A price in minor units."
   input MoneyInput {
-    "0 to 2^53-1"
+    "0 to 10,000,000,000 (100,000,000.00 in a currency of cents)"
     amountMinor: SafeInt!
     "ISO 4217, e.g. EUR"
     currency: String!
@@ -271,11 +298,31 @@ export const moneySchema = {
   type: "object",
   required: ["amountMinor", "currency", "formatted"],
   properties: {
-    amountMinor: { type: "integer", description: "minor units (cents for EUR, yen for JPY)" },
+    amountMinor: {
+      type: "integer",
+      format: "int64",
+      description:
+        "minor units (cents for EUR, yen for JPY); prices, lines and order totals stay within ±(2^53-1), a balance summed over many orders may not: its exact digits are sent, which a parser reading doubles rounds (formatted is always exact)",
+    },
     currency: { type: "string", description: "ISO 4217, e.g. EUR" },
     formatted: { type: "string", description: "for display, e.g. €12.50" },
   },
 } as const;
+
+/**
+ * JSON schema of money that may be absent: null or the shape of Money. A list of types rather
+ * than an anyOf of Money and null: the serializer picks an anyOf branch by validating the value,
+ * and no branch takes a bigint amount (one beyond 2^53-1), so the answer would fail.
+ */
+export const nullableMoneySchema = {
+  ...moneySchema,
+  $id: "NullableMoney",
+  type: ["object", "null"],
+} as const;
+
+/** References to the money schemas, for route schemas (each module adds both schemas to its scope). */
+export const moneyRef = { $ref: "Money#" } as const;
+export const nullableMoneyRef = { $ref: "NullableMoney#" } as const;
 
 /** JSON schema of money a client sends. */
 export const moneyBody = {
@@ -286,8 +333,8 @@ export const moneyBody = {
     amountMinor: {
       type: "integer",
       minimum: 0,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description: "minor units",
+      maximum: maxPriceMinor,
+      description: "minor units, at most 10,000,000,000 (100,000,000.00 in a currency of cents)",
     },
     currency: { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, e.g. EUR" },
   },

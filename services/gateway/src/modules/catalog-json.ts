@@ -7,7 +7,7 @@ import type {
 import { CategoryStatus, ProductStatus } from "@mercato/contracts/mercato/products/v1/products_pb";
 import type { Storefront } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
+import { jsonInteger, moneyJson, orNull } from "./catalog-common.js";
 import { postalAddressJson } from "./postal-address.js";
 import { isoTime } from "./rest.js";
 
@@ -43,7 +43,7 @@ export function storefrontJson(storefront: Storefront | undefined) {
     location: { lat: storefront.location?.latitude ?? 0, lng: storefront.location?.longitude ?? 0 },
     status: enumName(StorefrontStatus, storefront.status),
     statusReason: orNull(storefront.statusReason),
-    followerCount: safeNumber(storefront.followerCount),
+    followerCount: jsonInteger(storefront.followerCount),
     followedByMe: storefront.followedByMe,
     createdAt: isoTime(storefront.createdAt),
     updatedAt: isoTime(storefront.updatedAt),

@@ -13,13 +13,13 @@ import {
   clientField,
   connection,
   dateTime,
+  jsonInteger,
   nullableString,
   orNull,
   pageQueryProperties,
   pageSchema,
   pageSize,
   renamingFields,
-  safeNumber,
   uuid,
   variantParams,
 } from "./catalog-common.js";
@@ -32,12 +32,12 @@ function stockJson(level: StockLevel | undefined) {
   return {
     variantId: level.variantId,
     productId: level.productId,
-    onHand: safeNumber(level.onHand),
-    reserved: safeNumber(level.reserved),
-    available: safeNumber(level.available),
-    lowStockThreshold: level.lowStockThreshold === undefined ? null : safeNumber(level.lowStockThreshold),
+    onHand: jsonInteger(level.onHand),
+    reserved: jsonInteger(level.reserved),
+    available: jsonInteger(level.available),
+    lowStockThreshold: level.lowStockThreshold === undefined ? null : jsonInteger(level.lowStockThreshold),
     low: level.low,
-    version: safeNumber(level.version),
+    version: jsonInteger(level.version),
     updatedAt: isoTime(level.updatedAt),
   };
 }
@@ -47,12 +47,12 @@ function movementJson(movement: Movement) {
   return {
     id: movement.id,
     variantId: movement.variantId,
-    quantity: safeNumber(movement.quantity),
+    quantity: jsonInteger(movement.quantity),
     reason: enumName(MovementReason, movement.reason),
     note: movement.note,
     actorId: movement.actorId,
     reservationId: orNull(movement.reservationId),
-    onHandAfter: safeNumber(movement.onHandAfter),
+    onHandAfter: jsonInteger(movement.onHandAfter),
     createdAt: isoTime(movement.createdAt),
   };
 }

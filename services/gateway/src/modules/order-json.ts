@@ -10,7 +10,7 @@ import {
 } from "@mercato/contracts/mercato/orders/v1/orders_pb";
 import { ProductStatus, type ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { type SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { moneyJson, orNull, safeNumber } from "./catalog-common.js";
+import { jsonInteger, moneyJson, orNull } from "./catalog-common.js";
 import { enumName } from "./catalog-json.js";
 import { postalAddressJson } from "./postal-address.js";
 import { isoTime } from "./rest.js";
@@ -45,7 +45,7 @@ export function orderJson(order: Order | undefined) {
         options: { ...line.options },
         mediaId: orNull(line.mediaId),
         unitPrice: moneyJson(line.unitPrice),
-        quantity: safeNumber(line.quantity),
+        quantity: jsonInteger(line.quantity),
         lineTotal: moneyJson(line.lineTotal),
       })),
       seller: {
@@ -68,7 +68,7 @@ export function orderJson(order: Order | undefined) {
       reason: orNull(step.reason),
       at: isoTime(step.at),
     })),
-    version: safeNumber(order.version),
+    version: jsonInteger(order.version),
     createdAt: isoTime(order.createdAt),
     updatedAt: isoTime(order.updatedAt),
   };
@@ -128,8 +128,8 @@ export async function hydrateCart(cart: Cart | undefined, sources: CartSources) 
     const variant = found?.variant;
     const storefront = found ? storefrontById.get(found.storefrontId) : undefined;
     const level = stockById.get(line.variantId);
-    const available = level ? safeNumber(level.available) : 0;
-    const quantity = safeNumber(line.quantity);
+    const available = level ? jsonInteger(level.available) : 0;
+    const quantity = jsonInteger(line.quantity);
     const purchasable =
       found?.productStatus === ProductStatus.ACTIVE && storefront?.status === StorefrontStatus.ACTIVE;
     const price = variant?.price;

@@ -10,7 +10,10 @@ import {
   connection,
   dateTime,
   idParams,
+  moneyRef,
   moneySchema,
+  nullableMoneyRef,
+  nullableMoneySchema,
   nullableString,
   orNull,
   pageQueryProperties,
@@ -289,8 +292,6 @@ const schema = /* GraphQL */ `
 const errors = errorResponses;
 const security = bearerSecurity;
 const tags = ["orders"];
-const money = { $ref: "Money#" } as const;
-const nullableMoney = { anyOf: [{ $ref: "Money#" }, { type: "null" }] } as const;
 const options = {
   type: "object",
   additionalProperties: { type: "string" },
@@ -341,9 +342,9 @@ const orderSchema = {
               sku: { type: "string" },
               options,
               mediaId: { type: ["string", "null"] },
-              unitPrice: money,
+              unitPrice: moneyRef,
               quantity: { type: "integer" },
-              lineTotal: money,
+              lineTotal: moneyRef,
             },
           },
         },
@@ -361,8 +362,8 @@ const orderSchema = {
         },
         shippingAddress: contactSchema,
         billingAddress: contactSchema,
-        subtotal: money,
-        total: money,
+        subtotal: moneyRef,
+        total: moneyRef,
         note: { type: "string" },
       },
     },
@@ -422,13 +423,13 @@ const cartSchema = {
               { type: "null" },
             ],
           },
-          unitPrice: nullableMoney,
-          priceWhenAdded: money,
+          unitPrice: nullableMoneyRef,
+          priceWhenAdded: moneyRef,
           priceChanged: {
             type: "boolean",
             description: "the price differs from the one when the line was added",
           },
-          lineTotal: nullableMoney,
+          lineTotal: nullableMoneyRef,
           available: { type: "integer", description: "units that can be bought now" },
           enoughStock: { type: "boolean" },
           purchasable: { type: "boolean", description: "the product and its storefront are on sale" },
@@ -436,7 +437,7 @@ const cartSchema = {
         },
       },
     },
-    totals: { type: "array", items: money, description: "sum of the purchasable lines per currency" },
+    totals: { type: "array", items: moneyRef, description: "sum of the purchasable lines per currency" },
     updatedAt: { type: ["string", "null"], format: "date-time" },
   },
 } as const;
@@ -448,7 +449,7 @@ const checkoutSchema = {
   properties: {
     id: uuid,
     orders: { type: "array", items: { $ref: "Order#" } },
-    totals: { type: "array", items: money },
+    totals: { type: "array", items: moneyRef },
     createdAt: dateTime,
     replayed: { type: "boolean", description: "this answer replays an earlier request with the same key" },
   },
@@ -492,7 +493,14 @@ function sourcesOf(services: ServiceDirectory, names: OrdersServiceNames) {
 
 function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: OrdersServiceNames): void {
   const { orders, cartSources } = sourcesOf(services, names);
-  for (const shared of [moneySchema, orderSchema, cartSchema, checkoutSchema, orderPageSchema])
+  for (const shared of [
+    moneySchema,
+    nullableMoneySchema,
+    orderSchema,
+    cartSchema,
+    checkoutSchema,
+    orderPageSchema,
+  ])
     app.addSchema(shared);
   const body = clientField("body");
   const query = clientField("querystring");

@@ -16,7 +16,10 @@ import {
   dateTime,
   idParams,
   moneyJson,
+  moneyRef,
   moneySchema,
+  nullableMoneyRef,
+  nullableMoneySchema,
   orNull,
   pageQueryProperties,
   pageSchema,
@@ -204,8 +207,6 @@ const schema = /* GraphQL */ `
 const errors = errorResponses;
 const security = bearerSecurity;
 const tags = ["payouts"];
-const money = { $ref: "Money#" } as const;
-const nullableMoney = { anyOf: [{ $ref: "Money#" }, { type: "null" }] } as const;
 const payoutStatusNames = ["requested", "paid", "failed"] as const;
 const currencyPattern = {
   type: "string",
@@ -227,8 +228,11 @@ const balanceSchema = {
         required: ["currency", "available", "inPayout", "updatedAt"],
         properties: {
           currency: { type: "string", description: "ISO 4217" },
-          available: { ...money, description: "what a payout request would take now: the sum of the ledger" },
-          inPayout: { ...money, description: "requested payouts not yet marked paid or failed" },
+          available: {
+            ...moneyRef,
+            description: "what a payout request would take now: the sum of the ledger",
+          },
+          inPayout: { ...moneyRef, description: "requested payouts not yet marked paid or failed" },
           updatedAt: dateTime,
         },
       },
@@ -256,12 +260,12 @@ const ledgerEntrySchema = {
     id: uuid,
     storefrontId: uuid,
     kind: { type: "string", enum: ["order_credit", "payout_debit", "payout_reversal"] },
-    amount: { ...money, description: "signed: what the entry adds to the balance" },
-    balanceAfter: money,
+    amount: { ...moneyRef, description: "signed: what the entry adds to the balance" },
+    balanceAfter: moneyRef,
     orderId: { type: ["string", "null"], description: "for an order credit" },
     payoutId: { type: ["string", "null"], description: "for a payout debit or reversal" },
-    gross: { ...nullableMoney, description: "the order total, for an order credit" },
-    commission: { ...nullableMoney, description: "the platform commission, for an order credit" },
+    gross: { ...nullableMoneyRef, description: "the order total, for an order credit" },
+    commission: { ...nullableMoneyRef, description: "the platform commission, for an order credit" },
     commissionBps: {
       type: ["integer", "null"],
       description: "basis points (1000 = 10%), for an order credit",
@@ -289,7 +293,7 @@ const payoutSchema = {
   properties: {
     id: uuid,
     storefrontId: uuid,
-    amount: money,
+    amount: moneyRef,
     status: { type: "string", enum: payoutStatusNames },
     requestedBy: { type: "string", description: "account that requested it" },
     provider: { type: "string", description: "payout provider, e.g. manual" },
@@ -317,6 +321,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   const payouts = () => services.client(serviceName, PayoutsService);
   for (const shared of [
     moneySchema,
+    nullableMoneySchema,
     balanceSchema,
     ledgerEntrySchema,
     payoutSchema,

@@ -24,11 +24,14 @@ import {
   type MoneyInput,
   minorUnits,
   moneyBody,
+  moneyRef,
   moneyRequest,
   moneySchema,
   type NearInput,
   nearQuery,
   nearRequest,
+  nullableMoneyRef,
+  nullableMoneySchema,
   oneKey,
   orNull,
   pageQueryProperties,
@@ -581,7 +584,6 @@ const stringMap = (maxValue: number) => ({
   propertyNames: { minLength: 1, maxLength: 40 },
   additionalProperties: { type: "string", maxLength: maxValue },
 });
-const nullableMoney = { anyOf: [{ $ref: "Money#" }, { type: "null" }] };
 const productStatusNames = ["draft", "active", "archived"] as const;
 const sortNames = ["relevance", "distance", "price_asc", "price_desc", "newest"] as const;
 
@@ -643,8 +645,8 @@ const variantSchema = {
     id: uuid,
     productId: uuid,
     sku: { type: "string" },
-    price: { $ref: "Money#" },
-    compareAtPrice: nullableMoney,
+    price: moneyRef,
+    compareAtPrice: nullableMoneyRef,
     options: { type: "object", additionalProperties: { type: "string" }, description: 'e.g. {"size": "M"}' },
     position: { type: "integer" },
     createdAt: dateTime,
@@ -655,7 +657,7 @@ const variantSchema = {
 const priceRangeSchema = {
   type: "object",
   required: ["min", "max"],
-  properties: { min: { $ref: "Money#" }, max: { $ref: "Money#" } },
+  properties: { min: moneyRef, max: moneyRef },
 } as const;
 
 const productSchema = {
@@ -723,7 +725,7 @@ const productHitSchema = {
     categoryId: uuid,
     mediaId: { type: ["string", "null"], description: "first image" },
     priceRange: priceRangeSchema,
-    compareAtPrice: nullableMoney,
+    compareAtPrice: nullableMoneyRef,
     inStock: { type: "boolean" },
     distanceMeters: { type: ["number", "null"], description: "metres from near to the storefront" },
     relevance: { type: "number" },
@@ -844,6 +846,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
   const products = () => services.client(serviceName, ProductsService);
   for (const shared of [
     moneySchema,
+    nullableMoneySchema,
     categorySchema,
     categoryDetailSchema,
     variantSchema,

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
 import {
+  catalogCommonResolvers,
   catalogCommonSchema,
   clientField,
   connection,
@@ -640,6 +641,7 @@ export function sellersGatewayModule(serviceName = "sellers"): GatewayModule {
       const signedInOnly = (context: GraphqlContext) => requireCaller(context.ctx);
       const status = (s: StorefrontJson) => s.status.toUpperCase();
       return {
+        ...catalogCommonResolvers,
         Storefront: { status },
         Query: {
           storefront: async (_root: unknown, args: { id?: string | null; slug?: string | null }) =>
