@@ -31,7 +31,6 @@ import {
   type FormattedExecutionResult,
   type GraphQLError,
   type GraphQLFormattedError,
-  NoSchemaIntrospectionCustomRule,
   printSchema,
 } from "graphql";
 import { Redis } from "ioredis";
@@ -40,7 +39,7 @@ import type { Logger } from "pino";
 import { Counter, Histogram } from "prom-client";
 import type { GatewayConfig } from "./config.js";
 import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelope.js";
-import { costLimitError, operationCost, shapeLimitRules } from "./graphql-limits.js";
+import { costLimitError, noIntrospectionRule, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { opsAccess } from "./ops-access.js";
@@ -288,7 +287,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxAliases: config.GRAPHQL_MAX_ALIASES,
         maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
       }),
-      ...((config.GRAPHQL_INTROSPECTION ?? !production) ? [] : [NoSchemaIntrospectionCustomRule]),
+      ...((config.GRAPHQL_INTROSPECTION ?? !production) ? [] : [noIntrospectionRule]),
     ],
     context: (request) => ({ ctx: request.ctx, deps }),
     additionalRouteOptions: {

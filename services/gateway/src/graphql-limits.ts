@@ -2,6 +2,7 @@ import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
+  type ASTVisitor,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -45,6 +46,22 @@ export function shapeLimitRules(limits: Omit<QueryLimits, "maxCost">): Validatio
     maxAliasesRule({ n: limits.maxAliases, ...common }),
     maxDirectivesRule({ n: limits.maxDirectives, ...common }),
   ] as ValidationRule[];
+}
+
+/**
+ * Refuses schema introspection (`__schema`, `__type`; `__typename` stays). Written here rather than
+ * taken from graphql-js because its rule checks types by identity, and Mercurius validates with
+ * the CommonJS copy of graphql while this module loads the ESM one.
+ */
+export function noIntrospectionRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      const name = node.name.value;
+      if (name === "__schema" || name === "__type") {
+        context.reportError(limitError(`introspection is disabled here: the query asks for ${name}`));
+      }
+    },
+  };
 }
 
 const listArguments = new Set(["first", "last", "limit"]);

@@ -1,4 +1,5 @@
-import { defineGatewayModule } from "@mercato/gateway";
+import { request as httpRequest } from "node:http";
+import { defineGatewayModule, type GraphqlContext } from "@mercato/gateway";
 import { auditServer } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
@@ -22,6 +23,8 @@ const thingsModule = defineGatewayModule({
       things(first: Int): [Thing!]!
       sum(values: [Int!], n: Int): Int!
       failing: Thing!
+      "Waits until the client goes away, then fails as a cancelled service call does"
+      hang: Int
     }
   `,
   resolvers: () => ({
@@ -32,6 +35,10 @@ const thingsModule = defineGatewayModule({
       failing: () => {
         throw new Error("boom");
       },
+      hang: (_root: unknown, _args: unknown, context: GraphqlContext) =>
+        new Promise((_resolve, reject) => {
+          context.ctx.signal.addEventListener("abort", () => reject(new Error("the operation was aborted")));
+        }),
     },
     Thing: {
       children: (_thing: Thing, args: { first?: number | null }) => things(args.first),
@@ -180,6 +187,32 @@ describe("GraphQL over HTTP", () => {
     expect(response.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
   });
 
+  it("keeps introspection and suggestions outside production", async () => {
+    const introspection = await post({ query: "{ __schema { queryType { name } } }" });
+    expect(introspection.json().data.__schema.queryType.name).toBe("Query");
+    const typo = await post({ query: "{ thngs { id } }" });
+    expect(typo.json().errors[0].message).toMatch(/Did you mean "things"/);
+  });
+
+  it("counts a client that goes away mid-request as the client's doing, not a resolver failure", async () => {
+    const aborts = async () => {
+      const metrics = await h.gateway.app.inject({ method: "GET", url: "/metrics" });
+      return Number(/gateway_client_aborts_total\{api="graphql"[^}]*\} (\d+)/.exec(metrics.body)?.[1] ?? 0);
+    };
+    const before = await aborts();
+    // A raw request on its own socket, destroyed mid-answer as a client that gives up does.
+    const body = JSON.stringify({ query: "{ hang }" });
+    const request = httpRequest(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    request.on("error", () => undefined);
+    request.end(body);
+    setTimeout(() => request.destroy(), 100);
+    await expect.poll(aborts, { timeout: 5_000 }).toBe(before + 1);
+  });
+
   it("answers an execution whose data is null with the status of its errors under graphql-response+json", async () => {
     const unavailable = await h.gateway.app.inject({
       method: "POST",
@@ -189,5 +222,33 @@ describe("GraphQL over HTTP", () => {
     });
     expect(unavailable.statusCode).toBe(500);
     expect(unavailable.json().data).toBeNull();
+  });
+});
+
+describe("GraphQL in production", () => {
+  const ask = (h: Harness, query: string) =>
+    h.gateway.app.inject({ method: "POST", url: "/graphql", payload: { query } });
+
+  it("refuses introspection and gives no field suggestions", async () => {
+    const h = await startHarness({ NODE_ENV: "production" }, [thingsModule]);
+    try {
+      const introspection = await ask(h, "{ __schema { queryType { name } } }");
+      expect(introspection.json().errors[0]).toMatchObject({ extensions: { code: "INVALID_ARGUMENT" } });
+      expect(introspection.json().errors[0].message).toMatch(/introspection/i);
+      const typo = await ask(h, "{ thngs { id } }");
+      expect(typo.json().errors[0].message).toBe('Cannot query field "thngs" on type "Query".');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("serves introspection when GRAPHQL_INTROSPECTION=true", async () => {
+    const h = await startHarness({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }, [thingsModule]);
+    try {
+      const introspection = await ask(h, "{ __schema { queryType { name } } }");
+      expect(introspection.json().data.__schema.queryType.name).toBe("Query");
+    } finally {
+      await h.close();
+    }
   });
 });
