@@ -763,6 +763,43 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         expect(underscore.hits).toHaveLength(0);
       });
 
+      it("finds the query text in the name or the description, name matches first, page by page", async () => {
+        const tag = token();
+        const { storefront: namedOld } = await opened({ name: `Old ${tag} Bakery`, location: cities.munich });
+        const { storefront: described } = await opened({
+          description: `we bake ${tag}`,
+          location: cities.berlin,
+        });
+        const { storefront: namedNew } = await opened({
+          name: `New ${tag} Bakery`,
+          location: cities.potsdam,
+        });
+        await opened({ description: "nothing to see" });
+
+        const pages = async (req: {
+          query: string;
+          near?: { point: typeof cities.berlin; radiusMeters: number };
+        }) => {
+          const seen: string[] = [];
+          let cursor = "";
+          do {
+            const page = await client.listStorefronts({ ...req, limit: 1, cursor });
+            seen.push(...page.hits.map((h) => h.storefront?.id ?? ""));
+            cursor = page.nextCursor;
+          } while (cursor !== "");
+          return seen;
+        };
+        // Newest first within each rank; the description match is the second newest.
+        expect(await pages({ query: tag.toUpperCase() })).toEqual([namedNew.id, namedOld.id, described.id]);
+        // Nearest first within each rank; the description match is the nearest to Berlin.
+        const near = { point: cities.berlin, radiusMeters: 1_000_000 };
+        expect(await pages({ query: tag, near })).toEqual([namedNew.id, namedOld.id, described.id]);
+
+        const unranked = await client.listStorefronts({ limit: 1 });
+        const result = await failure(client.listStorefronts({ query: tag, cursor: unranked.nextCursor }));
+        expect(result).toMatchObject({ code: Code.InvalidArgument, fields: ["cursor"] });
+      });
+
       it("filters by country", async () => {
         const tag = token();
         const { storefront: french } = await opened({

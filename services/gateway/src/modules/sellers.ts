@@ -224,12 +224,12 @@ const schema = /* GraphQL */ `
   extend type Query {
     "One storefront by id or slug: an active one to anyone, any to its owner or an admin"
     storefront(id: ID, slug: String): Storefront
-    "Active storefronts (any status for admins): nearest first with near, else newest. first: 1 to 100, default 20"
+    "Active storefronts (any status for admins): nearest first with near, else newest; with query, name matches before description matches. first: 1 to 100, default 20"
     storefronts(
       first: Int
       after: String
       near: NearInput
-      "Name contains this text"
+      "Name or description contains this text (case-insensitive); name matches come first"
       query: String
       "ISO 3166-1 alpha-2"
       countryCode: String
@@ -397,7 +397,8 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       config: publicRoute,
       schema: {
         tags,
-        summary: "Active storefronts (any status for admins): nearest first with near, else newest",
+        summary:
+          "Active storefronts (any status for admins): nearest first with near, else newest; with query, name matches before description matches",
         querystring: {
           type: "object",
           additionalProperties: false,
@@ -414,7 +415,12 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
               maximum: 20_000_000,
               description: "metres around near; default 50000",
             },
-            query: { type: "string", maxLength: 100, description: "name contains this text" },
+            query: {
+              type: "string",
+              maxLength: 100,
+              description:
+                "name or description contains this text (case-insensitive); name matches come first",
+            },
             countryCode: { type: "string", pattern: "^[A-Za-z]{2}$", description: "ISO 3166-1 alpha-2" },
             status: { type: "string", enum: statusNames, description: "admins only" },
           },

@@ -14,6 +14,18 @@ describe("page cursors", () => {
     expect(decodeCursor(encodeCursor({ kind: "payouts", id }), "payouts")).toEqual({ kind: "payouts", id });
   });
 
+  it("round-trips the rank of a text search's page, and refuses a cursor whose ranking does not fit the list", () => {
+    const newest = { kind: "newest", at: "2026-05-01T10:00:00.123456Z", id, rank: 1 } as const;
+    const near = { kind: "near", meters: 12.5, id, rank: 0 } as const;
+    expect(decodeCursor(encodeCursor(newest), "newest", true)).toEqual(newest);
+    expect(decodeCursor(encodeCursor(near), "near", true)).toEqual(near);
+    expect(() => decodeCursor(encodeCursor(newest), "newest")).toThrow(/^cursor: /);
+    expect(() => decodeCursor(encodeCursor({ kind: "near", meters: 12.5, id }), "near", true)).toThrow(
+      /^cursor: /,
+    );
+    expect(() => decodeCursor(encodeCursor({ ...near, rank: 7 }), "near", true)).toThrow(/^cursor: /);
+  });
+
   it("refuses a ledger cursor for the payouts list and the other way round", () => {
     expect(() => decodeCursor(encodeCursor({ kind: "ledger", id }), "payouts")).toThrow(/^cursor: /);
     expect(() => decodeCursor(encodeCursor({ kind: "payouts", id }), "ledger")).toThrow(/^cursor: /);

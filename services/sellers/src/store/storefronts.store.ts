@@ -230,7 +230,9 @@ export class Storefronts {
 
   /**
    * One page of storefronts: within `near` ordered by distance then id (GiST-backed ST_DWithin on
-   * the geography, distances on the spheroid), else newest first. `cursor` is a previous page's.
+   * the geography, distances on the spheroid), else newest first. A `query` keeps those whose name
+   * or description contains it (case-insensitive) and puts name matches first. `cursor` is a
+   * previous page's.
    */
   async list(
     filter: StorefrontFilter,
@@ -240,30 +242,40 @@ export class Storefronts {
     const conditions: SQL[] = [];
     if (filter.statuses) conditions.push(inArray(storefronts.status, [...filter.statuses]));
     if (filter.countryCode) conditions.push(eq(storefronts.countryCode, filter.countryCode));
+    let rank: SQL<number> | undefined;
     if (filter.query) {
       const pattern = `%${escapeLike(filter.query)}%`;
-      conditions.push(
-        sql`(${storefronts.name} ilike ${pattern} escape '\\' or ${storefronts.description} ilike ${pattern} escape '\\')`,
-      );
+      const inName = sql`${storefronts.name} ilike ${pattern} escape '\\'`;
+      conditions.push(sql`(${inName} or ${storefronts.description} ilike ${pattern} escape '\\')`);
+      rank = sql<number>`(case when ${inName} then 0 else 1 end)`;
     }
+    const ranked = rank !== undefined;
+    const rankOf = (last: { rank: number }) => (ranked ? { rank: Number(last.rank) } : {});
+    const ranking = rank === undefined ? [] : [asc(rank)];
     if (filter.near) {
       const point = sql`${pointToEwkt(filter.near)}::geography`;
       const distance = sql<number>`st_distance(${storefronts.location}, ${point})`;
       conditions.push(sql`st_dwithin(${storefronts.location}, ${point}, ${filter.near.radiusMeters})`);
       if (cursor !== undefined) {
-        const after = decodeCursor(cursor, "near");
-        conditions.push(sql`(${distance}, ${storefronts.id}) > (${after.meters}::float8, ${after.id}::uuid)`);
+        const after = decodeCursor(cursor, "near", ranked);
+        conditions.push(
+          afterInRank(
+            rank,
+            after.rank,
+            sql`(${distance}, ${storefronts.id}) > (${after.meters}::float8, ${after.id}::uuid)`,
+          ),
+        );
       }
       const rows = await this.database.db
-        .select({ row: storefronts, distance })
+        .select({ row: storefronts, distance, rank: rank ?? sql<number>`0` })
         .from(storefronts)
         .where(and(...conditions))
-        .orderBy(asc(distance), asc(storefronts.id))
+        .orderBy(...ranking, asc(distance), asc(storefronts.id))
         .limit(limit + 1);
       return pageOf(
         rows,
         limit,
-        (last) => ({ kind: "near", meters: Number(last.distance), id: last.row.id }),
+        (last) => ({ kind: "near", meters: Number(last.distance), id: last.row.id, ...rankOf(last) }),
         (r) => ({
           row: r.row,
           distanceMeters: Number(r.distance),
@@ -271,21 +283,25 @@ export class Storefronts {
       );
     }
     if (cursor !== undefined) {
-      const after = decodeCursor(cursor, "newest");
+      const after = decodeCursor(cursor, "newest", ranked);
       conditions.push(
-        sql`(${storefronts.createdAt}, ${storefronts.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+        afterInRank(
+          rank,
+          after.rank,
+          sql`(${storefronts.createdAt}, ${storefronts.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+        ),
       );
     }
     const rows = await this.database.db
-      .select({ row: storefronts, at: utcText(storefronts.createdAt) })
+      .select({ row: storefronts, at: utcText(storefronts.createdAt), rank: rank ?? sql<number>`0` })
       .from(storefronts)
       .where(and(...conditions))
-      .orderBy(desc(storefronts.createdAt), desc(storefronts.id))
+      .orderBy(...ranking, desc(storefronts.createdAt), desc(storefronts.id))
       .limit(limit + 1);
     return pageOf(
       rows,
       limit,
-      (last) => ({ kind: "newest", at: last.at, id: last.row.id }),
+      (last) => ({ kind: "newest", at: last.at, id: last.row.id, ...rankOf(last) }),
       (r) => ({
         row: r.row,
         distanceMeters: undefined,
@@ -356,6 +372,13 @@ export class Storefronts {
     await recordStorefrontChanged(this.outbox, tx, "updated", storefrontToProto(row));
     return row;
   }
+}
+
+/** Rows after a cursor: with a rank, those of a later rank or of its rank and after `within`. */
+function afterInRank(rank: SQL<number> | undefined, after: number | undefined, within: SQL): SQL {
+  return rank === undefined
+    ? within
+    : sql`(${rank} > ${after ?? 0} or (${rank} = ${after ?? 0} and ${within}))`;
 }
 
 function pageOf<R, T>(

@@ -624,7 +624,7 @@ export type ListStorefrontsRequest = Message<"mercato.sellers.v1.ListStorefronts
   near?: Near | undefined;
 
   /**
-   * Only storefronts whose name contains this text (case-insensitive).
+   * Only storefronts whose name or description contains this text (case-insensitive); name matches come first.
    *
    * @generated from field: string query = 4;
    */
