@@ -39,6 +39,7 @@ import type { Logger } from "pino";
 import { Counter, Histogram } from "prom-client";
 import type { GatewayConfig } from "./config.js";
 import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelope.js";
+import { registerGraphiql } from "./graphiql.js";
 import { costLimitError, noIntrospectionRule, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
@@ -278,7 +279,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     schema: graphqlSchema,
     resolvers: withContext(resolvers),
     path: "/graphql",
-    graphiql: !production,
+    graphiql: false,
     jit: 1,
     graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },
     validationRules: [
@@ -312,6 +313,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         onClientAbort: () => clientAborts.inc({ api: "graphql" }),
       }),
   });
+  if (!production) registerGraphiql(app);
   // The cost depends on the request's variables, so it is checked on every execution: validation
   // runs once per document and its result is cached.
   app.graphql.addHook("preExecution", async (_schema, document, context, variables) => {

@@ -194,6 +194,25 @@ describe("GraphQL over HTTP", () => {
     expect(typo.json().errors[0].message).toMatch(/Did you mean "things"/);
   });
 
+  it("serves GraphiQL from this origin alone, under a CSP that allows nothing else", async () => {
+    const page = await h.gateway.app.inject({ method: "GET", url: "/graphiql" });
+    expect(page.statusCode).toBe(200);
+    const policy = String(page.headers["content-security-policy"]);
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    expect(policy).not.toMatch(/https?:/);
+    const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? "");
+    expect(sources).toHaveLength(5);
+    for (const source of sources) {
+      expect(source).toMatch(/^\/graphiql\/assets\//);
+      const asset = await h.gateway.app.inject({ method: "GET", url: source });
+      expect(asset.statusCode, source).toBe(200);
+      expect(asset.headers["content-type"]).toMatch(
+        source.endsWith(".css") ? /^text\/css/ : /^application\/javascript/,
+      );
+      expect(asset.body.length).toBeGreaterThan(100);
+    }
+  });
+
   it("counts a client that goes away mid-request as the client's doing, not a resolver failure", async () => {
     const aborts = async () => {
       const metrics = await h.gateway.app.inject({ method: "GET", url: "/metrics" });
