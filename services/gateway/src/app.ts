@@ -97,6 +97,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registers: [metrics],
   });
 
+  const clientAborts = new Counter({
+    name: "gateway_client_aborts_total",
+    help: "Requests whose client went away before the answer",
+    labelNames: ["api"],
+    registers: [metrics],
+  });
+
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -162,7 +169,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setErrorHandler((error, request, reply) => {
     const resolved = resolveError(error);
-    if (resolved.status >= 500 && resolved.code !== "SERVICE_UNAVAILABLE") {
+    if (request.ctx?.signal.aborted) {
+      // The client went away and the calls made for it were cancelled: its doing, not ours.
+      clientAborts.inc({ api: "rest" });
+      request.log.info({ err: error instanceof Error ? error.message : String(error) }, "client went away");
+    } else if (resolved.status >= 500 && resolved.code !== "SERVICE_UNAVAILABLE") {
       request.log.error({ err: error }, "request failed");
     } else if (resolved.code === "SERVICE_UNAVAILABLE") {
       request.log.warn(
@@ -269,12 +280,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   for (const module of modules) mergeResolvers(resolvers, module.resolvers?.(deps) ?? {});
   const production = config.NODE_ENV === "production";
-  const clientAborts = new Counter({
-    name: "gateway_client_aborts_total",
-    help: "Requests whose client went away before the answer",
-    labelNames: ["api"],
-    registers: [metrics],
-  });
   await app.register(mercurius, {
     schema: graphqlSchema,
     resolvers: withContext(resolvers),

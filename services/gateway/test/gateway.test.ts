@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
@@ -227,6 +228,26 @@ describe("gateway in front of a running service", () => {
     expect(metrics.body).toContain(
       'rpc_client_duration_seconds_count{service="gateway",target="items",method="PutItem",code="ok"}',
     );
+  });
+
+  it("counts a REST client that goes away mid-call as the client's doing, not a failure", async () => {
+    const aborts = async () => {
+      const metrics = await h.gateway.app.inject({ method: "GET", url: "/metrics" });
+      return Number(/gateway_client_aborts_total\{api="rest"[^}]*\} (\d+)/.exec(metrics.body)?.[1] ?? 0);
+    };
+    const created = await post({ name: "Left behind", priceMinor: "1", currency: "EUR" });
+    const url = await h.gateway.app.listen({ port: 0, host: "127.0.0.1" });
+    h.setGetDelay(800);
+    try {
+      const before = await aborts();
+      const request = httpRequest(`${url}/api/v1/items/${created.json().id}`, { agent: false });
+      request.on("error", () => undefined);
+      request.end();
+      setTimeout(() => request.destroy(), 100);
+      await expect.poll(aborts, { timeout: 5_000 }).toBe(before + 1);
+    } finally {
+      h.setGetDelay(0);
+    }
   });
 
   it("answers 502 SERVICE_UNAVAILABLE when the service is slower than its deadline", async () => {
