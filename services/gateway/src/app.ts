@@ -82,6 +82,7 @@ const graphqlResponseType = "application/graphql-response+json; charset=utf-8";
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
+  const production = config.NODE_ENV === "production";
   const modules = options.modules ?? [];
   const metrics = createMetricsRegistry("gateway");
   const services = new ServiceDirectory(options.services, {
@@ -274,12 +275,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     Query: {
       health: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
         const list = await context.deps.services.health();
-        return { status: list.every((s) => s.status === "up") ? "ok" : "degraded", services: list };
+        // Error texts can name internal addresses: production shows them to admins only.
+        const detailed = !production || context.ctx.caller?.roles.includes("admin") === true;
+        const services = detailed ? list : list.map(({ error: _hidden, ...rest }) => rest);
+        return { status: list.every((s) => s.status === "up") ? "ok" : "degraded", services };
       },
     },
   };
   for (const module of modules) mergeResolvers(resolvers, module.resolvers?.(deps) ?? {});
-  const production = config.NODE_ENV === "production";
   await app.register(mercurius, {
     schema: graphqlSchema,
     resolvers: withContext(resolvers),

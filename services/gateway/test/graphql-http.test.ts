@@ -256,6 +256,13 @@ describe("GraphQL in production", () => {
       expect(introspection.json().errors[0].message).toMatch(/introspection/i);
       const typo = await ask(h, "{ thngs { id } }");
       expect(typo.json().errors[0].message).toBe('Cannot query field "thngs" on type "Query".');
+      // A service that is down is reported, without the error text that names its address.
+      await h.service.stop();
+      const health = await ask(h, "{ health { status services { name status error } } }");
+      expect(health.json().data.health).toEqual({
+        status: "degraded",
+        services: [{ name: "items", status: "down", error: null }],
+      });
     } finally {
       await h.close();
     }
