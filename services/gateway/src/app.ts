@@ -598,7 +598,11 @@ function resolveGraphqlError(error: GraphQLError, original: Error | undefined, r
       details: [],
     };
   // Everything else GraphQL raised before executing is about what the client sent.
-  if (!original || original === error || isGraphqlError(original) || requestError)
-    return { status: 400, code: "INVALID_ARGUMENT" as const, message: error.message, details: [] };
+  if (!original || original === error || isGraphqlError(original) || requestError) {
+    // graphql-js gives up on a document whose fields take too much work to compare.
+    const message =
+      error.message === "Validation aborted." ? "the document is too complex to validate" : error.message;
+    return { status: 400, code: "INVALID_ARGUMENT" as const, message, details: [] };
+  }
   return resolveError(original);
 }

@@ -104,6 +104,19 @@ describe("GraphQL over HTTP", () => {
     expect(ms).toBeLessThan(100);
   });
 
+  it.each([
+    ["a list literal nested 4 900 deep", `{ sum(values: ${"[".repeat(4_900)}1${"]".repeat(4_900)}) }`],
+    ["an object literal nested 3 000 deep", `{ sum(n: ${"{a:".repeat(3_000)}1${"}".repeat(3_000)}) }`],
+    ["9 000 fields of one name", `{ ${"__typename ".repeat(9_000)} }`],
+    ["3 000 unknown arguments", `{ sum(${Array.from({ length: 3_000 }, (_, i) => `a${i}: 1`).join(" ")}) }`],
+    ["a 900 kB string", `{ sum(n: "${"x".repeat(900_000)}") }`],
+  ])("answers %s within 100 ms of CPU, as the client's mistake", async (_shape, query) => {
+    const { ms, result } = await cpuMsOf(() => post({ query }));
+    expect(result.statusCode).toBe(200);
+    expect(result.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(ms).toBeLessThan(100);
+  });
+
   it("refuses selections nested thousands deep as a client error", async () => {
     const query = `{ ${"things { children { ".repeat(1_500)}id${" }".repeat(3_000)} }`;
     const response = await post({ query });
