@@ -33,6 +33,17 @@ function tokensJson(tokens: TokenPair | undefined) {
   };
 }
 
+/**
+ * A sign-in as REST answers it: the tokens, the account and whether this call created it. A
+ * registration always creates its account (a taken address is a conflict) and a login never does.
+ */
+function signInJson(
+  answer: { tokens?: TokenPair | undefined; account?: Account | undefined },
+  created: boolean,
+) {
+  return { ...tokensJson(answer.tokens), account: accountJson(answer.account), created };
+}
+
 function sessionJson(session: Session) {
   return {
     id: session.id,
@@ -96,8 +107,12 @@ const tokensSchema = {
 const signInSchema = {
   $id: "SignIn",
   type: "object",
-  required: [...tokensRequired, "account"],
-  properties: { ...tokensProperties, account: { $ref: "Account#" }, created: { type: "boolean" } },
+  required: [...tokensRequired, "account", "created"],
+  properties: {
+    ...tokensProperties,
+    account: { $ref: "Account#" },
+    created: { type: "boolean", description: "true when this call created the account" },
+  },
 } as const;
 
 const sessionSchema = {
@@ -176,7 +191,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
     },
     async (request) => {
       const answer = await auth().verifyOtp({ ...request.body, client: clientOf(request) });
-      return { ...tokensJson(answer.tokens), account: accountJson(answer.account), created: answer.created };
+      return signInJson(answer, answer.created);
     },
   );
 
@@ -193,7 +208,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
     },
     async (request, reply) => {
       const answer = await auth().registerSeller({ ...request.body, client: clientOf(request) });
-      return reply.status(201).send({ ...tokensJson(answer.tokens), account: accountJson(answer.account) });
+      return reply.status(201).send(signInJson(answer, true));
     },
   );
 
@@ -263,8 +278,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       },
     },
     async (request) => {
-      const answer = await auth().login({ ...request.body, client: clientOf(request) });
-      return { ...tokensJson(answer.tokens), account: accountJson(answer.account) };
+      return signInJson(await auth().login({ ...request.body, client: clientOf(request) }), false);
     },
   );
 
@@ -555,15 +569,10 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
     schema,
     resolvers: ({ services }) => {
       const auth = () => services.client(serviceName, AuthService);
-      const signIn = (answer: {
-        tokens?: TokenPair | undefined;
-        account?: Account | undefined;
-        created?: boolean;
-      }) => ({
-        tokens: tokensJson(answer.tokens),
-        account: accountJson(answer.account),
-        created: answer.created ?? false,
-      });
+      const signIn = (
+        answer: { tokens?: TokenPair | undefined; account?: Account | undefined },
+        created: boolean,
+      ) => ({ tokens: tokensJson(answer.tokens), account: accountJson(answer.account), created });
       return {
         Query: {
           account: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
@@ -580,13 +589,19 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
             const sent = await auth().requestOtp({ phone: args.phone, client: graphqlClient(context) });
             return { expiresAt: isoTime(sent.expiresAt), resendAfterSeconds: sent.resendAfterSeconds };
           },
-          verifyOtp: async (_root: unknown, args: { phone: string; code: string }, context: GraphqlContext) =>
-            signIn(await auth().verifyOtp({ ...args, client: graphqlClient(context) })),
+          verifyOtp: async (
+            _root: unknown,
+            args: { phone: string; code: string },
+            context: GraphqlContext,
+          ) => {
+            const answer = await auth().verifyOtp({ ...args, client: graphqlClient(context) });
+            return signIn(answer, answer.created);
+          },
           registerSeller: async (
             _root: unknown,
             args: { email: string; password: string },
             context: GraphqlContext,
-          ) => signIn(await auth().registerSeller({ ...args, client: graphqlClient(context) })),
+          ) => signIn(await auth().registerSeller({ ...args, client: graphqlClient(context) }), true),
           verifyEmail: async (_root: unknown, args: { token: string }) =>
             accountJson((await auth().verifyEmail(args)).account),
           resendVerificationEmail: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
@@ -595,7 +610,7 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
             return true;
           },
           login: async (_root: unknown, args: { email: string; password: string }, context: GraphqlContext) =>
-            signIn(await auth().login({ ...args, client: graphqlClient(context) })),
+            signIn(await auth().login({ ...args, client: graphqlClient(context) }), false),
           refreshToken: async (_root: unknown, args: { refreshToken: string }, context: GraphqlContext) =>
             tokensJson((await auth().refreshToken({ ...args, client: graphqlClient(context) })).tokens),
           logout: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
