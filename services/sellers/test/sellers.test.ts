@@ -637,6 +637,15 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
         expect(result.code).toBe(Code.FailedPrecondition);
       });
 
+      it("refuses its owner's follow of an open storefront and counts nothing", async () => {
+        const { owner, storefront } = await opened();
+        const result = await failure(client.followStorefront({ id: storefront.id }, owner.as));
+        expect(result.code).toBe(Code.FailedPrecondition);
+        expect(result.message).toContain("its own owner");
+        const after = await client.getStorefront({ key: { case: "id", value: storefront.id } }, owner.as);
+        expect(after.storefront).toMatchObject({ followerCount: 0n, followedByMe: false });
+      });
+
       it("refuses an anonymous follow and answers NotFound for an unknown storefront", async () => {
         const { storefront } = await opened();
         expect((await failure(client.followStorefront({ id: storefront.id }))).code).toBe(

@@ -55,9 +55,14 @@ export function statusChange(
   return { status, statusReason: status === "suspended" ? trimmed : "" };
 }
 
-/** Refuses following a storefront that is not active (for a caller who can see it at all). */
-export function assertFollowable(status: string): void {
-  if (status !== "active") throw new FailedPrecondition("only active storefronts can be followed");
+/**
+ * Refuses following a storefront that is not active (for a caller who can see it at all), or one's
+ * own: a follower count is what buyers judge a storefront by.
+ */
+export function assertFollowable(caller: Caller, storefront: { ownerId: string; status: string }): void {
+  if (storefront.status !== "active") throw new FailedPrecondition("only active storefronts can be followed");
+  if (storefront.ownerId.toLowerCase() === caller.id.toLowerCase())
+    throw new FailedPrecondition("a storefront cannot be followed by its own owner");
 }
 
 const controls = /\p{Cc}/u;

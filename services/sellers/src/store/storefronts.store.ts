@@ -165,7 +165,7 @@ export class Storefronts {
     return this.database.transaction(async (tx) => {
       const current = await this.lockedById(tx, id);
       if (!current || !maySee(caller, current)) throw storefrontNotFound();
-      assertFollowable(current.status);
+      assertFollowable(caller, current);
       const followedAt = new Date();
       const [added] = await tx
         .insert(follows)
