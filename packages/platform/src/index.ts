@@ -1,3 +1,4 @@
+export * from "./address/index.js";
 export * from "./auth/index.js";
 export * from "./config/index.js";
 export * from "./context/index.js";

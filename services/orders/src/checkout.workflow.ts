@@ -146,7 +146,7 @@ export class CheckoutWorkflow {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
       // and stock it already holds; a new one has written nothing yet.
       if (!(takenOver && (await this.orders.hasPending(checkout.id)))) {
-        const planned = await this.plan(checkout, input);
+        const planned = await this.plan(caller, checkout, input);
         reserved = true;
         await this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds);
         await this.orders.createPending(checkout, planned);
@@ -233,12 +233,17 @@ export class CheckoutWorkflow {
   }
 
   /** Prices the lines from the catalog, one order per seller. */
-  private async plan(checkout: CheckoutRecord, input: CheckoutInput): Promise<PlannedOrder[]> {
+  private async plan(
+    caller: Caller,
+    checkout: CheckoutRecord,
+    input: CheckoutInput,
+  ): Promise<PlannedOrder[]> {
     const variants = await this.catalog.variants(checkout.lines.map((line) => line.variantId));
     const storefronts = await this.catalog.storefronts([
       ...new Set([...variants.values()].map((variant) => variant.storefrontId)),
     ]);
     return planOrders({
+      buyerId: caller.id,
       lines: checkout.lines,
       variants,
       storefronts,

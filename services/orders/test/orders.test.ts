@@ -591,6 +591,86 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       expect((await failure(orders.getOrder({ id: "x" }, buyer.as))).fields).toEqual(["id"]);
     });
 
+    it("refuses a checkout address the address book refuses, naming the field, and stores one it accepts normalised", async () => {
+      const shop = await seller("Atlas Shop");
+      const atlas = await listed(shop, "Atlas", 4000, 5);
+      const buyer = await account(["buyer"]);
+      const lines = [{ variantId: atlas.variantId, quantity: 1n }];
+      const addressed = (address: object, billing?: object) => ({
+        idempotencyKey: uuidv7(),
+        shippingAddress: { ...shipTo, address: { ...shipTo.address, ...address } },
+        ...(billing ? { billingAddress: { ...shipTo, address: { ...shipTo.address, ...billing } } } : {}),
+        lines,
+      });
+      const cases: [object, string[]][] = [
+        [addressed({ postalCode: "ABC" }), ["shipping_address.address.postal_code"]],
+        [addressed({ postalCode: "" }), ["shipping_address.address.postal_code"]],
+        [addressed({ countryCode: "XX" }), ["shipping_address.address.country_code"]],
+        [
+          addressed({}, { countryCode: "US", postalCode: "10001", region: "" }),
+          ["billing_address.address.region"],
+        ],
+      ];
+      for (const [i, [request, fields]] of cases.entries()) {
+        const result = await failure(orders.checkout(request, buyer.as));
+        expect(result.code, `case ${i}`).toBe(Code.InvalidArgument);
+        expect(result.fields, `case ${i}`).toEqual(fields);
+      }
+      expect(await onHand(atlas.variantId)).toMatchObject({ onHand: 5n, reserved: 0n });
+
+      const { checkout } = await orders.checkout(
+        addressed({
+          line1: "  10 Downing   Street ",
+          city: "London",
+          postalCode: "sw1a2aa",
+          countryCode: "GB",
+        }),
+        buyer.as,
+      );
+      expect(checkout?.orders[0]?.snapshot?.shippingAddress?.address).toMatchObject({
+        line1: "10 Downing Street",
+        postalCode: "SW1A 2AA",
+        countryCode: "GB",
+      });
+    });
+
+    it("refuses a seller its own products, in the cart and at checkout, selling nothing", async () => {
+      const shop = await seller("Self Dealer");
+      const own = await listed(shop, "Own lamp", 5000, 4);
+      const other = await seller("Neighbour");
+      const theirs = await listed(other, "Their lamp", 5000, 4);
+      const adding = await failure(orders.addToCart({ variantId: own.variantId, quantity: 1n }, shop.as));
+      expect(adding.code).toBe(Code.FailedPrecondition);
+      expect(adding.message).toContain("your own storefront");
+
+      const checkingOut = await failure(
+        orders.checkout(
+          {
+            idempotencyKey: uuidv7(),
+            shippingAddress: shipTo,
+            lines: [
+              { variantId: theirs.variantId, quantity: 1n },
+              { variantId: own.variantId, quantity: 1n },
+            ],
+          },
+          shop.as,
+        ),
+      );
+      expect(checkingOut.code).toBe(Code.FailedPrecondition);
+      expect(checkingOut.fields).toEqual(["lines[1].variant_id"]);
+      expect(await onHand(own.variantId)).toMatchObject({ onHand: 4n, reserved: 0n });
+      expect(await onHand(theirs.variantId)).toMatchObject({ onHand: 4n, reserved: 0n });
+      expect((await orders.listSellerOrders({}, shop.as)).orders).toEqual([]);
+
+      // Another seller's products it may buy like anybody.
+      await orders.addToCart({ variantId: theirs.variantId, quantity: 1n }, shop.as);
+      const { checkout } = await orders.checkout(
+        { idempotencyKey: uuidv7(), shippingAddress: shipTo },
+        shop.as,
+      );
+      expect(checkout?.orders.map((o) => o.storefrontId)).toEqual([other.storefrontId]);
+    });
+
     /**
      * A checkout workflow of the test's own on the orders service's database, as a second replica
      * would run it: its process can "die" at a step (a dead process compensates nothing), inventory's

@@ -1,4 +1,4 @@
-import { DomainError, FailedPrecondition, InvalidArgument } from "@mercato/platform";
+import { DomainError, FailedPrecondition, InvalidArgument, type PostalAddressParts } from "@mercato/platform";
 
 /** Money in minor units of an ISO 4217 currency. */
 export interface Money {
@@ -6,15 +6,8 @@ export interface Money {
   currency: string;
 }
 
-/** A postal address as orders keep it. */
-export interface PostalAddress {
-  line1: string;
-  line2: string;
-  city: string;
-  region: string;
-  postalCode: string;
-  countryCode: string;
-}
+/** A postal address as orders keep it: normalised by the platform's address rules. */
+export type PostalAddress = PostalAddressParts;
 
 /** A postal address with the person it is for. */
 export interface ContactAddress {
@@ -98,12 +91,21 @@ export class LinesUnavailable extends DomainError {
   }
 }
 
+/** Why a seller may not buy `storefront`'s goods: it owns it. Undefined for anybody else. */
+export function ownGoodsRefusal(buyerId: string, storefront: CatalogStorefront): string | undefined {
+  // Without a payment step, buying from oneself would turn stock into one's own balance.
+  return storefront.ownerId === buyerId.toLowerCase()
+    ? "is sold by your own storefront; a seller cannot buy its own products"
+    : undefined;
+}
+
 /**
  * Splits the wanted lines into one order per storefront, priced from the catalog (never from the
  * client), each with the snapshot it keeps forever. Every line must be on sale from an active
- * storefront, and one storefront's lines must share a currency.
+ * storefront that is not the buyer's own, and one storefront's lines must share a currency.
  */
 export function planOrders(input: {
+  buyerId: string;
   lines: readonly WantedLine[];
   variants: ReadonlyMap<string, CatalogVariant>;
   storefronts: ReadonlyMap<string, CatalogStorefront>;
@@ -122,6 +124,11 @@ export function planOrders(input: {
     const storefront = input.storefronts.get(variant.storefrontId);
     if (!storefront?.active) {
       problems.push({ line: i, message: "is sold by a storefront that is not open" });
+      return;
+    }
+    const own = ownGoodsRefusal(input.buyerId, storefront);
+    if (own) {
+      problems.push({ line: i, message: own });
       return;
     }
     const lineTotal = multiply(variant.price, line.quantity, `lines[${i}].quantity`);

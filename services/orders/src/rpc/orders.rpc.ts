@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
-import type { PostalAddress as PostalAddressMessage } from "@mercato/contracts/mercato/common/v1/common_pb";
+import { PostalAddressSchema } from "@mercato/contracts/mercato/common/v1/common_pb";
 import {
   type Cart as CartMessage,
   CartSchema,
@@ -15,17 +15,22 @@ import {
 } from "@mercato/contracts/mercato/orders/v1/orders_pb";
 import {
   type Caller,
+  checkPostalAddress,
   contextOf,
   decodeOpaqueCursor,
   encodeOpaqueCursor,
   FailedPrecondition,
+  type FieldViolation,
+  hasControlCharacters,
   InvalidArgument,
+  invalidFields,
   PermissionDenied,
   signedInCaller,
+  tidyText,
 } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 import type { CheckoutResult, CheckoutWorkflow } from "../checkout.workflow.js";
-import type { ContactAddress, Money, PostalAddress } from "../domain/checkout-plan.js";
+import { type ContactAddress, type Money, ownGoodsRefusal } from "../domain/checkout-plan.js";
 import type { OrderStatus } from "../domain/order-status.js";
 import type { Cart, Carts } from "../store/cart.store.js";
 import type { Order, Orders } from "../store/order.store.js";
@@ -119,25 +124,21 @@ function checkoutToProto(result: CheckoutResult): CheckoutMessage {
   });
 }
 
-function postalAddress(message: PostalAddressMessage | undefined): PostalAddress {
-  return {
-    line1: message?.line1.trim() ?? "",
-    line2: message?.line2.trim() ?? "",
-    city: message?.city.trim() ?? "",
-    region: message?.region.trim() ?? "",
-    postalCode: message?.postalCode.trim() ?? "",
-    countryCode: message?.countryCode ?? "",
-  };
-}
-
+/**
+ * A contact address of a checkout, checked and normalised by the address book's rules (one rule set
+ * for both); every violation is named under `field`, e.g. `shipping_address.address.postal_code`.
+ */
 function contactAddress(field: string, message: ContactAddressMessage | undefined): ContactAddress {
-  const name = message?.name.trim() ?? "";
-  if (!name) throw InvalidArgument.field(`${field}.name`, "must not be blank");
-  const address = postalAddress(message?.address);
-  if (!address.line1) throw InvalidArgument.field(`${field}.address.line1`, "must not be blank");
-  if (!address.city) throw InvalidArgument.field(`${field}.address.city`, "must not be blank");
-  if (!address.countryCode) throw InvalidArgument.field(`${field}.address.country_code`, "is required");
-  return { name, phone: message?.phone ?? "", address };
+  const violations: FieldViolation[] = [];
+  const name = tidyText(message?.name ?? "");
+  if (!name) violations.push({ field: `${field}.name`, message: "must not be blank" });
+  else if (hasControlCharacters(name))
+    violations.push({ field: `${field}.name`, message: "must not contain control characters" });
+  // The contract requires the address; an absent one is checked as empty, so each part is named.
+  const postal = checkPostalAddress(message?.address ?? create(PostalAddressSchema), `${field}.address`);
+  violations.push(...postal.violations);
+  if (violations.length > 0) throw invalidFields(violations);
+  return { name, phone: message?.phone ?? "", address: postal.address };
 }
 
 /** The signed-in user account: carts and orders belong to users, whose ids are UUIDs. */
@@ -176,11 +177,17 @@ export interface OrdersDeps {
 export function ordersRoutes(router: ConnectRouter, deps: OrdersDeps): void {
   const { carts, orders, catalog } = deps;
 
-  /** The variant as buyers can buy it now, with its current price; FailedPrecondition otherwise. */
-  const purchasable = async (variantId: string) => {
+  /**
+   * The variant as `caller` can buy it now, with its current price; FailedPrecondition when it is
+   * not for sale or sold by the caller's own storefront (checkout would refuse it).
+   */
+  const purchasable = async (caller: Caller, variantId: string) => {
     const variant = (await catalog.variants([variantId])).get(variantId.toLowerCase());
     if (!variant) throw InvalidArgument.field("variant_id", "no such variant is for sale");
     if (!variant.active) throw new FailedPrecondition(`variant ${variantId} is not for sale now`);
+    const storefront = (await catalog.storefronts([variant.storefrontId])).get(variant.storefrontId);
+    const own = storefront && ownGoodsRefusal(caller.id, storefront);
+    if (own) throw new FailedPrecondition(`variant ${variantId} ${own}`);
     return variant;
   };
 
@@ -192,7 +199,7 @@ export function ordersRoutes(router: ConnectRouter, deps: OrdersDeps): void {
 
     async addToCart(req, context) {
       const caller = requireUser(context);
-      const variant = await purchasable(req.variantId);
+      const variant = await purchasable(caller, req.variantId);
       const cart = await carts.add(caller.id, variant.id, Number(req.quantity), variant.price);
       return { cart: cartToProto(cart) };
     },
