@@ -12,7 +12,8 @@ import {
 import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
 import type { EventEnvelope } from "./envelope.js";
 import type { EventBus, Subscription } from "./event-bus.js";
-import { type StoredEventRow, storedEnvelope } from "./outbox.js";
+import { eventTablesMigrationId, type StoredEventRow, storedEnvelope } from "./outbox.js";
+import { isPermanentFailure } from "./permanent-failure.js";
 
 /** A durable event consumer of a service: which events it takes and what it does with each. */
 export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
@@ -53,7 +54,16 @@ export interface EventConsumerOptions {
   database: Database;
   bus: EventBus;
   logger?: Logger;
+  /**
+   * How far before its service's first start a new durable begins (ADR 0023), so that events other
+   * services of the same deployment published while this one was still starting are not missed;
+   * default 15 minutes.
+   */
+  startLookbackMs?: number;
 }
+
+/** Default of `EventConsumerOptions.startLookbackMs`: 15 minutes. */
+export const defaultStartLookbackMs = 15 * 60_000;
 
 /** Result of handling one delivery. */
 export type HandleOutcome = "applied" | "duplicate" | "parked";
@@ -72,13 +82,16 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
     this.durable = `${options.service}.${definition.name}`;
   }
 
+  /** Subscribes; a durable that does not exist yet starts at `startAt()`. */
   async start(): Promise<void> {
     if (this.subscription) return;
+    const startAt = await this.startAt();
     this.subscription = await this.options.bus.consume(
       {
         durable: this.durable,
         subject: this.definition.subject,
         backoffMs: this.definition.backoffMs ?? [500, 2_000, 10_000, 30_000],
+        ...(startAt ? { startAt } : {}),
       },
       async (event, attempt) => {
         await this.handle(event, attempt);
@@ -92,8 +105,25 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
   }
 
   /**
-   * Handles one delivery: applies it once, or parks it when it cannot be decoded or has failed
-   * `maxAttempts` times. Throws (so the bus redelivers later) on a failure with attempts left.
+   * Where this consumer's durable starts when the bus does not have it yet (ADR 0023): the moment its
+   * service's event tables were created (its first start on this database, which precedes every
+   * event of its own outbox) less `startLookbackMs`. Events older than that belong to another
+   * stack that shared the stream, never to this deployment. Undefined without event tables.
+   */
+  async startAt(): Promise<Date | undefined> {
+    const [row] = rowsOf<{ applied_at: string | Date }>(
+      await this.options.database.db.execute(sql`
+        select applied_at from ${sql.raw(this.schema)}._migrations where id = ${eventTablesMigrationId}`),
+    );
+    if (!row) return undefined;
+    const lookback = this.options.startLookbackMs ?? defaultStartLookbackMs;
+    return new Date(new Date(row.applied_at).getTime() - lookback);
+  }
+
+  /**
+   * Handles one delivery: applies it once, or parks it when it cannot be decoded, fails
+   * permanently (`isPermanentFailure`) or has failed `maxAttempts` times. Throws (so the bus
+   * redelivers later) on a transient failure with attempts left.
    */
   async handle(event: EventEnvelope, attempt: number): Promise<HandleOutcome> {
     const ctx = backgroundContext({
@@ -115,7 +145,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
       try {
         return await this.apply(ctx, event, message);
       } catch (error) {
-        if (attempt >= (this.definition.maxAttempts ?? 5)) {
+        if (isPermanentFailure(error) || attempt >= (this.definition.maxAttempts ?? 5)) {
           await this.park(event, attempt, errorText(error));
           return "parked";
         }
@@ -199,6 +229,13 @@ interface ParkedRow extends StoredEventRow {
   parked_at: string | Date;
 }
 
+// The root cause first: drizzle wraps the driver's error (the one that says what PostgreSQL refused)
+// in one whose message is the whole query, which would push it out of the stored 2 000 characters.
 function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const parts: string[] = [];
+  for (let cause = error, depth = 0; cause !== undefined && depth < 5; depth++) {
+    parts.unshift(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(" <- ");
 }

@@ -119,6 +119,33 @@ export function describeEventBusContract(label: string, makeFixture: () => Promi
       expect(received).toEqual(["one", "two", "three"]);
     });
 
+    it("starts a durable that does not exist yet at its startAt, and an existing one where it stopped", async () => {
+      const subject = `${fixture.prefix}.start.${unique()}`;
+      const durable = `d-${unique()}`;
+      const received: string[] = [];
+      const handler = async (event: EventEnvelope) => {
+        received.push(text(event));
+      };
+      await fixture.bus.publish(textEvent(subject, "before"));
+      // JetStream stores times in nanoseconds and a Date has milliseconds: let the clock move on.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const first = await fixture.bus.consume(
+        { durable, subject, backoffMs: [50], startAt: new Date() },
+        handler,
+      );
+      await fixture.bus.publish(textEvent(subject, "after"));
+      await waitFor(() => received.length === 1, { timeoutMs: 10_000, message: "event not delivered" });
+      await first.stop();
+      await fixture.bus.publish(textEvent(subject, "while stopped"));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      subscriptions.push(
+        await fixture.bus.consume({ durable, subject, backoffMs: [50], startAt: new Date() }, handler),
+      );
+      await waitFor(() => received.length === 2, { timeoutMs: 10_000, message: "backlog not delivered" });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toEqual(["after", "while stopped"]);
+    });
+
     it("delivers only subjects matching the filter, wildcards included", async () => {
       const base = `${fixture.prefix}.filter${unique()}`;
       const received: string[] = [];

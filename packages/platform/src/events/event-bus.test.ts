@@ -49,7 +49,7 @@ describeWithInfra("NATS_URL", "NatsEventBus on JetStream", (url) => {
 });
 
 describeWithInfra("NATS_URL", "NatsEventBus durables on a shared JetStream stream", (url) => {
-  it("starts new durables at deliverFrom when given, and at the stream's first event otherwise", async () => {
+  it("starts new durables no earlier than deliverFrom when given, even with an earlier startAt", async () => {
     const tag = randomBytes(4).toString("hex");
     const stream = `TEST_FROM_${tag}`;
     const options = { url, stream, subjects: [`mfrom${tag}.>`] };
@@ -66,9 +66,12 @@ describeWithInfra("NATS_URL", "NatsEventBus durables on a shared JetStream strea
         ["fresh", fresh],
         ["whole", whole],
       ] as const)
-        await bus.consume({ durable: "reader", subject: `mfrom${tag}.>`, backoffMs: [10] }, async (event) => {
-          seen[name]?.push(event.id);
-        });
+        await bus.consume(
+          { durable: "reader", subject: `mfrom${tag}.>`, backoffMs: [10], startAt: new Date(0) },
+          async (event) => {
+            seen[name]?.push(event.id);
+          },
+        );
       await earlier.publish(textEvent(`mfrom${tag}.a.b`, "after", `after-${tag}`));
       await waitFor(() => seen.whole?.length === 2 && seen.fresh?.length === 1, {
         timeoutMs: 5_000,

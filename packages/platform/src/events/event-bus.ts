@@ -10,6 +10,11 @@ export interface ConsumeSpec {
   backoffMs: readonly number[];
   /** How long a delivery may stay unacknowledged before it is redelivered; default 30 000 ms. */
   ackWaitMs?: number;
+  /**
+   * Where a durable that does not exist yet starts: at the first event published at or after this
+   * time. Default: the oldest event the bus still keeps. A durable that exists keeps its position.
+   */
+  startAt?: Date;
 }
 
 /**

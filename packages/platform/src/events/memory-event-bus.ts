@@ -4,7 +4,7 @@ import { backoffFor } from "./event-bus.js";
 
 interface Durable {
   spec: ConsumeSpec;
-  /** Index into the log of the next event not yet handed to this durable. */
+  /** Index into the log of the next entry not yet handed to this durable. */
   position: number;
   pending: { event: EventEnvelope; attempt: number }[];
   handler: DeliveryHandler | undefined;
@@ -25,7 +25,8 @@ export interface MemoryEventBusOptions {
  * process lives, failed deliveries come back after their backoff, duplicate ids are dropped.
  */
 export class MemoryEventBus implements EventBus {
-  private readonly log: EventEnvelope[] = [];
+  /** Accepted events with the time (ms since the epoch) the bus took each, oldest first. */
+  private readonly log: { event: EventEnvelope; publishedAt: number }[] = [];
   private readonly seen = new Map<string, number>();
   private readonly durables = new Map<string, Durable>();
   private readonly duplicateWindowMs: number;
@@ -46,7 +47,7 @@ export class MemoryEventBus implements EventBus {
     }
     if (this.seen.has(event.id)) return;
     this.seen.set(event.id, now);
-    this.log.push(event);
+    this.log.push({ event, publishedAt: now });
     this.trim();
     for (const durable of this.durables.values()) this.pump(durable);
   }
@@ -55,7 +56,16 @@ export class MemoryEventBus implements EventBus {
     if (this.closed) throw new Error("event bus is closed");
     let durable = this.durables.get(spec.durable);
     if (!durable) {
-      durable = { spec, position: 0, pending: [], handler: undefined, running: false, timers: new Set() };
+      const startAt = spec.startAt?.getTime();
+      const first = startAt === undefined ? 0 : this.log.findIndex((entry) => entry.publishedAt >= startAt);
+      durable = {
+        spec,
+        position: first === -1 ? this.log.length : first,
+        pending: [],
+        handler: undefined,
+        running: false,
+        timers: new Set(),
+      };
       this.durables.set(spec.durable, durable);
     }
     if (durable.handler) throw new Error(`durable ${spec.durable} already has a subscriber in this process`);
@@ -108,8 +118,9 @@ export class MemoryEventBus implements EventBus {
       let next = durable.pending.shift();
       if (!next) {
         while (durable.position < this.log.length && !next) {
-          const event = this.log[durable.position++];
-          if (event && subjectMatches(durable.spec.subject, event.subject)) next = { event, attempt: 1 };
+          const entry = this.log[durable.position++];
+          if (entry && subjectMatches(durable.spec.subject, entry.event.subject))
+            next = { event: entry.event, attempt: 1 };
         }
       }
       if (!next) return;

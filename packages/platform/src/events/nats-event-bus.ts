@@ -40,9 +40,10 @@ export interface NatsEventBusOptions {
   /** Removes a durable consumer after this long without a client; default never. */
   inactiveThresholdMs?: number;
   /**
-   * Durable consumers this bus creates start at this time instead of the stream's first event: for
-   * a test stack with its own durables on a stream other stacks share, which must not replay their
-   * history. Default: the beginning (a new consumer of a deployment sees every event still kept).
+   * Durable consumers this bus creates start no earlier than this time, whatever their own
+   * `startAt`: for a test stack with its own durables on a stream other stacks share, which must
+   * not replay their history. Default: none (a new durable starts at its `startAt`, or at the
+   * stream's first event without one).
    */
   deliverFrom?: Date;
 }
@@ -143,9 +144,7 @@ export class NatsEventBus implements EventBus {
         : { inactive_threshold: nanos(this.durables.inactiveThresholdMs) }),
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      ...(this.durables.deliverFrom
-        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: this.durables.deliverFrom.toISOString() }
-        : { deliver_policy: DeliverPolicy.All }),
+      ...startPolicy(spec.startAt, this.durables.deliverFrom),
       filter_subject: spec.subject,
       ack_wait: nanos(spec.ackWaitMs ?? 30_000),
       max_deliver: -1,
@@ -223,6 +222,20 @@ export class NatsEventBus implements EventBus {
       }
     }
   }
+}
+
+/** Where a new durable starts: the later of the consumer's start and the bus's floor, or the stream's first event. */
+function startPolicy(
+  startAt: Date | undefined,
+  floor: Date | undefined,
+): { deliver_policy: DeliverPolicy; opt_start_time?: string } {
+  const from = [startAt, floor].reduce<Date | undefined>(
+    (latest, time) => (time && (!latest || time > latest) ? time : latest),
+    undefined,
+  );
+  return from
+    ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.toISOString() }
+    : { deliver_policy: DeliverPolicy.All };
 }
 
 function isNotFound(error: unknown): boolean {

@@ -10,11 +10,14 @@ import { afterCommit } from "../db/transaction-hooks.js";
 import { assertEventSubject, type EventEnvelope } from "./envelope.js";
 import type { EventBus } from "./event-bus.js";
 
+/** Id of `eventTablesMigration`; when it was applied is the service's first start on its database. */
+export const eventTablesMigrationId = "platform_0001_event_tables";
+
 /** The tables every service schema gets for reliable events: outbox, inbox and parked events. */
 export function eventTablesMigration(schema: string): Migration {
   const s = quoteSchema(schema);
   return {
-    id: "platform_0001_event_tables",
+    id: eventTablesMigrationId,
     statements: [
       `create table ${s}.outbox (
         id uuid primary key,
