@@ -207,7 +207,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
         body: JSON.stringify({
           shippingAddress: {
             name: "Ada",
-            address: { line1: "Main St 1", city: "Berlin", countryCode: "DE" },
+            address: { line1: "Main St 1", city: "Berlin", postalCode: "10115", countryCode: "DE" },
           },
           lines: [{ variantId: "01890a5d-ac96-774b-bcce-b302099a8057", quantity: 1 }],
         }),

@@ -78,7 +78,7 @@ describe("embedded host", () => {
         {
           shippingAddress: {
             name: "Demo Buyer",
-            address: { line1: "Rue de Rivoli 1", city: "Paris", countryCode: "FR" },
+            address: { line1: "Rue de Rivoli 1", city: "Paris", postalCode: "75001", countryCode: "FR" },
           },
           lines: product.variants.map((variant) => ({ variantId: variant.id, quantity: 1 })).slice(0, 1),
         },
