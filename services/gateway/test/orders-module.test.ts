@@ -167,11 +167,13 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
         {
           async getStock(request) {
             calls.push(`inventory.getStock:${request.variantIds.length}`);
+            // As inventory answers a buyer: what can be bought, and nothing of the seller's stock.
+            if (!request.availabilityOnly) throw new PermissionDenied("stock is its storefront owner's");
             return {
               levels: [
-                { variantId: mug, onHand: 5n, reserved: 4n, available: 1n },
-                { variantId: plate, onHand: 9n, reserved: 0n, available: 9n },
-                { variantId: yacht, onHand: 2n, reserved: 0n, available: 2n },
+                { variantId: mug, available: 1n },
+                { variantId: plate, available: 9n },
+                { variantId: yacht, available: 2n },
               ],
             };
           },

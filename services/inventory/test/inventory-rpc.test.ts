@@ -125,13 +125,45 @@ describe("InventoryService over RPC (PGlite)", () => {
         .code,
     ).toBe(Code.Unauthenticated);
     expect(
-      (await client.getStock({ variantIds: [variantId, uuidv7()] })).levels.map((l) => l.onHand),
+      (await client.getStock({ variantIds: [variantId, uuidv7()] }, owner.as)).levels.map((l) => l.onHand),
     ).toEqual([6n]);
+  });
+
+  it("GetStock shows stock to the variant's owner, admins and services only, and availability to anybody", async () => {
+    const { owner, variantId } = await listedVariant();
+    const theirs = await listedVariant();
+    await client.adjustStock({ variantId, quantity: 7n, reason: MovementReason.REPLENISHMENT }, owner.as);
+    await client.setLowStockThreshold({ variantId, threshold: 3n }, owner.as);
+    const full = { variantId, onHand: 7n, reserved: 0n, available: 7n, lowStockThreshold: 3n };
+    const stock = (as?: { headers: { authorization: string } }, availabilityOnly = false) =>
+      client.getStock({ variantIds: [variantId], availabilityOnly }, as);
+
+    expect((await stock(owner.as)).levels).toEqual([expect.objectContaining(full)]);
+    expect((await stock((await account(["admin"])).as)).levels).toEqual([expect.objectContaining(full)]);
+    expect((await stock(await ordersService())).levels).toEqual([expect.objectContaining(full)]);
+
+    for (const someone of [theirs.owner, await account(["buyer"])]) {
+      const refused = await failure(stock(someone.as));
+      expect(refused.code).toBe(Code.PermissionDenied);
+      expect(refused.message).toContain(variantId);
+    }
+    // One foreign variant among the caller's own refuses the whole request.
+    const mixed = await failure(
+      client.getStock({ variantIds: [theirs.variantId, variantId] }, theirs.owner.as),
+    );
+    expect(mixed.code).toBe(Code.PermissionDenied);
+    expect((await failure(stock())).code).toBe(Code.Unauthenticated);
+
+    for (const as of [undefined, theirs.owner.as]) {
+      const [level] = (await stock(as, true)).levels;
+      expect(level).toMatchObject({ variantId, available: 7n, onHand: 0n, reserved: 0n, version: 0n });
+      expect(level?.lowStockThreshold).toBeUndefined();
+    }
   });
 
   it("GetStock shows each change of the stock at once, though it reads through the cache", async () => {
     const { owner, variantId } = await listedVariant();
-    const level = async () => (await client.getStock({ variantIds: [variantId] })).levels[0];
+    const level = async () => (await client.getStock({ variantIds: [variantId] }, owner.as)).levels[0];
     expect(await level()).toBeUndefined();
     await client.adjustStock({ variantId, quantity: 5n, reason: MovementReason.REPLENISHMENT }, owner.as);
     expect(await level()).toMatchObject({ onHand: 5n, available: 5n });
@@ -180,7 +212,7 @@ describe("InventoryService over RPC (PGlite)", () => {
           ),
         "ttl_seconds",
       ],
-      [() => client.getStock({ variantIds: [] }), "variant_ids"],
+      [() => client.getStock({ variantIds: [] }, owner.as), "variant_ids"],
     ];
     for (const [call, field] of cases) {
       const result = await failure(call());
@@ -220,7 +252,7 @@ describe("InventoryService over RPC (PGlite)", () => {
     expect((await client.releaseReservation({ reservationId: given }, orders)).reservation?.status).toBe(
       ReservationStatus.RELEASED,
     );
-    const [level] = (await client.getStock({ variantIds: [variantId] })).levels;
+    const [level] = (await client.getStock({ variantIds: [variantId] }, owner.as)).levels;
     expect(level).toMatchObject({ onHand: 1n, reserved: 0n, available: 1n });
     const { movements } = await client.listMovements({ variantId }, owner.as);
     expect(movements[0]).toMatchObject({

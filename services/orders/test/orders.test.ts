@@ -162,7 +162,7 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
     }
 
     const onHand = async (variantId: string) => {
-      const { levels } = await inventory.getStock({ variantIds: [variantId] });
+      const { levels } = await inventory.getStock({ variantIds: [variantId] }, (await account(["admin"])).as);
       return levels[0];
     };
 

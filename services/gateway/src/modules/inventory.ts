@@ -57,7 +57,10 @@ function movementJson(movement: Movement) {
   };
 }
 
-/** Stock is for sellers and admins: buyers see availability through products and carts. */
+/**
+ * Stock is for sellers and admins: buyers see availability through products and carts. The
+ * inventory service refuses a seller any variant of another storefront (403), as it does changes.
+ */
 function sellerOrAdmin(ctx: RequestContext): void {
   const caller = requireCaller(ctx);
   if (!caller.roles.includes("seller") && !caller.roles.includes("admin"))
@@ -123,7 +126,7 @@ const schema = /* GraphQL */ `
     pageInfo: PageInfo!
   }
   extend type Query {
-    "Stock of variants (sellers and admins); variants never stocked are left out"
+    "Stock of variants (their storefront's owner or an admin; another storefront's variant is PERMISSION_DENIED); variants never stocked are left out"
     stock(variantIds: [ID!]!): [StockLevel!]!
     "A variant's ledger, newest first (its storefront's owner or an admin)"
     stockMovements(variantId: ID!, first: Int, after: String): StockMovementConnection!
@@ -201,7 +204,8 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       onRequest: sellerRoute,
       schema: {
         tags,
-        summary: "Stock of variants (sellers and admins); variants never stocked are left out",
+        summary:
+          "Stock of variants (their storefront's owner or an admin; another storefront's variant: 403); variants never stocked are left out",
         security,
         querystring: {
           type: "object",

@@ -112,7 +112,10 @@ export async function hydrateCart(cart: Cart | undefined, sources: CartSources) 
       ? [[], []]
       : await Promise.all([
           sources.products.batchGetVariants({ ids }).then((answer) => answer.variants),
-          sources.inventory.getStock({ variantIds: ids }).then((answer) => answer.levels),
+          // Buyers may see only what can be bought; on hand, reserved and thresholds are the seller's.
+          sources.inventory
+            .getStock({ variantIds: ids, availabilityOnly: true })
+            .then((answer) => answer.levels),
         ]);
   const storefrontIds = [...new Set(variants.map((v) => v.storefrontId))];
   const storefronts =

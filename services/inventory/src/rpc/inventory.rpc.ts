@@ -54,6 +54,15 @@ export function levelToProto(level: StockLevel): StockLevelMessage {
   });
 }
 
+/** What anybody may see of a stock level: how many units can be bought now. */
+function availabilityToProto(level: StockLevel): StockLevelMessage {
+  return create(StockLevelSchema, {
+    variantId: level.variantId,
+    productId: level.productId,
+    available: BigInt(level.available),
+  });
+}
+
 function movementToProto(movement: Movement): MovementMessage {
   return create(MovementSchema, {
     id: movement.id,
@@ -89,8 +98,12 @@ function checkoutCaller(context: HandlerContext): Caller {
 /** Registers the InventoryService handlers. */
 export function inventoryRoutes(router: ConnectRouter, inventory: Inventory): void {
   router.service(InventoryService, {
-    async getStock(req) {
-      const levels = await inventory.levels(req.variantIds);
+    async getStock(req, context) {
+      if (req.availabilityOnly) {
+        const levels = await inventory.levels(req.variantIds);
+        return create(GetStockResponseSchema, { levels: levels.map(availabilityToProto) });
+      }
+      const levels = await inventory.managedLevels(signedInCaller(context), req.variantIds);
       return create(GetStockResponseSchema, { levels: levels.map(levelToProto) });
     },
 

@@ -1,4 +1,12 @@
-import { type Caller, type Executor, NotFound, PermissionDenied, rowsOf, uuidArray } from "@mercato/platform";
+import {
+  type Caller,
+  type Executor,
+  isServiceCaller,
+  NotFound,
+  PermissionDenied,
+  rowsOf,
+  uuidArray,
+} from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 
@@ -98,4 +106,30 @@ export async function managedVariant(
   if (!admin && variant.ownerId !== caller.id.toLowerCase())
     throw new PermissionDenied("only the storefront's owner or an admin may manage this variant's stock");
   return variant;
+}
+
+/**
+ * Refuses `caller` the stock of `variantIds` unless it manages every one: an admin or a service
+ * manages all, a seller the variants of its own storefronts (removed ones too: their stock is still
+ * its). The same rule as changes and the ledger, for many variants at once.
+ */
+export async function assertManagesAll(
+  executor: Executor,
+  caller: Caller,
+  variantIds: readonly string[],
+): Promise<void> {
+  if (variantIds.length === 0 || caller.roles.includes("admin") || isServiceCaller(caller)) return;
+  const rows = rowsOf<{ variant_id: string; owner_id: string | null }>(
+    await executor.execute(sql`
+      select v.variant_id, o.owner_id
+      from inventory.catalog_variants v
+      left join inventory.storefront_owners o on o.storefront_id = v.storefront_id
+      where v.variant_id = any(${uuidArray(variantIds)}::uuid[])`),
+  );
+  const owners = new Map(rows.map((row) => [row.variant_id, row.owner_id]));
+  const foreign = variantIds.filter((id) => owners.get(id) !== caller.id.toLowerCase());
+  if (foreign.length > 0)
+    throw new PermissionDenied(
+      `only the storefront's owner or an admin may see the stock of variant ${foreign.join(", ")}`,
+    );
 }

@@ -18,7 +18,7 @@ import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
 import { ReservationHints } from "../kv/reservation-hints.js";
 import { type KeyValueWarning, StockCache } from "../kv/stock-cache.js";
-import { managedVariant } from "./catalog-projection.js";
+import { assertManagesAll, managedVariant } from "./catalog-projection.js";
 
 /** Why on-hand stock changed; reservations move `reserved`, not on-hand, and are not movements. */
 export type MovementReason = "replenishment" | "adjustment" | "sale" | "cancellation";
@@ -252,6 +252,20 @@ export class Inventory {
       ? await this.cache.read(ids, (missing) => this.storedLevels(missing))
       : new Map((await this.storedLevels(ids)).map((level) => [level.variantId, level]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * The stock of each of `variantIds` that has any, as `levels` gives it, for a caller who manages
+   * every one of them (assertManagesAll); PermissionDenied otherwise.
+   */
+  async managedLevels(caller: Caller, variantIds: readonly string[]): Promise<StockLevel[]> {
+    const levels = await this.levels(variantIds);
+    await assertManagesAll(
+      this.database.db,
+      caller,
+      levels.map((level) => level.variantId),
+    );
+    return levels;
   }
 
   /** The stock rows of `ids` as PostgreSQL has them now. */
