@@ -4,6 +4,7 @@ import {
   FailedPrecondition,
   InvalidArgument,
   NotFound,
+  PermanentEventError,
   PermissionDenied,
 } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
@@ -47,8 +48,8 @@ export interface CompletedOrder {
   grossMinor: bigint;
 }
 
-/** An OrderStatusChanged that cannot be credited (it is parked after its retries, never half-applied). */
-export class UncreditableOrder extends Error {
+/** An OrderStatusChanged that cannot be credited (it is parked at once, never retried or half-applied). */
+export class UncreditableOrder extends PermanentEventError {
   constructor(message: string) {
     super(`OrderStatusChanged cannot be credited: ${message}`);
     this.name = "UncreditableOrder";
