@@ -217,6 +217,51 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
       expect((await rest("GET", "/orders/selling", { token: rival.token })).body.items).toEqual([]);
     });
 
+    it("keeps a seller to dealing with others: its own goods 422, another's stock 403, its storefront unfollowable; checkout addresses by the address book's rules", async () => {
+      const seller = await shop("self", 1500, 4);
+      const other = await shop("other", 900, 4);
+      const added = await rest("POST", "/cart/lines", {
+        token: seller.token,
+        body: { variantId: seller.variantId, quantity: 1 },
+      });
+      expect(added.status, JSON.stringify(added.body)).toBe(422);
+      const own = await checkout(seller.token, `own-${Math.random()}`, {
+        shippingAddress: shipTo,
+        lines: [{ variantId: seller.variantId, quantity: 1 }],
+      });
+      expect(own.status, JSON.stringify(own.body)).toBe(422);
+      expect(own.body.error.details).toEqual([expect.objectContaining({ field: "body.lines[0].variantId" })]);
+      const follow = await rest("PUT", `/sellers/${seller.storefrontId}/follow`, { token: seller.token });
+      expect(follow.status, JSON.stringify(follow.body)).toBe(422);
+
+      const foreign = await rest("GET", `/inventory?variantIds=${other.variantId}`, { token: seller.token });
+      expect(foreign.status, JSON.stringify(foreign.body)).toBe(403);
+      expect(foreign.body.error.message).toContain(other.variantId);
+      const mixed = await rest("GET", `/inventory?variantIds=${seller.variantId},${other.variantId}`, {
+        token: seller.token,
+      });
+      expect(mixed.status).toBe(403);
+      expect((await stockOf(seller.token, seller.variantId)).onHand).toBe(4);
+      const admin = (
+        await rest("POST", "/auth/login", { body: { email: adminEmail, password: adminPassword } })
+      ).body.accessToken as string;
+      expect((await stockOf(admin, other.variantId)).onHand).toBe(4);
+
+      const token = await buyer();
+      for (const [address, field] of [
+        [{ postalCode: "ABC" }, "body.shippingAddress.address.postalCode"],
+        [{ postalCode: null }, "body.shippingAddress.address.postalCode"],
+      ] as const) {
+        const refused = await checkout(token, `address-${Math.random()}`, {
+          shippingAddress: { ...shipTo, address: { ...shipTo.address, ...address } },
+          lines: [{ variantId: other.variantId, quantity: 1 }],
+        });
+        expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+        expect(refused.body.error.details).toEqual([expect.objectContaining({ field })]);
+      }
+      expect((await stockOf(other.token, other.variantId)).reserved).toBe(0);
+    });
+
     it("sells exactly 50 units to 200 concurrent checkouts through the gateway, never going below zero", async () => {
       const seller = await shop("drop", 19900, 50);
       const buyers = await Promise.all(Array.from({ length: 4 }, () => buyer()));

@@ -248,7 +248,7 @@ const schema = /* GraphQL */ `
     updateStorefront(id: ID!, input: UpdateStorefrontInput!): Storefront!
     "Activate or suspend a storefront (admin); a reason is required to suspend"
     setStorefrontStatus(id: ID!, status: StorefrontStatus!, reason: String): Storefront!
-    "Follow an active storefront; following twice is one follow"
+    "Follow an active storefront (not one's own); following twice is one follow"
     followStorefront(id: ID!): Storefront!
     "Stop following a storefront"
     unfollowStorefront(id: ID!): Storefront!
@@ -587,7 +587,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       onRequest: signedIn,
       schema: {
         tags,
-        summary: "Follow an active storefront; following twice is one follow",
+        summary: "Follow an active storefront (not one's own: 422); following twice is one follow",
         security,
         params: idParams,
         response: one,
