@@ -95,7 +95,7 @@ describe("OutboxMailer", () => {
   it("writes each message as an RFC 5322 .eml file in <dir>/mail with To, From, Subject, Date and Message-ID", async () => {
     const { id } = await mailer.send({ to: "ada@x.test", subject: "Grüße", text: "Hallo" });
 
-    const names = await readdir(join(dir, "mail"));
+    const names = (await readdir(join(dir, "mail"))).filter((name) => name.endsWith(".eml"));
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-[0-9a-f-]{36}\.eml$/);
     const raw = await readFile(join(dir, "mail", names[0] ?? ""), "latin1");
@@ -121,7 +121,7 @@ describe("OutboxMailer", () => {
 
     expect(listed.map((mail) => mail.subject)).toEqual(subjects);
     expect(listed.map((mail) => mail.id)).toEqual(ids);
-    const names = await readdir(join(dir, "mail"));
+    const names = (await readdir(join(dir, "mail"))).filter((name) => name.endsWith(".eml"));
     expect(listed.map((mail) => mail.path)).toEqual([...names].sort().map((name) => join(dir, "mail", name)));
     for (const mail of listed) expect(mail.date.getTime()).toBeLessThanOrEqual(Date.now());
   });
@@ -132,7 +132,11 @@ describe("OutboxMailer", () => {
     await writeFile(join(dir, "mail", ".2099-01-01T00-00-00.000Z-partial.eml.tmp"), "To: half");
     await writeFile(join(dir, "mail", "notes.txt"), "not mail");
 
-    expect(finished.every((name) => name.endsWith(".eml") && !name.startsWith("."))).toBe(true);
+    expect(finished.sort().map((name) => name.replace(/\.(eml|txt)$/, ".*"))).toEqual([
+      finished[0]?.replace(/\.eml$/, ".*"),
+      finished[0]?.replace(/\.eml$/, ".*"),
+    ]);
+    expect(finished.some((name) => name.startsWith("."))).toBe(false);
     expect((await mailer.list()).map((mail) => mail.subject)).toEqual(["done"]);
   });
 
@@ -145,6 +149,28 @@ describe("OutboxMailer", () => {
 
     const [mail] = await printing.list();
     expect(lines).toEqual([`mail to ada@x.test: Welcome → ${mail?.path}`]);
+  });
+
+  it("keeps a plain-text copy beside each .eml and prints each link of the text, so a long link can be copied whole", async () => {
+    const lines: string[] = [];
+    const printing = new OutboxMailer({ dir, from, print: (line) => lines.push(line) });
+    const link = `http://127.0.0.1:8080/api/v1/auth/email/verify?token=${"Ab3-_x".repeat(16)}`;
+
+    await printing.send({
+      to: "ada@x.test",
+      subject: "Verify your e-mail address",
+      text: `Grüße! Open this link:\n${link}\n\nThanks.`,
+    });
+    await printing.close();
+
+    const [mail] = await printing.list();
+    const copy = await readFile(mail?.path.replace(/\.eml$/, ".txt") ?? "", "utf8");
+    expect(copy.split("\n")).toContain(link);
+    expect(copy).toMatch(
+      /^From: no-reply@mercato\.test\nTo: ada@x\.test\nSubject: Verify your e-mail address\nDate: /,
+    );
+    expect(copy).toContain("Grüße! Open this link:");
+    expect(lines).toEqual([`mail to ada@x.test: Verify your e-mail address → ${mail?.path}; link: ${link}`]);
   });
 
   it("finds the newest message for an address with latestMailTo, ignoring case, and undefined for others", async () => {

@@ -18,7 +18,10 @@ export interface OutboxMailerOptions {
   dir: string;
   /** Default sender, `no-reply@example.com` or `"Name" <no-reply@example.com>`. */
   from: string;
-  /** Called with one human line per message sent ("mail to x@y: subject → path"), e.g. to print it on the console. */
+  /**
+   * Called with one human line per message sent, e.g. to print it on the console: "mail to x@y:
+   * subject → path", then "; link: <url>" for each http(s) link of its text, whole and unencoded.
+   */
   print?: ((line: string) => void) | undefined;
 }
 
@@ -35,7 +38,11 @@ export interface StoredMail {
   date: Date;
 }
 
-/** `Mailer` for development and the embedded host: writes each message as an RFC 5322 `.eml` file to `<dir>/mail/`. */
+/**
+ * `Mailer` for development and the embedded host: writes each message as an RFC 5322 `.eml` file to
+ * `<dir>/mail/`, with a `.txt` of the same name beside it: its headers and text as plain UTF-8, so a
+ * link can be copied whole (the `.eml` text is quoted-printable, which breaks long lines with `=`).
+ */
 export class OutboxMailer implements Mailer {
   readonly #dir: string;
   readonly #from: string;
@@ -59,7 +66,9 @@ export class OutboxMailer implements Mailer {
     checkMailMessage(message);
     const key = uuidv7();
     const from = message.from ?? this.#from;
+    const date = new Date();
     const info = await this.#composer.sendMail({
+      date,
       from,
       to: message.to,
       subject: message.subject,
@@ -70,8 +79,12 @@ export class OutboxMailer implements Mailer {
       disableUrlAccess: true,
     });
     if (!Buffer.isBuffer(info.message)) throw new Error("nodemailer returned a stream instead of a buffer");
-    const path = await writeFileAtomically(this.#dir, outboxFileName(key, new Date(), ".eml"), info.message);
-    this.#print?.(`mail to ${message.to}: ${message.subject} → ${path}`);
+    const name = outboxFileName(key, date, "");
+    // The text copy first: whoever sees the .eml finds its .txt already there.
+    await writeFileAtomically(this.#dir, `${name}.txt`, plainCopy({ ...message, from }, date));
+    const path = await writeFileAtomically(this.#dir, `${name}.eml`, info.message);
+    const links = message.text.match(linkPattern) ?? [];
+    this.#print?.([`mail to ${message.to}: ${message.subject} → ${path}`, ...links].join("; link: "));
     return { id: info.messageId };
   }
 
@@ -85,6 +98,13 @@ export class OutboxMailer implements Mailer {
     this.#closed = true;
     this.#composer.close();
   }
+}
+
+const linkPattern = /https?:\/\/[^\s<>"]+/g;
+
+function plainCopy(message: MailMessage & { from: string }, date: Date): string {
+  const head = [`From: ${message.from}`, `To: ${message.to}`, `Subject: ${message.subject}`];
+  return `${[...head, `Date: ${date.toUTCString()}`].join("\n")}\n\n${message.text}\n`;
 }
 
 /** Every message in a mail folder (`<outbox dir>/mail`), oldest first; none when the folder does not exist. */
