@@ -37,6 +37,7 @@ runMain(async () => {
     allowPositionals: true,
   });
   if (positionals[0] !== "create-admin" || !values.email) throw new Error(usage);
+  const passwordField = process.env.ADMIN_PASSWORD ? "ADMIN_PASSWORD" : "the password on stdin";
   const password = process.env.ADMIN_PASSWORD ?? (process.stdin.isTTY ? "" : await readStdin());
   if (!password) throw new Error("give the password in ADMIN_PASSWORD or on stdin");
   const config = parseConfig(authConfigSchema, {
@@ -65,7 +66,7 @@ runMain(async () => {
   });
   try {
     await migrate(database, [eventTablesMigration("auth"), ...(await authMigrations())]);
-    const admin = await parts.identity.ensureAdmin(values.email, password);
+    const admin = await parts.identity.ensureAdmin(values.email, password, passwordField);
     process.stdout.write(
       admin.created
         ? `admin ${values.email} created (id ${admin.id})\n`

@@ -34,3 +34,36 @@ describe("auth configuration and the local outbox", () => {
     expect(() => parseConfig(authConfigSchema, { NODE_ENV: "test" })).not.toThrow();
   });
 });
+
+describe("auth configuration of the admin account", () => {
+  const admin = { ADMIN_EMAIL: "Boss@Mercato.test" };
+
+  it("refuses an ADMIN_PASSWORD that contains ADMIN_EMAIL, naming both variables and not the password", () => {
+    const start = () => parseConfig(authConfigSchema, { ...admin, ADMIN_PASSWORD: "boss@mercato.test 2026" });
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(/ADMIN_PASSWORD must not contain the e-mail address of ADMIN_EMAIL/);
+    expect(start).not.toThrow(/2026/);
+  });
+
+  it("refuses an ADMIN_PASSWORD that is too easy to guess, naming it", () => {
+    expect(() => parseConfig(authConfigSchema, { ...admin, ADMIN_PASSWORD: "password123" })).toThrow(
+      /ADMIN_PASSWORD is too easy to guess/,
+    );
+  });
+
+  it("accepts a good ADMIN_PASSWORD", () => {
+    expect(
+      parseConfig(authConfigSchema, { ...admin, ADMIN_PASSWORD: "the root passphrase" }).ADMIN_PASSWORD,
+    ).toBe("the root passphrase");
+  });
+
+  it("refuses a MAIL_FROM of several lines or without an address, naming it", () => {
+    for (const MAIL_FROM of ["Mercato", "Mercato <no-reply@mercato.test>\r\nBcc: x@y.test"])
+      expect(() => parseConfig(authConfigSchema, { MAIL_FROM })).toThrow(
+        /MAIL_FROM must be one line with an e-mail address/,
+      );
+    expect(parseConfig(authConfigSchema, { MAIL_FROM: "shop@mercato.test" }).MAIL_FROM).toBe(
+      "shop@mercato.test",
+    );
+  });
+});

@@ -1,5 +1,6 @@
-import { durationMs, flag, url } from "@mercato/platform";
+import { durationMs, flag, InvalidArgument, url } from "@mercato/platform";
 import { z } from "zod";
+import { checkNewPassword, normaliseEmail } from "./domain/identity-rules.js";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -57,7 +58,13 @@ export const authConfigSchema = z
     PASSWORD_RESET_TTL_MS: durationMs(hour),
     /** Base URL of the public API; e-mailed links point at it. */
     PUBLIC_URL: url(["http:", "https:"]).default("http://127.0.0.1:8080"),
-    MAIL_FROM: z.string().min(3).default("Mercato <no-reply@mercato.local>"),
+    /** Sender of every e-mail: one line holding an address, `Name <address>` or the bare address. */
+    MAIL_FROM: z
+      .string()
+      .refine((value) => !/[\r\n]/.test(value) && /[^\s@<>]+@[^\s@<>]+/.test(value), {
+        error: "must be one line with an e-mail address, e.g. Mercato <no-reply@example.com>",
+      })
+      .default("Mercato <no-reply@mercato.local>"),
     /** SMTP server for e-mail (`smtp://user:pass@host:port`); e-mail goes to the local outbox when unset. */
     SMTP_URL: url(["smtp:", "smtps:"]).optional(),
     /** Twilio account for SMS; SMS goes to the local outbox when unset. */
@@ -73,6 +80,22 @@ export const authConfigSchema = z
     ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),
   })
   .superRefine((config, context) => {
+    // The rules every new password meets, checked here so that a bad one stops the start naming
+    // the variable, before anything is migrated or served.
+    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+      try {
+        checkNewPassword(config.ADMIN_PASSWORD, normaliseEmail(config.ADMIN_EMAIL), "ADMIN_PASSWORD");
+      } catch (error) {
+        if (!(error instanceof InvalidArgument)) throw error;
+        for (const violation of error.violations) {
+          context.addIssue({
+            code: "custom",
+            path: [violation.field],
+            message: violation.message.replace("the e-mail address", "the e-mail address of ADMIN_EMAIL"),
+          });
+        }
+      }
+    }
     if (config.NODE_ENV !== "production" || config.ALLOW_LOCAL_OUTBOX) return;
     const local = [
       ...(config.SMTP_URL ? [] : ["e-mail (set SMTP_URL)"]),

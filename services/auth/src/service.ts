@@ -157,7 +157,7 @@ export const authService: ServiceDefinition<AuthConfig> = defineService<AuthConf
     const { config, logger } = runtime;
     await keys.ensureCurrent();
     if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-      const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+      const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, "ADMIN_PASSWORD");
       if (admin.created) logger.info({ userId: admin.id }, "admin account created from ADMIN_EMAIL");
       else if (!admin.admin)
         logger.warn(

@@ -41,6 +41,27 @@ describe("parseConfig", () => {
     );
   });
 
+  it("names a secret's length but never its value, and masks a URL's password", () => {
+    const secrets = z.object({
+      ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }),
+      SERVICE_TOKEN_SECRET: z.string().min(32, { error: "must be at least 32 characters" }),
+      SMTP_URL: url(["smtp:"]),
+    });
+    const parse = () =>
+      parseConfig(secrets, {
+        ADMIN_PASSWORD: "hunter2",
+        SERVICE_TOKEN_SECRET: "s3cr3t-value",
+        SMTP_URL: "smtps://mailer:pa55word@mail.example:465",
+      });
+    expect(parse).toThrow(
+      new ConfigError(
+        "invalid configuration: ADMIN_PASSWORD must be at least 10 characters (got 7 characters); " +
+          "SERVICE_TOKEN_SECRET must be at least 32 characters (got 12 characters); " +
+          'SMTP_URL must be a URL starting with smtp:// (got "smtps://mailer:***@mail.example:465")',
+      ),
+    );
+  });
+
   it("reports a missing required variable as missing", () => {
     const required = z.object({ NATS_URL: url(["nats:"]) });
     expect(() => parseConfig(required, {})).toThrow(/NATS_URL is required \(missing\)/);

@@ -8,9 +8,27 @@ export class ConfigError extends Error {
   }
 }
 
+// Variables whose values never appear in an error, which ends up in logs: only their length does.
+const secretName = /(PASSWORD|SECRET|TOKEN|KEY)$/;
+
+/** What an error says a variable held: the value, a URL's password masked, or a secret's length only. */
+function got(name: string, value: string | undefined): string {
+  if (value === undefined) return "missing";
+  if (secretName.test(name)) return `got ${value.length} characters`;
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) {
+      parsed.password = "***";
+      return `got ${JSON.stringify(parsed.toString())}`;
+    }
+  } catch {}
+  return `got ${JSON.stringify(value)}`;
+}
+
 /**
  * Parses an environment (default `process.env`) with a zod object schema whose keys are variable names.
- * Throws ConfigError with one line such as `invalid configuration: PORT must be a number (got "abc")`.
+ * Throws ConfigError with one line such as `invalid configuration: PORT must be a number (got "abc")`;
+ * the values of secrets (names ending in PASSWORD, SECRET, TOKEN or KEY) and URL passwords are not repeated.
  */
 export function parseConfig<S extends z.ZodObject>(
   schema: S,
@@ -20,9 +38,7 @@ export function parseConfig<S extends z.ZodObject>(
   if (result.success) return result.data;
   const parts = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join(".") || "(environment)";
-    const value = env[name];
-    const got = value === undefined ? "missing" : `got ${JSON.stringify(value)}`;
-    return `${name} ${issue.message} (${got})`;
+    return `${name} ${issue.message} (${got(name, env[name])})`;
   });
   throw new ConfigError(`invalid configuration: ${parts.join("; ")}`);
 }

@@ -536,11 +536,13 @@ export class Identity {
 
   /**
    * Creates an admin account with this e-mail and password unless the address already has an
-   * account (then nothing changes; `admin` says whether that account is one).
+   * account (then nothing changes; `admin` says whether that account is one). A password that breaks
+   * the rules is an InvalidArgument on `passwordField`: where the caller took it from.
    */
   async ensureAdmin(
     emailInput: string,
     password: string,
+    passwordField = "password",
   ): Promise<{ created: boolean; id: string; admin: boolean }> {
     const email = normaliseEmail(emailInput);
     const existing = async () => {
@@ -549,7 +551,7 @@ export class Identity {
     };
     const found = await existing();
     if (found) return found;
-    checkNewPassword(password, email, "password");
+    checkNewPassword(password, email, passwordField);
     const passwordHash = await hashPassword(password);
     const now = new Date();
     try {
