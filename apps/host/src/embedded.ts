@@ -28,6 +28,7 @@ import {
   runMain,
   type ServiceDefinition,
   ServiceTokens,
+  servicePorts,
   startService,
   Unauthenticated,
 } from "@mercato/platform";
@@ -100,6 +101,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     options.logger ??
     ((service: string) => createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }));
   const definitions = options.services ?? hostedServices;
+  const ports = servicePorts(definitions, env);
   const infra = options.infrastructure ?? (await embeddedInfrastructure(config.DATA_DIR, definitions));
   const { bus, kv } = infra;
   const running: RunningService[] = [];
@@ -128,8 +130,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   };
   try {
     for (const definition of definitions) {
-      const fromEnv = env[`${definition.name.toUpperCase()}_PORT`];
-      const port = options.ports?.[definition.name] ?? (fromEnv ? Number(fromEnv) : definition.defaultPort);
+      const port = options.ports?.[definition.name] ?? ports[definition.name] ?? definition.defaultPort;
       // Services that call others (orders) find them where they listen now, ports picked at start included.
       const serviceUrls = Object.fromEntries(
         running.map((service) => [`${service.name.toUpperCase()}_SERVICE_URL`, service.url]),

@@ -6,15 +6,18 @@ import { inventoryService } from "@mercato/inventory";
 import {
   createLogger,
   type Database,
+  logLevel,
   migrateService,
   openPostgres,
   PgliteHost,
+  parseConfig,
   runMain,
   type ServiceDefinition,
 } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
 import { usersService } from "@mercato/users";
+import { z } from "zod";
 import { seedMarketplace } from "./seed/seed.js";
 import { ensureDatabases, serviceDatabaseUrl } from "./services.js";
 
@@ -47,7 +50,8 @@ runMain(async () => {
   const products = count(values.products, "products");
   if (products === undefined) throw new Error(usage);
   const storefronts = count(values.storefronts, "storefronts");
-  const logger = createLogger({ service: "seed", level: process.env.LOG_LEVEL ?? "info", pretty: false });
+  const { LOG_LEVEL } = parseConfig(z.object({ LOG_LEVEL: logLevel }));
+  const logger = createLogger({ service: "seed", level: LOG_LEVEL, pretty: false });
 
   const url = process.env.DATABASE_URL;
   let close: () => Promise<void>;

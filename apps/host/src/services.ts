@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { gatewayConfigSchema, upstreamServices } from "@mercato/gateway";
-import { parseConfig, runMain, standaloneConfigSchema } from "@mercato/platform";
+import { parseConfig, runMain, servicePorts, standaloneConfigSchema } from "@mercato/platform";
 import pg from "pg";
 import { hostedServices } from "./catalog.js";
 
@@ -93,12 +93,10 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   const gateway = parseConfig(gatewayConfigSchema, env);
   const host = infra.HOST;
   // Every process verifies bearer tokens against the auth service's key set unless told otherwise.
-  const jwksUrl = env.JWKS_URL ?? `http://${host}:${env.AUTH_PORT ?? 9000}/.well-known/jwks.json`;
+  const ports = servicePorts([...upstreamServices, ...hostedServices], env);
+  const jwksUrl = env.JWKS_URL ?? `http://${host}:${ports.auth ?? 9000}/.well-known/jwks.json`;
   const urls = Object.fromEntries(
-    upstreamServices.map((s) => [
-      `${s.name.toUpperCase()}_SERVICE_URL`,
-      `http://${host}:${env[`${s.name.toUpperCase()}_PORT`] ?? s.defaultPort}`,
-    ]),
+    upstreamServices.map((s) => [`${s.name.toUpperCase()}_SERVICE_URL`, `http://${host}:${ports[s.name]}`]),
   );
   // The services sign their own tokens with one secret; made up for this launch when not given.
   const serviceSecret = env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url");
@@ -109,7 +107,7 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
       ...urls,
       SERVICE_TOKEN_SECRET: serviceSecret,
       DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
-      PORT: env[`${service.name.toUpperCase()}_PORT`] ?? String(service.defaultPort),
+      PORT: String(ports[service.name]),
       JWKS_URL: jwksUrl,
     },
   }));

@@ -45,6 +45,35 @@ describe("standalone service process", () => {
   });
 });
 
+describe("seed command", () => {
+  it("exits with status 1 naming a bad LOG_LEVEL, before it touches any data", () => {
+    const result = spawnSync(tsx, ["apps/host/src/seed-cli.ts", "--products", "1"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, LOG_LEVEL: "loud", DATA_DIR: join(tmpdir(), "mercato-seed-never-made") },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    );
+  });
+});
+
+describe("distributedSpecs", () => {
+  it("refuses a bad <SERVICE>_PORT naming it, before any process starts", () => {
+    const env = { DATABASE_URL: "postgres://u@db/x", NATS_URL: "nats://n:4222", REDIS_URL: "redis://r:6379" };
+    expect(() => distributedSpecs({ ...env, INVENTORY_PORT: "-1" })).toThrow(
+      /INVENTORY_PORT must be between 0 and 65535 \(got "-1"\)/,
+    );
+    const specs = distributedSpecs({ ...env, INVENTORY_PORT: "9104" });
+    expect(specs.find((spec) => spec.name === "inventory")?.env.PORT).toBe("9104");
+    expect(specs.find((spec) => spec.name === "orders")?.env.INVENTORY_SERVICE_URL).toBe(
+      "http://127.0.0.1:9104",
+    );
+  });
+});
+
 describe("serviceDatabaseUrl", () => {
   it("keeps the server and credentials and names the database after the service", () => {
     expect(serviceDatabaseUrl("postgres://u:p@db.internal:5433/anything?sslmode=require", "orders")).toBe(

@@ -173,5 +173,8 @@ describe("embedded host", () => {
     await expect(
       startEmbedded({ env: { DATA_DIR: dataDir, GATEWAY_PORT: "http" }, logger: quiet }),
     ).rejects.toThrow(/^invalid configuration: GATEWAY_PORT must be a number \(got "http"\)$/);
+    await expect(
+      startEmbedded({ env: { DATA_DIR: dataDir, ORDERS_PORT: "nine" }, logger: quiet }),
+    ).rejects.toThrow(/^invalid configuration: ORDERS_PORT must be a number \(got "nine"\)$/);
   });
 });

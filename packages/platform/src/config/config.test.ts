@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, durationMs, flag, parseConfig, port, url } from "./config.js";
+import { ConfigError, durationMs, flag, parseConfig, port, servicePorts, url } from "./config.js";
 
 const schema = z.object({
   PORT: port(8080),
@@ -77,5 +77,25 @@ describe("parseConfig", () => {
       expect(message).toContain("PORT must be between 0 and 65535");
       expect(message).toContain("PRETTY must be true or false");
     }
+  });
+});
+
+describe("servicePorts", () => {
+  const services = [
+    { name: "auth", defaultPort: 9000 },
+    { name: "orders", defaultPort: 9005 },
+  ];
+
+  it("reads each <NAME>_PORT, falling back to the service's own port", () => {
+    expect(servicePorts(services, { ORDERS_PORT: "9105" })).toEqual({ auth: 9000, orders: 9105 });
+  });
+
+  it("stops on a bad port naming its variable", () => {
+    expect(() => servicePorts(services, { AUTH_PORT: "abc" })).toThrow(
+      /invalid configuration: AUTH_PORT must be a number \(got "abc"\)/,
+    );
+    expect(() => servicePorts(services, { ORDERS_PORT: "70000" })).toThrow(
+      /ORDERS_PORT must be between 0 and 65535/,
+    );
   });
 });

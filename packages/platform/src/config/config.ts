@@ -52,6 +52,20 @@ export const port = (fallback: number) =>
     .max(65535, { error: "must be between 0 and 65535" })
     .default(fallback);
 
+/**
+ * Each named service's port from `<NAME>_PORT` (the service's own default when unset), checked
+ * as `port` checks one, so a bad value stops start naming its variable.
+ */
+export function servicePorts(
+  services: readonly { name: string; defaultPort: number }[],
+  env: Record<string, string | undefined> = process.env,
+): Record<string, number> {
+  const variable = (name: string) => `${name.toUpperCase()}_PORT`;
+  const schema = z.object(Object.fromEntries(services.map((s) => [variable(s.name), port(s.defaultPort)])));
+  const parsed = parseConfig(schema, env) as Record<string, number>;
+  return Object.fromEntries(services.map((s) => [s.name, parsed[variable(s.name)] ?? s.defaultPort]));
+}
+
 /** A URL from an env string whose scheme is one of `protocols` (e.g. `["postgres:", "postgresql:"]`). */
 export const url = (protocols: readonly string[]) =>
   z.string({ error: "is required" }).refine(
