@@ -1,3 +1,4 @@
+import { seededRandom } from "@mercato/platform";
 import type { SeedCategory, SeedProduct, SeedStorefrontProjection } from "@mercato/products";
 import type { SeedStorefront } from "@mercato/sellers";
 import { v7 as uuidv7 } from "uuid";
@@ -62,18 +63,6 @@ const streets: Readonly<Record<string, readonly string[]>> = {
   FI: ["Mannerheimintie", "Fredrikinkatu", "Aleksanterinkatu", "Bulevardi"],
   GR: ["Odos Ermou", "Odos Athinas", "Odos Pratinou", "Odos Skoufa"],
 };
-
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same marketplace. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Deterministic UUIDv7s: the time part from `msecs`, the rest from the generator. */
 function idMaker(next: () => number): (msecs: number) => string {
@@ -159,7 +148,7 @@ function combinations(
  * re-run adds nothing.
  */
 export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketplace {
-  const next = random(0x6d657263); // "merc"
+  const next = seededRandom(0x6d657263); // "merc"
   const newId = idMaker(next);
   const tree = { categories: [] as SeedCategory[], leaves: [] as Leaf[] };
   flatten(taxonomy, null, undefined, newId, tree);
@@ -218,7 +207,7 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
   }
 
   function* products(): Generator<SeedProduct> {
-    const productRandom = random(0x70726f64); // "prod"
+    const productRandom = seededRandom(0x70726f64); // "prod"
     const productId = idMaker(productRandom);
     for (let i = 0; i < size.products; i++) {
       const storeIndex = i % storefrontCount;
