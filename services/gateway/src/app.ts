@@ -23,6 +23,7 @@ import {
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   LogController,
 } from "fastify";
@@ -115,6 +116,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       acceptCorrelationId(header(req.headers["x-correlation-id"]) ?? header(req.headers["x-request-id"])),
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     schemaController: { compilersFactory: { buildValidator: requestValidators() } },
+    // A path that is not percent-encoded UTF-8 (%ED%A0%80, a lone surrogate) fails before routing,
+    // so no hook ran: answer it in the envelope, naming the URL, since no parameter can be told apart.
+    frameworkErrors: (error, request, raw) => {
+      const reply = raw as FastifyReply;
+      if (error.code !== "FST_ERR_BAD_URL") return reply.send(error);
+      const details = [{ field: "url", message: "is not valid percent-encoded UTF-8" }];
+      return reply
+        .status(400)
+        .header("x-correlation-id", request.id)
+        .header("x-request-id", request.id)
+        .send(
+          envelope(
+            {
+              status: 400,
+              code: "INVALID_ARGUMENT",
+              message: "url is not valid percent-encoded UTF-8",
+              details,
+            },
+            request.id,
+          ),
+        );
+    },
   });
 
   app.decorateRequest("ctx", undefined as unknown as RequestContext);

@@ -164,6 +164,19 @@ describe("request input: integers are integers, every refusal names its field", 
     });
   });
 
+  it("answers a path that is not percent-encoded UTF-8 with 400 in the envelope, naming the url", async () => {
+    const response = await gateway.app.inject({ method: "GET", url: "/api/v1/products/%ED%A0%80x" });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["x-correlation-id"]).toEqual(expect.any(String));
+    expect(response.json()).toMatchObject({
+      success: false,
+      error: {
+        code: "INVALID_ARGUMENT",
+        details: [{ field: "url", message: "is not valid percent-encoded UTF-8" }],
+      },
+    });
+  });
+
   it("still reads a body with a constructor key that has no prototype, and calls broken JSON broken", async () => {
     expect((await echo("", { note: "constructor" })).statusCode).toBe(200);
     const broken = await echo("", '{"note":');

@@ -7,6 +7,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
+import { clientField, renamingFields } from "./catalog-common.js";
 import { bearerSecurity, errorResponses, isoTime } from "./rest.js";
 
 function accountJson(account: Account | undefined) {
@@ -620,7 +621,11 @@ export function authGatewayModule(serviceName = "auth"): GatewayModule {
           },
           revokeSession: async (_root: unknown, args: { id: string }, context: GraphqlContext) => {
             requireCaller(context.ctx);
-            await auth().revokeSession({ sessionId: args.id });
+            // The service names its session_id; the client sent the argument id.
+            await renamingFields(
+              auth().revokeSession({ sessionId: args.id }),
+              clientField(null, { session_id: "id" }),
+            );
             return true;
           },
           revokeOtherSessions: async (_root: unknown, _args: unknown, context: GraphqlContext) => {

@@ -397,6 +397,9 @@ export function idOrSlug(value: string) {
   return uuidPattern.test(value) ? { case: "id" as const, value } : { case: "slug" as const, value };
 }
 
+/** Names a refusal of a REST `:idOrSlug` key after that path parameter: the service says `id` or `slug`. */
+export const idOrSlugField = clientField("params", { id: "params.idOrSlug", slug: "params.idOrSlug" });
+
 /** GraphQL `id` or `slug` arguments as the contracts' oneof: exactly one is required. */
 export function oneKey(args: { id?: string | null; slug?: string | null }) {
   const hasId = typeof args.id === "string" && args.id !== "";

@@ -20,6 +20,7 @@ import {
   connection,
   dateTime,
   idOrSlug,
+  idOrSlugField,
   idParams,
   type MoneyInput,
   minorUnits,
@@ -916,7 +917,12 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       },
     },
     async (request) =>
-      categoryDetail(await products().getCategory({ key: idOrSlug(request.params.idOrSlug) })),
+      categoryDetail(
+        await renamingFields(
+          products().getCategory({ key: idOrSlug(request.params.idOrSlug) }),
+          idOrSlugField,
+        ),
+      ),
   );
 
   app.post<{ Body: CategoryBody & { name: string } }>(

@@ -15,6 +15,7 @@ import {
   connection,
   dateTime,
   idOrSlug,
+  idOrSlugField,
   idParams,
   type NearInput,
   nearQuery,
@@ -496,7 +497,10 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, serviceNam
       },
     },
     async (request) => {
-      const answer = await sellers().getStorefront({ key: idOrSlug(request.params.idOrSlug) });
+      const answer = await renamingFields(
+        sellers().getStorefront({ key: idOrSlug(request.params.idOrSlug) }),
+        idOrSlugField,
+      );
       return storefrontJson(answer.storefront);
     },
   );
