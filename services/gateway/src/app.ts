@@ -116,27 +116,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       acceptCorrelationId(header(req.headers["x-correlation-id"]) ?? header(req.headers["x-request-id"])),
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     schemaController: { compilersFactory: { buildValidator: requestValidators() } },
-    // A path that is not percent-encoded UTF-8 (%ED%A0%80, a lone surrogate) fails before routing,
-    // so no hook ran: answer it in the envelope, naming the URL, since no parameter can be told apart.
+    // A path that is not percent-encoded UTF-8 (%ED%A0%80, a lone surrogate) or has a parameter
+    // past 100 characters fails before routing, so no hook ran: answer it in the envelope, naming
+    // the URL, since no parameter can be told apart.
     frameworkErrors: (error, request, raw) => {
-      const reply = raw as FastifyReply;
-      if (error.code !== "FST_ERR_BAD_URL") return reply.send(error);
-      const details = [{ field: "url", message: "is not valid percent-encoded UTF-8" }];
-      return reply
-        .status(400)
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const status = tooLong ? 414 : 400;
+      const problem = tooLong
+        ? "has a path parameter longer than 100 characters"
+        : error.code === "FST_ERR_BAD_URL"
+          ? "is not valid percent-encoded UTF-8"
+          : "cannot be routed";
+      const details = [{ field: "url", message: problem }];
+      return (raw as FastifyReply)
+        .status(status)
         .header("x-correlation-id", request.id)
         .header("x-request-id", request.id)
-        .send(
-          envelope(
-            {
-              status: 400,
-              code: "INVALID_ARGUMENT",
-              message: "url is not valid percent-encoded UTF-8",
-              details,
-            },
-            request.id,
-          ),
-        );
+        .send(envelope({ status, code: "INVALID_ARGUMENT", message: `url ${problem}`, details }, request.id));
     },
   });
 

@@ -177,6 +177,15 @@ describe("request input: integers are integers, every refusal names its field", 
     });
   });
 
+  it("answers a path parameter of more than 100 characters with 414 in the envelope, naming the url", async () => {
+    const response = await gateway.app.inject({ method: "GET", url: `/api/v1/products/${"x".repeat(101)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.json()).toMatchObject({
+      success: false,
+      error: { code: "INVALID_ARGUMENT", details: [{ field: "url" }], correlationId: expect.any(String) },
+    });
+  });
+
   it("still reads a body with a constructor key that has no prototype, and calls broken JSON broken", async () => {
     expect((await echo("", { note: "constructor" })).statusCode).toBe(200);
     const broken = await echo("", '{"note":');
