@@ -10,33 +10,30 @@ import { distributedSpecs, ensureDatabases, launch, serviceDatabaseUrl } from ".
 const root = resolve(import.meta.dirname, "../../..");
 const tsx = resolve(root, "node_modules/.bin/tsx");
 
+/** Runs a command-line entry of the repository with only PATH and `env` in its environment. */
+const run = (args: string[], env: Record<string, string>) =>
+  spawnSync(tsx, args, {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+
 describe("standalone service process", () => {
   it("exits with status 1 and one line naming a missing variable", () => {
-    const result = spawnSync(tsx, ["packages/testing/src/item-service-main.ts"], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: "postgres://x@127.0.0.1/db",
-        REDIS_URL: "redis://127.0.0.1:6379",
-      },
-      encoding: "utf8",
-      timeout: 30_000,
+    const result = run(["packages/testing/src/item-service-main.ts"], {
+      DATABASE_URL: "postgres://x@127.0.0.1/db",
+      REDIS_URL: "redis://127.0.0.1:6379",
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe("invalid configuration: NATS_URL is required (missing)");
   });
 
   it("exits with status 1 naming a malformed variable", () => {
-    const result = spawnSync(tsx, ["packages/testing/src/item-service-main.ts"], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: "mysql://x",
-        NATS_URL: "nats://127.0.0.1:4222",
-        REDIS_URL: "redis://127.0.0.1:6379",
-      },
-      encoding: "utf8",
-      timeout: 30_000,
+    const result = run(["packages/testing/src/item-service-main.ts"], {
+      DATABASE_URL: "mysql://x",
+      NATS_URL: "nats://127.0.0.1:4222",
+      REDIS_URL: "redis://127.0.0.1:6379",
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
@@ -47,11 +44,9 @@ describe("standalone service process", () => {
 
 describe("seed command", () => {
   it("exits with status 1 naming a bad LOG_LEVEL, before it touches any data", () => {
-    const result = spawnSync(tsx, ["apps/host/src/seed-cli.ts", "--products", "1"], {
-      cwd: root,
-      env: { PATH: process.env.PATH, LOG_LEVEL: "loud", DATA_DIR: join(tmpdir(), "mercato-seed-never-made") },
-      encoding: "utf8",
-      timeout: 30_000,
+    const result = run(["apps/host/src/seed-cli.ts", "--products", "1"], {
+      LOG_LEVEL: "loud",
+      DATA_DIR: join(tmpdir(), "mercato-seed-never-made"),
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
