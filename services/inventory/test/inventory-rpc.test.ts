@@ -152,6 +152,10 @@ describe("InventoryService over RPC (PGlite)", () => {
       client.getStock({ variantIds: [theirs.variantId, variantId] }, theirs.owner.as),
     );
     expect(mixed.code).toBe(Code.PermissionDenied);
+    // A foreign variant that was never stocked is refused too, not answered with nothing.
+    const unstocked = await failure(client.getStock({ variantIds: [theirs.variantId] }, owner.as));
+    expect(unstocked.code).toBe(Code.PermissionDenied);
+    expect(unstocked.message).toContain(theirs.variantId);
     expect((await failure(stock())).code).toBe(Code.Unauthenticated);
 
     for (const as of [undefined, theirs.owner.as]) {

@@ -111,12 +111,14 @@ export async function managedVariant(
 /**
  * Refuses `caller` the stock of `variantIds` unless it manages every one: an admin or a service
  * manages all, a seller the variants of its own storefronts (removed ones too: their stock is still
- * its). The same rule as changes and the ledger, for many variants at once.
+ * its). The same rule as changes and the ledger, for many variants at once. A variant the
+ * catalog projection does not know counts as foreign when `mustBeKnown` says so (default: always).
  */
 export async function assertManagesAll(
   executor: Executor,
   caller: Caller,
   variantIds: readonly string[],
+  mustBeKnown: (variantId: string) => boolean = () => true,
 ): Promise<void> {
   if (variantIds.length === 0 || caller.roles.includes("admin") || isServiceCaller(caller)) return;
   const rows = rowsOf<{ variant_id: string; owner_id: string | null }>(
@@ -127,7 +129,9 @@ export async function assertManagesAll(
       where v.variant_id = any(${uuidArray(variantIds)}::uuid[])`),
   );
   const owners = new Map(rows.map((row) => [row.variant_id, row.owner_id]));
-  const foreign = variantIds.filter((id) => owners.get(id) !== caller.id.toLowerCase());
+  const foreign = variantIds.filter((id) =>
+    owners.has(id) ? owners.get(id) !== caller.id.toLowerCase() : mustBeKnown(id),
+  );
   if (foreign.length > 0)
     throw new PermissionDenied(
       `only the storefront's owner or an admin may see the stock of variant ${foreign.join(", ")}`,

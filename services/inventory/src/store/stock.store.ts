@@ -260,11 +260,10 @@ export class Inventory {
    */
   async managedLevels(caller: Caller, variantIds: readonly string[]): Promise<StockLevel[]> {
     const levels = await this.levels(variantIds);
-    await assertManagesAll(
-      this.database.db,
-      caller,
-      levels.map((level) => level.variantId),
-    );
+    // Every asked variant whose owner is known is checked, stocked or not: an empty answer would
+    // tell a stranger that a variant never had stock. An unknown one without stock has nothing to hide.
+    const stocked = new Set(levels.map((level) => level.variantId));
+    await assertManagesAll(this.database.db, caller, variantIds, (id) => stocked.has(id));
     return levels;
   }
 
