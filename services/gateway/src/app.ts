@@ -46,7 +46,7 @@ import { composeSchema } from "./graphql-schema.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { opsAccess } from "./ops-access.js";
 import { parseJsonBody, requestValidators } from "./request-input.js";
-import { ServiceDirectory, type ServiceTarget } from "./services.js";
+import { ServiceDirectory, type ServiceHealth, type ServiceTarget } from "./services.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -297,7 +297,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         // Error texts can name internal addresses: production shows them to admins only.
         const detailed = !production || context.ctx.caller?.roles.includes("admin") === true;
         const services = detailed ? list : list.map(({ error: _hidden, ...rest }) => rest);
-        return { status: list.every((s) => s.status === "up") ? "ok" : "degraded", services };
+        return { status: overallHealth(list), services };
       },
     },
   };
@@ -375,8 +375,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async (_request, reply) => {
       const list = await services.health();
+      // 503 only when a service cannot serve; one doing without a dependency is reported, not fatal.
       const up = list.every((s) => s.status === "up");
-      return reply.status(up ? 200 : 503).send({ status: up ? "ok" : "degraded", services: list });
+      return reply.status(up ? 200 : 503).send({ status: overallHealth(list), services: list });
     },
   );
   app.get(
@@ -417,12 +418,22 @@ const servicesHealthSchema = {
           status: { type: "string", enum: ["up", "down"] },
           latencyMs: { type: "number" },
           circuit: { type: "string", enum: ["closed", "open", "half-open"] },
+          degraded: {
+            type: "array",
+            items: { type: "string" },
+            description: "dependencies the service is doing without while it still serves (say the bus)",
+          },
           error: { type: "string" },
         },
       },
     },
   },
 } as const;
+
+/** `ok` while every service is up with all its dependencies, `degraded` otherwise. */
+function overallHealth(list: readonly ServiceHealth[]): "ok" | "degraded" {
+  return list.every((s) => s.status === "up" && !s.degraded?.length) ? "ok" : "degraded";
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -453,6 +464,9 @@ function withContext(resolvers: IResolvers): IResolvers {
   }
   return wrapped;
 }
+
+/** Longest error message a GraphQL answer carries, in characters; longer ones are cut. */
+const maxMessageLength = 1_000;
 
 /** How GraphQL answers are written: production hides suggestions; client aborts are counted. */
 interface GraphqlFormatOptions {
@@ -533,8 +547,10 @@ function formatGraphqlErrors(
       resolved.code === "SERVICE_UNAVAILABLE" && original instanceof DomainError
         ? original.message
         : resolved.message;
+    const shown = options.hideSuggestions ? message.replace(/ Did you mean .*\?$/, "") : message;
     return {
-      message: options.hideSuggestions ? message.replace(/ Did you mean .*\?$/, "") : message,
+      // GraphQL quotes a refused literal whole: a 900 kB string would come back 900 kB long.
+      message: shown.length > maxMessageLength ? `${shown.slice(0, maxMessageLength)}…` : shown,
       ...(error.locations ? { locations: error.locations } : {}),
       ...(error.path ? { path: error.path } : {}),
       extensions: {

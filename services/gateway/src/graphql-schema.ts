@@ -11,12 +11,14 @@ export const coreSchema = /* GraphQL */ `
     latencyMs: Float!
     "closed, open or half-open."
     circuit: String!
+    "Dependencies the service is doing without while it still serves (say the bus)."
+    degraded: [String!]
     error: String
   }
 
   "Health of the gateway and every service behind it."
   type GatewayHealth {
-    "ok when every service is up, degraded otherwise."
+    "ok when every service is up with all its dependencies, degraded otherwise."
     status: String!
     services: [ServiceHealth!]!
   }

@@ -1,6 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
-import { type Client, ConnectError } from "@connectrpc/connect";
-import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
+import type { Client } from "@connectrpc/connect";
 import {
   CircuitBreaker,
   type CircuitState,
@@ -26,6 +25,8 @@ export interface ServiceHealth {
   status: "up" | "down";
   latencyMs: number;
   circuit: CircuitState;
+  /** Dependencies the service is doing without while it still serves (say the bus). */
+  degraded?: string[];
   error?: string;
 }
 
@@ -78,37 +79,48 @@ export class ServiceDirectory {
     return wrapped;
   }
 
-  /** Asks every service for its gRPC health, in parallel, each bounded by `timeoutMs` (default 2 000). */
+  /**
+   * Asks every service's `/ready`, in parallel, each bounded by `timeoutMs` (default 2 000): up
+   * while it can serve, with the dependencies it is doing without (say the bus) as `degraded`.
+   */
   async health(timeoutMs = 2_000): Promise<ServiceHealth[]> {
     return Promise.all(
       [...this.targets.values()].map(async (target): Promise<ServiceHealth> => {
         const started = performance.now();
         const circuit = this.breakers.get(target.name)?.state ?? "closed";
+        const answer = (status: "up" | "down", more: Partial<ServiceHealth>): ServiceHealth => ({
+          name: target.name,
+          url: target.url,
+          status,
+          latencyMs: round(performance.now() - started),
+          circuit,
+          ...more,
+        });
         try {
-          const client = createRpcClient(Health, { baseUrl: target.url, timeoutMs, maxRetries: 0 });
-          const answer = await client.check({ service: "" });
-          const up = answer.status === HealthCheckResponse_ServingStatus.SERVING;
-          return {
-            name: target.name,
-            url: target.url,
-            status: up ? "up" : "down",
-            latencyMs: round(performance.now() - started),
-            circuit,
-            ...(up ? {} : { error: "not serving" }),
-          };
+          const response = await fetch(`${target.url}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+          const report = (await response.json().catch(() => ({}))) as ReadyAnswer;
+          const failing = (report.checks ?? []).filter((check) => !check.ok);
+          const error = failing.map((check) => `${check.name}: ${check.error ?? "no answer"}`).join("; ");
+          return answer(response.ok ? "up" : "down", {
+            ...(report.degraded?.length ? { degraded: report.degraded } : {}),
+            ...(error ? { error } : response.ok ? {} : { error: `not ready (HTTP ${response.status})` }),
+          });
         } catch (error) {
-          return {
-            name: target.name,
-            url: target.url,
-            status: "down",
-            latencyMs: round(performance.now() - started),
-            circuit,
-            error: error instanceof ConnectError ? error.rawMessage : String(error),
-          };
+          const cause = (error as { cause?: { message?: string } }).cause?.message;
+          const timedOut = (error as Error).name === "TimeoutError";
+          return answer("down", {
+            error: timedOut ? `no answer within ${timeoutMs} ms` : (cause ?? String(error)),
+          });
         }
       }),
     );
   }
+}
+
+/** What a service's `/ready` answers (packages/platform health routes). */
+interface ReadyAnswer {
+  degraded?: string[];
+  checks?: { name: string; ok: boolean; error?: string }[];
 }
 
 function round(ms: number): number {

@@ -8,23 +8,32 @@ import {
 } from "@mercato/contracts/grpc/health/v1/health_pb";
 import type { HttpRoute } from "../rpc/server.js";
 
-/** One dependency a service needs in order to serve: its database, bus, key-value store, queue. */
+/** One dependency of a service: its database, bus, key-value store, queue. */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Whether the service cannot serve without it (default true). A dependency it can do without
+   * for a while (the bus: the outbox keeps events until it returns) degrades the service instead.
+   */
+  required?: boolean;
 }
 
 /** Outcome of one readiness check. */
 export interface CheckResult {
   name: string;
   ok: boolean;
+  required: boolean;
   ms: number;
   error?: string;
 }
 
 /** Outcome of all readiness checks of a service. */
 export interface ReadinessReport {
+  /** Every required dependency answers: the service can serve. */
   ready: boolean;
+  /** Names of the dependencies that do not answer but are not required. */
+  degraded: string[];
   checks: CheckResult[];
 }
 
@@ -36,6 +45,7 @@ export async function checkReadiness(
   const results = await Promise.all(
     checks.map(async (c): Promise<CheckResult> => {
       const started = performance.now();
+      const required = c.required ?? true;
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
@@ -44,11 +54,12 @@ export async function checkReadiness(
             timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
           }),
         ]);
-        return { name: c.name, ok: true, ms: Math.round(performance.now() - started) };
+        return { name: c.name, ok: true, required, ms: Math.round(performance.now() - started) };
       } catch (error) {
         return {
           name: c.name,
           ok: false,
+          required,
           ms: Math.round(performance.now() - started),
           error: String((error as Error)?.message ?? error),
         };
@@ -57,10 +68,17 @@ export async function checkReadiness(
       }
     }),
   );
-  return { ready: results.every((r) => r.ok), checks: results };
+  return {
+    ready: results.every((r) => r.ok || !r.required),
+    degraded: results.filter((r) => !r.ok && !r.required).map((r) => r.name),
+    checks: results,
+  };
 }
 
-/** `GET /health` (the process is alive) and `GET /ready` (its dependencies answer). */
+/**
+ * `GET /health` (the process is alive) and `GET /ready` (it can serve: every required dependency
+ * answers; 200 `ready`, or 200 `degraded` naming the others that do not, else 503 `not ready`).
+ */
 export function healthRoutes(service: string, checks: readonly ReadinessCheck[]): HttpRoute[] {
   return [
     {
@@ -81,8 +99,9 @@ export function healthRoutes(service: string, checks: readonly ReadinessCheck[])
           status: report.ready ? 200 : 503,
           contentType: "application/json",
           body: JSON.stringify({
-            status: report.ready ? "ready" : "not ready",
+            status: !report.ready ? "not ready" : report.degraded.length > 0 ? "degraded" : "ready",
             service,
+            degraded: report.degraded,
             checks: report.checks,
           }),
         };

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { checkReadiness, type ReadinessCheck } from "../health/health.js";
 import type { HttpRoute } from "../rpc/server.js";
 
 /** A Prometheus registry for one service: process metrics plus everything labelled `service`. */
@@ -28,6 +29,24 @@ export function rpcClientHistogram(registry: Registry): Histogram<"target" | "me
     labelNames: ["target", "method", "code"],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+}
+
+/**
+ * `dependency_up{dependency}`: 1 while a dependency answers its readiness check, 0 while not,
+ * checked at each scrape, so an outage the service rides out (the bus) still shows.
+ */
+export function dependencyGauge(registry: Registry, checks: readonly ReadinessCheck[]): Gauge<"dependency"> {
+  return new Gauge({
+    name: "dependency_up",
+    help: "1 while a dependency of the service answers its readiness check, 0 while it does not",
+    labelNames: ["dependency"],
+    registers: [registry],
+    async collect() {
+      for (const result of (await checkReadiness(checks)).checks) {
+        this.set({ dependency: result.name }, result.ok ? 1 : 0);
+      }
+    },
   });
 }
 

@@ -11,7 +11,12 @@ import type { EventBus } from "../events/event-bus.js";
 import { eventTablesMigration, Outbox, OutboxRelay } from "../events/outbox.js";
 import { healthRoutes, type ReadinessCheck, registerGrpcHealth } from "../health/health.js";
 import type { KeyValue } from "../kv/key-value.js";
-import { createMetricsRegistry, metricsRoute, rpcServerHistogram } from "../metrics/metrics.js";
+import {
+  createMetricsRegistry,
+  dependencyGauge,
+  metricsRoute,
+  rpcServerHistogram,
+} from "../metrics/metrics.js";
 import type { Listening } from "../rpc/listen.js";
 import {
   type Authenticator,
@@ -168,9 +173,12 @@ export async function startService<Config>(
 
     const checks: ReadinessCheck[] = [
       { name: "database", check: () => database.ping() },
-      { name: "bus", check: () => infra.bus.ping() },
+      // The outbox keeps events while the bus is away and consumers resume where they stopped
+      // (ADR 0004), so a bus outage degrades the service but does not stop it serving.
+      { name: "bus", check: () => infra.bus.ping(), required: false },
       { name: "kv", check: async () => void (await infra.kv.get("mercato:ready-probe")) },
     ];
+    dependencyGauge(metrics, checks);
     const server: Listening = await startRpcServer({
       host: options.host ?? "127.0.0.1",
       port: options.port ?? definition.defaultPort,
