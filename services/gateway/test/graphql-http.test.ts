@@ -114,6 +114,7 @@ describe("GraphQL over HTTP", () => {
     const { ms, result } = await cpuMsOf(() => post({ query }));
     expect(result.statusCode).toBe(200);
     expect(result.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
+    expect(result.json().errors[0].message.length).toBeLessThanOrEqual(1_001);
     expect(ms).toBeLessThan(100);
   });
 
