@@ -1,4 +1,6 @@
 export * from "./free-port.js";
 export * from "./infra.js";
 export * from "./nats-server.js";
+export * from "./redis-server.js";
+export type { PrivateServer, ServerStopOptions } from "./server-process.js";
 export * from "./wait-for.js";
