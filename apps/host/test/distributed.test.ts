@@ -117,7 +117,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([
         ["database", true],
         ["bus", true],
-        ["kv", true],
+        ["redis", true],
       ]);
       const put = await fetch(`http://127.0.0.1:${servicePort}/mercato.testkit.v1.ItemService/PutItem`, {
         method: "POST",

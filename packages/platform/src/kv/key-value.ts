@@ -29,3 +29,15 @@ export interface KeyValue {
   /** Releases the store's resources; later calls reject. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * The store did not answer (down, unreachable, too slow): the call may or may not have taken effect.
+ * Callers that can do without the store catch this and fall back (ADR 0027); a command the store
+ * refused (a non-integer to increment) is another error.
+ */
+export class KeyValueUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "KeyValueUnavailable";
+  }
+}

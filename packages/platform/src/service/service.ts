@@ -92,6 +92,8 @@ export interface ServiceInfrastructure {
   database(service: string): Database;
   bus: EventBus;
   kv: KeyValue;
+  /** What the key-value store is called in readiness and `dependency_up`; default "kv". */
+  kvName?: string;
   logger(service: string): Logger;
   authenticate?: Authenticator;
   /** Signs and accepts service tokens (a secret all services of the deployment share); none: user tokens only. */
@@ -176,7 +178,12 @@ export async function startService<Config>(
       // The outbox keeps events while the bus is away and consumers resume where they stopped
       // (ADR 0004), so a bus outage degrades the service but does not stop it serving.
       { name: "bus", check: () => infra.bus.ping(), required: false },
-      { name: "kv", check: async () => void (await infra.kv.get("mercato:ready-probe")) },
+      // Every use of the key-value store has a fallback (ADR 0027), so its outage degrades the service.
+      {
+        name: infra.kvName ?? "kv",
+        check: async () => void (await infra.kv.get("mercato:ready-probe")),
+        required: false,
+      },
     ];
     dependencyGauge(metrics, checks);
     const server: Listening = await startRpcServer({

@@ -44,7 +44,11 @@ export async function runStandalone<Config>(
     createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const log = logger(definition.name);
   const bus = await NatsEventBus.connect({ url: config.NATS_URL, name: definition.name, logger: log });
-  const kv = new RedisKeyValue({ url: config.REDIS_URL, keyPrefix: `mercato:${definition.name}:` });
+  const kv = new RedisKeyValue({
+    url: config.REDIS_URL,
+    keyPrefix: `mercato:${definition.name}:`,
+    logger: log,
+  });
   const authenticate =
     options.authenticate ??
     (config.JWKS_URL
@@ -61,6 +65,7 @@ export async function runStandalone<Config>(
         openPostgres({ url: config.DATABASE_URL, schema, maxConnections: config.DB_POOL_SIZE }),
       bus,
       kv,
+      kvName: "redis",
       logger,
       env,
       ...(authenticate ? { authenticate } : {}),
