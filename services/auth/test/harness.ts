@@ -8,6 +8,7 @@ import {
   createJwksAuthenticator,
   createLogger,
   type EventEnvelope,
+  type KeyValue,
   latestMailTo,
   latestSmsTo,
   MemoryEventBus,
@@ -31,13 +32,16 @@ export interface AuthHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the auth service with environment overrides. */
-export async function startAuth(env: Record<string, string> = {}): Promise<AuthHarness> {
+/** Starts the auth service with environment overrides, on `kv` when given (left open) or its own MemoryKeyValue. */
+export async function startAuth(
+  env: Record<string, string> = {},
+  options: { kv?: KeyValue } = {},
+): Promise<AuthHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), "mercato-auth-"));
   const outboxDir = join(dataDir, "outbox");
   const pglite = await PgliteHost.open({ postgis: false });
   const bus = new MemoryEventBus();
-  const kv = new MemoryKeyValue();
+  const kv = options.kv ?? new MemoryKeyValue();
   const events: EventEnvelope[] = [];
   await bus.consume({ durable: "spy", subject: "mercato.auth.>", backoffMs: [10] }, async (event) => {
     events.push(event);
@@ -93,7 +97,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<AuthH
     stop: async () => {
       await service.stop();
       await bus.close();
-      await kv.close();
+      if (!options.kv) await kv.close();
       await pglite.close();
       await rm(dataDir, { recursive: true, force: true });
     },

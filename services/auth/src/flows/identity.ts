@@ -12,6 +12,7 @@ import {
   type Database,
   type Executor,
   FailedPrecondition,
+  FallbackKeyValue,
   InvalidArgument,
   type KeyValue,
   type Logger,
@@ -100,18 +101,29 @@ function isUniqueViolation(error: unknown): boolean {
  * and the caller's sessions. Errors are domain errors naming the field at fault.
  */
 export class Identity {
-  constructor(private readonly deps: IdentityDeps) {}
+  /**
+   * The rate-limit counters. While the key-value store does not answer they count in this process
+   * (ADR 0027): sign-in keeps working and each replica still applies every limit, per replica.
+   */
+  private readonly counters: KeyValue;
+
+  constructor(private readonly deps: IdentityDeps) {
+    this.counters = new FallbackKeyValue(deps.kv, {
+      logger: deps.logger,
+      consequence: "sign-in limits count per auth replica until it returns",
+    });
+  }
 
   /** Sends a new code to a phone number, within the cooldown and the per-phone and per-IP limits. */
   async requestOtp(
     phoneInput: string,
     client: ClientMeta,
   ): Promise<{ expiresAt: Date; resendAfterSeconds: number }> {
-    const { config, kv, database } = this.deps;
+    const { config, database } = this.deps;
     const phone = normalisePhone(phoneInput);
     const now = new Date();
     if (client.ip) {
-      const fromIp = await kv.increment(`otp:ip:${clientBucket(client.ip)}`, {
+      const fromIp = await this.counters.increment(`otp:ip:${clientBucket(client.ip)}`, {
         ttlMs: config.OTP_RATE_WINDOW_MS,
       });
       if (fromIp > config.OTP_RATE_PER_IP)
@@ -124,7 +136,9 @@ export class Identity {
     const wait = resendWaitSeconds(previous?.sentAt, now, config.OTP_RESEND_COOLDOWN_MS);
     if (wait > 0)
       throw new ResourceExhausted(`a code was just sent to this phone; request another in ${wait} s`);
-    const forPhone = await kv.increment(`otp:phone:${phone}`, { ttlMs: config.OTP_RATE_WINDOW_MS });
+    const forPhone = await this.counters.increment(`otp:phone:${phone}`, {
+      ttlMs: config.OTP_RATE_WINDOW_MS,
+    });
     if (forPhone > config.OTP_RATE_PER_PHONE)
       throw new ResourceExhausted("too many codes requested for this phone number; try again later");
 
@@ -301,18 +315,18 @@ export class Identity {
 
   /** Signs in with e-mail and password; repeated failures for one address are refused for a while. */
   async login(emailInput: string, password: string, client: ClientMeta): Promise<SignedIn> {
-    const { config, kv, database } = this.deps;
+    const { config, database } = this.deps;
     const email = normaliseEmail(emailInput);
     const failuresKey = `login:failures:${email}`;
     // Counted before the password check, so a burst of parallel guesses is counted too; a
     // successful sign-in clears the count.
-    const attempts = await kv.increment(failuresKey, { ttlMs: config.LOGIN_RATE_WINDOW_MS });
+    const attempts = await this.counters.increment(failuresKey, { ttlMs: config.LOGIN_RATE_WINDOW_MS });
     if (attempts > config.LOGIN_MAX_FAILURES)
       throw new ResourceExhausted("too many failed sign-ins for this e-mail address; try again later");
     const [account] = await database.db.select().from(accounts).where(eq(accounts.email, email));
     if (!(await passwordMatches(account?.passwordHash, password)) || !account)
       throw new Unauthenticated("e-mail address or password is wrong");
-    await kv.delete(failuresKey);
+    await this.counters.delete(failuresKey);
     const now = new Date();
     const session = await database.transaction((tx) =>
       openSession(tx, account.id, client, config.REFRESH_TOKEN_TTL_MS, now),
@@ -430,14 +444,14 @@ export class Identity {
     if (!account.passwordHash || !account.email)
       throw new FailedPrecondition("this account signs in with a code, not a password");
     const failuresKey = `password:failures:${account.id}`;
-    const attempts = await this.deps.kv.increment(failuresKey, {
+    const attempts = await this.counters.increment(failuresKey, {
       ttlMs: this.deps.config.LOGIN_RATE_WINDOW_MS,
     });
     if (attempts > this.deps.config.LOGIN_MAX_FAILURES)
       throw new ResourceExhausted("too many wrong current passwords; try again later");
     if (!(await passwordMatches(account.passwordHash, current)))
       throw InvalidArgument.field("current_password", "is wrong");
-    await this.deps.kv.delete(failuresKey);
+    await this.counters.delete(failuresKey);
     checkNewPassword(next, account.email, "new_password");
     const passwordHash = await hashPassword(next);
     const now = new Date();
@@ -500,7 +514,7 @@ export class Identity {
   /** Counts one use of `key` in the e-mail window; refuses beyond `max`. No key, no limit. */
   private async limit(key: string | undefined | "", max: number, message: string): Promise<void> {
     if (!key) return;
-    const used = await this.deps.kv.increment(key, { ttlMs: this.deps.config.EMAIL_RATE_WINDOW_MS });
+    const used = await this.counters.increment(key, { ttlMs: this.deps.config.EMAIL_RATE_WINDOW_MS });
     if (used > max) throw new ResourceExhausted(message);
   }
 
