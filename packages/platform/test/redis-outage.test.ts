@@ -1,6 +1,5 @@
-import { Writable } from "node:stream";
 import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
-import { type RedisServer, startRedisServer, waitFor } from "@mercato/testing";
+import { capturedLogs, type RedisServer, startRedisServer, waitFor } from "@mercato/testing";
 import { itemService } from "@mercato/testing/item-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -41,18 +40,6 @@ async function settled<T>(call: Promise<T>): Promise<{ value: T } | { error: unk
   }
 }
 
-/** A logger whose lines are kept as parsed objects. */
-function capturedLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger({ service: "kv-test", level: "info", destination }), lines };
-}
-
 /** Every operation of the port once, each settled within `notHangingMs` or reported as still waiting. */
 async function everyOperation(kv: KeyValue) {
   return {
@@ -82,7 +69,7 @@ const allUnavailable = {
 describe("RedisKeyValue while its Redis is down or hung", () => {
   let redis: RedisServer;
   let kv: RedisKeyValue;
-  const log = capturedLogger();
+  const log = capturedLogs("kv-test");
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -151,7 +138,7 @@ describe("FallbackKeyValue over a Redis that goes away", () => {
   let redis: RedisServer;
   let primary: RedisKeyValue;
   let kv: FallbackKeyValue;
-  const log = capturedLogger();
+  const log = capturedLogs("kv-test");
 
   beforeAll(async () => {
     redis = await startRedisServer();

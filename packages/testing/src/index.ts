@@ -1,3 +1,4 @@
+export * from "./captured-logs.js";
 export * from "./free-port.js";
 export * from "./infra.js";
 export * from "./nats-server.js";
