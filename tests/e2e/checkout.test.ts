@@ -48,7 +48,7 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
       return (await response.json()) as {
         // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each query and checked by the assertions
         data?: Record<string, any> | null;
-        errors?: { message: string; extensions: { code: string } }[];
+        errors?: { message: string; extensions: { code: string; details?: { field: string }[] } }[];
       };
     };
 
@@ -215,6 +215,61 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
       const rival = await shop("rival", 100, 1);
       expect((await rest("POST", `/orders/${order.id}/accept`, { token: rival.token })).status).toBe(404);
       expect((await rest("GET", "/orders/selling", { token: rival.token })).body.items).toEqual([]);
+    });
+
+    it("adds a cart line once per Idempotency-Key in REST and GraphQL: a retry is replayed, another body under the key 409, a bad key 400", async () => {
+      const seller = await shop("spoons", 700, 20);
+      const token = await buyer();
+      const add = (key: string, quantity: number) =>
+        rest("POST", "/cart/lines", {
+          token,
+          body: { variantId: seller.variantId, quantity },
+          headers: { "idempotency-key": key },
+        });
+      const key = `add-${Math.random()}`;
+      const first = await add(key, 2);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.headers.get("idempotent-replayed")).toBeNull();
+      // The answer was lost (a 502 on the way back): the client repeats it with the same key.
+      const retry = await add(key, 2);
+      expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+      expect(retry.headers.get("idempotent-replayed")).toBe("true");
+      expect(retry.body.lines).toEqual([
+        expect.objectContaining({ variantId: seller.variantId, quantity: 2 }),
+      ]);
+      const other = await add(key, 3);
+      expect(other.status, JSON.stringify(other.body)).toBe(409);
+      expect(other.body.error.message).toContain(`idempotency key ${key}`);
+      const bad = await add("two words", 1);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details).toEqual([expect.objectContaining({ field: "headers.idempotency-key" })]);
+
+      const mutation = `mutation ($variantId: ID!, $quantity: Int!, $key: String) {
+        addToCart(variantId: $variantId, quantity: $quantity, idempotencyKey: $key) { replayed lines { quantity } }
+      }`;
+      const graphKey = `graph-${Math.random()}`;
+      const variables = { variantId: seller.variantId, quantity: 3, key: graphKey };
+      const added = await gql(mutation, variables, token);
+      expect(added.data?.addToCart).toEqual({ replayed: false, lines: [{ quantity: 5 }] });
+      // A retry replays even once the variant is no longer for sale: the add happened.
+      const product = await rest("PATCH", `/products/${seller.productId}`, {
+        token: seller.token,
+        body: { status: "draft" },
+      });
+      expect(product.status, JSON.stringify(product.body)).toBe(200);
+      expect((await gql(mutation, variables, token)).data?.addToCart).toEqual({
+        replayed: true,
+        lines: [{ quantity: 5 }],
+      });
+      expect((await gql(mutation, { ...variables, quantity: 4 }, token)).errors?.[0]?.extensions.code).toBe(
+        "CONFLICT",
+      );
+      expect((await gql(mutation, { ...variables, key: "" }, token)).errors?.[0]).toMatchObject({
+        extensions: { code: "INVALID_ARGUMENT", details: [{ field: "idempotencyKey" }] },
+      });
+      expect((await rest("GET", "/cart", { token })).body.lines).toEqual([
+        expect.objectContaining({ variantId: seller.variantId, quantity: 5 }),
+      ]);
     });
 
     it("keeps a seller to dealing with others: its own goods 422, another's stock 403, its storefront unfollowable; checkout addresses by the address book's rules", async () => {

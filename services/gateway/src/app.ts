@@ -39,7 +39,7 @@ import mercurius, { type IResolvers, type MercuriusContext } from "mercurius";
 import type { Logger } from "pino";
 import { Counter, Histogram } from "prom-client";
 import type { GatewayConfig } from "./config.js";
-import { envelope, errorEnvelopeSchema, resolveError, statusOf } from "./envelope.js";
+import { envelope, errorEnvelopeSchema, resolveError, retryAfterOf, statusOf } from "./envelope.js";
 import { registerGraphiql } from "./graphiql.js";
 import { costLimitError, noIntrospectionRule, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
@@ -173,6 +173,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook("onSend", async (_request, reply, payload) => {
     const type = String(reply.getHeader("content-type") ?? "");
     if (jsonType.test(type)) reply.header("content-security-policy", securityPolicy);
+    // REST and GraphQL alike: whatever answered 502, 503 or 504 tells the client when to try again.
+    const retryAfter = retryAfterOf(reply.statusCode);
+    if (retryAfter !== undefined && !reply.hasHeader("retry-after")) reply.header("retry-after", retryAfter);
     return payload;
   });
   app.addHook("onResponse", async (request, reply) => {

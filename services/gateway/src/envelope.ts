@@ -118,6 +118,17 @@ export function envelope(error: GatewayError, correlationId: string): ErrorEnvel
   };
 }
 
+/** Seconds a client should wait before repeating a request that met an outage: 2. */
+export const retryAfterSeconds = 2;
+
+/**
+ * The `Retry-After` of an answer with `status`: 502, 503 and 504 say a service was unavailable or
+ * too slow, which passes, so they carry one (ADR 0029); anything else none (429 has its own).
+ */
+export function retryAfterOf(status: number): string | undefined {
+  return status === 502 || status === 503 || status === 504 ? String(retryAfterSeconds) : undefined;
+}
+
 /** HTTP status of an error code. */
 export function statusOf(code: ErrorCode): number {
   return errorMappings[code].http;

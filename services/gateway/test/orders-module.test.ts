@@ -5,9 +5,11 @@ import { ProductStatus, ProductsService } from "@mercato/contracts/mercato/produ
 import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { type Listening, PermissionDenied, signedInCaller } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
+import { freePort } from "@mercato/testing";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
+import { retryAfterSeconds } from "../src/envelope.js";
 import { inventoryGatewayModule } from "../src/modules/inventory.js";
 import { ordersGatewayModule } from "../src/modules/orders.js";
 import { productsGatewayModule } from "../src/modules/products.js";
@@ -62,6 +64,8 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
   });
 
   const { rest, graphql } = injectors(() => gateway);
+  /** The key the fake orders service answers as used before. */
+  const seenKey = "seen-before";
 
   // Orders whose lines name products by id: each product id derived from its variant's.
   const products = new Map<string, string>();
@@ -117,10 +121,10 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
             calls.push("orders.listOrders");
             return { orders: [order(mug, plate), order(plate, gone)], nextCursor: "" };
           },
-          async addToCart(_request, context) {
-            calls.push("orders.addToCart");
+          async addToCart(request, context) {
+            calls.push(`orders.addToCart:${request.idempotencyKey ?? "no key"}`);
             if (!signedInCaller(context).roles.includes("buyer")) throw new PermissionDenied("buyers only");
-            return { cart: cart() };
+            return { cart: cart(), replayed: request.idempotencyKey === seenKey };
           },
         },
         authenticate,
@@ -323,5 +327,139 @@ describe("orders gateway module: carts hydrated from products, sellers and inven
     expect(calls).toEqual([]);
     const stock = await rest("GET", `/inventory?variantIds=${mug}`, buyer);
     expect(stock.statusCode).toBe(403);
+  });
+
+  it("passes an add's idempotency key to orders and marks a replay: REST header Idempotent-Replayed, GraphQL replayed", async () => {
+    const buyer = await signedIn(issuer, { id: buyerId });
+    const add = (key: string | undefined) =>
+      gateway.app.inject({
+        method: "POST",
+        url: "/api/v1/cart/lines",
+        headers: { ...buyer.headers, ...(key === undefined ? {} : { "idempotency-key": key }) },
+        payload: { variantId: mug, quantity: 2 },
+      });
+    const fresh = await add("first-time");
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    expect(fresh.headers["idempotent-replayed"]).toBeUndefined();
+    const replay = await add(seenKey);
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    expect(replay.json().lines).toHaveLength(3);
+    expect((await add(undefined)).statusCode).toBe(200);
+    expect(calls.filter((c) => c.startsWith("orders."))).toEqual([
+      "orders.addToCart:first-time",
+      `orders.addToCart:${seenKey}`,
+      "orders.addToCart:no key",
+    ]);
+
+    const mutation = `mutation ($key: String) {
+      addToCart(variantId: "${mug}", quantity: 2, idempotencyKey: $key) { replayed lines { variantId } }
+    }`;
+    for (const [key, replayed] of [
+      [seenKey, true],
+      ["another", false],
+      [null, false],
+    ] as const) {
+      const answer = (await graphql(mutation, { key }, buyer)).json();
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.addToCart).toMatchObject({ replayed, lines: expect.any(Array) });
+    }
+    const read = (await graphql("{ cart { replayed } }", {}, buyer)).json();
+    expect(read.data.cart.replayed).toBe(false);
+  });
+
+  it("refuses a bad idempotency key of an add with 400 naming it in REST and GraphQL", async () => {
+    const buyer = await signedIn(issuer, { id: buyerId });
+    for (const key of ["", "has space", "x".repeat(256), "caf\u00e9"]) {
+      const answer = await gateway.app.inject({
+        method: "POST",
+        url: "/api/v1/cart/lines",
+        headers: { ...buyer.headers, "idempotency-key": key },
+        payload: { variantId: mug, quantity: 1 },
+      });
+      expect(answer.statusCode, `${key}: ${answer.body}`).toBe(400);
+      expect(answer.json().error.details).toEqual([
+        { field: "headers.idempotency-key", message: expect.stringContaining("pattern") },
+      ]);
+    }
+    expect(calls).toEqual([]);
+    for (const key of ["", "has space", "x".repeat(256), "ключ"]) {
+      const graph = (
+        await graphql(
+          `mutation ($key: String) { addToCart(variantId: "${mug}", quantity: 1, idempotencyKey: $key) { replayed } }`,
+          { key },
+          buyer,
+        )
+      ).json();
+      expect(graph.errors?.[0]?.extensions, key).toMatchObject({
+        code: "INVALID_ARGUMENT",
+        details: [{ field: "idempotencyKey" }],
+      });
+    }
+    // Orders' own validation refused it at its boundary: the handler never ran.
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("a gateway whose orders service is down", () => {
+  let issuer: TestIssuer;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    // A port nobody listens on: every call to orders fails to connect.
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    gateway = await moduleGateway({
+      services: ["orders", "products", "sellers", "inventory"].map((name) => ({ name, url: nobody })),
+      modules: [
+        sellersGatewayModule(),
+        productsGatewayModule(),
+        inventoryGatewayModule(),
+        ordersGatewayModule(),
+      ],
+      authenticate: issuerAuthenticator(issuer),
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.app.close();
+    await issuer?.close();
+  });
+
+  it("answers 502 with Retry-After in REST and in GraphQL-over-HTTP, and 503 with Retry-After at /health/services", async () => {
+    const buyer = await signedIn(issuer);
+    const add = await gateway.app.inject({
+      method: "POST",
+      url: "/api/v1/cart/lines",
+      headers: { ...buyer.headers, "idempotency-key": "retry-me" },
+      payload: { variantId: uuidv7(), quantity: 1 },
+    });
+    expect(add.statusCode, add.body).toBe(502);
+    expect(add.json().error.code).toBe("SERVICE_UNAVAILABLE");
+    expect(add.headers["retry-after"]).toBe(String(retryAfterSeconds));
+
+    const graph = await gateway.app.inject({
+      method: "POST",
+      url: "/graphql",
+      headers: { ...buyer.headers, accept: "application/graphql-response+json" },
+      payload: { query: "{ cart { buyerId } }" },
+    });
+    expect(graph.statusCode, graph.body).toBe(502);
+    expect(graph.json().errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
+    expect(graph.headers["retry-after"]).toBe(String(retryAfterSeconds));
+
+    const health = await gateway.app.inject({ method: "GET", url: "/health/services" });
+    expect(health.statusCode).toBe(503);
+    expect(health.headers["retry-after"]).toBe(String(retryAfterSeconds));
+
+    // A client's own mistake is no outage: nothing to wait for.
+    const bad = await gateway.app.inject({
+      method: "POST",
+      url: "/api/v1/cart/lines",
+      headers: buyer.headers,
+      payload: { variantId: "nope", quantity: 1 },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers["retry-after"]).toBeUndefined();
   });
 });

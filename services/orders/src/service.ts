@@ -27,12 +27,12 @@ export const ordersService = defineService<OrdersConfig>({
     // Reservations need the service's own token: without a secret, refuse to start rather than
     // fail every checkout.
     await runtime.serviceToken();
-    const { checkout, orders } = parts(runtime);
+    const { carts, checkout, orders } = parts(runtime);
     const { logger, config } = runtime;
     let stopped = false;
     let sweeping: Promise<void> | undefined;
-    // Checkouts whose runner died are finished or undone, and long-delivered orders completed,
-    // without anyone asking (ADR 0018).
+    // Checkouts whose runner died are finished or undone, long-delivered orders completed (ADR
+    // 0018) and cart add keys older than a day forgotten (ADR 0029), without anyone asking.
     const sweep = async () => {
       try {
         while (!stopped && (await checkout.recoverAbandoned()) > 0) {}
@@ -43,6 +43,11 @@ export const ordersService = defineService<OrdersConfig>({
         while (!stopped && (await orders.completeDelivered(config.ORDER_AUTO_COMPLETE_MS)) > 0) {}
       } catch (error) {
         logger.warn({ err: error }, "completing delivered orders failed; retrying on the next sweep");
+      }
+      try {
+        while (!stopped && (await carts.forgetExpiredAddKeys()) > 0) {}
+      } catch (error) {
+        logger.warn({ err: error }, "forgetting expired cart add keys failed; retrying on the next sweep");
       }
     };
     const timer = setInterval(() => {

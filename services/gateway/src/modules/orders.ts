@@ -84,6 +84,15 @@ function checkoutRequest(idempotencyKey: string, body: CheckoutBody) {
   };
 }
 
+/** An AddToCart request; the key, when given, makes a retry add nothing. */
+function addRequest(variantId: string, quantity: number, idempotencyKey: string | null | undefined) {
+  return {
+    variantId,
+    quantity: BigInt(quantity),
+    ...(idempotencyKey === undefined || idempotencyKey === null ? {} : { idempotencyKey }),
+  };
+}
+
 const statusNames = ["placed", "accepted", "shipped", "delivered", "completed", "cancelled"] as const;
 const statusValue = (name: string | null | undefined) =>
   name ? enumValue(OrderStatus, name) : OrderStatus.UNSPECIFIED;
@@ -145,6 +154,8 @@ const schema = /* GraphQL */ `
     totals: [Money!]!
     "ISO 8601; null for a cart never used"
     updatedAt: String
+    "True when this answers an addToCart whose idempotencyKey was used before: nothing was added"
+    replayed: Boolean!
   }
   "A person and a postal address."
   type ContactAddress {
@@ -266,8 +277,13 @@ const schema = /* GraphQL */ `
     sellerOrders(status: OrderStatus, first: Int, after: String, storefrontId: ID): OrderConnection!
   }
   extend type Mutation {
-    "Add units of a variant to the cart (a line for the same variant grows)"
-    addToCart(variantId: ID!, quantity: Int!): Cart!
+    "Add units of a variant to the cart (a line for the same variant grows). The same idempotencyKey within a day adds nothing again and answers the cart as it is now (replayed); with another variant or quantity it is a CONFLICT"
+    addToCart(
+      variantId: ID!
+      quantity: Int!
+      "Unique per add: 1 to 255 printable ASCII characters"
+      idempotencyKey: String
+    ): Cart!
     "Set the units of a cart line"
     updateCartLine(variantId: ID!, quantity: Int!): Cart!
     "Take a variant out of the cart"
@@ -469,6 +485,8 @@ const contactBody = {
 } as const;
 
 const quantity = { type: "integer", minimum: 1, maximum: 1000 } as const;
+const idempotencyKey = (description: string) =>
+  ({ type: "string", pattern: "^[!-~]{1,255}$", description }) as const;
 const listQuery = {
   type: "object",
   additionalProperties: false,
@@ -503,6 +521,8 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: Ord
   ])
     app.addSchema(shared);
   const body = clientField("body");
+  // The key comes in a header, the rest in the body.
+  const keyedBody = clientField("body", { idempotency_key: "headers.idempotency-key" });
   const query = clientField("querystring");
   const cart = { 200: { $ref: "Cart#" }, ...errors };
   const one = { 200: { $ref: "Order#" }, ...errors };
@@ -523,14 +543,23 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: Ord
     async () => hydrated(orders().getCart({})),
   );
 
-  app.post<{ Body: { variantId: string; quantity: number } }>(
+  app.post<{ Body: { variantId: string; quantity: number }; Headers: { "idempotency-key"?: string } }>(
     "/cart/lines",
     {
       onRequest: signedIn,
       schema: {
         tags,
-        summary: "Add units of a variant to the cart (a line for the same variant grows)",
+        summary:
+          "Add units of a variant to the cart (a line for the same variant grows). The same Idempotency-Key within a day adds nothing again and answers the cart as it is now (Idempotent-Replayed: true); with another body it is a 409",
         security,
+        headers: {
+          type: "object",
+          properties: {
+            "idempotency-key": idempotencyKey(
+              "optional, unique per add so that a retry adds nothing: 1 to 255 printable ASCII characters",
+            ),
+          },
+        },
         body: {
           type: "object",
           required: ["variantId", "quantity"],
@@ -540,13 +569,15 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: Ord
         response: cart,
       },
     },
-    async (request) =>
-      hydrated(
-        renamingFields(
-          orders().addToCart({ variantId: request.body.variantId, quantity: BigInt(request.body.quantity) }),
-          body,
-        ),
-      ),
+    async (request, reply) => {
+      const { variantId, quantity } = request.body;
+      const answer = await renamingFields(
+        orders().addToCart(addRequest(variantId, quantity, request.headers["idempotency-key"])),
+        keyedBody,
+      );
+      if (answer.replayed) reply.header("idempotent-replayed", "true");
+      return hydrateCart(answer.cart, cartSources());
+    },
   );
 
   app.patch<{ Params: { variantId: string }; Body: { quantity: number } }>(
@@ -613,11 +644,9 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: Ord
           type: "object",
           required: ["idempotency-key"],
           properties: {
-            "idempotency-key": {
-              type: "string",
-              pattern: "^[!-~]{1,255}$",
-              description: "unique per checkout attempt: 1 to 255 printable ASCII characters",
-            },
+            "idempotency-key": idempotencyKey(
+              "unique per checkout attempt: 1 to 255 printable ASCII characters",
+            ),
           },
         },
         body: {
@@ -647,7 +676,7 @@ function restRoutes(app: FastifyInstance, services: ServiceDirectory, names: Ord
     async (request, reply) => {
       const answer = await renamingFields(
         orders().checkout(checkoutRequest(request.headers["idempotency-key"], request.body)),
-        clientField("body", { idempotency_key: "headers.idempotency-key" }),
+        keyedBody,
       );
       if (answer.replayed) reply.header("idempotent-replayed", "true");
       return reply.status(201).send(checkoutJson(answer.checkout, answer.replayed));
@@ -859,6 +888,7 @@ export function ordersGatewayModule(names: OrdersServiceNames = defaultNames): G
             loaders(context).products.load(line.productId),
         },
         CartLine: { options: (line: CartJson["lines"][number]) => pairs(line.options) },
+        Cart: { replayed: (cart: { replayed?: boolean }) => cart.replayed === true },
         Query: {
           cart: async (_root: unknown, _args: unknown, context: GraphqlContext) => {
             signedInOnly(context);
@@ -892,16 +922,15 @@ export function ordersGatewayModule(names: OrdersServiceNames = defaultNames): G
         Mutation: {
           addToCart: async (
             _root: unknown,
-            a: { variantId: string; quantity: number },
+            a: { variantId: string; quantity: number; idempotencyKey?: string | null },
             context: GraphqlContext,
           ) => {
             signedInOnly(context);
-            return hydrated(
-              renamingFields(
-                orders().addToCart({ variantId: a.variantId, quantity: BigInt(a.quantity) }),
-                args,
-              ),
+            const answer = await renamingFields(
+              orders().addToCart(addRequest(a.variantId, a.quantity, a.idempotencyKey)),
+              args,
             );
+            return { ...(await hydrateCart(answer.cart, cartSources())), replayed: answer.replayed };
           },
           updateCartLine: async (
             _root: unknown,

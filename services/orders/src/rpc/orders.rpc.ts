@@ -199,9 +199,17 @@ export function ordersRoutes(router: ConnectRouter, deps: OrdersDeps): void {
 
     async addToCart(req, context) {
       const caller = requireUser(context);
+      const quantity = Number(req.quantity);
+      const key = req.idempotencyKey;
+      // A retry is answered before the catalog is asked: what it added may have gone off sale since.
+      const replay =
+        key === undefined
+          ? undefined
+          : await carts.replay(caller.id, { key, variantId: req.variantId, quantity });
+      if (replay) return { cart: cartToProto(replay), replayed: true };
       const variant = await purchasable(caller, req.variantId);
-      const cart = await carts.add(caller.id, variant.id, Number(req.quantity), variant.price);
-      return { cart: cartToProto(cart) };
+      const { cart, replayed } = await carts.add(caller.id, variant.id, quantity, variant.price, key);
+      return { cart: cartToProto(cart), replayed };
     },
 
     async updateCartLine(req, context) {

@@ -1,4 +1,5 @@
 import {
+  Conflict,
   type Database,
   type Executor,
   FailedPrecondition,
@@ -13,6 +14,8 @@ import type { Money, WantedLine } from "../domain/checkout-plan.js";
 export const maxCartLines = 100;
 /** Most units of one line. */
 export const maxLineQuantity = 1_000;
+/** How long the idempotency key of a cart add is remembered: a day, in ms. */
+export const cartAddKeyTtlMs = 86_400_000;
 
 /** A cart line: a variant and its units, with the price it had when added. */
 export interface CartLine {
@@ -27,6 +30,13 @@ export interface Cart {
   buyerId: string;
   lines: CartLine[];
   updatedAt: Date | undefined;
+}
+
+/** An add under a client's idempotency key: a retry of it adds nothing. */
+export interface KeyedAdd {
+  key: string;
+  variantId: string;
+  quantity: number;
 }
 
 interface LineRow {
@@ -70,10 +80,48 @@ export class Carts {
     return { buyerId, lines, updatedAt };
   }
 
-  /** Adds units of a variant at its current price; a line for the same variant grows (up to the maximum). */
-  async add(buyerId: string, variantId: string, quantity: number, price: Money): Promise<Cart> {
+  /**
+   * The cart as it is now when `add`'s key was used within a day for the same variant and
+   * quantity (the retry adds nothing); undefined when the key is new or expired. The key used for
+   * another add is a Conflict naming it.
+   */
+  async replay(
+    buyerId: string,
+    add: KeyedAdd,
+    executor: Executor = this.database.db,
+  ): Promise<Cart | undefined> {
+    const [prior] = rowsOf<{ variant_id: string; quantity: number | string }>(
+      await executor.execute(sql`
+        select variant_id, quantity from orders.cart_add_keys
+        where buyer_id = ${buyerId} and idempotency_key = ${add.key}
+          and created_at > now() - make_interval(secs => ${cartAddKeyTtlMs / 1000})`),
+    );
+    if (!prior) return undefined;
+    if (prior.variant_id !== add.variantId.toLowerCase() || Number(prior.quantity) !== add.quantity)
+      throw new Conflict(
+        `idempotency key ${add.key} was used to add ${prior.quantity} of variant ${prior.variant_id}; use a new key for a new add`,
+      );
+    return this.get(buyerId, executor);
+  }
+
+  /**
+   * Adds units of a variant at its current price; a line for the same variant grows (up to the
+   * maximum). With `key`, the key is stored in the same transaction, so an add under a key seen
+   * within a day adds nothing and answers the cart as it is now (`replayed`).
+   */
+  async add(
+    buyerId: string,
+    variantId: string,
+    quantity: number,
+    price: Money,
+    key?: string,
+  ): Promise<{ cart: Cart; replayed: boolean }> {
     return this.database.transaction(async (tx) => {
       await lockCart(tx, buyerId);
+      // Under the cart's lock, so of two requests with one key only the first adds.
+      const replayed =
+        key === undefined ? undefined : await this.replay(buyerId, { key, variantId, quantity }, tx);
+      if (replayed) return { cart: replayed, replayed: true };
       const cart = await this.get(buyerId, tx);
       const existing = cart.lines.find((line) => line.variantId === variantId);
       if (!existing && cart.lines.length >= maxCartLines)
@@ -93,8 +141,28 @@ export class Carts {
           price_when_added_minor = excluded.price_when_added_minor,
           currency_when_added = excluded.currency_when_added,
           updated_at = now()`);
-      return this.get(buyerId, tx);
+      // A row still here under the key has expired (replay found none): the key starts afresh.
+      if (key !== undefined)
+        await tx.execute(sql`
+          insert into orders.cart_add_keys (buyer_id, idempotency_key, variant_id, quantity)
+          values (${buyerId}, ${key}, ${variantId}, ${quantity})
+          on conflict (buyer_id, idempotency_key) do update set
+            variant_id = excluded.variant_id, quantity = excluded.quantity, created_at = now()`);
+      return { cart: await this.get(buyerId, tx), replayed: false };
     });
+  }
+
+  /** Forgets up to `limit` (default 1,000) add keys older than a day; returns how many. */
+  async forgetExpiredAddKeys(limit = 1_000): Promise<number> {
+    const gone = rowsOf(
+      await this.database.db.execute(sql`
+        delete from orders.cart_add_keys where (buyer_id, idempotency_key) in (
+          select buyer_id, idempotency_key from orders.cart_add_keys
+          where created_at <= now() - make_interval(secs => ${cartAddKeyTtlMs / 1000})
+          limit ${limit})
+        returning buyer_id`),
+    );
+    return gone.length;
   }
 
   /** Sets the units of a line already in the cart; NotFound when it is not there. */
