@@ -350,6 +350,36 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       expect((await refusal(inventory.commit(uuidv7(), "checkout"))).code).toBe("NOT_FOUND");
     });
 
+    it("records the release of a reservation it never saw, so a Reserve of that id arriving later holds nothing", async () => {
+      const variantId = await stocked(2);
+      const id = uuidv7();
+      expect(await inventory.release(id)).toMatchObject({ id, status: "released", lines: [] });
+      expect((await inventory.release(id)).status).toBe("released");
+      const late = await refusal(
+        inventory.reserve({ id, lines: [{ variantId, quantity: 2 }], ttlMs: 60_000 }),
+      );
+      expect(late).toMatchObject({ code: "FAILED_PRECONDITION", message: expect.stringMatching(/released/) });
+      expect((await inventory.levels([variantId]))[0]).toMatchObject({
+        onHand: 2,
+        reserved: 0,
+        available: 2,
+      });
+      expect((await refusal(inventory.commit(id, "checkout"))).code).toBe("FAILED_PRECONDITION");
+    });
+
+    it("leaves nothing held when releases race reserves of the same ids, whichever lands first", async () => {
+      const variantId = await stocked(40);
+      const ids = Array.from({ length: 20 }, () => uuidv7());
+      await Promise.allSettled(
+        ids.flatMap((id) => [
+          inventory.reserve({ id, lines: [{ variantId, quantity: 2 }], ttlMs: 60_000 }),
+          inventory.release(id),
+        ]),
+      );
+      expect((await inventory.levels([variantId]))[0]).toMatchObject({ onHand: 40, reserved: 0 });
+      for (const id of ids) expect((await inventory.reservation(id))?.status).toBe("released");
+    });
+
     it("never oversells: 200 concurrent reservations for 50 units sell exactly 50", async () => {
       const variantId = await stocked(50);
       const attempts = await Promise.allSettled(

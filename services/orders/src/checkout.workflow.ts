@@ -48,7 +48,7 @@ export interface CheckoutSettings {
  * Checkout as explicit steps, each undone when a later one fails: claim the idempotency key → price
  * the lines from the catalog → reserve the stock → write the orders (pending) → commit the stock →
  * place the orders. A refusal is kept and replayed for the same key; an unavailable service leaves
- * nothing behind, so the same key can try again.
+ * nothing behind once inventory confirms the reservation released, so the same key can try again.
  */
 export class CheckoutWorkflow {
   constructor(
@@ -65,7 +65,9 @@ export class CheckoutWorkflow {
     let lines = input.lines;
     if (fromCart) {
       // A replay must not depend on the cart, which the first attempt emptied.
-      const existing = await this.orders.checkout(caller.id, input.idempotencyKey);
+      // A given-up checkout is forgotten once its hold is back: the cart is what the buyer wants now.
+      const found = await this.orders.checkout(caller.id, input.idempotencyKey);
+      const existing = found?.status === "abandoned" ? undefined : found;
       lines = existing
         ? existing.lines
         : (await this.carts.get(caller.id)).lines.map(({ variantId, quantity }) => ({ variantId, quantity }));
@@ -84,6 +86,13 @@ export class CheckoutWorkflow {
         fromCart,
         leaseMs: this.settings.leaseMs,
       });
+      // An earlier attempt under the key gave up, but its hold on the stock is not confirmed given
+      // back: give it back first (or fail as unavailable), so the buyer's own hold never refuses
+      // this attempt, and start afresh.
+      if (checkout.status === "abandoned") {
+        await this.releaseOwed(checkout.id);
+        continue;
+      }
       if (checkout.requestHash !== requestHash)
         throw new Conflict(
           `idempotency key ${input.idempotencyKey} was used for a different checkout; use a new key for a new checkout`,
@@ -92,9 +101,10 @@ export class CheckoutWorkflow {
         try {
           return await this.execute(caller, checkout, input, takenOver);
         } catch (error) {
-          // Too slow: another attempt took the checkout over. Its outcome is this request's too.
+          // Too slow: another attempt took the checkout over. Its outcome is this request's too, and
+          // the release of anything this runner reserved is its to owe (a taken-over checkout always
+          // owes one when given up), so nothing here is undone.
           if (!(error instanceof LeaseLost)) throw error;
-          await this.releaseOrphan(checkout.id);
           continue;
         }
       }
@@ -113,9 +123,14 @@ export class CheckoutWorkflow {
   ): Promise<CheckoutResult | undefined> {
     let checkout: CheckoutRecord | undefined = first;
     for (;;) {
-      // Gone, or replaced by another request's checkout under the key: claim again, which
-      // answers a different body with 409.
-      if (!checkout || checkout.id !== first.id || checkout.requestHash !== first.requestHash)
+      // Gone, given up, or replaced by another request's checkout under the key: claim again, which
+      // gives an owed reservation back and answers a different body with 409.
+      if (
+        !checkout ||
+        checkout.status === "abandoned" ||
+        checkout.id !== first.id ||
+        checkout.requestHash !== first.requestHash
+      )
         return undefined;
       if (checkout.status === "completed") return this.result(checkout, true);
       if (checkout.status === "failed") {
@@ -140,7 +155,8 @@ export class CheckoutWorkflow {
     input: CheckoutInput,
     takenOver: boolean,
   ): Promise<CheckoutResult> {
-    let reserved = false;
+    // An attempt this one took over may have reserved (or may still be reserving) under the id.
+    let reserved = takenOver;
     let commitSent = false;
     try {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
@@ -179,33 +195,53 @@ export class CheckoutWorkflow {
   }
 
   /**
-   * After losing a checkout's lease: a reservation this runner may have made after the new holder
-   * gave the checkout up (deleted or refused it) would hold stock until it expires, so it goes
-   * back. Checkout ids are never reused, so nothing else can be relying on it.
-   */
-  private async releaseOrphan(checkoutId: string): Promise<void> {
-    const current = await this.orders.checkoutById(checkoutId);
-    if (!current || current.status === "failed") await this.stock.release(checkoutId).catch(() => {});
-  }
-
-  /**
-   * Compensation: what was reserved goes back (the reservation would expire anyway if this fails),
-   * the pending orders go, and a refusal (4xx) is kept for replays.
+   * Compensation: the pending orders go, a refusal (4xx) is kept for replays, and what was reserved
+   * goes back. The release is owed in the same write that gives the checkout up, before it is asked
+   * for: if inventory does not confirm it, the recovery sweep or a retry with the key asks again.
    */
   private async undo(checkout: CheckoutRecord, reserved: boolean, error: unknown): Promise<void> {
-    if (reserved) await this.stock.release(checkout.id).catch(() => {});
     const refusal = error instanceof DomainError && error.httpStatus < 500 ? error : undefined;
-    await this.orders.abandon(checkout, refusal);
+    await this.orders.abandon(checkout, refusal, reserved);
+    if (!reserved) return;
+    try {
+      await this.releaseOwed(checkout.id);
+    } catch {
+      // Still owed: the checkout keeps it, and the sweep asks again once this runner's lease is out.
+    }
   }
 
   /**
-   * Finishes or undoes up to `limit` checkouts whose runner died (their lease ran out and no retry
-   * came): one whose orders are written is committed and placed, as a retry would; one without is
-   * released and forgotten, so its key may be used again. Returns how many it settled.
+   * Asks inventory to release a given-up checkout's reservation and records the debt paid; throws
+   * (the debt stays) when inventory cannot answer. Inventory's definite refusal (a committed
+   * reservation; an unknown one is recorded released) leaves nothing to give back either.
+   */
+  private async releaseOwed(checkoutId: string): Promise<void> {
+    try {
+      await this.stock.release(checkoutId);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.httpStatus < 500)) throw error;
+    }
+    await this.orders.released(checkoutId);
+  }
+
+  /**
+   * Releases the reservations of up to `limit` given-up checkouts that inventory has not confirmed
+   * yet (ADR 0026), then finishes or undoes up to `limit` checkouts whose runner died (their lease
+   * ran out and no retry came): one whose orders are written is committed and placed, as a retry
+   * would; one without is released and forgotten, so its key may be used again. Returns how many it
+   * settled.
    */
   async recoverAbandoned(limit = 20): Promise<number> {
-    const stale = await this.orders.takeOverStale(limit, this.settings.leaseMs);
     let settled = 0;
+    for (const owing of await this.orders.takeOwedReleases(limit, this.settings.leaseMs)) {
+      try {
+        await this.releaseOwed(owing.id);
+        settled++;
+      } catch {
+        // Inventory is still unavailable: the debt stays, tried again once this claim runs out.
+      }
+    }
+    const stale = await this.orders.takeOverStale(limit, this.settings.leaseMs);
     for (const checkout of stale) {
       try {
         if (await this.orders.hasPending(checkout.id)) {

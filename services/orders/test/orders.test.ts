@@ -1,5 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { InventoryService, MovementReason } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
 import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
 import { OrderStatus, OrdersService } from "@mercato/contracts/mercato/orders/v1/orders_pb";
@@ -10,6 +10,7 @@ import {
   backgroundContext,
   createRpcClient,
   type RunningService,
+  rowsOf,
   type ServiceRuntime,
   ServiceUnavailable,
 } from "@mercato/platform";
@@ -25,6 +26,7 @@ import {
   type ServiceRig,
   startTestService,
 } from "@mercato/testing/service-fixture";
+import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -36,6 +38,7 @@ import {
   rpcUpstreams,
   type StockKeeper,
 } from "../src/index.js";
+import { CuttableLink } from "./cuttable-link.js";
 
 /** A signed-in account of the tests. */
 interface Account {
@@ -92,6 +95,7 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
 
     afterAll(async () => {
       for (const service of running.reverse()) await service.stop();
+      await link?.close();
       await rig?.close();
     });
 
@@ -909,6 +913,106 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
         message: "the slow runner's reservation was never given back",
       });
       expect(await onHand(rug.variantId)).toMatchObject({ onHand: 4n, reserved: 0n });
+    });
+
+    let link: CuttableLink | undefined;
+    let replica: ReturnType<typeof createRpcClient<typeof OrdersService>> | undefined;
+    /**
+     * A second orders replica whose only way to inventory is a link the test can cut, with 1 s calls
+     * to inventory and a 5 s lease, started once.
+     */
+    async function replicaBehindLink() {
+      if (link && replica) return { link, replica };
+      const url = (name: string) => running.find((s) => s.name === name)?.url ?? "";
+      link = await CuttableLink.open(Number(new URL(url("inventory")).port));
+      const started = await startTestService(ordersService, {
+        ...rig,
+        env: {
+          SELLERS_SERVICE_URL: url("sellers"),
+          PRODUCTS_SERVICE_URL: url("products"),
+          INVENTORY_SERVICE_URL: link.url,
+          UPSTREAM_TIMEOUT_MS: "1000",
+          CHECKOUT_LEASE_MS: "5000",
+          CHECKOUT_RECOVERY_MS: "200",
+        },
+      });
+      running.push(started);
+      replica = createRpcClient(OrdersService, { baseUrl: started.url, maxRetries: 0, timeoutMs: 60_000 });
+      return { link, replica };
+    }
+
+    /**
+     * Checks all `units` of a new variant out on the replica and loses the reservation in transit:
+     * inventory holds the units, but neither its answer nor the release that follows gets through,
+     * and the buyer is told inventory is unavailable. The link is healed afterwards.
+     */
+    async function holdLostInTransit(title: string, units: number) {
+      const { link, replica } = await replicaBehindLink();
+      const shop = await seller(`${title} Shop`);
+      const item = await listed(shop, title, 1200, units);
+      const buyer = await account(["buyer"]);
+      const request = {
+        idempotencyKey: `lost-${uuidv7()}`,
+        shippingAddress: shipTo,
+        lines: [{ variantId: item.variantId, quantity: BigInt(units) }],
+      };
+      link.state = "answers-lost";
+      const answer = failure(replica.checkout(request, buyer.as));
+      await waitFor(async () => (await onHand(item.variantId))?.reserved === BigInt(units), {
+        message: "inventory never got the reservation",
+      });
+      link.state = "cut";
+      expect((await answer).code).toBe(Code.Unavailable);
+      expect(await onHand(item.variantId)).toMatchObject({ reserved: BigInt(units), available: 0n });
+      link.heal();
+      return { replica, item, buyer, request };
+    }
+
+    /** The statuses of the buyer's checkouts, as the orders database has them. */
+    const checkoutsOf = async (buyer: Account) => {
+      const runtime = running.find((s) => s.name === "orders")?.runtime as ServiceRuntime<OrdersConfig>;
+      const rows = rowsOf<{ status: string }>(
+        await runtime.database.db.execute(
+          sql`select status from orders.checkouts where buyer_id = ${buyer.id} order by created_at`,
+        ),
+      );
+      return rows.map((row) => row.status);
+    };
+
+    it("gives back, once inventory answers again, the units it reserved for a checkout that had given up on it", async () => {
+      const { replica, item, buyer, request } = await holdLostInTransit("Lost Lantern", 2);
+      await waitFor(async () => (await onHand(item.variantId))?.reserved === 0n, {
+        timeoutMs: 20_000,
+        message: "the hold of the checkout that gave up was never given back",
+      });
+      await waitFor(async () => (await checkoutsOf(buyer)).length === 0, {
+        message: "the given-up checkout never let its key go",
+      });
+      // The key is free again, and the same request sells the units.
+      const { checkout } = await replica.checkout(request, buyer.as);
+      expect(checkout?.orders).toHaveLength(1);
+      expect(await onHand(item.variantId)).toMatchObject({ onHand: 0n, reserved: 0n });
+    });
+
+    it("lets a retry with the same key give its own earlier hold back first, instead of being refused out of stock by it", async () => {
+      const { replica, item, buyer, request } = await holdLostInTransit("Lost Kettle", 3);
+      // As a buyer's client would: the same request again while inventory is said to be unavailable.
+      const retried = await (async () => {
+        for (let tries = 1; ; tries++) {
+          try {
+            return await replica.checkout(request, buyer.as);
+          } catch (error) {
+            if (!(error instanceof ConnectError && error.code === Code.Unavailable) || tries === 40)
+              throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
+      })();
+      expect(retried.replayed).toBe(false);
+      expect(retried.checkout?.orders.map((o) => o.snapshot?.lines[0]?.quantity)).toEqual([3n]);
+      expect(await onHand(item.variantId)).toMatchObject({ onHand: 0n, reserved: 0n });
+      expect((await orders.listOrders({}, buyer.as)).orders).toHaveLength(1);
+      expect(await checkoutsOf(buyer)).toEqual(["completed"]);
     });
 
     it("pages a buyer's orders newest first with a cursor", async () => {

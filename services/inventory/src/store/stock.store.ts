@@ -185,6 +185,11 @@ const stockColumns = sql.raw(
   "variant_id, product_id, on_hand, reserved, low_stock_threshold, low, version, updated_at",
 );
 
+/** Serializes the Reserve and Release of one reservation id, in the transaction `tx`. */
+async function lockReservationId(tx: Executor, id: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`);
+}
+
 /** Locks the stock rows of `variantIds` in id order (so two transactions never wait on each other in a circle). */
 async function lockStock(tx: Executor, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
   const rows = rowsOf<StockRow>(
@@ -397,11 +402,14 @@ export class Inventory {
 
     const { reservation, created } = await this.change(async (tx) => {
       // Retries of one checkout racing each other wait here, so only the first one holds stock.
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`,
-      );
+      await lockReservationId(tx, id);
       const existing = await this.lockedReservation(tx, id);
       if (existing) {
+        // A Reserve that arrives after its Release (the caller gave up waiting for it) holds nothing.
+        if (existing.status === "released" || existing.status === "expired")
+          throw new FailedPrecondition(
+            `reservation ${id} was ${existing.status}; it holds no stock again, reserve under a new id`,
+          );
         if (!sameLines(existing.lines, lines))
           throw new FailedPrecondition(`reservation ${id} exists with other lines`);
         return { reservation: withoutDue(existing), created: false };
@@ -477,12 +485,31 @@ export class Inventory {
     return committed;
   }
 
-  /** Gives a held reservation's units back; releasing again is no error; a committed one is a FailedPrecondition. */
+  /**
+   * Gives a held reservation's units back; releasing again is no error; a committed one is a
+   * FailedPrecondition. A reservation it never saw is recorded released, holding nothing, so that a
+   * Reserve still on its way (the caller gave up on it) is refused when it arrives (ADR 0026).
+   */
   async release(idInput: string): Promise<Reservation> {
     const id = checkId("reservation_id", idInput);
     const released = await this.change(async (tx) => {
+      // Waits for a Reserve of the same id in progress, which then is released here.
+      await lockReservationId(tx, id);
       const reservation = await this.lockedReservation(tx, id);
-      if (!reservation) throw new NotFound(`reservation ${id} not found`);
+      if (!reservation) {
+        const [row] = rowsOf<{ expires_at: string | Date }>(
+          await tx.execute(sql`
+            insert into inventory.reservations (id, status, expires_at, settled_at)
+            values (${id}, 'released', now(), now())
+            returning expires_at`),
+        );
+        return {
+          id,
+          status: "released" as const,
+          expiresAt: toDate(row?.expires_at ?? new Date()),
+          lines: [],
+        };
+      }
       if (reservation.status === "committed")
         throw new FailedPrecondition(`reservation ${id} is committed; its units are sold`);
       if (reservation.status !== "held") return withoutDue(reservation);

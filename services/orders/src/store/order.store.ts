@@ -38,12 +38,15 @@ export interface Order {
   updatedAt: Date;
 }
 
-/** A checkout as stored: who, under which key, which lines, and how it ended. */
+/**
+ * A checkout as stored: who, under which key, which lines, and how it ended. `abandoned`: given up
+ * after a service was unavailable, kept only until inventory confirms its reservation released.
+ */
 export interface CheckoutRecord {
   id: string;
   buyerId: string;
   requestHash: string;
-  status: "pending" | "completed" | "failed";
+  status: "pending" | "completed" | "failed" | "abandoned";
   lines: WantedLine[];
   fromCart: boolean;
   error: { code: DomainError["code"]; message: string; violations: FieldViolation[] } | undefined;
@@ -51,6 +54,8 @@ export interface CheckoutRecord {
   leaseExpired: boolean;
   /** Who holds the lease: every write of a running checkout must present it (a fence). */
   leaseToken: string;
+  /** Its reservation may hold stock that inventory has not yet confirmed released (ADR 0026). */
+  releaseOwed: boolean;
   createdAt: Date;
 }
 
@@ -79,6 +84,7 @@ interface CheckoutRow {
   error: CheckoutRecord["error"] | string | null;
   lease_expired: boolean;
   lease_token: string;
+  release_owed: boolean;
   created_at: string | Date;
 }
 
@@ -90,7 +96,7 @@ const orderColumns = sql.raw(
 );
 
 const checkoutColumns = sql.raw(
-  "id, buyer_id, request_hash, status, lines, from_cart, error, lease_until < now() as lease_expired, lease_token, created_at",
+  "id, buyer_id, request_hash, status, lines, from_cart, error, lease_until < now() as lease_expired, lease_token, release_owed, created_at",
 );
 
 function toCheckout(row: CheckoutRow): CheckoutRecord {
@@ -105,6 +111,7 @@ function toCheckout(row: CheckoutRow): CheckoutRecord {
     error,
     leaseExpired: row.lease_expired,
     leaseToken: row.lease_token,
+    releaseOwed: row.release_owed,
     createdAt: toDate(row.created_at),
   };
 }
@@ -177,12 +184,32 @@ export class Orders {
     return rows.map(toCheckout);
   }
 
-  /** A checkout by id, or undefined. */
-  async checkoutById(id: string): Promise<CheckoutRecord | undefined> {
-    const [row] = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`select ${checkoutColumns} from orders.checkouts where id = ${id}`),
+  /**
+   * Takes up to `limit` given-up checkouts whose reservation is still owed a release and that nobody
+   * has tried for `leaseMs` (the runner's own lease covers its first try), each for `leaseMs`.
+   */
+  async takeOwedReleases(limit: number, leaseMs: number): Promise<CheckoutRecord[]> {
+    const rows = rowsOf<CheckoutRow>(
+      await this.database.db.execute(sql`
+        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), lease_token = gen_random_uuid()
+        where id in (
+          select id from orders.checkouts where release_owed and lease_until < now()
+          order by lease_until limit ${limit} for update skip locked)
+        returning ${checkoutColumns}`),
     );
-    return row && toCheckout(row);
+    return rows.map(toCheckout);
+  }
+
+  /**
+   * Records that inventory released the checkout's reservation: a given-up checkout goes, so its key
+   * may be used again; a refused one keeps its refusal.
+   */
+  async released(checkoutId: string): Promise<void> {
+    await this.database.db.execute(
+      sql`delete from orders.checkouts where id = ${checkoutId} and status = 'abandoned'`,
+    );
+    await this.database.db.execute(sql`
+      update orders.checkouts set release_owed = false, updated_at = now() where id = ${checkoutId} and release_owed`);
   }
 
   /** The buyer's checkout under `key`, or undefined. */
@@ -244,9 +271,15 @@ export class Orders {
   /**
    * Undoes a checkout that did not get through: its pending orders go; with `error` (the buyer's
    * request was refused) the checkout keeps it, so the same key replays the refusal; without (a
-   * service was unavailable) the checkout goes too, so the same key may try again.
+   * service was unavailable) the checkout goes too, so the same key may try again. With
+   * `releaseOwed` (a reservation may hold stock) it records the debt first: the checkout stays
+   * `abandoned`, keeping its key, until `released` (ADR 0026).
    */
-  async abandon(checkout: CheckoutRecord, error: DomainError | undefined): Promise<void> {
+  async abandon(
+    checkout: CheckoutRecord,
+    error: DomainError | undefined,
+    releaseOwed: boolean,
+  ): Promise<void> {
     await this.database.transaction(async (tx) => {
       await holdLease(tx, checkout);
       await tx.execute(
@@ -255,7 +288,12 @@ export class Orders {
       if (error) {
         const stored = { code: error.code, message: error.message, violations: error.violations };
         await tx.execute(sql`
-          update orders.checkouts set status = 'failed', error = ${JSON.stringify(stored)}::jsonb, updated_at = now()
+          update orders.checkouts set status = 'failed', error = ${JSON.stringify(stored)}::jsonb,
+            release_owed = ${releaseOwed}, updated_at = now()
+          where id = ${checkout.id}`);
+      } else if (releaseOwed) {
+        await tx.execute(sql`
+          update orders.checkouts set status = 'abandoned', release_owed = true, updated_at = now()
           where id = ${checkout.id}`);
       } else {
         await tx.execute(sql`delete from orders.checkouts where id = ${checkout.id}`);
