@@ -8,6 +8,7 @@ import {
   type Authenticator,
   acceptCorrelationId,
   bearerToken,
+  boundedRedisOptions,
   createMetricsRegistry,
   DomainError,
   type ErrorCode,
@@ -16,6 +17,7 @@ import {
   newTrace,
   parseTraceparent,
   type RequestContext,
+  reportRedisOutages,
   rpcClientHistogram,
   runWithContext,
   Unauthenticated,
@@ -253,14 +255,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     maxAge: 600,
   });
+  // Every command bounded (ADR 0027): with skipOnError, a Redis that is down or hung lets requests
+  // through unlimited instead of holding them.
   const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, {
-        connectTimeout: 2_000,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        lazyConnect: false,
-      })
+    ? new Redis(config.REDIS_URL, { ...boundedRedisOptions(), lazyConnect: false })
     : undefined;
+  let closing = false;
+  if (redis) reportRedisOutages(redis, logger, () => closing);
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
@@ -274,7 +275,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       message: `rate limit of ${context.max} requests per ${context.after} exceeded`,
     }),
   });
-  if (redis) app.addHook("onClose", async () => void redis.disconnect());
+  if (redis)
+    app.addHook("onClose", async () => {
+      closing = true;
+      redis.disconnect();
+    });
 
   app.addSchema(errorEnvelopeSchema);
   await app.register(swagger, {

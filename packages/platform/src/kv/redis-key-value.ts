@@ -156,11 +156,10 @@ export class RedisKeyValue implements KeyValue {
   }
 
   /**
-   * Logs when Redis goes away and when it is back, once each. Commands sent right after construction
-   * wait (at most `waitMs`) for the first connection, since without an offline queue they would fail.
+   * Commands sent right after construction wait (at most `waitMs`) for the first connection, since
+   * without an offline queue they would fail; outages are logged.
    */
   #watch(client: Redis, waitMs: number, logger: Logger | undefined): void {
-    let warned = false;
     const connected = new Promise<void>((resolve) => {
       const settle = () => {
         clearTimeout(timer);
@@ -175,23 +174,32 @@ export class RedisKeyValue implements KeyValue {
     this.#firstConnect = connected.then(() => {
       this.#firstConnect = undefined;
     });
-    const down = (error: Error | undefined) => {
-      if (warned || this.#closed) return;
-      warned = true;
-      logger?.warn(
-        error ? { err: error } : {},
-        "redis is not answering; key-value calls fail fast and callers fall back until it returns",
-      );
-    };
-    client.on("ready", () => {
-      if (warned) logger?.info("redis is answering again; the key-value store is back in use");
-      warned = false;
-    });
-    client.on("error", (error: Error) => down(error));
-    client.on("close", () => down(undefined));
+    reportRedisOutages(client, logger, () => this.#closed);
   }
 
   #key(key: string): string {
     return this.#prefix + key;
   }
+}
+
+/**
+ * Logs once when `client` loses Redis (warn) and once when it has it again (info), however many
+ * reconnect attempts fail in between; until `closed()` says the owner closed it on purpose.
+ */
+export function reportRedisOutages(client: Redis, logger: Logger | undefined, closed = () => false): void {
+  let warned = false;
+  const down = (error: Error | undefined) => {
+    if (warned || closed()) return;
+    warned = true;
+    logger?.warn(
+      error ? { err: error } : {},
+      "redis is not answering; calls to it fail fast until it returns",
+    );
+  };
+  client.on("ready", () => {
+    if (warned) logger?.info("redis is answering again");
+    warned = false;
+  });
+  client.on("error", (error: Error) => down(error));
+  client.on("close", () => down(undefined));
 }
