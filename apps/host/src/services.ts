@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { gatewayConfigSchema, upstreamServices } from "@mercato/gateway";
 import { parseConfig, runMain, servicePorts, standaloneConfigSchema } from "@mercato/platform";
 import pg from "pg";
@@ -13,15 +16,41 @@ export interface ProcessSpec {
   env: Record<string, string>;
 }
 
-/** Running child processes of the distributed launcher. */
+/** How the launcher restarts a process that exited: after `initialMs`, doubling to `maxMs`. */
+export interface RestartPolicy {
+  /** Delay before the first restart, in ms (default 500). */
+  initialMs: number;
+  /** Longest delay, in ms (default 30 000). */
+  maxMs: number;
+  /** A process that stayed up this long (ms, default 30 000) restarts after `initialMs` again. */
+  resetAfterMs: number;
+}
+
+/** How `launch` supervises its processes. */
+export interface LaunchOptions {
+  restart?: Partial<RestartPolicy>;
+  /** How long `stop` waits after SIGTERM before it sends SIGKILL, in ms (default 10 000). */
+  stopGraceMs?: number;
+  /** Where the launcher's own lines go (exits, restarts); default stderr. */
+  log?: (line: string) => void;
+}
+
+/** Running child processes of the distributed launcher, each the leader of its own process group. */
 export interface Launched {
+  /** The current process of each name; the launcher replaces it when it restarts one. */
   children: Map<string, ChildProcess>;
+  /** Sends `signal` (default SIGKILL) to the process group of `name`, as a crash would; it is restarted. */
+  kill(name: string, signal?: NodeJS.Signals): void;
+  /** How many times the launcher restarted `name` after it exited. */
+  restarts(name: string): number;
+  /** Resolves with the next process started as `name` (its restart). */
+  nextStart(name: string): Promise<ChildProcess>;
+  /** Stops every process group (SIGTERM, then SIGKILL after the grace period); restarts none after. */
   stop(): Promise<void>;
-  /** Resolves with the name of the first process that exits. */
-  exited: Promise<{ name: string; code: number | null }>;
 }
 
 const root = resolve(import.meta.dirname, "../../..");
+const exitWithLauncher = pathToFileURL(resolve(import.meta.dirname, "exit-with-launcher.ts")).href;
 
 /** The database URL of one service: the same server as `base`, database `mercato_<service>`. */
 export function serviceDatabaseUrl(base: string, service: string): string {
@@ -45,46 +74,107 @@ export async function ensureDatabases(base: string, services: readonly string[])
   }
 }
 
-/** Starts one process per spec with `tsx`, prefixing each output line with its name. */
-export function launch(specs: readonly ProcessSpec[]): Launched {
+/**
+ * Starts one process per spec (`node --import tsx`, like `npm start`), each leading its own process
+ * group, prefixing each output line with its name. A process that exits is restarted after a
+ * growing delay while the others go on; only `stop` ends them (ADR 0030).
+ */
+export function launch(specs: readonly ProcessSpec[], options: LaunchOptions = {}): Launched {
+  const policy: RestartPolicy = { initialMs: 500, maxMs: 30_000, resetAfterMs: 30_000, ...options.restart };
+  const stopGraceMs = options.stopGraceMs ?? 10_000;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const children = new Map<string, ChildProcess>();
-  const tsx = resolve(root, "node_modules/.bin/tsx");
-  let notify: (value: { name: string; code: number | null }) => void = () => {};
-  const exited = new Promise<{ name: string; code: number | null }>((resolveExit) => {
-    notify = resolveExit;
-  });
-  for (const spec of specs) {
-    const child = spawn(tsx, [spec.entry], {
+  const restarts = new Map<string, number>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const waiting = new Map<string, ((child: ChildProcess) => void)[]>();
+  let stopping = false;
+
+  const start = (spec: ProcessSpec, quickExits: number) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", exitWithLauncher, spec.entry], {
       cwd: root,
       env: { ...process.env, ...spec.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      detached: true,
     });
+    const startedAt = Date.now();
     const prefix = `${spec.name.padEnd(14)}| `;
-    const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line) stream.write(`${prefix}${line}\n`);
+    const forward = (input: Readable | null, output: NodeJS.WritableStream) =>
+      input &&
+      createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+        if (line) output.write(`${prefix}${line}\n`);
+      });
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
+    let ended = false;
+    const end = (how: string) => {
+      if (ended) return;
+      ended = true;
+      // Whatever the leader left in its group (a wrapper's real process) must not keep the port.
+      if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+      if (stopping) return;
+      const again = Date.now() - startedAt >= policy.resetAfterMs ? 0 : quickExits;
+      const delayMs = Math.min(policy.maxMs, policy.initialMs * 2 ** again);
+      log(`${spec.name} ${how}; restarting it in ${delayMs} ms`);
+      timers.set(
+        spec.name,
+        setTimeout(() => {
+          timers.delete(spec.name);
+          restarts.set(spec.name, (restarts.get(spec.name) ?? 0) + 1);
+          start(spec, again + 1);
+        }, delayMs),
+      );
     };
-    child.stdout?.on("data", forward(process.stdout));
-    child.stderr?.on("data", forward(process.stderr));
-    child.once("exit", (code) => notify({ name: spec.name, code }));
+    child.once("exit", (code, signal) =>
+      end(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+    );
+    child.on("error", (error) => {
+      if (child.pid === undefined) end(`could not start (${error.message})`);
+    });
     children.set(spec.name, child);
-  }
+    for (const notify of waiting.get(spec.name)?.splice(0) ?? []) notify(child);
+  };
+
+  for (const spec of specs) start(spec, 0);
   return {
     children,
-    exited,
+    kill: (name, signal = "SIGKILL") => {
+      const pid = children.get(name)?.pid;
+      if (pid !== undefined) signalGroup(pid, signal);
+    },
+    restarts: (name) => restarts.get(name) ?? 0,
+    nextStart: (name) =>
+      new Promise((resolveStart) => waiting.set(name, [...(waiting.get(name) ?? []), resolveStart])),
     stop: async () => {
+      stopping = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
       await Promise.all(
         [...children.values()].map(
           (child) =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null || child.signalCode !== null) return done();
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-              setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+              if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+                return done();
+              const pid = child.pid;
+              const kill = setTimeout(() => signalGroup(pid, "SIGKILL"), stopGraceMs);
+              child.once("exit", () => {
+                clearTimeout(kill);
+                done();
+              });
+              signalGroup(pid, "SIGTERM");
             }),
         ),
       );
     },
   };
+}
+
+/** Sends `signal` to every process of the group `pid` leads; a group already gone is no error. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
 }
 
 /** The processes of the distributed mode: every catalog service, then the gateway. */
@@ -130,15 +220,13 @@ if (isMain) {
     );
     const launched = launch(specs);
     process.stdout.write(`Mercato (distributed): ${specs.map((s) => s.name).join(", ")}\n`);
-    const stop = async () => {
+    // Only the launcher hears Ctrl-C (each process leads its own group), and it stops them all.
+    const stop = async (signal: NodeJS.Signals) => {
+      process.stderr.write(`${signal}: stopping every process\n`);
       await launched.stop();
       process.exit(0);
     };
-    process.once("SIGINT", () => void stop());
-    process.once("SIGTERM", () => void stop());
-    const first = await launched.exited;
-    process.stderr.write(`${first.name} exited with code ${first.code}; stopping the others\n`);
-    await launched.stop();
-    process.exit(1);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
 }
