@@ -32,8 +32,9 @@ export interface ServiceHealth {
 
 /**
  * The gateway's view of its services: one typed client per (service, API) with the service's
- * deadline and circuit breaker; errors come back as domain errors, and an unreachable service as
- * ServiceUnavailable naming it.
+ * deadline and circuit breaker; errors come back as domain errors, and an outage as
+ * ServiceUnavailable naming the service that failed. A service's breaker counts only its own
+ * failures, not the outages it passes on from services further on (docs/adr/0028).
  */
 export class ServiceDirectory {
   private readonly breakers = new Map<string, CircuitBreaker>();

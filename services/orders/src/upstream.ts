@@ -131,6 +131,7 @@ export function rpcUpstreams(urls: UpstreamUrls): { catalog: Catalog; stock: Sto
       )
         throw new ServiceUnavailable(
           `inventory refused the orders service's token (${error.message}); every process needs the same SERVICE_TOKEN_SECRET`,
+          "inventory",
         );
       throw error;
     }

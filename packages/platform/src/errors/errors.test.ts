@@ -104,6 +104,18 @@ describe("toConnectError and fromConnectError", () => {
     expect(toConnectError(undefined).code).toBe(Code.Internal);
   });
 
+  it("carry the service a ServiceUnavailable names as failed, and only then", () => {
+    const relayed = toConnectError(new ServiceUnavailable("service inventory is unavailable", "inventory"));
+    expect(relayed.code).toBe(Code.Unavailable);
+    expect(relayed.metadata.get("mercato-failed-service")).toBe("inventory");
+    const back = fromConnectError(relayed);
+    expect(back).toBeInstanceOf(ServiceUnavailable);
+    expect(back).toMatchObject({ message: "service inventory is unavailable", service: "inventory" });
+    const own = toConnectError(new ServiceUnavailable("database unavailable"));
+    expect(own.metadata.has("mercato-failed-service")).toBe(false);
+    expect((fromConnectError(own) as ServiceUnavailable).service).toBeUndefined();
+  });
+
   it("pass a ConnectError through unchanged", () => {
     const original = new ConnectError("nope", Code.PermissionDenied);
     expect(toConnectError(original)).toBe(original);

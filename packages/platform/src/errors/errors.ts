@@ -126,14 +126,24 @@ export class ResourceExhausted extends DomainError {
   }
 }
 
-/** A dependency could not be reached in time or is down. */
+/**
+ * A dependency could not be reached in time or is down. `service` names the called service that
+ * failed, when it is one: the answer then carries it (failedServiceKey), so the callers further up
+ * neither blame nor circuit-break the service that only passed the outage on (docs/adr/0028).
+ */
 export class ServiceUnavailable extends DomainError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly service?: string,
+  ) {
     super("SERVICE_UNAVAILABLE", message);
   }
 }
 
 const violationsKey = "mercato-violations";
+
+/** Error metadata naming the service whose outage an answer passes on (`mercato-failed-service: inventory`). */
+export const failedServiceKey = "mercato-failed-service";
 
 /** Turns any thrown value into a ConnectError; unknown errors become a generic Internal error. */
 export function toConnectError(error: unknown): ConnectError {
@@ -141,16 +151,23 @@ export function toConnectError(error: unknown): ConnectError {
   if (error instanceof DomainError) {
     const metadata = new Headers({ "mercato-error-code": error.code });
     if (error.violations.length > 0) metadata.set(violationsKey, asciiJson(error.violations));
+    if (error instanceof ServiceUnavailable && error.service) metadata.set(failedServiceKey, error.service);
     return new ConnectError(error.message, errorMappings[error.code].connect, metadata, undefined, error);
   }
   return new ConnectError("internal error", Code.Internal, undefined, undefined, error);
 }
 
-/** Turns an error received from an RPC call back into a DomainError with the same code and violations. */
+/**
+ * Turns an error received from an RPC call back into a DomainError with the same code and
+ * violations; an unavailable service as ServiceUnavailable with the failed service it names.
+ */
 export function fromConnectError(error: ConnectError): DomainError {
   const declared = error.metadata.get("mercato-error-code") as ErrorCode | null;
   const code =
     declared && declared in errorMappings ? declared : (connectToCode.get(error.code) ?? "INTERNAL");
+  if (code === "SERVICE_UNAVAILABLE") {
+    return new ServiceUnavailable(error.rawMessage, error.metadata.get(failedServiceKey) ?? undefined);
+  }
   let violations: FieldViolation[] = [];
   const raw = error.metadata.get(violationsKey);
   if (raw) {

@@ -1,67 +1,121 @@
+import {
+  type CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  CircuitState as PolicyState,
+} from "cockatiel";
 import { ServiceUnavailable } from "../errors/errors.js";
+import { isOwnFailure } from "./failures.js";
 
 /** Options of CircuitBreaker. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit; default 5. */
   failureThreshold?: number;
-  /** How long an open circuit fails fast before letting one trial call through; default 5 000 ms. */
+  /** How long an open circuit fails fast before it turns half-open; default 5 000 ms. */
   openMs?: number;
-  now?: () => number;
+  /** Trial calls a half-open circuit lets through at once; all must succeed to close it; default 3. */
+  halfOpenCalls?: number;
+  /** Which errors count against the service; default isOwnFailure (not a refusal, not a relayed outage). */
+  isFailure?: (error: unknown) => boolean;
 }
 
-/** closed: calls flow; open: calls fail fast; half-open: one trial call decides. */
+/** closed: calls flow; open: calls fail fast; half-open: a few trial calls decide, the rest wait for them. */
 export type CircuitState = "closed" | "open" | "half-open";
 
 /**
- * Stops calling a dependency that keeps failing, so callers get a quick ServiceUnavailable instead
- * of waiting for timeouts, and probes it again after a pause.
+ * Stops calling a service that keeps failing, so callers get a quick ServiceUnavailable instead of
+ * waiting for timeouts, and tries it again after a pause: cockatiel's breaker with consecutive
+ * failures and half-open sampling (docs/adr/0028). In half-open, `halfOpenCalls` calls go through
+ * at once and the calls beyond them wait for their outcome (at most until their own deadline)
+ * instead of failing fast; the circuit closes once the trial calls have succeeded.
  */
 export class CircuitBreaker {
-  private failures = 0;
-  private openedAt = 0;
-  private trial = false;
-  private readonly threshold: number;
+  private readonly policy: CircuitBreakerPolicy;
   private readonly openMs: number;
-  private readonly now: () => number;
+  private openedAt = 0;
 
   constructor(
+    /** The service's name, as errors show it (`inventory`). */
     readonly name: string,
     options: CircuitBreakerOptions = {},
   ) {
-    this.threshold = options.failureThreshold ?? 5;
     this.openMs = options.openMs ?? 5_000;
-    this.now = options.now ?? Date.now;
+    this.policy = circuitBreaker(handleWhen(options.isFailure ?? isOwnFailure), {
+      halfOpenAfter: this.openMs,
+      breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
+      halfOpenSampling: { calls: options.halfOpenCalls ?? 3, threshold: 0 },
+    });
+    this.policy.onBreak(() => {
+      this.openedAt = Date.now();
+    });
   }
 
+  /** The state as /health/services shows it; an open circuit whose pause is over is half-open. */
   get state(): CircuitState {
-    if (this.failures < this.threshold) return "closed";
-    return this.now() - this.openedAt >= this.openMs ? "half-open" : "open";
+    switch (this.policy.state) {
+      case PolicyState.Closed:
+        return "closed";
+      case PolicyState.HalfOpen:
+        return "half-open";
+      default:
+        return Date.now() - this.openedAt >= this.openMs ? "half-open" : "open";
+    }
   }
 
   /**
-   * Runs `fn` unless the circuit is open. `isFailure` says which errors count against the
-   * dependency (a NotFound, say, means it is healthy).
+   * Runs `fn` unless the circuit is open (then ServiceUnavailable naming the service and the open
+   * circuit). A call that waits for the trial calls of a half-open circuit gives up at `deadline`
+   * (epoch ms) with ServiceUnavailable, without calling the service.
    */
-  async run<T>(fn: () => Promise<T>, isFailure: (error: unknown) => boolean): Promise<T> {
-    const state = this.state;
-    if (state === "open" || (state === "half-open" && this.trial)) {
-      throw new ServiceUnavailable(`${this.name} is unavailable (circuit open)`);
-    }
-    if (state === "half-open") this.trial = true;
+  async run<T>(fn: () => Promise<T>, deadline?: number): Promise<T> {
     try {
-      const result = await fn();
-      this.failures = 0;
-      return result;
+      return this.policy.state === PolicyState.HalfOpen && deadline !== undefined
+        ? await this.waitAtMostUntil(deadline, fn)
+        : await this.policy.execute(fn);
     } catch (error) {
-      if (isFailure(error)) {
-        this.failures++;
-        if (this.failures >= this.threshold) this.openedAt = this.now();
-      } else {
-        this.failures = 0;
+      if (isBrokenCircuitError(error)) {
+        throw new ServiceUnavailable(`service ${this.name} is unavailable (circuit open)`, this.name);
       }
       throw error;
-    } finally {
-      if (state === "half-open") this.trial = false;
     }
+  }
+
+  /** execute, given up at `deadline` if `fn` has not started by then (it waits for trial calls). */
+  private waitAtMostUntil<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
+    const abandoned = new AbortController();
+    let started = false;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          // A started call ends at its own deadline. One still waiting is dropped: cockatiel then
+          // neither calls the service for it nor counts it.
+          if (started) return;
+          abandoned.abort();
+          reject(
+            new ServiceUnavailable(
+              `service ${this.name} is unavailable (circuit half-open: its trial calls did not end in time)`,
+              this.name,
+            ),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const call = () => {
+        started = true;
+        return fn();
+      };
+      this.policy.execute(call, abandoned.signal).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 }

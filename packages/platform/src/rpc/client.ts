@@ -14,6 +14,7 @@ import { currentContext } from "../context/als.js";
 import { childTraceparent, remainingMs } from "../context/context.js";
 import { fromConnectError, ServiceUnavailable } from "../errors/errors.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
+import { failedService, isAvailabilityError, isOwnFailure } from "./failures.js";
 import { codeName, headerNames } from "./metadata.js";
 import { createUnaryCaller } from "./unary.js";
 
@@ -23,8 +24,9 @@ export interface RpcClientOptions {
   baseUrl: string;
   /** Deadline of each call when the request context has none (or a later one); default 5 000 ms. */
   timeoutMs?: number;
-  /** Retries of calls to methods marked idempotent when the service is unavailable; default 2. */
+  /** Retries of calls to methods marked idempotent when the service itself is unavailable; default 2. */
   maxRetries?: number;
+  /** Counts the service's own failures (isOwnFailure), one per call however many attempts it took. */
   breaker?: CircuitBreaker;
   duration?: Histogram<"target" | "method" | "code">;
   /** Name of the called service in metrics and errors. */
@@ -54,26 +56,33 @@ export function propagationInterceptor(): Interceptor {
   };
 }
 
+/** Most a request keeps back from its calls onward to pass their answer on (see onwardMs). */
+const answerReserveMaxMs = 250;
+
+/**
+ * Of `remaining` ms of a request, what its calls onward may take: it keeps back a tenth (at most
+ * 250 ms) to answer, so an upstream's timeout reaches its caller as that upstream's outage
+ * (docs/adr/0028) before the caller's own deadline blames the service in between.
+ */
+function onwardMs(remaining: number): number {
+  return Math.floor(remaining - Math.min(answerReserveMaxMs, remaining / 10));
+}
+
 function isRetryable(method: DescMethod): boolean {
   return method.idempotency === Idempotency.NO_SIDE_EFFECTS || method.idempotency === Idempotency.IDEMPOTENT;
 }
 
-/** Errors that say the service (not the request) is in trouble. */
-export function isAvailabilityError(error: unknown): boolean {
-  if (error instanceof ServiceUnavailable) return true;
-  if (!(error instanceof ConnectError)) return false;
-  return (
-    error.code === Code.Unavailable || error.code === Code.DeadlineExceeded || error.code === Code.Unknown
-  );
-}
-
 /**
  * An error of a call to `service` as the caller's caller should see it: an unavailable service as
- * ServiceUnavailable naming it, a refusal as the domain error it carries, anything else unchanged.
+ * ServiceUnavailable naming the service that failed (`service` itself, or the one further on whose
+ * outage it passed on, docs/adr/0028), a refusal as the domain error it carries, anything else
+ * unchanged.
  */
 export function calledServiceError(service: string, error: unknown): unknown {
-  if (error instanceof ServiceUnavailable || isAvailabilityError(error)) {
-    return new ServiceUnavailable(`service ${service} is unavailable`);
+  if (isAvailabilityError(error)) {
+    const failed = failedService(error);
+    if (failed === undefined) return new ServiceUnavailable(`service ${service} is unavailable`, service);
+    return error instanceof ConnectError ? fromConnectError(error) : error;
   }
   if (error instanceof ConnectError) return fromConnectError(error);
   return error;
@@ -136,7 +145,8 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
     const unaryMethod = method as DescMethodUnary;
     wrapped[method.localName] = async (request: unknown, callOptions: CallOptions = {}) => {
       const ctx = currentContext();
-      const deadline = Date.now() + Math.min(defaultTimeout, ctx ? remainingMs(ctx) : defaultTimeout);
+      const deadline =
+        Date.now() + Math.min(defaultTimeout, ctx ? onwardMs(remainingMs(ctx)) : defaultTimeout);
       const headers = propagatedHeaders();
       if (callOptions.headers) {
         new Headers(callOptions.headers).forEach((value, name) => {
@@ -158,11 +168,13 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
             return await attempt();
           } catch (error) {
             const backoff = 25 * 2 ** tries;
+            // An outage the service passes on from further up was retried there already.
             const retry =
               isRetryable(method) &&
               tries < maxRetries &&
               error instanceof ConnectError &&
               error.code === Code.Unavailable &&
+              isOwnFailure(error) &&
               deadline - Date.now() > backoff + 50;
             if (!retry) throw error;
             await new Promise((resolve) => setTimeout(resolve, backoff));
@@ -171,9 +183,7 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
       };
       try {
         // The breaker sees one call however many attempts it took, so retries do not open it early.
-        return options.breaker
-          ? await options.breaker.run(withRetries, isAvailabilityError)
-          : await withRetries();
+        return options.breaker ? await options.breaker.run(withRetries, deadline) : await withRetries();
       } catch (error) {
         code = error instanceof ConnectError ? codeName(error.code) : "unavailable";
         throw error;
