@@ -1,5 +1,13 @@
 import { Health, HealthCheckResponse_ServingStatus } from "@mercato/contracts/grpc/health/v1/health_pb";
-import { capturedLogs, type RedisServer, startRedisServer, waitFor } from "@mercato/testing";
+import {
+  capturedLogs,
+  dependencyUp,
+  type RedisServer,
+  readinessOf,
+  settledWithin,
+  startRedisServer,
+  waitFor,
+} from "@mercato/testing";
 import { itemService } from "@mercato/testing/item-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -21,24 +29,7 @@ import {
 /** Longer than any bounded command (500 ms, a reconnect in between), far shorter than ioredis's offline queue or a hung socket. */
 const notHangingMs = 3_000;
 
-/** What `call` settled with, or "still waiting" when it had not settled after `notHangingMs`. */
-async function settled<T>(call: Promise<T>): Promise<{ value: T } | { error: unknown } | "still waiting"> {
-  let timer: NodeJS.Timeout | undefined;
-  const waiting = new Promise<"still waiting">((resolve) => {
-    timer = setTimeout(() => resolve("still waiting"), notHangingMs);
-  });
-  try {
-    return await Promise.race([
-      call.then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      ),
-      waiting,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const settled = <T>(call: Promise<T>) => settledWithin(call, notHangingMs);
 
 /** Every operation of the port once, each settled within `notHangingMs` or reported as still waiting. */
 async function everyOperation(kv: KeyValue) {
@@ -231,17 +222,8 @@ describe("a service while its Redis is down", () => {
     await redis?.dispose();
   });
 
-  const ready = async () => {
-    const response = await fetch(`${service.url}/ready`);
-    return {
-      status: response.status,
-      body: (await response.json()) as { status: string; degraded: string[] },
-    };
-  };
-  const redisUp = async () => {
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    return Number(/dependency_up\{dependency="redis"[^}]*\} (\d)/.exec(metrics)?.[1]);
-  };
+  const ready = () => readinessOf(service.url);
+  const redisUp = () => dependencyUp(service.url, "redis");
   const serving = async () =>
     (await createRpcClient(Health, { baseUrl: service.url }).check({ service: "" })).status;
 

@@ -1,4 +1,4 @@
-import { type RedisServer, startRedisServer, waitFor } from "@mercato/testing";
+import { type RedisServer, settledWithin, startRedisServer, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -24,17 +24,11 @@ describe("gateway rate limits while Redis is down", () => {
 
   /** The status of one request, or "still waiting" when it had no answer after `notHangingMs`. */
   const status = async (remoteAddress: string) => {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        h.gateway.app.inject({ method: "GET", url, remoteAddress }).then((response) => response.statusCode),
-        new Promise<"still waiting">((resolve) => {
-          timer = setTimeout(() => resolve("still waiting"), notHangingMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await settledWithin(
+      h.gateway.app.inject({ method: "GET", url, remoteAddress }),
+      notHangingMs,
+    );
+    return typeof outcome === "object" && "value" in outcome ? outcome.value.statusCode : outcome;
   };
 
   for (const outage of ["stopped", "hung"] as const) {

@@ -12,7 +12,14 @@ import {
   startService,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
-import { capturedLogs, type RedisServer, requireInfraUrl, startRedisServer, waitFor } from "@mercato/testing";
+import {
+  capturedLogs,
+  type RedisServer,
+  readinessOf,
+  requireInfraUrl,
+  startRedisServer,
+  waitFor,
+} from "@mercato/testing";
 import { eventEnvelope } from "@mercato/testing/identity-events";
 import {
   type DatabaseFixture,
@@ -136,13 +143,7 @@ describe("inventory while its Redis is down", () => {
       ? (JSON.parse(entry) as { level: { onHand: number; reserved: number } | null }).level
       : undefined;
   };
-  const ready = async () => {
-    const response = await fetch(`${service.url}/ready`);
-    return {
-      status: response.status,
-      body: (await response.json()) as { status: string; degraded: string[] },
-    };
-  };
+  const ready = () => readinessOf(service.url);
 
   for (const outage of ["stopped", "hung"] as const) {
     it(`reads, reserves and changes stock from PostgreSQL within the deadline while Redis is ${outage}, and caches again after`, async () => {
