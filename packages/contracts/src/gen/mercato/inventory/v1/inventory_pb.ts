@@ -765,7 +765,8 @@ export const InventoryService: GenService<{
   },
   /**
    * Reserve holds every line for ttl_seconds, or none (FAILED_PRECONDITION naming each short
-   * line). The same reservation id with the same lines returns the reservation already made.
+   * line). The same reservation id with the same lines returns the reservation already made; an
+   * id already released or expired is FAILED_PRECONDITION and holds nothing.
    *
    * @generated from rpc mercato.inventory.v1.InventoryService.Reserve
    */
@@ -785,7 +786,8 @@ export const InventoryService: GenService<{
     output: typeof CommitReservationResponseSchema;
   },
   /**
-   * ReleaseReservation gives a held reservation's units back; releasing again is no error.
+   * ReleaseReservation gives a held reservation's units back; releasing again is no error. An id
+   * never reserved is recorded released, so a Reserve of it arriving later holds nothing.
    *
    * @generated from rpc mercato.inventory.v1.InventoryService.ReleaseReservation
    */
