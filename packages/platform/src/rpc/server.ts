@@ -130,7 +130,8 @@ export function observeInterceptor(options: {
     } finally {
       const seconds = (performance.now() - started) / 1000;
       options.duration?.observe({ method, code }, seconds);
-      options.logger?.debug({ method, code, ms: Math.round(seconds * 1000) }, "rpc");
+      // `code` is a redacted key (sign-in codes): the status goes out as `status`.
+      options.logger?.debug({ method, status: code, ms: Math.round(seconds * 1000) }, "rpc");
     }
   };
 }
