@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Caller, RequestContext } from "@mercato/platform";
-import { Conflict, DomainError, FailedPrecondition, InvalidArgument, remainingMs } from "@mercato/platform";
+import {
+  Conflict,
+  DomainError,
+  FailedPrecondition,
+  InvalidArgument,
+  onwardMs,
+  remainingMs,
+} from "@mercato/platform";
 import {
   type ContactAddress,
   type Money,
@@ -142,7 +149,9 @@ export class CheckoutWorkflow {
         );
       }
       if (checkout.leaseExpired) return undefined;
-      if (remainingMs(ctx) <= this.settings.pollMs)
+      // Answer while the caller still listens: a 409 past its deadline would reach it as this
+      // service's outage.
+      if (onwardMs(remainingMs(ctx)) <= this.settings.pollMs)
         throw new Conflict(`a checkout with idempotency key ${key} is still in progress; retry shortly`);
       await new Promise((resolve) => setTimeout(resolve, this.settings.pollMs));
       checkout = await this.orders.checkout(buyerId, key);
@@ -182,7 +191,12 @@ export class CheckoutWorkflow {
       // Once the commit was sent, only inventory's definite refusal proves nothing was sold: after
       // a lost answer or a failure to place, the checkout stays pending, and a retry with the same
       // key or the recovery sweep (once the lease runs out) commits again (a no-op) and places it.
-      if (commitSent && !definitelyNotSold(error)) throw error;
+      if (commitSent && !definitelyNotSold(error)) {
+        // This runner is done with it: a retry with the key may take the checkout over at once
+        // instead of waiting out the lease (the sweep does the same once it runs out anyway).
+        await this.orders.endLease(checkout).catch(() => undefined);
+        throw error;
+      }
       // Inventory's refusal speaks of reservations; the buyer needs to know what to do.
       const refusal = commitSent
         ? new FailedPrecondition(

@@ -810,6 +810,31 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       expect(again.checkout?.orders).toHaveLength(1);
     });
 
+    it("lets the buyer's retry finish at once a checkout whose commit answer was lost, instead of telling it to wait out the lease", async () => {
+      const shop = await seller("Brick Works");
+      const brick = await listed(shop, "Red brick", 150, 10);
+      const buyer = await account(["buyer"]);
+      const input = request(brick.variantId, 3);
+      // A lease far longer than the retry's deadline: only a runner that lets go makes this pass.
+      await expect(
+        testWorkflow({ leaseMs: 600_000, commitAnswerLost: true }).run(
+          backgroundContext(),
+          asCaller(buyer),
+          input,
+        ),
+      ).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      const retried = await orders.checkout(
+        {
+          idempotencyKey: input.idempotencyKey,
+          shippingAddress: shipTo,
+          lines: [{ variantId: brick.variantId, quantity: 3n }],
+        },
+        buyer.as,
+      );
+      expect(retried.checkout?.orders.map((o) => o.snapshot?.lines[0]?.quantity)).toEqual([3n]);
+      expect(await onHand(brick.variantId)).toMatchObject({ onHand: 7n, reserved: 0n });
+    });
+
     it("keeps a checkout whose commit answer was lost (the stock may be sold) and places it, never undoing a sale", async () => {
       const shop = await seller("Tile Works");
       const tile = await listed(shop, "Blue tile", 300, 10);

@@ -64,7 +64,7 @@ const answerReserveMaxMs = 250;
  * 250 ms) to answer, so an upstream's timeout reaches its caller as that upstream's outage
  * (docs/adr/0028) before the caller's own deadline blames the service in between.
  */
-function onwardMs(remaining: number): number {
+export function onwardMs(remaining: number): number {
   return Math.floor(remaining - Math.min(answerReserveMaxMs, remaining / 10));
 }
 

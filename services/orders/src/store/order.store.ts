@@ -312,6 +312,13 @@ export class Orders {
     if (renewed.length === 0) throw new LeaseLost(checkout.id);
   }
 
+  /** Ends this runner's lease on a pending checkout now, so a retry or the sweep may take it over; a no-op once lost. */
+  async endLease(checkout: CheckoutRecord): Promise<void> {
+    await this.database.db.execute(sql`
+      update orders.checkouts set lease_until = now()
+      where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'`);
+  }
+
   /** Whether the checkout wrote orders that are not placed yet. */
   async hasPending(checkoutId: string): Promise<boolean> {
     const rows = rowsOf(
