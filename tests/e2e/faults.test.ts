@@ -34,6 +34,8 @@ interface Answer {
   startedAt: number;
   ms: number;
   checkoutId?: string;
+  /** A 5xx answer's message and Retry-After header. */
+  failure?: { message: string; retryAfter: string | null };
 }
 
 describeWithInfra(
@@ -231,6 +233,8 @@ describeWithInfra(
               let status = 0;
               let retryAfter = 0.2;
               let checkoutId: string | undefined;
+              let failure: Answer["failure"];
+              let inProgress = false;
               try {
                 const answer = await call("POST", "/checkout", {
                   token,
@@ -240,6 +244,13 @@ describeWithInfra(
                 status = answer.status;
                 checkoutId = answer.body.id;
                 retryAfter = Number(answer.headers.get("retry-after") ?? retryAfter);
+                // 409 "still in progress": an earlier attempt under the key is running; ask again.
+                inProgress = status === 409 && /still in progress/.test(answer.body.error?.message);
+                if (status >= 500)
+                  failure = {
+                    message: answer.body.error?.message,
+                    retryAfter: answer.headers.get("retry-after"),
+                  };
               } catch {
                 status = 0;
               }
@@ -249,8 +260,9 @@ describeWithInfra(
                 startedAt,
                 ms: Date.now() - startedAt,
                 ...(status < 300 && checkoutId ? { checkoutId } : {}),
+                ...(failure ? { failure } : {}),
               });
-              if ((status > 0 && status < 500) || !loading) break;
+              if ((status > 0 && status < 500 && !inProgress) || !loading) break;
               await sleep(Math.min(retryAfter, 2) * 1_000);
             }
           }
@@ -302,6 +314,11 @@ describeWithInfra(
         // Product reads never depended on the killed inventory process.
         const readsDuringKill = productReads.filter((r) => r.at >= killed && r.at <= restarted);
         expect(readsDuringKill.filter((r) => r.status !== 200)).toEqual([]);
+        // While inventory was down, checkouts failed naming inventory (not orders, which relayed
+        // the outage) and told the client when to come back.
+        const failures = answers.flatMap((a) => (a.failure ? [a.failure] : []));
+        expect(failures.filter((f) => !/^service inventory is unavailable/.test(f.message))).toEqual([]);
+        expect(failures.filter((f) => f.retryAfter === null)).toEqual([]);
         // A key answered twice with success answered with the same checkout.
         const byKey = new Map<string, Set<string>>();
         for (const a of answers)
@@ -389,7 +406,7 @@ describeWithInfra(
           `fault drill: ${answers.length} checkout answers over ${new Set(answers.map((a) => a.key)).size} keys ` +
             `(${count((s) => s === 201)} placed, ${count((s) => s >= 400 && s < 500)} refused, ` +
             `${count((s) => s >= 500 || s === 0)} 5xx or none), ${completed.size} checkouts completed, ` +
-            `${duringRedisOutage.length} placed while Redis was stopped, slowest answer ${slowest} ms`,
+            `${duringRedisOutage.length} placed while Redis was stopped, slowest answer ${slowest} ms (${answers.find((a) => a.ms === slowest)?.status})`,
         );
       } finally {
         await launched.stop();
