@@ -1,13 +1,6 @@
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RealInfra, randomPhone, type Stack, startStack } from "./stack.js";
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each route and checked by the assertions
-  body: Record<string, any>;
-}
+import { type RealInfra, type RestReply, randomPhone, restClient, type Stack, startStack } from "./stack.js";
 
 const adminEmail = "commerce-admin@mercato.test";
 const adminPassword = "commerce admin passphrase";
@@ -21,23 +14,7 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
     let stack: Stack;
     let categoryId: string;
 
-    const rest = async (
-      method: string,
-      path: string,
-      options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-    ): Promise<Reply> => {
-      const response = await fetch(`${stack.url}/api/v1${path}`, {
-        method,
-        headers: {
-          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
-    };
+    const rest = restClient(() => `${stack.url}/api/v1`);
 
     const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
       const response = await fetch(`${stack.url}/graphql`, {
@@ -345,7 +322,7 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
       let ledger = 0;
       let cursor: string | null = null;
       do {
-        const page: Reply = await rest(
+        const page: RestReply = await rest(
           "GET",
           `/inventory/${seller.variantId}/movements?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
           { token: seller.token },

@@ -8,7 +8,7 @@ import { latestMailTo, latestSmsTo } from "@mercato/platform";
 import { describeWithInfra, freePort, startNatsServer, startRedisServer, waitFor } from "@mercato/testing";
 import pg from "pg";
 import { expect, it } from "vitest";
-import { randomPhone } from "./stack.js";
+import { randomPhone, restClient } from "./stack.js";
 
 // The issue 16 fault drill, in distributed mode on real PostgreSQL with a private NATS and a private
 // Redis: buyers check out without pause while Redis is stopped for 10 s, and then while the
@@ -89,29 +89,7 @@ describeWithInfra(
       const launched = launch(specs);
       const gateway = `http://127.0.0.1:${ports.gateway}`;
       const api = `${gateway}/api/v1`;
-      const call = async (
-        method: string,
-        path: string,
-        options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-      ) => {
-        const response = await fetch(`${api}${path}`, {
-          method,
-          headers: {
-            ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-            ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-            ...options.headers,
-          },
-          ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-          signal: AbortSignal.timeout(30_000),
-        });
-        const text = await response.text();
-        return {
-          status: response.status,
-          headers: response.headers,
-          // biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions
-          body: (text ? JSON.parse(text) : {}) as any,
-        };
-      };
+      const call = restClient(() => api);
       const databases = new Map<string, pg.Client>();
       const query = async <R extends pg.QueryResultRow>(
         service: string,

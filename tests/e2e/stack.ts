@@ -151,3 +151,39 @@ export async function startStack(
 export function randomPhone(): string {
   return `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 }
+
+/** A REST answer of the gateway, its body parsed (`{}` when empty). */
+export interface RestReply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each route and checked by the assertions
+  body: Record<string, any>;
+}
+
+/** Options of one REST call: a JSON body, a bearer token, more headers. */
+export interface RestOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Calls the gateway's REST API under `api()` (a function, for suites whose stack starts later),
+ * each call given up after 30 s.
+ */
+export function restClient(api: () => string) {
+  return async (method: string, path: string, options: RestOptions = {}): Promise<RestReply> => {
+    const response = await fetch(`${api()}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+  };
+}
