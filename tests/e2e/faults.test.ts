@@ -34,8 +34,8 @@ interface Answer {
   startedAt: number;
   ms: number;
   checkoutId?: string;
-  /** A 5xx answer's message and Retry-After header. */
-  failure?: { message: string; retryAfter: string | null };
+  /** A 5xx answer's message and Retry-After header, with its status and timing to tell what it met. */
+  failure?: { message: string; retryAfter: string | null; status: number; ms: number; at: number };
 }
 
 describeWithInfra(
@@ -228,6 +228,9 @@ describeWithInfra(
                   failure = {
                     message: answer.body.error?.message,
                     retryAfter: answer.headers.get("retry-after"),
+                    status,
+                    ms: Date.now() - startedAt,
+                    at: startedAt,
                   };
               } catch {
                 status = 0;
@@ -294,8 +297,14 @@ describeWithInfra(
         expect(readsDuringKill.filter((r) => r.status !== 200)).toEqual([]);
         // While inventory was down, checkouts failed naming inventory (not orders, which relayed
         // the outage) and told the client when to come back.
-        const failures = answers.flatMap((a) => (a.failure ? [a.failure] : []));
-        expect(failures.filter((f) => !/^service inventory is unavailable/.test(f.message))).toEqual([]);
+        // (`at` is relative to the kill, to tell which fault an unexpected failure met.)
+        const failures = answers.flatMap((a) =>
+          a.failure ? [{ ...a.failure, at: a.failure.at - killed }] : [],
+        );
+        expect(
+          failures.filter((f) => !/^service inventory is unavailable/.test(f.message)),
+          `Redis was down ${redisDown - killed} to ${redisUp - killed} ms, inventory back at ${restarted - killed} ms`,
+        ).toEqual([]);
         expect(failures.filter((f) => f.retryAfter === null)).toEqual([]);
         // A key answered twice with success answered with the same checkout.
         const byKey = new Map<string, Set<string>>();

@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import type { Caller, RequestContext } from "@mercato/platform";
 import {
   Conflict,
+  currentContext,
   DomainError,
   FailedPrecondition,
   InvalidArgument,
-  onwardMs,
   remainingMs,
+  runWithContext,
 } from "@mercato/platform";
 import {
   type ContactAddress,
@@ -97,7 +98,7 @@ export class CheckoutWorkflow {
       // back: give it back first (or fail as unavailable), so the buyer's own hold never refuses
       // this attempt, and start afresh.
       if (checkout.status === "abandoned") {
-        await this.releaseOwed(checkout.id);
+        await beforeCompensation(() => this.releaseOwed(checkout.id));
         continue;
       }
       if (checkout.requestHash !== requestHash)
@@ -150,8 +151,9 @@ export class CheckoutWorkflow {
       }
       if (checkout.leaseExpired) return undefined;
       // Answer while the caller still listens: a 409 past its deadline would reach it as this
-      // service's outage.
-      if (onwardMs(remainingMs(ctx)) <= this.settings.pollMs)
+      // service's outage. The next look (a query on a busy database) may take a while, so keep
+      // the compensation reserve back here too.
+      if (remainingMs(ctx) <= this.settings.pollMs + compensationReserveMs)
         throw new Conflict(`a checkout with idempotency key ${key} is still in progress; retry shortly`);
       await new Promise((resolve) => setTimeout(resolve, this.settings.pollMs));
       checkout = await this.orders.checkout(buyerId, key);
@@ -171,16 +173,18 @@ export class CheckoutWorkflow {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
       // and stock it already holds; a new one has written nothing yet.
       if (!(takenOver && (await this.orders.hasPending(checkout.id)))) {
-        const planned = await this.plan(caller, checkout, input);
+        const planned = await beforeCompensation(() => this.plan(caller, checkout, input));
         reserved = true;
-        await this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds);
+        await beforeCompensation(() =>
+          this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds),
+        );
         await this.orders.createPending(checkout, planned);
       }
       reserved = true;
       // The slow steps are behind: hold the checkout for the rest (or learn it was taken over).
       await this.orders.renewLease(checkout, this.settings.leaseMs);
       commitSent = true;
-      await this.stock.commit(checkout.id, caller.id);
+      await beforeCompensation(() => this.stock.commit(checkout.id, caller.id));
       const placed = await this.orders.place(checkout, (tx) =>
         checkout.fromCart ? this.carts.removeBought(tx, caller.id, checkout.lines) : Promise.resolve(),
       );
@@ -217,6 +221,10 @@ export class CheckoutWorkflow {
     const refusal = error instanceof DomainError && error.httpStatus < 500 ? error : undefined;
     await this.orders.abandon(checkout, refusal, reserved);
     if (!reserved) return;
+    // After an outage there may be no time left to ask (a Reserve that ran into its deadline): the
+    // debt is recorded, and the sweep asks once this runner's lease is out.
+    const ctx = currentContext();
+    if (ctx && remainingMs(ctx) < compensationReserveMs) return;
     try {
       await this.releaseOwed(checkout.id);
     } catch {
@@ -315,6 +323,23 @@ export class CheckoutWorkflow {
       createdAt: checkout.createdAt,
     };
   }
+}
+
+/**
+ * What a request keeps back from its calls to other services to undo a step and still answer
+ * within its caller's deadline, in ms: a call that runs into its own deadline would otherwise leave
+ * the undo and the answer no time, and the caller's deadline would blame this service for the
+ * outage of the one it called (ADR 0028). A busy machine needs far more than the 250 ms onwardMs
+ * keeps back for answering alone (a DB write to give the checkout up, a restarting peer's CPU).
+ */
+const compensationReserveMs = 1_000;
+
+/** Runs `call` with the request's deadline moved compensationReserveMs earlier (at most a quarter of what is left). */
+function beforeCompensation<T>(call: () => Promise<T>): Promise<T> {
+  const ctx = currentContext();
+  if (ctx?.deadline === undefined) return call();
+  const keep = Math.min(compensationReserveMs, remainingMs(ctx) / 4);
+  return runWithContext({ ...ctx, deadline: ctx.deadline - keep }, call);
 }
 
 /** Inventory refused the commit for good (expired, released, unknown): none of its units were sold. */
