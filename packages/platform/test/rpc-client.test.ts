@@ -4,7 +4,6 @@ import { GetItemResponseSchema, ItemService } from "@mercato/contracts/mercato/t
 import { freePort, waitFor } from "@mercato/testing";
 import { itemService } from "@mercato/testing/item-service";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestIssuer, type TestIssuer } from "../src/auth/test-keys.js";
 import {
   backgroundContext,
   CircuitBreaker,
@@ -27,6 +26,7 @@ import {
   startService,
   timeoutFromHeaders,
 } from "../src/index.js";
+import { createTestIssuer, type TestIssuer } from "./support/test-keys.js";
 
 const anyId = "0190a000-0000-7000-8000-000000000000";
 const leakyId = "0190a000-0000-7000-8000-00000000dead";

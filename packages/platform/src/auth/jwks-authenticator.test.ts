@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestIssuer, type TestIssuer } from "../../test/support/test-keys.js";
 import { DomainError } from "../errors/errors.js";
 import type { Authenticator } from "../rpc/server.js";
 import { createJwksAuthenticator } from "./jwks-authenticator.js";
-import { createTestIssuer, type TestIssuer } from "./test-keys.js";
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(

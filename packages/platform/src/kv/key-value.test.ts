@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeKeyValueContract } from "./key-value.contract.js";
+import { describeKeyValueContract } from "../../test/support/key-value.contract.js";
 import { MemoryKeyValue } from "./memory-key-value.js";
 import { RedisKeyValue } from "./redis-key-value.js";
 

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@mercato/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type DeliveredMail, describeMailerContract } from "../../test/support/mailer.contract.js";
+import { type SmtpTestServer, startSmtpTestServer } from "../../test/support/smtp-test-server.js";
 import { FailedPrecondition, InvalidArgument, ServiceUnavailable } from "../errors/index.js";
 import { createMailer } from "./create-mailer.js";
-import { type DeliveredMail, describeMailerContract } from "./mailer.contract.js";
 import { parseMail } from "./mime.js";
 import { latestMailTo, OutboxMailer, type StoredMail } from "./outbox-mailer.js";
 import { SmtpMailer } from "./smtp-mailer.js";
-import { type SmtpTestServer, startSmtpTestServer } from "./smtp-test-server.js";
 
 const from = "no-reply@mercato.test";
 const tempDirs: string[] = [];

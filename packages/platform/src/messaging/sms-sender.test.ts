@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@mercato/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeSmsSenderContract } from "../../test/support/sms-sender.contract.js";
+import { startTwilioTestServer, type TwilioTestServer } from "../../test/support/twilio-test-server.js";
 import { FailedPrecondition, InvalidArgument, ServiceUnavailable } from "../errors/index.js";
 import { createSmsSender } from "./create-sms-sender.js";
 import { latestSmsTo, OutboxSmsSender } from "./outbox-sms-sender.js";
-import { describeSmsSenderContract } from "./sms-sender.contract.js";
 import { TwilioSmsSender } from "./twilio-sms-sender.js";
-import { startTwilioTestServer, type TwilioTestServer } from "./twilio-test-server.js";
 
 const accountSid = "AC0123456789abcdef0123456789abcdef";
 const authToken = "tok3n-0123456789abcdef-SECRET";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InvalidArgument } from "../errors/index.js";
-import type { Mailer } from "./mailer.js";
-import type { ParsedMail } from "./mime.js";
+import { InvalidArgument } from "../../src/errors/index.js";
+import type { Mailer } from "../../src/messaging/mailer.js";
+import type { ParsedMail } from "../../src/messaging/mime.js";
 
 /** A message as it arrived where the adapter delivers it: parsed, plus the envelope recipients. */
 export interface DeliveredMail extends ParsedMail {

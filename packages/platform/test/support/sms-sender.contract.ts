@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { InvalidArgument } from "../errors/index.js";
-import type { SmsSender } from "./sms-sender.js";
+import { InvalidArgument } from "../../src/errors/index.js";
+import type { SmsSender } from "../../src/messaging/sms-sender.js";
 
 /** A text message as it arrived where the adapter delivers it. */
 export interface DeliveredSms {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import type { KeyValue } from "./key-value.js";
+import type { KeyValue } from "../../src/kv/key-value.js";
 
 /** Creates an adapter whose keys live under `namespace`; adapters with different namespaces must not see each other's keys. */
 export type KeyValueFactory = (namespace: string) => KeyValue | Promise<KeyValue>;
