@@ -1,10 +1,12 @@
-// CI gate for the contracts: lint and format, breaking changes against a git ref (HEAD~1 by default),
-// and freshness of the vendored protovalidate schema and of the committed generated code.
+// CI gate for the contracts: lint and format, breaking changes against a git ref (HEAD~1 by default)
+// (buf's FILE rules, and the event subjects, which buf does not compare), and freshness of the vendored
+// protovalidate schema and of the committed generated code (the event subject map included).
 // Usage: npx tsx scripts/contracts-check.ts [--against <git-ref>]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { subjectBreaksAgainst } from "./contracts/event-subjects.js";
 import { renderProtovalidate, VENDORED_PROTOVALIDATE } from "./contracts/protovalidate.js";
 import { buf, GEN_DIR, listFiles, PROTO_DIR, ROOT, tempDir, VENDOR_DIR } from "./contracts/workspace.js";
 
@@ -97,6 +99,14 @@ function checkBreaking(): void {
     res.status === 0
       ? undefined
       : `${res.stdout}${res.stderr}  a breaking change needs a new package version (v2), not an edit in place.`,
+  );
+  // buf breaking ignores custom option values, so a renamed (mercato.events.v1.subject) passes it.
+  const subjects = subjectBreaksAgainst(base.path);
+  report(
+    `event subjects against ${against}`,
+    subjects.length === 0
+      ? undefined
+      : `${subjects.map((line) => `  ${line}`).join("\n")}\n  consumers still listen on the old subject: publish on a new one next to it instead.`,
   );
 }
 

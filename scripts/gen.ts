@@ -1,5 +1,6 @@
 // `npm run gen`: vendor protovalidate, lint and format-check the protos, then regenerate
-// packages/contracts/src/gen from scratch so that deleted protos leave no generated files behind.
+// packages/contracts/src/gen from scratch so that deleted protos leave no generated files behind: the
+// Protobuf-ES code and the event subject map (events.ts, by scripts/contracts/protoc-gen-event-subjects.ts).
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { vendorProtovalidate } from "./contracts/protovalidate.js";

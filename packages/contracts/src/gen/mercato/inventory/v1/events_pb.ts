@@ -8,13 +8,14 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_mercato_events_v1_options } from "../../events/v1/options_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file mercato/inventory/v1/events.proto.
  */
 export const file_mercato_inventory_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFtZXJjYXRvL2ludmVudG9yeS92MS9ldmVudHMucHJvdG8SFG1lcmNhdG8uaW52ZW50b3J5LnYxIrIBChFTdG9ja0xldmVsQ2hhbmdlZBISCgp2YXJpYW50X2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHb25faGFuZBgDIAEoAxIQCghyZXNlcnZlZBgEIAEoAxIRCglhdmFpbGFibGUYBSABKAMSDwoHdmVyc2lvbhgGIAEoAxIuCgpjaGFuZ2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKIAQoIU3RvY2tMb3cSEgoKdmFyaWFudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhEKCWF2YWlsYWJsZRgDIAEoAxIRCgl0aHJlc2hvbGQYBCABKAMSLgoKY3Jvc3NlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiFtZXJjYXRvL2ludmVudG9yeS92MS9ldmVudHMucHJvdG8SFG1lcmNhdG8uaW52ZW50b3J5LnYxItcBChFTdG9ja0xldmVsQ2hhbmdlZBISCgp2YXJpYW50X2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHb25faGFuZBgDIAEoAxIQCghyZXNlcnZlZBgEIAEoAxIRCglhdmFpbGFibGUYBSABKAMSDwoHdmVyc2lvbhgGIAEoAxIuCgpjaGFuZ2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDojirUYH21lcmNhdG8uaW52ZW50b3J5LnN0b2NrLmNoYW5nZWQiqQEKCFN0b2NrTG93EhIKCnZhcmlhbnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglhdmFpbGFibGUYAyABKAMSEQoJdGhyZXNob2xkGAQgASgDEi4KCmNyb3NzZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOh+KtRgbbWVyY2F0by5pbnZlbnRvcnkuc3RvY2subG93YgZwcm90bzM", [file_google_protobuf_timestamp, file_mercato_events_v1_options]);
 
 /**
  * StockLevelChanged is published on mercato.inventory.stock.changed whenever a variant's
