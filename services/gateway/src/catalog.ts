@@ -1,6 +1,6 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth.js";
-import { inventoryGatewayModule } from "./modules/inventory.js";
+import { inventoryGatewayModule } from "./modules/inventory/index.js";
 import { ordersGatewayModule } from "./modules/orders.js";
 import { payoutsGatewayModule } from "./modules/payouts.js";
 import { productsGatewayModule } from "./modules/products.js";

@@ -5,7 +5,7 @@ export * from "./envelope.js";
 export * from "./graphql-schema.js";
 export * from "./module.js";
 export * from "./modules/auth.js";
-export * from "./modules/inventory.js";
+export * from "./modules/inventory/index.js";
 export * from "./modules/orders.js";
 export * from "./modules/payouts.js";
 export * from "./modules/products.js";

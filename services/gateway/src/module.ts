@@ -1,6 +1,7 @@
 import { type Caller, type DomainError, type RequestContext, Unauthenticated } from "@mercato/platform";
 import type { FastifyInstance } from "fastify";
 import type { IResolvers, MercuriusContext } from "mercurius";
+import type { Access } from "./operation.js";
 import type { ServiceDirectory } from "./services.js";
 
 /** What a gateway module gets: the services it may call. */
@@ -16,6 +17,12 @@ declare module "fastify" {
      * operations that need a caller then report why the token was refused.
      */
     tolerateBadToken?: boolean;
+    /**
+     * Who may call the route: its operation's access, checked as the request arrives (before its
+     * input is validated, so an anonymous caller hears 401 first); signed-in routes are documented
+     * with the bearer security.
+     */
+    access?: Access;
   }
 }
 
