@@ -58,7 +58,7 @@ export function closedObject<T extends TProperties>(properties: T, options: { de
   // TypeBox marks its schemas with non-enumerable keys (`~kind`); the copy keeps them.
   for (const key of Reflect.ownKeys(open))
     if (!Object.prototype.propertyIsEnumerable.call(open, key))
-      Object.defineProperty(closed, key, { value: (open as Record<PropertyKey, unknown>)[key] });
+      Object.defineProperty(closed, key, { value: Reflect.get(open, key) });
   return closed as unknown as typeof open;
 }
 
