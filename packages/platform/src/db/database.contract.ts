@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { bigint, integer, pgSchema, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "./database.js";
 import { rowsOf } from "./database.js";
 import { type Migration, migrate } from "./migrate.js";
+import { isUniqueViolation } from "./pg-errors.js";
 
 /** Makes a Database for a fresh schema and a way to drop it again. */
 export interface DatabaseFixture {
@@ -103,6 +105,74 @@ export function describeDatabaseContract(label: string, makeFixture: () => Promi
       ).rejects.toThrow("boom");
       const rows = rowsOf(await db.db.execute(sql.raw(`select * from "${db.schema}".items`)));
       expect(rows).toEqual([]);
+    });
+
+    it("reads every type as the same JS type on both adapters", async () => {
+      const db = await fresh();
+      const [row] = rowsOf<Record<string, unknown>>(
+        await db.db.execute(sql`select
+          42::int8 as int8, 9007199254740993::int8 as huge, count(*) as counted, array[1, 2]::int8[] as int8s,
+          7::int4 as int4, 1.50::numeric as numeric, 2.5::float8 as float8, true as bool,
+          '{"a":[1]}'::jsonb as jsonb, '2024-02-29'::date as date, '2 days'::interval as interval,
+          '2024-02-29 10:11:12.5'::timestamp as ts, '2024-02-29 10:11:12.5Z'::timestamptz as tstz, 'ed6cdbdb-4a46-4ff4-8d9b-7d2b0c3f8a61'::uuid as uuid
+          from (values (1), (2)) as v(x)`),
+      );
+      expect(row).toEqual({
+        int8: 42,
+        huge: 9007199254740993n,
+        counted: 2,
+        int8s: [1, 2],
+        int4: 7,
+        numeric: "1.50",
+        float8: 2.5,
+        bool: true,
+        jsonb: { a: [1] },
+        date: "2024-02-29",
+        interval: "2 days",
+        ts: "2024-02-29 10:11:12.5",
+        tstz: expect.any(String),
+        uuid: "ed6cdbdb-4a46-4ff4-8d9b-7d2b0c3f8a61",
+      });
+      expect(new Date(String(row?.tstz))).toEqual(new Date("2024-02-29T10:11:12.500Z"));
+    });
+
+    it("reads a schema's columns as their declared types through the query builder", async () => {
+      const db = await fresh();
+      await migrate(db, [
+        {
+          id: "0001_counters",
+          statements: [
+            `create table "${db.schema}".counters (id int primary key, n bigint not null, at timestamptz not null)`,
+          ],
+        },
+      ]);
+      const counters = pgSchema(db.schema).table("counters", {
+        id: integer("id").primaryKey(),
+        n: bigint("n", { mode: "number" }).notNull(),
+        at: timestamp("at", { withTimezone: true }).notNull(),
+      });
+      const at = new Date("2024-02-29T10:11:12.345Z");
+      const written = await db.db
+        .insert(counters)
+        .values({ id: 1, n: 2 ** 40, at })
+        .returning();
+      const read = await db.db.select().from(counters);
+      expect(written).toEqual([{ id: 1, n: 2 ** 40, at }]);
+      expect(read).toEqual(written);
+    });
+
+    it("reports a unique violation with its constraint", async () => {
+      const db = await fresh();
+      await migrate(db, [forSchema(items, db.schema)]);
+      await db.db.execute(sql.raw(`insert into "${db.schema}".items (name) values ('a')`));
+      const error = await db.db.execute(sql.raw(`insert into "${db.schema}".items (name) values ('a')`)).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(isUniqueViolation(error)).toBe(true);
+      expect(isUniqueViolation(error, "items_name_key")).toBe(true);
+      expect(isUniqueViolation(error, "another_idx")).toBe(false);
+      expect(isUniqueViolation(new Error("not a database error"))).toBe(false);
     });
 
     it("answers ping", async () => {

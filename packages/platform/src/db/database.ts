@@ -8,6 +8,7 @@ import pg from "pg";
 import { validate as isUuid } from "uuid";
 import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
+import { TypedPgClient, typeParsers } from "./type-parsers.js";
 
 /** A Drizzle handle on PostgreSQL, the same type whether PGlite or `pg` is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -80,6 +81,7 @@ export class PgliteHost {
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       extensions,
+      parsers: typeParsers,
       // Buffers PostgreSQL touches stay resident in WebAssembly memory, which never shrinks; 128 MB
       // (the default) is more than a laptop's marketplace needs, and pages are read back from the
       // OS's file cache. See docs/adr/0014.
@@ -108,7 +110,11 @@ export interface PostgresOptions {
 
 /** A Database on a real PostgreSQL server through a `pg` pool. */
 export function openPostgres(options: PostgresOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    Client: TypedPgClient,
+  });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   return wrap("postgres", options.schema, drizzlePg(pool) as unknown as Db, () => pool.end());

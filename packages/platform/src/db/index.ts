@@ -1,4 +1,6 @@
 export * from "./database.js";
 export * from "./migrate.js";
+export * from "./pg-errors.js";
 export * from "./pglite-prepare.js";
 export * from "./transaction-hooks.js";
+export * from "./type-parsers.js";
