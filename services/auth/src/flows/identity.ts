@@ -14,6 +14,7 @@ import {
   FailedPrecondition,
   FallbackKeyValue,
   InvalidArgument,
+  isUniqueViolation,
   type KeyValue,
   type Logger,
   type Mailer,
@@ -86,13 +87,6 @@ export function toAccount(row: AccountRow): Account {
     emailVerified: row.emailVerifiedAt !== null,
     createdAt: timestampFromDate(row.createdAt),
   });
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    if ((cause as { code?: string }).code === "23505") return true;
-  }
-  return false;
 }
 
 /**

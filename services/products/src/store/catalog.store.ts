@@ -5,6 +5,7 @@ import {
   type Database,
   type Executor,
   FailedPrecondition,
+  isUniqueViolation,
   NotFound,
   type Outbox,
   PermissionDenied,
@@ -30,7 +31,6 @@ import {
 import { recordProductChanged } from "../events/catalog-events.js";
 import { requireActiveCategory } from "./categories.store.js";
 import { type ProductStatusText, productToProto } from "./mappers.js";
-import { uniqueViolation } from "./pg-errors.js";
 import {
   type ProductRow,
   products,
@@ -543,11 +543,10 @@ function skuTaken(sku: string, field = "sku"): Conflict {
 
 /** Turns a unique violation that slipped past the checks (a concurrent write) into a Conflict. */
 function variantConflict(error: unknown): never {
-  const constraint = uniqueViolation(error);
-  if (constraint === "variants_storefront_sku_idx") {
+  if (isUniqueViolation(error, "variants_storefront_sku_idx")) {
     throw new Conflict("sku: the SKU is already used in this storefront");
   }
-  if (constraint === "variants_product_options_idx") {
+  if (isUniqueViolation(error, "variants_product_options_idx")) {
     throw new Conflict("options: another variant of the product has the same options");
   }
   throw error;

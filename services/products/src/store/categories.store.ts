@@ -4,6 +4,7 @@ import {
   type Executor,
   FailedPrecondition,
   InvalidArgument,
+  isUniqueViolation,
   NotFound,
   type Outbox,
   type Tx,
@@ -13,7 +14,6 @@ import { v7 as uuidv7 } from "uuid";
 import { ancestorsUnder, treeOrder } from "../domain/category-rules.js";
 import { recordCategoryChanged } from "../events/catalog-events.js";
 import { categoryToProto } from "./mappers.js";
-import { uniqueViolation } from "./pg-errors.js";
 import { type CategoryRow, categories } from "./schema.js";
 
 /** A new category: name, slug (already derived when the request left it empty), parent and position. */
@@ -206,7 +206,7 @@ function slugTaken(slug: string): Conflict {
 
 function slugConflict(slug: string | undefined) {
   return (error: unknown): never => {
-    if (slug !== undefined && uniqueViolation(error) !== undefined) throw slugTaken(slug);
+    if (slug !== undefined && isUniqueViolation(error)) throw slugTaken(slug);
     throw error;
   };
 }

@@ -3,6 +3,7 @@ import {
   Conflict,
   type Database,
   type Executor,
+  isUniqueViolation,
   NotFound,
   type Outbox,
 } from "@mercato/platform";
@@ -420,12 +421,7 @@ function escapeLike(text: string): string {
 
 /** A unique violation that slipped past the checks (a concurrent request) as the Conflict it means. */
 function uniqueViolationAsConflict(error: unknown): unknown {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    const { code, constraint } = cause as { code?: string; constraint?: string };
-    if (code === "23505") {
-      if (constraint === "storefronts_slug_idx") return slugTaken();
-      if (constraint === "storefronts_owner_id_idx") return alreadyOpen();
-    }
-  }
+  if (isUniqueViolation(error, "storefronts_slug_idx")) return slugTaken();
+  if (isUniqueViolation(error, "storefronts_owner_id_idx")) return alreadyOpen();
   return error;
 }
