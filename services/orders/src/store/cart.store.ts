@@ -5,10 +5,10 @@ import {
   FailedPrecondition,
   jsonRecordset,
   NotFound,
-  rowsOf,
 } from "@mercato/platform";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Money, WantedLine } from "../domain/checkout-plan.js";
+import { cartAddKeys, cartLines } from "./schema.js";
 
 /** Most lines one cart holds. */
 export const maxCartLines = 100;
@@ -39,16 +39,11 @@ export interface KeyedAdd {
   quantity: number;
 }
 
-interface LineRow {
-  variant_id: string;
-  quantity: number | string;
-  price_when_added_minor: number | string;
-  currency_when_added: string;
-  added_at: string | Date;
-  updated_at: string | Date;
-}
-
-const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+const keyTtl = sql`make_interval(secs => ${cartAddKeyTtlMs / 1000})`;
+/** An add key still remembered: used within the last day. */
+const keyRemembered = sql`${cartAddKeys.createdAt} > now() - ${keyTtl}`;
+/** An add key forgotten: used more than a day ago. */
+const keyExpired = sql`${cartAddKeys.createdAt} <= now() - ${keyTtl}`;
 
 /**
  * Carts: per buyer, lines of variant and quantity only (what they show is looked up when read), each
@@ -59,24 +54,21 @@ export class Carts {
 
   /** The buyer's cart; empty when never used. */
   async get(buyerId: string, executor: Executor = this.database.db): Promise<Cart> {
-    const rows = rowsOf<LineRow>(
-      await executor.execute(sql`
-        select variant_id, quantity, price_when_added_minor, currency_when_added, added_at, updated_at
-        from orders.cart_lines where buyer_id = ${buyerId} order by added_at, variant_id`),
-    );
+    const rows = await executor
+      .select()
+      .from(cartLines)
+      .where(eq(cartLines.buyerId, buyerId))
+      .orderBy(cartLines.addedAt, cartLines.variantId);
     const lines = rows.map((row) => ({
-      variantId: row.variant_id,
-      quantity: Number(row.quantity),
-      priceWhenAdded: {
-        amountMinor: Number(row.price_when_added_minor),
-        currency: row.currency_when_added.trim(),
-      },
-      addedAt: toDate(row.added_at),
+      variantId: row.variantId,
+      quantity: row.quantity,
+      priceWhenAdded: { amountMinor: row.priceWhenAddedMinor, currency: row.currencyWhenAdded.trim() },
+      addedAt: row.addedAt,
     }));
-    const updatedAt = rows.reduce<Date | undefined>((latest, row) => {
-      const at = toDate(row.updated_at);
-      return !latest || at > latest ? at : latest;
-    }, undefined);
+    const updatedAt = rows.reduce<Date | undefined>(
+      (latest, row) => (!latest || row.updatedAt > latest ? row.updatedAt : latest),
+      undefined,
+    );
     return { buyerId, lines, updatedAt };
   }
 
@@ -90,16 +82,14 @@ export class Carts {
     add: KeyedAdd,
     executor: Executor = this.database.db,
   ): Promise<Cart | undefined> {
-    const [prior] = rowsOf<{ variant_id: string; quantity: number | string }>(
-      await executor.execute(sql`
-        select variant_id, quantity from orders.cart_add_keys
-        where buyer_id = ${buyerId} and idempotency_key = ${add.key}
-          and created_at > now() - make_interval(secs => ${cartAddKeyTtlMs / 1000})`),
-    );
+    const [prior] = await executor
+      .select({ variantId: cartAddKeys.variantId, quantity: cartAddKeys.quantity })
+      .from(cartAddKeys)
+      .where(and(eq(cartAddKeys.buyerId, buyerId), eq(cartAddKeys.idempotencyKey, add.key), keyRemembered));
     if (!prior) return undefined;
-    if (prior.variant_id !== add.variantId.toLowerCase() || Number(prior.quantity) !== add.quantity)
+    if (prior.variantId !== add.variantId.toLowerCase() || prior.quantity !== add.quantity)
       throw new Conflict(
-        `idempotency key ${add.key} was used to add ${prior.quantity} of variant ${prior.variant_id}; use a new key for a new add`,
+        `idempotency key ${add.key} was used to add ${prior.quantity} of variant ${prior.variantId}; use a new key for a new add`,
       );
     return this.get(buyerId, executor);
   }
@@ -133,35 +123,51 @@ export class Carts {
           `a line holds at most ${maxLineQuantity} units; this one has ${existing?.quantity ?? 0}`,
         );
       // The remembered price is the one the buyer last saw when adding, so a change is shown from there.
-      await tx.execute(sql`
-        insert into orders.cart_lines (buyer_id, variant_id, quantity, price_when_added_minor, currency_when_added)
-        values (${buyerId}, ${variantId}, ${quantity}, ${price.amountMinor}, ${price.currency})
-        on conflict (buyer_id, variant_id) do update set
-          quantity = orders.cart_lines.quantity + excluded.quantity,
-          price_when_added_minor = excluded.price_when_added_minor,
-          currency_when_added = excluded.currency_when_added,
-          updated_at = now()`);
+      await tx
+        .insert(cartLines)
+        .values({
+          buyerId,
+          variantId,
+          quantity,
+          priceWhenAddedMinor: price.amountMinor,
+          currencyWhenAdded: price.currency,
+        })
+        .onConflictDoUpdate({
+          target: [cartLines.buyerId, cartLines.variantId],
+          set: {
+            quantity: sql`${cartLines.quantity} + excluded.quantity`,
+            priceWhenAddedMinor: sql`excluded.price_when_added_minor`,
+            currencyWhenAdded: sql`excluded.currency_when_added`,
+            updatedAt: sql`now()`,
+          },
+        });
       // A row still here under the key has expired (replay found none): the key starts afresh.
       if (key !== undefined)
-        await tx.execute(sql`
-          insert into orders.cart_add_keys (buyer_id, idempotency_key, variant_id, quantity)
-          values (${buyerId}, ${key}, ${variantId}, ${quantity})
-          on conflict (buyer_id, idempotency_key) do update set
-            variant_id = excluded.variant_id, quantity = excluded.quantity, created_at = now()`);
+        await tx
+          .insert(cartAddKeys)
+          .values({ buyerId, idempotencyKey: key, variantId, quantity })
+          .onConflictDoUpdate({
+            target: [cartAddKeys.buyerId, cartAddKeys.idempotencyKey],
+            set: {
+              variantId: sql`excluded.variant_id`,
+              quantity: sql`excluded.quantity`,
+              createdAt: sql`now()`,
+            },
+          });
       return { cart: await this.get(buyerId, tx), replayed: false };
     });
   }
 
   /** Forgets up to `limit` (default 1,000) add keys older than a day; returns how many. */
   async forgetExpiredAddKeys(limit = 1_000): Promise<number> {
-    const gone = rowsOf(
-      await this.database.db.execute(sql`
-        delete from orders.cart_add_keys where (buyer_id, idempotency_key) in (
-          select buyer_id, idempotency_key from orders.cart_add_keys
-          where created_at <= now() - make_interval(secs => ${cartAddKeyTtlMs / 1000})
-          limit ${limit})
-        returning buyer_id`),
-    );
+    const gone = await this.database.db
+      .delete(cartAddKeys)
+      .where(
+        sql`(${cartAddKeys.buyerId}, ${cartAddKeys.idempotencyKey}) in (
+          select ${cartAddKeys.buyerId}, ${cartAddKeys.idempotencyKey} from ${cartAddKeys}
+          where ${keyExpired} limit ${limit})`,
+      )
+      .returning({ buyerId: cartAddKeys.buyerId });
     return gone.length;
   }
 
@@ -169,11 +175,11 @@ export class Carts {
   async update(buyerId: string, variantId: string, quantity: number): Promise<Cart> {
     return this.database.transaction(async (tx) => {
       await lockCart(tx, buyerId);
-      const updated = rowsOf(
-        await tx.execute(sql`
-          update orders.cart_lines set quantity = ${quantity}, updated_at = now()
-          where buyer_id = ${buyerId} and variant_id = ${variantId} returning variant_id`),
-      );
+      const updated = await tx
+        .update(cartLines)
+        .set({ quantity, updatedAt: sql`now()` })
+        .where(and(eq(cartLines.buyerId, buyerId), eq(cartLines.variantId, variantId)))
+        .returning({ variantId: cartLines.variantId });
       if (updated.length === 0) throw new NotFound(`variant ${variantId} is not in the cart`);
       return this.get(buyerId, tx);
     });
@@ -182,16 +188,16 @@ export class Carts {
   /** Takes a variant out of the cart; no error when it was not there. */
   async remove(buyerId: string, variantId: string): Promise<Cart> {
     return this.database.transaction(async (tx) => {
-      await tx.execute(
-        sql`delete from orders.cart_lines where buyer_id = ${buyerId} and variant_id = ${variantId}`,
-      );
+      await tx
+        .delete(cartLines)
+        .where(and(eq(cartLines.buyerId, buyerId), eq(cartLines.variantId, variantId)));
       return this.get(buyerId, tx);
     });
   }
 
   /** Empties the cart. */
   async clear(buyerId: string): Promise<Cart> {
-    await this.database.db.execute(sql`delete from orders.cart_lines where buyer_id = ${buyerId}`);
+    await this.database.db.delete(cartLines).where(eq(cartLines.buyerId, buyerId));
     return { buyerId, lines: [], updatedAt: undefined };
   }
 
@@ -204,14 +210,15 @@ export class Carts {
     await lockCart(tx, buyerId);
     const bought = lines.map((line) => ({ variant_id: line.variantId, quantity: line.quantity }));
     // Lines bought whole go first, so a line the update shrinks is not then taken for one.
+    const sameLine = sql`${cartLines.buyerId} = ${buyerId} and ${cartLines.variantId} = r.variant_id`;
     await tx.execute(sql`
-      delete from orders.cart_lines c
-      using ${jsonRecordset(bought, "variant_id uuid, quantity int")}
-      where c.buyer_id = ${buyerId} and c.variant_id = r.variant_id and c.quantity <= r.quantity`);
+      delete from ${cartLines} using ${jsonRecordset(bought, "variant_id uuid, quantity int")}
+      where ${sameLine} and ${cartLines.quantity} <= r.quantity`);
     await tx.execute(sql`
-      update orders.cart_lines c set quantity = c.quantity - r.quantity, updated_at = now()
+      update ${cartLines} set ${sql.identifier(cartLines.quantity.name)} = ${cartLines.quantity} - r.quantity,
+        ${sql.identifier(cartLines.updatedAt.name)} = now()
       from ${jsonRecordset(bought, "variant_id uuid, quantity int")}
-      where c.buyer_id = ${buyerId} and c.variant_id = r.variant_id and c.quantity > r.quantity`);
+      where ${sameLine} and ${cartLines.quantity} > r.quantity`);
   }
 }
 
