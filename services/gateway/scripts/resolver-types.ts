@@ -11,7 +11,7 @@ const header = "// Generated from contracts/graphql/schema.graphql by `npm run g
 
 /**
  * Maps each GraphQL type to the model a domain resolves it from: a domain's `schemas.ts` that
- * exports `type <GraphQLType>Model` (say `StockLevelModel`) makes resolvers of that type receive
+ * exports a type or interface `<GraphQLType>Model` (say `StockLevelModel`) makes resolvers of that type receive
  * and return the model (its REST shape) instead of the GraphQL shape.
  */
 async function domainMappers(sdl: string): Promise<Record<string, string>> {
@@ -20,7 +20,7 @@ async function domainMappers(sdl: string): Promise<Record<string, string>> {
   for (const entry of await readdir(modules, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const source = await readFile(resolve(modules, entry.name, "schemas.ts"), "utf8").catch(() => "");
-    for (const [, type] of source.matchAll(/^export type (\w+)Model\b/gm)) {
+    for (const [, type] of source.matchAll(/^export (?:type|interface) (\w+)Model\b/gm)) {
       if (type && new RegExp(`^type ${type}\\b`, "m").test(sdl))
         mappers[type] = `../modules/${entry.name}/schemas.js#${type}Model`;
     }

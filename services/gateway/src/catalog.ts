@@ -1,5 +1,5 @@
 import type { GatewayModule } from "./module.js";
-import { authGatewayModule } from "./modules/auth.js";
+import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
 import { ordersGatewayModule } from "./modules/orders.js";
 import { payoutsGatewayModule } from "./modules/payouts.js";

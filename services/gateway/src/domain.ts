@@ -89,6 +89,9 @@ function completeRoute(tag: string) {
   return (route: RouteOptions) => {
     const access = route.config?.access;
     if (access) route.onRequest = [...[route.onRequest ?? []].flat(), requireAccess];
+    // A route anyone may call serves anonymous callers: a stale token a client still attaches
+    // (say while it refreshes) must not block it.
+    if (access && !access.signedIn) route.config = { ...route.config, tolerateBadToken: true };
     const schema = route.schema as Record<string, unknown> | undefined;
     if (!schema || schema.hide) return;
     schema.tags ??= tags;
@@ -120,14 +123,26 @@ export interface ResolveOptions<Output, Result> {
  */
 export function resolveWith<Args, Input, Output, Result = Output>(
   operation: Operation<Input, Output>,
-  input: (args: Args) => Input,
+  input: (args: Args, context: GraphqlContext) => Input,
   options: ResolveOptions<Output, Result> = {},
 ) {
   const { answer = (output: Output) => output as unknown as Result, names = graphqlArgNames } = options;
   return async (_root: unknown, args: Args, context: GraphqlContext): Promise<Result> => {
     checkAccess(context.ctx, operation.access);
-    return answer(await renamingFields(operation(context.ctx, input(args)), names));
+    return answer(await renamingFields(operation(context.ctx, input(args, context)), names));
   };
+}
+
+/** The device a request comes from: the client IP (per-IP limits) and its User-Agent (session lists). */
+export interface Device {
+  ip: string;
+  userAgent: string;
+}
+
+/** The device of a REST request, or of a GraphQL one through `context.reply.request`. */
+export function deviceOf(request: FastifyRequest): Device {
+  const agent = request.headers["user-agent"];
+  return { ip: request.ip ?? "", userAgent: (Array.isArray(agent) ? agent[0] : (agent ?? "")).slice(0, 300) };
 }
 
 /** The page a GraphQL client asked for: `first` 1 to 100 (default 20), `after` the previous page's end. */

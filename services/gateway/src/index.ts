@@ -4,7 +4,7 @@ export * from "./config.js";
 export * from "./envelope.js";
 export * from "./graphql-schema.js";
 export * from "./module.js";
-export * from "./modules/auth.js";
+export * from "./modules/auth/index.js";
 export * from "./modules/inventory/index.js";
 export * from "./modules/orders.js";
 export * from "./modules/payouts.js";

@@ -7,7 +7,7 @@ import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-k
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
-import { authGatewayModule } from "../src/modules/auth.js";
+import { authGatewayModule } from "../src/modules/auth/index.js";
 import { injectors, issuerAuthenticator, moduleGateway, startFakeService } from "./module-harness.js";
 
 /** A signed-in answer of the auth service for an account with `roles`. */

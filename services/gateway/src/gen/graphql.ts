@@ -1,5 +1,6 @@
 // Generated from contracts/graphql/schema.graphql by `npm run gen`. Do not edit.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { AccountModel, TokensModel, SignInModel, SessionModel, OtpChallengeModel } from '../modules/auth/schemas.js';
 import type { StockLevelModel, StockMovementModel } from '../modules/inventory/schemas.js';
 import type { GraphqlContext } from '../module.js';
 export type Maybe<T> = T | null;
@@ -1598,7 +1599,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Account: ResolverTypeWrapper<Account>;
+  Account: ResolverTypeWrapper<AccountModel>;
   Address: ResolverTypeWrapper<Address>;
   AddressConnection: ResolverTypeWrapper<AddressConnection>;
   AddressEdge: ResolverTypeWrapper<AddressEdge>;
@@ -1643,7 +1644,7 @@ export type ResolversTypes = {
   OrderSnapshot: ResolverTypeWrapper<OrderSnapshot>;
   OrderStatus: OrderStatus;
   OrderTransition: ResolverTypeWrapper<OrderTransition>;
-  OtpChallenge: ResolverTypeWrapper<OtpChallenge>;
+  OtpChallenge: ResolverTypeWrapper<OtpChallengeModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Payout: ResolverTypeWrapper<Payout>;
   PayoutConnection: ResolverTypeWrapper<PayoutConnection>;
@@ -1667,8 +1668,8 @@ export type ResolversTypes = {
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
   SellerBalance: ResolverTypeWrapper<SellerBalance>;
   ServiceHealth: ResolverTypeWrapper<ServiceHealth>;
-  Session: ResolverTypeWrapper<Session>;
-  SignIn: ResolverTypeWrapper<SignIn>;
+  Session: ResolverTypeWrapper<SessionModel>;
+  SignIn: ResolverTypeWrapper<SignInModel>;
   StockAdjustmentReason: StockAdjustmentReason;
   StockLevel: ResolverTypeWrapper<StockLevelModel>;
   StockMovement: ResolverTypeWrapper<StockMovementModel>;
@@ -1682,7 +1683,7 @@ export type ResolversTypes = {
   StorefrontEdge: ResolverTypeWrapper<StorefrontEdge>;
   StorefrontStatus: StorefrontStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Tokens: ResolverTypeWrapper<Tokens>;
+  Tokens: ResolverTypeWrapper<TokensModel>;
   UpdateCategoryInput: UpdateCategoryInput;
   UpdateProductInput: UpdateProductInput;
   UpdateProfileInput: UpdateProfileInput;
@@ -1695,7 +1696,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Account: Account;
+  Account: AccountModel;
   Address: Address;
   AddressConnection: AddressConnection;
   AddressEdge: AddressEdge;
@@ -1737,7 +1738,7 @@ export type ResolversParentTypes = {
   OrderSeller: OrderSeller;
   OrderSnapshot: OrderSnapshot;
   OrderTransition: OrderTransition;
-  OtpChallenge: OtpChallenge;
+  OtpChallenge: OtpChallengeModel;
   PageInfo: PageInfo;
   Payout: Payout;
   PayoutConnection: PayoutConnection;
@@ -1758,8 +1759,8 @@ export type ResolversParentTypes = {
   SafeInt: Scalars['SafeInt']['output'];
   SellerBalance: SellerBalance;
   ServiceHealth: ServiceHealth;
-  Session: Session;
-  SignIn: SignIn;
+  Session: SessionModel;
+  SignIn: SignInModel;
   StockLevel: StockLevelModel;
   StockMovement: StockMovementModel;
   StockMovementConnection: Omit<StockMovementConnection, 'edges'> & { edges: Array<ResolversParentTypes['StockMovementEdge']> };
@@ -1770,7 +1771,7 @@ export type ResolversParentTypes = {
   StorefrontContactInput: StorefrontContactInput;
   StorefrontEdge: StorefrontEdge;
   String: Scalars['String']['output'];
-  Tokens: Tokens;
+  Tokens: TokensModel;
   UpdateCategoryInput: UpdateCategoryInput;
   UpdateProductInput: UpdateProductInput;
   UpdateProfileInput: UpdateProfileInput;
