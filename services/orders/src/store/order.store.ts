@@ -1,17 +1,24 @@
-import type { Caller, Database, Executor, FieldViolation, Outbox, Tx } from "@mercato/platform";
+import type { Caller, Database, Executor, Outbox, Tx } from "@mercato/platform";
 import {
   type DomainError,
   InvalidArgument,
   NotFound,
-  rowsOf,
   serviceCallerPrefix,
   uuidArray,
 } from "@mercato/platform";
-import { sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import type { OrderSnapshot, PlannedOrder, WantedLine } from "../domain/checkout-plan.js";
 import { maySee, nextStatus, type OrderAction, type OrderStatus } from "../domain/order-status.js";
 import { recordOrderStatusChanged } from "../events/order-events.js";
+import {
+  type CheckoutStatus,
+  checkouts,
+  type OrderRow,
+  orderHistory,
+  orders,
+  type StoredCheckoutError,
+} from "./schema.js";
 
 /** One step of an order's history. */
 export interface Transition {
@@ -46,10 +53,10 @@ export interface CheckoutRecord {
   id: string;
   buyerId: string;
   requestHash: string;
-  status: "pending" | "completed" | "failed" | "abandoned";
+  status: CheckoutStatus;
   lines: WantedLine[];
   fromCart: boolean;
-  error: { code: DomainError["code"]; message: string; violations: FieldViolation[] } | undefined;
+  error: StoredCheckoutError | undefined;
   /** Its lease ran out: whoever ran it is gone, and another attempt may take it over. */
   leaseExpired: boolean;
   /** Who holds the lease: every write of a running checkout must present it (a fence). */
@@ -59,62 +66,29 @@ export interface CheckoutRecord {
   createdAt: Date;
 }
 
-interface OrderRow {
-  id: string;
-  checkout_id: string;
-  buyer_id: string;
-  storefront_id: string;
-  seller_owner_id: string;
-  status: OrderStatus;
-  snapshot: OrderSnapshot | string;
-  carrier: string;
-  tracking_number: string;
-  version: number | string;
-  created_at: string | Date;
-  updated_at: string | Date;
-}
+/** A checkout's columns as CheckoutRecord has them, whether its lease ran out by the database's clock. */
+const checkoutFields = {
+  id: checkouts.id,
+  buyerId: checkouts.buyerId,
+  requestHash: checkouts.requestHash,
+  status: checkouts.status,
+  lines: checkouts.lines,
+  fromCart: checkouts.fromCart,
+  error: checkouts.error,
+  leaseExpired: sql<boolean>`${checkouts.leaseUntil} < now()`,
+  leaseToken: checkouts.leaseToken,
+  releaseOwed: checkouts.releaseOwed,
+  createdAt: checkouts.createdAt,
+};
 
-interface CheckoutRow {
-  id: string;
-  buyer_id: string;
-  request_hash: string;
-  status: CheckoutRecord["status"];
-  lines: WantedLine[] | string;
-  from_cart: boolean;
-  error: CheckoutRecord["error"] | string | null;
-  lease_expired: boolean;
-  lease_token: string;
-  release_owed: boolean;
-  created_at: string | Date;
-}
-
-const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
-const json = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
-
-const orderColumns = sql.raw(
-  "id, checkout_id, buyer_id, storefront_id, seller_owner_id, status, snapshot, carrier, tracking_number, version, created_at, updated_at",
-);
-
-const checkoutColumns = sql.raw(
-  "id, buyer_id, request_hash, status, lines, from_cart, error, lease_until < now() as lease_expired, lease_token, release_owed, created_at",
-);
+type CheckoutRow = Omit<CheckoutRecord, "error"> & { error: StoredCheckoutError | null };
 
 function toCheckout(row: CheckoutRow): CheckoutRecord {
-  const error = row.error === null ? undefined : json(row.error);
-  return {
-    id: row.id,
-    buyerId: row.buyer_id,
-    requestHash: row.request_hash,
-    status: row.status,
-    lines: json(row.lines),
-    fromCart: row.from_cart,
-    error,
-    leaseExpired: row.lease_expired,
-    leaseToken: row.lease_token,
-    releaseOwed: row.release_owed,
-    createdAt: toDate(row.created_at),
-  };
+  return { ...row, error: row.error ?? undefined };
 }
+
+const now = sql`now()`;
+const seconds = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
 
 /** Which orders a list shows. */
 export interface OrderFilter {
@@ -145,23 +119,36 @@ export class Orders {
     fromCart: boolean;
     leaseMs: number;
   }): Promise<{ checkout: CheckoutRecord; claimed: boolean; takenOver: boolean }> {
-    const lease = sql`now() + make_interval(secs => ${input.leaseMs / 1000})`;
-    const [created] = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`
-        insert into orders.checkouts (id, buyer_id, idempotency_key, request_hash, status, lines, from_cart, lease_until, lease_token)
-        values (${uuidv7()}, ${input.buyerId}, ${input.key}, ${input.requestHash}, 'pending',
-          ${JSON.stringify(input.lines)}::jsonb, ${input.fromCart}, ${lease}, ${uuidv7()})
-        on conflict (buyer_id, idempotency_key) do nothing
-        returning ${checkoutColumns}`),
-    );
+    const lease = sql`now() + ${seconds(input.leaseMs)}`;
+    const [created] = await this.database.db
+      .insert(checkouts)
+      .values({
+        id: uuidv7(),
+        buyerId: input.buyerId,
+        idempotencyKey: input.key,
+        requestHash: input.requestHash,
+        status: "pending",
+        lines: [...input.lines],
+        fromCart: input.fromCart,
+        leaseUntil: lease,
+        leaseToken: uuidv7(),
+      })
+      .onConflictDoNothing({ target: [checkouts.buyerId, checkouts.idempotencyKey] })
+      .returning(checkoutFields);
     if (created) return { checkout: toCheckout(created), claimed: true, takenOver: false };
-    const [taken] = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = ${lease}, lease_token = ${uuidv7()}, updated_at = now()
-        where buyer_id = ${input.buyerId} and idempotency_key = ${input.key}
-          and status = 'pending' and lease_until < now() and request_hash = ${input.requestHash}
-        returning ${checkoutColumns}`),
-    );
+    const [taken] = await this.database.db
+      .update(checkouts)
+      .set({ leaseUntil: lease, leaseToken: uuidv7(), updatedAt: now })
+      .where(
+        and(
+          eq(checkouts.buyerId, input.buyerId),
+          eq(checkouts.idempotencyKey, input.key),
+          eq(checkouts.status, "pending"),
+          lt(checkouts.leaseUntil, now),
+          eq(checkouts.requestHash, input.requestHash),
+        ),
+      )
+      .returning(checkoutFields);
     if (taken) return { checkout: toCheckout(taken), claimed: true, takenOver: true };
     const existing = await this.checkout(input.buyerId, input.key);
     if (!existing) throw new Error(`checkout ${input.key} of ${input.buyerId} vanished`);
@@ -173,14 +160,22 @@ export class Orders {
    * a fresh lease of `leaseMs`, so one replica alone finishes or undoes each.
    */
   async takeOverStale(limit: number, leaseMs: number): Promise<CheckoutRecord[]> {
-    const rows = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), lease_token = gen_random_uuid(), updated_at = now()
-        where id in (
-          select id from orders.checkouts where status = 'pending' and lease_until < now()
-          order by lease_until limit ${limit} for update skip locked)
-        returning ${checkoutColumns}`),
-    );
+    const stale = this.database.db
+      .select({ id: checkouts.id })
+      .from(checkouts)
+      .where(and(eq(checkouts.status, "pending"), lt(checkouts.leaseUntil, now)))
+      .orderBy(checkouts.leaseUntil)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    const rows = await this.database.db
+      .update(checkouts)
+      .set({
+        leaseUntil: sql`now() + ${seconds(leaseMs)}`,
+        leaseToken: sql`gen_random_uuid()`,
+        updatedAt: now,
+      })
+      .where(inArray(checkouts.id, stale))
+      .returning(checkoutFields);
     return rows.map(toCheckout);
   }
 
@@ -189,14 +184,18 @@ export class Orders {
    * has tried for `leaseMs` (the runner's own lease covers its first try), each for `leaseMs`.
    */
   async takeOwedReleases(limit: number, leaseMs: number): Promise<CheckoutRecord[]> {
-    const rows = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), lease_token = gen_random_uuid()
-        where id in (
-          select id from orders.checkouts where release_owed and lease_until < now()
-          order by lease_until limit ${limit} for update skip locked)
-        returning ${checkoutColumns}`),
-    );
+    const owed = this.database.db
+      .select({ id: checkouts.id })
+      .from(checkouts)
+      .where(and(sql`${checkouts.releaseOwed}`, lt(checkouts.leaseUntil, now)))
+      .orderBy(checkouts.leaseUntil)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    const rows = await this.database.db
+      .update(checkouts)
+      .set({ leaseUntil: sql`now() + ${seconds(leaseMs)}`, leaseToken: sql`gen_random_uuid()` })
+      .where(inArray(checkouts.id, owed))
+      .returning(checkoutFields);
     return rows.map(toCheckout);
   }
 
@@ -205,19 +204,21 @@ export class Orders {
    * may be used again; a refused one keeps its refusal.
    */
   async released(checkoutId: string): Promise<void> {
-    await this.database.db.execute(
-      sql`delete from orders.checkouts where id = ${checkoutId} and status = 'abandoned'`,
-    );
-    await this.database.db.execute(sql`
-      update orders.checkouts set release_owed = false, updated_at = now() where id = ${checkoutId} and release_owed`);
+    await this.database.db
+      .delete(checkouts)
+      .where(and(eq(checkouts.id, checkoutId), eq(checkouts.status, "abandoned")));
+    await this.database.db
+      .update(checkouts)
+      .set({ releaseOwed: false, updatedAt: now })
+      .where(and(eq(checkouts.id, checkoutId), sql`${checkouts.releaseOwed}`));
   }
 
   /** The buyer's checkout under `key`, or undefined. */
   async checkout(buyerId: string, key: string): Promise<CheckoutRecord | undefined> {
-    const [row] = rowsOf<CheckoutRow>(
-      await this.database.db.execute(sql`
-        select ${checkoutColumns} from orders.checkouts where buyer_id = ${buyerId} and idempotency_key = ${key}`),
-    );
+    const [row] = await this.database.db
+      .select(checkoutFields)
+      .from(checkouts)
+      .where(and(eq(checkouts.buyerId, buyerId), eq(checkouts.idempotencyKey, key)));
     return row && toCheckout(row);
   }
 
@@ -226,11 +227,20 @@ export class Orders {
     await this.database.transaction(async (tx) => {
       await holdLease(tx, checkout);
       for (const order of planned) {
-        await tx.execute(sql`
-          insert into orders.orders (id, checkout_id, buyer_id, storefront_id, seller_owner_id, status, currency, total_minor, snapshot)
-          values (${uuidv7()}, ${checkout.id}, ${checkout.buyerId}, ${order.storefrontId}, ${order.sellerOwnerId},
-            'pending', ${order.snapshot.total.currency}, ${order.snapshot.total.amountMinor}, ${JSON.stringify(order.snapshot)}::jsonb)
-          on conflict (checkout_id, storefront_id) do nothing`);
+        await tx
+          .insert(orders)
+          .values({
+            id: uuidv7(),
+            checkoutId: checkout.id,
+            buyerId: checkout.buyerId,
+            storefrontId: order.storefrontId,
+            sellerOwnerId: order.sellerOwnerId,
+            status: "pending",
+            currency: order.snapshot.total.currency,
+            totalMinor: order.snapshot.total.amountMinor,
+            snapshot: order.snapshot,
+          })
+          .onConflictDoNothing({ target: [orders.checkoutId, orders.storefrontId] });
       }
     });
   }
@@ -242,17 +252,16 @@ export class Orders {
   async place(checkout: CheckoutRecord, afterPlaced: (tx: Tx) => Promise<void>): Promise<Order[]> {
     return this.database.transaction(async (tx) => {
       await holdLease(tx, checkout);
-      const placed = rowsOf<OrderRow>(
-        await tx.execute(sql`
-          update orders.orders set status = 'placed', updated_at = now()
-          where checkout_id = ${checkout.id} and status = 'pending'
-          returning ${orderColumns}`),
-      );
+      const placed = await tx
+        .update(orders)
+        .set({ status: "placed", updatedAt: now })
+        .where(and(eq(orders.checkoutId, checkout.id), eq(orders.status, "pending")))
+        .returning();
       for (const row of placed) {
-        const at = toDate(row.updated_at);
-        await tx.execute(sql`
-          insert into orders.order_history (order_id, seq, status, actor_id, at)
-          values (${row.id}, 1, 'placed', ${checkout.buyerId}, ${at})`);
+        const at = row.updatedAt;
+        await tx
+          .insert(orderHistory)
+          .values({ orderId: row.id, seq: 1, status: "placed", actorId: checkout.buyerId, at });
         const order = toOrder(row, [{ status: "placed", actorId: checkout.buyerId, reason: "", at }]);
         await recordOrderStatusChanged(this.outbox, tx, order, {
           previousStatus: undefined,
@@ -261,8 +270,10 @@ export class Orders {
           at,
         });
       }
-      await tx.execute(sql`
-        update orders.checkouts set status = 'completed', updated_at = now() where id = ${checkout.id}`);
+      await tx
+        .update(checkouts)
+        .set({ status: "completed", updatedAt: now })
+        .where(eq(checkouts.id, checkout.id));
       await afterPlaced(tx);
       return this.ofCheckout(checkout.id, tx);
     });
@@ -282,69 +293,64 @@ export class Orders {
   ): Promise<void> {
     await this.database.transaction(async (tx) => {
       await holdLease(tx, checkout);
-      await tx.execute(
-        sql`delete from orders.orders where checkout_id = ${checkout.id} and status = 'pending'`,
-      );
+      await tx.delete(orders).where(and(eq(orders.checkoutId, checkout.id), eq(orders.status, "pending")));
+      const thisCheckout = eq(checkouts.id, checkout.id);
       if (error) {
-        const stored = { code: error.code, message: error.message, violations: error.violations };
-        await tx.execute(sql`
-          update orders.checkouts set status = 'failed', error = ${JSON.stringify(stored)}::jsonb,
-            release_owed = ${releaseOwed}, updated_at = now()
-          where id = ${checkout.id}`);
+        const stored = { code: error.code, message: error.message, violations: [...error.violations] };
+        await tx
+          .update(checkouts)
+          .set({ status: "failed", error: stored, releaseOwed, updatedAt: now })
+          .where(thisCheckout);
       } else if (releaseOwed) {
-        await tx.execute(sql`
-          update orders.checkouts set status = 'abandoned', release_owed = true, updated_at = now()
-          where id = ${checkout.id}`);
+        await tx
+          .update(checkouts)
+          .set({ status: "abandoned", releaseOwed: true, updatedAt: now })
+          .where(thisCheckout);
       } else {
-        await tx.execute(sql`delete from orders.checkouts where id = ${checkout.id}`);
+        await tx.delete(checkouts).where(thisCheckout);
       }
     });
   }
 
   /** Extends the lease of a checkout this runner still holds by `leaseMs`; LeaseLost otherwise. */
   async renewLease(checkout: CheckoutRecord, leaseMs: number): Promise<void> {
-    const renewed = rowsOf(
-      await this.database.db.execute(sql`
-        update orders.checkouts set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
-        where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'
-        returning id`),
-    );
+    const renewed = await this.database.db
+      .update(checkouts)
+      .set({ leaseUntil: sql`now() + ${seconds(leaseMs)}` })
+      .where(heldBy(checkout))
+      .returning({ id: checkouts.id });
     if (renewed.length === 0) throw new LeaseLost(checkout.id);
   }
 
   /** Ends this runner's lease on a pending checkout now, so a retry or the sweep may take it over; a no-op once lost. */
   async endLease(checkout: CheckoutRecord): Promise<void> {
-    await this.database.db.execute(sql`
-      update orders.checkouts set lease_until = now()
-      where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'`);
+    await this.database.db.update(checkouts).set({ leaseUntil: now }).where(heldBy(checkout));
   }
 
   /** Whether the checkout wrote orders that are not placed yet. */
   async hasPending(checkoutId: string): Promise<boolean> {
-    const rows = rowsOf(
-      await this.database.db.execute(
-        sql`select 1 from orders.orders where checkout_id = ${checkoutId} and status = 'pending' limit 1`,
-      ),
-    );
+    const rows = await this.database.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.checkoutId, checkoutId), eq(orders.status, "pending")))
+      .limit(1);
     return rows.length > 0;
   }
 
   /** The orders a checkout created, placed or later. */
   async ofCheckout(checkoutId: string, executor: Executor = this.database.db): Promise<Order[]> {
-    const rows = rowsOf<OrderRow>(
-      await executor.execute(sql`
-        select ${orderColumns} from orders.orders
-        where checkout_id = ${checkoutId} and status <> 'pending' order by storefront_id`),
-    );
+    const rows = await executor
+      .select()
+      .from(orders)
+      .where(and(eq(orders.checkoutId, checkoutId), ne(orders.status, "pending")))
+      .orderBy(orders.storefrontId);
     return this.withHistory(executor, rows);
   }
 
   /** An order `caller` may see (its buyer, its seller or an admin); NotFound otherwise. */
   async get(caller: Caller, idInput: string): Promise<Order> {
     const id = checkId("id", idInput);
-    const [row] = rowsOf<OrderRow>(
-      await this.database.db.execute(sql`select ${orderColumns} from orders.orders where id = ${id}`),
-    );
+    const [row] = await this.database.db.select().from(orders).where(eq(orders.id, id));
     if (!row || !maySee(caller, toOrder(row, []))) throw new NotFound(`order ${id} not found`);
     const [order] = await this.withHistory(this.database.db, [row]);
     if (!order) throw new NotFound(`order ${id} not found`);
@@ -353,17 +359,18 @@ export class Orders {
 
   /** One page of orders matching `filter`, newest first, `limit` after the order `beforeId`. */
   async list(filter: OrderFilter, limit: number, beforeId?: string): Promise<Order[]> {
-    const conditions = [sql`status <> 'pending'`];
-    if (filter.buyerId) conditions.push(sql`buyer_id = ${filter.buyerId}`);
-    if (filter.sellerOwnerId) conditions.push(sql`seller_owner_id = ${filter.sellerOwnerId}`);
-    if (filter.storefrontId) conditions.push(sql`storefront_id = ${filter.storefrontId}`);
-    if (filter.status) conditions.push(sql`status = ${filter.status}`);
-    if (beforeId) conditions.push(sql`id < ${checkId("cursor", beforeId)}`);
-    const rows = rowsOf<OrderRow>(
-      await this.database.db.execute(sql`
-        select ${orderColumns} from orders.orders where ${sql.join(conditions, sql` and `)}
-        order by id desc limit ${limit}`),
-    );
+    const conditions: SQL[] = [ne(orders.status, "pending")];
+    if (filter.buyerId) conditions.push(eq(orders.buyerId, filter.buyerId));
+    if (filter.sellerOwnerId) conditions.push(eq(orders.sellerOwnerId, filter.sellerOwnerId));
+    if (filter.storefrontId) conditions.push(eq(orders.storefrontId, filter.storefrontId));
+    if (filter.status) conditions.push(eq(orders.status, filter.status));
+    if (beforeId) conditions.push(lt(orders.id, checkId("cursor", beforeId)));
+    const rows = await this.database.db
+      .select()
+      .from(orders)
+      .where(and(...conditions))
+      .orderBy(desc(orders.id))
+      .limit(limit);
     return this.withHistory(this.database.db, rows);
   }
 
@@ -379,9 +386,7 @@ export class Orders {
   ): Promise<Order> {
     const id = checkId("id", idInput);
     return this.database.transaction(async (tx) => {
-      const [row] = rowsOf<OrderRow>(
-        await tx.execute(sql`select ${orderColumns} from orders.orders where id = ${id} for update`),
-      );
+      const [row] = await tx.select().from(orders).where(eq(orders.id, id)).for("update");
       if (!row) throw new NotFound(`order ${id} not found`);
       const current = toOrder(row, []);
       const status = nextStatus(caller, current, action);
@@ -396,12 +401,13 @@ export class Orders {
    */
   async completeDelivered(afterMs: number, limit = 100): Promise<number> {
     return this.database.transaction(async (tx) => {
-      const due = rowsOf<OrderRow>(
-        await tx.execute(sql`
-          select ${orderColumns} from orders.orders
-          where status = 'delivered' and updated_at < now() - make_interval(secs => ${afterMs / 1000})
-          order by updated_at limit ${limit} for update skip locked`),
-      );
+      const due = await tx
+        .select()
+        .from(orders)
+        .where(and(eq(orders.status, "delivered"), lt(orders.updatedAt, sql`now() - ${seconds(afterMs)}`)))
+        .orderBy(asc(orders.updatedAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
       const days = Math.round((afterMs / 86_400_000) * 10) / 10;
       for (const row of due) {
         await this.move(tx, toOrder(row, []), "completed", `${serviceCallerPrefix}orders`, {
@@ -421,20 +427,24 @@ export class Orders {
     details: { reason?: string; trackingNumber?: string; carrier?: string },
   ): Promise<Order> {
     const id = current.id;
-    const [updated] = rowsOf<OrderRow>(
-      await tx.execute(sql`
-        update orders.orders set status = ${status}, version = version + 1, updated_at = now()
-          ${details.trackingNumber !== undefined ? sql`, tracking_number = ${details.trackingNumber}` : sql``}
-          ${details.carrier !== undefined ? sql`, carrier = ${details.carrier}` : sql``}
-        where id = ${id} returning ${orderColumns}`),
-    );
+    const [updated] = await tx
+      .update(orders)
+      .set({
+        status,
+        version: sql`${orders.version} + 1`,
+        updatedAt: now,
+        ...(details.trackingNumber !== undefined ? { trackingNumber: details.trackingNumber } : {}),
+        ...(details.carrier !== undefined ? { carrier: details.carrier } : {}),
+      })
+      .where(eq(orders.id, id))
+      .returning();
     if (!updated) throw new Error(`order ${id} vanished`);
-    const at = toDate(updated.updated_at);
+    const at = updated.updatedAt;
     const reason = details.reason ?? "";
-    await tx.execute(sql`
-      insert into orders.order_history (order_id, seq, status, actor_id, reason, at)
-      select ${id}, coalesce(max(seq), 0) + 1, ${status}, ${actorId}, ${reason}, ${at}
-      from orders.order_history where order_id = ${id}`);
+    // The next number of the order's history; the order's row lock keeps two writers apart.
+    await tx.insert(orderHistory).select(sql`
+      select ${id}::uuid, coalesce(max(${orderHistory.seq}), 0) + 1, ${status}, ${actorId}, ${reason}, ${at}
+      from ${orderHistory} where ${orderHistory.orderId} = ${id}`);
     const [order] = await this.withHistory(tx, [updated]);
     if (!order) throw new Error(`order ${id} vanished`);
     await recordOrderStatusChanged(this.outbox, tx, order, {
@@ -448,27 +458,22 @@ export class Orders {
 
   private async withHistory(executor: Executor, rows: readonly OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
-    const history = rowsOf<{
-      order_id: string;
-      status: OrderStatus;
-      actor_id: string;
-      reason: string;
-      at: string | Date;
-    }>(
-      await executor.execute(sql`
-        select order_id, status, actor_id, reason, at from orders.order_history
-        where order_id = any(${uuidArray(rows.map((row) => row.id))}::uuid[]) order by order_id, seq`),
-    );
+    const history = await executor
+      .select({
+        orderId: orderHistory.orderId,
+        status: orderHistory.status,
+        actorId: orderHistory.actorId,
+        reason: orderHistory.reason,
+        at: orderHistory.at,
+      })
+      .from(orderHistory)
+      .where(sql`${orderHistory.orderId} = any(${uuidArray(rows.map((row) => row.id))}::uuid[])`)
+      .orderBy(orderHistory.orderId, orderHistory.seq);
     const byOrder = new Map<string, Transition[]>();
-    for (const entry of history) {
-      const list = byOrder.get(entry.order_id) ?? [];
-      list.push({
-        status: entry.status,
-        actorId: entry.actor_id,
-        reason: entry.reason,
-        at: toDate(entry.at),
-      });
-      byOrder.set(entry.order_id, list);
+    for (const { orderId, ...entry } of history) {
+      const list = byOrder.get(orderId) ?? [];
+      list.push(entry);
+      byOrder.set(orderId, list);
     }
     return rows.map((row) => toOrder(row, byOrder.get(row.id) ?? []));
   }
@@ -477,18 +482,18 @@ export class Orders {
 function toOrder(row: OrderRow, history: Transition[]): Order {
   return {
     id: row.id,
-    checkoutId: row.checkout_id,
-    buyerId: row.buyer_id,
-    storefrontId: row.storefront_id,
-    sellerOwnerId: row.seller_owner_id,
+    checkoutId: row.checkoutId,
+    buyerId: row.buyerId,
+    storefrontId: row.storefrontId,
+    sellerOwnerId: row.sellerOwnerId,
     status: row.status,
-    snapshot: json(row.snapshot),
+    snapshot: row.snapshot,
     carrier: row.carrier,
-    trackingNumber: row.tracking_number,
+    trackingNumber: row.trackingNumber,
     history,
-    version: Number(row.version),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -504,13 +509,17 @@ export class LeaseLost extends Error {
 
 /** Locks the checkout row and checks this runner still holds its lease and it is still pending; LeaseLost otherwise. */
 async function holdLease(tx: Executor, checkout: CheckoutRecord): Promise<void> {
-  const held = rowsOf(
-    await tx.execute(sql`
-      select 1 from orders.checkouts
-      where id = ${checkout.id} and lease_token = ${checkout.leaseToken} and status = 'pending'
-      for update`),
-  );
+  const held = await tx.select({ id: checkouts.id }).from(checkouts).where(heldBy(checkout)).for("update");
   if (held.length === 0) throw new LeaseLost(checkout.id);
+}
+
+/** The checkout's row while this runner still holds its lease and it is pending. */
+function heldBy(checkout: CheckoutRecord): SQL | undefined {
+  return and(
+    eq(checkouts.id, checkout.id),
+    eq(checkouts.leaseToken, checkout.leaseToken),
+    eq(checkouts.status, "pending"),
+  );
 }
 
 function checkId(field: string, value: string): string {
