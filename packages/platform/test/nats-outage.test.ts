@@ -1,4 +1,3 @@
-import { create } from "@bufbuild/protobuf";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { type NatsServer, requireInfraUrl, startNatsServer, waitFor } from "@mercato/testing";
 import { sql } from "drizzle-orm";
@@ -17,7 +16,7 @@ import {
   rowsOf,
 } from "../src/index.js";
 
-const subject = "mercato.outage.tick.recorded";
+const tickRecorded = { subject: "mercato.outage.tick.recorded", schema: StringValueSchema };
 const total = 240;
 
 // Stops a private NATS server for 10 s while a producer keeps writing events, then counts what the
@@ -78,8 +77,7 @@ describe("events survive a 10 s NATS outage", () => {
     const consumer = new EventConsumer(
       defineConsumer({
         name: "applier",
-        subject,
-        schema: StringValueSchema,
+        on: tickRecorded,
         backoffMs: [200],
         async handle(_ctx, tx, message, event) {
           await tx.execute(
@@ -97,13 +95,7 @@ describe("events survive a 10 s NATS outage", () => {
     let restartedAt = -1;
     const produce = (async () => {
       for (let i = 0; i < total; i++) {
-        await producer.transaction((tx) =>
-          outbox.add(tx, {
-            subject,
-            schema: StringValueSchema,
-            message: create(StringValueSchema, { value: `tick-${i}` }),
-          }),
-        );
+        await producer.transaction((tx) => outbox.add(tx, tickRecorded, { value: `tick-${i}` }));
         written++;
         await new Promise((resolve) => setTimeout(resolve, 60));
       }

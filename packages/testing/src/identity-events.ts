@@ -1,5 +1,6 @@
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { eventSubjects } from "@mercato/contracts/events";
 import { AccountSchema, UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
 import type { EventEnvelope } from "@mercato/platform";
 import { v7 as uuidv7 } from "uuid";
@@ -29,7 +30,7 @@ export function userRegisteredEvent(account: {
   phone?: string;
 }): EventEnvelope {
   return eventEnvelope(
-    "mercato.auth.user.registered",
+    eventSubjects.auth.userRegistered.subject,
     UserRegisteredSchema,
     create(UserRegisteredSchema, {
       account: create(AccountSchema, {

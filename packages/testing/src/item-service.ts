@@ -94,11 +94,9 @@ export function itemService(options: ItemServiceOptions = {}): ServiceDefinition
               .values({ id: uuidv7(), name: req.name, priceMinor: req.priceMinor, currency: req.currency })
               .returning();
             if (!inserted) throw new Error("insert returned no row");
-            await outbox.add(tx, {
-              subject: `mercato.${name}.item.put`,
-              schema: ItemPutSchema,
-              message: create(ItemPutSchema, { item: toProto(inserted) }),
-            });
+            // Each fixture publishes under its own domain, so its own subject stands in for testkit's.
+            const itemPut = { subject: `mercato.${name}.item.put`, schema: ItemPutSchema };
+            await outbox.add(tx, itemPut, { item: toProto(inserted) });
             return inserted;
           });
           return create(PutItemResponseSchema, { item: toProto(row) });

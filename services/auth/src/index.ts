@@ -1,4 +1,3 @@
 export { type AuthConfig, authConfigSchema } from "./config.js";
-export { authSubjects } from "./flows/identity.js";
 export { authService, jwksPath } from "./service.js";
 export { type SeedSellerAccount, seedSellerAccounts } from "./store/seed.js";

@@ -1,4 +1,5 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
+import { eventSubjects } from "@mercato/contracts/events";
 import {
   type StockLevelChanged,
   StockLevelChangedSchema,
@@ -42,11 +43,9 @@ import {
   catalogVariant,
   Inventory,
   inventoryService,
-  inventorySubjects,
   type OrderCancellation,
   OutOfStock,
   orderCancelledConsumer,
-  orderSubjects,
 } from "../src/index.js";
 
 /** The domain error a call throws (every refusal of the store is one). */
@@ -434,12 +433,12 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       await take(-2); // 4: low again
       const changes = () =>
         published
-          .filter((e) => e.subject === inventorySubjects.stockChanged)
+          .filter((e) => e.subject === eventSubjects.inventory.stockChanged.subject)
           .map((e) => fromBinary(StockLevelChangedSchema, e.payload))
           .filter((e) => e.variantId === variantId);
       const lows = () =>
         published
-          .filter((e) => e.subject === inventorySubjects.stockLow)
+          .filter((e) => e.subject === eventSubjects.inventory.stockLow.subject)
           .map((e) => fromBinary(StockLowSchema, e.payload))
           .filter((e) => e.variantId === variantId);
       await waitFor(() => changes().length === 5);
@@ -562,12 +561,12 @@ function describeInventory(label: string, open: () => Promise<DatabaseFixture>) 
       await inventory.adjust(seller, { variantId, quantity: -6, reason: "adjustment" }); // 4: low again
       const changes = () =>
         published
-          .filter((e) => e.subject === inventorySubjects.stockChanged)
+          .filter((e) => e.subject === eventSubjects.inventory.stockChanged.subject)
           .map((e) => fromBinary(StockLevelChangedSchema, e.payload))
           .filter((e) => e.variantId === variantId);
       const lows = () =>
         published
-          .filter((e) => e.subject === inventorySubjects.stockLow)
+          .filter((e) => e.subject === eventSubjects.inventory.stockLow.subject)
           .map((e) => fromBinary(StockLowSchema, e.payload))
           .filter((e) => e.variantId === variantId);
       await waitFor(() => changes().length === 5);
@@ -660,7 +659,11 @@ function describeService(
       issuer = await createTestIssuer();
       bus = new MemoryEventBus();
       await bus.consume(
-        { durable: "test-stock-changes", subject: inventorySubjects.stockChanged, backoffMs: [10] },
+        {
+          durable: "test-stock-changes",
+          subject: eventSubjects.inventory.stockChanged.subject,
+          backoffMs: [10],
+        },
         async (event) => {
           changes.push(fromBinary(StockLevelChangedSchema, event.payload));
         },
@@ -724,7 +727,7 @@ function describeService(
       lines: { variantId: string; productId: string; quantity: bigint }[];
     }) =>
       eventEnvelope(
-        orderSubjects.cancelled,
+        eventSubjects.orders.orderCancelled.subject,
         OrderStatusChangedSchema,
         create(OrderStatusChangedSchema, {
           ...order,

@@ -1,5 +1,3 @@
-export { catalogSubjects } from "./events/catalog-events.js";
-export { storefrontSubjects } from "./events/storefront-changed.consumer.js";
 export { type RebuildOptions, rebuildSearchProjection } from "./search/index.js";
 export * from "./service.js";
 export type { ProductView, VariantChange } from "./store/catalog.store.js";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
+import { eventSubjects } from "@mercato/contracts/events";
 import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
 import {
   CreateStorefrontRequestSchema,
@@ -35,11 +36,9 @@ import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  orderCompletedSubject,
   orderCreditsConsumer,
   type PayoutProvider,
   Payouts,
-  payoutSubjects,
   sellersConfigSchema,
   sellersService,
 } from "../src/index.js";
@@ -104,7 +103,7 @@ function describePayouts(label: string, openFixture: () => Promise<DatabaseFixtu
     /** An OrderStatusChanged envelope on `.completed`, as the orders service's relay publishes it. */
     const completed = (storefrontId: string, amountMinor: bigint, currency = "EUR", orderId = uuidv7()) =>
       eventEnvelope(
-        orderCompletedSubject,
+        eventSubjects.orders.orderCompleted.subject,
         OrderStatusChangedSchema,
         create(OrderStatusChangedSchema, {
           orderId,
@@ -338,12 +337,12 @@ function describePayouts(label: string, openFixture: () => Promise<DatabaseFixtu
           () => payoutEvents(first?.id ?? "").length === 2 && payoutEvents(second?.id ?? "").length === 2,
         );
         expect(payoutEvents(first?.id ?? "").map((e) => [e.subject, e.payout?.status])).toEqual([
-          [payoutSubjects.requested, PayoutStatus.REQUESTED],
-          [payoutSubjects.failed, PayoutStatus.FAILED],
+          [eventSubjects.sellers.payoutRequested.subject, PayoutStatus.REQUESTED],
+          [eventSubjects.sellers.payoutFailed.subject, PayoutStatus.FAILED],
         ]);
         expect(payoutEvents(second?.id ?? "").map((e) => [e.subject, e.payout?.storefrontId])).toEqual([
-          [payoutSubjects.requested, storefront.id],
-          [payoutSubjects.paid, storefront.id],
+          [eventSubjects.sellers.payoutRequested.subject, storefront.id],
+          [eventSubjects.sellers.payoutPaid.subject, storefront.id],
         ]);
       });
 

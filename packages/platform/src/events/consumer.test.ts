@@ -71,8 +71,7 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
       const consumer = new EventConsumer(
         defineConsumer({
           name: "credits",
-          subject,
-          schema: StringValueSchema,
+          on: { subject, schema: StringValueSchema },
           async handle(_ctx, _tx, message) {
             seen.push(message.value);
           },
@@ -107,8 +106,7 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
       const consumer = new EventConsumer(
         defineConsumer({
           name: "credits",
-          subject,
-          schema: StringValueSchema,
+          on: { subject, schema: StringValueSchema },
           backoffMs: [100],
           async handle(_ctx, tx, message, event) {
             calls.push(message.value);

@@ -10,7 +10,7 @@ import {
   type RequestContext,
 } from "../context/context.js";
 import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
-import type { EventEnvelope } from "./envelope.js";
+import type { EventEnvelope, EventSubject } from "./envelope.js";
 import type { EventBus, Subscription } from "./event-bus.js";
 import { eventTablesMigrationId, type StoredEventRow, storedEnvelope } from "./outbox.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -19,8 +19,8 @@ import { isPermanentFailure } from "./permanent-failure.js";
 export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
   /** Unique within the service; with the service name it forms the durable name. */
   name: string;
-  subject: string;
-  schema: Desc;
+  /** The one subject it takes (ADR 0007), from `eventSubjects`; its schema types `handle`'s message. */
+  on: EventSubject<Desc>;
   /** Deliveries before an event is parked; default 5. */
   maxAttempts?: number;
   /** Redelivery delays in ms by failed attempt; default 500, 2 000, 10 000, 30 000. */
@@ -32,7 +32,7 @@ export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
   handle(ctx: RequestContext, tx: Tx, message: MessageShape<Desc>, event: EventEnvelope): Promise<void>;
 }
 
-/** Declares a consumer with its message type inferred from the schema. */
+/** Declares a consumer with its message type inferred from the subject it is `on`. */
 export function defineConsumer<Desc extends DescMessage>(
   definition: ConsumerDefinition<Desc>,
 ): ConsumerDefinition<Desc> {
@@ -89,7 +89,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
     this.subscription = await this.options.bus.consume(
       {
         durable: this.durable,
-        subject: this.definition.subject,
+        subject: this.definition.on.subject,
         backoffMs: this.definition.backoffMs ?? [500, 2_000, 10_000, 30_000],
         ...(startAt ? { startAt } : {}),
       },
@@ -133,12 +133,12 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
     return runWithContext(ctx, async () => {
       let message: MessageShape<Desc>;
       try {
-        message = fromBinary(this.definition.schema, event.payload);
+        message = fromBinary(this.definition.on.schema, event.payload);
       } catch (error) {
         await this.park(
           event,
           attempt,
-          `payload does not decode as ${this.definition.schema.typeName}: ${String(error)}`,
+          `payload does not decode as ${this.definition.on.schema.typeName}: ${String(error)}`,
         );
         return "parked";
       }
@@ -178,7 +178,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
   async replay(eventId: string): Promise<HandleOutcome> {
     const found = (await this.parked()).find((parked) => parked.event.id === eventId);
     if (!found) throw new Error(`no parked event ${eventId} for ${this.durable}`);
-    const message = fromBinary(this.definition.schema, found.event.payload);
+    const message = fromBinary(this.definition.on.schema, found.event.payload);
     const ctx = backgroundContext({ correlationId: acceptCorrelationId(found.event.correlationId) });
     return runWithContext(ctx, () =>
       this.apply(ctx, found.event, message, async (tx) => {

@@ -1,3 +1,5 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+
 /** One event as it travels: metadata plus the Protobuf-encoded payload. */
 export interface EventEnvelope {
   /** UUIDv7; also the JetStream `Nats-Msg-Id` and the inbox key. */
@@ -11,6 +13,16 @@ export interface EventEnvelope {
   /** W3C traceparent of the change that produced the event. */
   traceparent: string | undefined;
   payload: Uint8Array;
+}
+
+/**
+ * A subject with the Protobuf message every event on it carries. The real ones are generated from the
+ * contracts: `eventSubjects` of `@mercato/contracts/events`; producers and consumers take them from there.
+ */
+export interface EventSubject<Desc extends DescMessage = DescMessage> {
+  /** `mercato.<domain>.<entity>.<verb>`. */
+  readonly subject: string;
+  readonly schema: Desc;
 }
 
 /** Header names carrying envelope metadata on the wire. */

@@ -1,4 +1,3 @@
-import { create } from "@bufbuild/protobuf";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { waitFor } from "@mercato/testing";
 import { sql } from "drizzle-orm";
@@ -12,7 +11,9 @@ import type { EventBus } from "./event-bus.js";
 import { MemoryEventBus } from "./memory-event-bus.js";
 import { eventTablesMigration, Outbox, OutboxRelay } from "./outbox.js";
 
-const subject = "mercato.testkit.note.written";
+const noteWritten = { subject: "mercato.testkit.note.written", schema: StringValueSchema };
+const fragileWritten = { subject: "mercato.testkit.fragile.written", schema: StringValueSchema };
+const subject = noteWritten.subject;
 
 describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
   let host: PgliteHost;
@@ -40,13 +41,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
   });
 
   const write = (outbox: Outbox, text: string) =>
-    producer.transaction((tx) =>
-      outbox.add(tx, {
-        subject,
-        schema: StringValueSchema,
-        message: create(StringValueSchema, { value: text }),
-      }),
-    );
+    producer.transaction((tx) => outbox.add(tx, noteWritten, { value: text }));
 
   it("publishes events of committed transactions and none of rolled-back ones", async () => {
     const published: EventEnvelope[] = [];
@@ -63,11 +58,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     const id = await write(outbox, "committed");
     await expect(
       producer.transaction(async (tx) => {
-        await outbox.add(tx, {
-          subject,
-          schema: StringValueSchema,
-          message: create(StringValueSchema, { value: "rolled back" }),
-        });
+        await outbox.add(tx, noteWritten, { value: "rolled back" });
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
@@ -117,8 +108,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     const consumer = new EventConsumer(
       defineConsumer({
         name: `notes-${uuidv7()}`,
-        subject,
-        schema: StringValueSchema,
+        on: noteWritten,
         async handle(_ctx, tx, message, event) {
           await tx.execute(
             sql`insert into "consumer".notes (event_id, text) values (${event.id}, ${message.value})`,
@@ -150,8 +140,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     const consumer = new EventConsumer(
       defineConsumer({
         name: `fragile-${uuidv7()}`,
-        subject: "mercato.testkit.fragile.written",
-        schema: StringValueSchema,
+        on: fragileWritten,
         maxAttempts: 3,
         backoffMs: [10],
         async handle(_ctx, _tx, message) {
@@ -165,13 +154,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     const relay = new OutboxRelay({ database: producer, bus, pollMs: 20 });
     const outbox = new Outbox("producer", () => relay.kick());
     relay.start();
-    const id = await producer.transaction((tx) =>
-      outbox.add(tx, {
-        subject: "mercato.testkit.fragile.written",
-        schema: StringValueSchema,
-        message: create(StringValueSchema, { value: "poison" }),
-      }),
-    );
+    const id = await producer.transaction((tx) => outbox.add(tx, fragileWritten, { value: "poison" }));
     await waitFor(async () => (await consumer.parked()).length === 1, {
       timeoutMs: 5_000,
       message: "not parked",
@@ -192,8 +175,7 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     const consumer = new EventConsumer(
       defineConsumer({
         name: `strict-${uuidv7()}`,
-        subject,
-        schema: StringValueSchema,
+        on: noteWritten,
         handle: async () => {},
       }),
       { service: "consumer", database: consumerDb, bus },

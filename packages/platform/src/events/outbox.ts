@@ -1,4 +1,4 @@
-import { type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
@@ -7,7 +7,7 @@ import { childTraceparent } from "../context/context.js";
 import { type Database, type Executor, quoteSchema, rowsOf } from "../db/database.js";
 import type { Migration } from "../db/migrate.js";
 import { afterCommit } from "../db/transaction-hooks.js";
-import { assertEventSubject, type EventEnvelope } from "./envelope.js";
+import { assertEventSubject, type EventEnvelope, type EventSubject } from "./envelope.js";
 import type { EventBus } from "./event-bus.js";
 
 /** Id of `eventTablesMigration`; when it was applied is the service's first start on its database. */
@@ -57,13 +57,6 @@ export function eventTablesMigration(schema: string): Migration {
   };
 }
 
-/** A typed event to record: subject, Protobuf schema and message. */
-export interface OutgoingEvent<Desc extends DescMessage> {
-  subject: string;
-  schema: Desc;
-  message: MessageShape<Desc>;
-}
-
 /** Writes events into the service's outbox in the caller's transaction. */
 export class Outbox {
   constructor(
@@ -73,12 +66,19 @@ export class Outbox {
     quoteSchema(schema);
   }
 
-  /** Records an event in the same transaction as the change it describes; returns its id. */
-  async add<Desc extends DescMessage>(tx: Executor, event: OutgoingEvent<Desc>): Promise<string> {
+  /**
+   * Records `message` on `event`'s subject (one of `eventSubjects`, whose schema types the message) in
+   * the same transaction as the change it describes; returns its id.
+   */
+  async add<Desc extends DescMessage>(
+    tx: Executor,
+    event: EventSubject<Desc>,
+    message: NoInfer<MessageInitShape<Desc>>,
+  ): Promise<string> {
     assertEventSubject(event.subject);
     const ctx = currentContext();
     const id = uuidv7();
-    const payload = toBinary(event.schema, event.message);
+    const payload = toBinary(event.schema, create(event.schema, message));
     await tx.execute(sql`
       insert into ${sql.raw(quoteSchema(this.schema))}.outbox
         (id, subject, type, payload, correlation_id, traceparent, occurred_at)

@@ -1,11 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  type Account,
-  AccountSchema,
-  EmailVerifiedSchema,
-  UserRegisteredSchema,
-} from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import { eventSubjects } from "@mercato/contracts/events";
+import { type Account, AccountSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
 import {
   type Caller,
   Conflict,
@@ -70,12 +66,6 @@ export interface SignedIn {
   tokens: IssuedTokens;
   account: Account;
 }
-
-/** Subjects of the events the auth service publishes. */
-export const authSubjects = {
-  userRegistered: "mercato.auth.user.registered",
-  emailVerified: "mercato.auth.user.email_verified",
-} as const;
 
 /** The proto form of an account row. */
 export function toAccount(row: AccountRow): Account {
@@ -279,14 +269,10 @@ export class Identity {
         .where(and(eq(accounts.id, row.accountId), eq(accounts.email, row.email)))
         .returning();
       if (!updated) throw InvalidArgument.field("token", "belongs to an address the account no longer has");
-      await this.deps.outbox.add(tx, {
-        subject: authSubjects.emailVerified,
-        schema: EmailVerifiedSchema,
-        message: create(EmailVerifiedSchema, {
-          userId: updated.id,
-          email: row.email,
-          verifiedAt: timestampFromDate(now),
-        }),
+      await this.deps.outbox.add(tx, eventSubjects.auth.userEmailVerified, {
+        userId: updated.id,
+        email: row.email,
+        verifiedAt: timestampFromDate(now),
       });
       return updated;
     });
@@ -590,11 +576,7 @@ export class Identity {
   }
 
   private async publishRegistered(tx: Executor, account: AccountRow): Promise<void> {
-    await this.deps.outbox.add(tx, {
-      subject: authSubjects.userRegistered,
-      schema: UserRegisteredSchema,
-      message: create(UserRegisteredSchema, { account: toAccount(account) }),
-    });
+    await this.deps.outbox.add(tx, eventSubjects.auth.userRegistered, { account: toAccount(account) });
   }
 
   private async storeEmailToken(

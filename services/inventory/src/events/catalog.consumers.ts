@@ -1,7 +1,16 @@
-import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
-import { StorefrontChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { eventSubjects } from "@mercato/contracts/events";
 import { type ConsumerDefinition, defineConsumer } from "@mercato/platform";
 import { applyProductVariants, applyStorefrontOwner } from "../store/catalog-projection.js";
+
+const productSubjects = {
+  created: eventSubjects.products.productCreated,
+  updated: eventSubjects.products.productUpdated,
+} as const;
+
+const storefrontSubjects = {
+  created: eventSubjects.sellers.storefrontCreated,
+  updated: eventSubjects.sellers.storefrontUpdated,
+} as const;
 
 /**
  * Consumers (one filter subject each, ADR 0007) that keep the catalog projection: which product and
@@ -11,8 +20,7 @@ export function catalogConsumers(): ConsumerDefinition[] {
   const products = (["created", "updated"] as const).map((verb) =>
     defineConsumer({
       name: `catalog-variants-${verb}`,
-      subject: `mercato.products.product.${verb}`,
-      schema: ProductChangedSchema,
+      on: productSubjects[verb],
       async handle(_ctx, tx, message) {
         const product = message.product;
         if (!product) throw new Error("ProductChanged carries no product");
@@ -28,8 +36,7 @@ export function catalogConsumers(): ConsumerDefinition[] {
   const storefronts = (["created", "updated"] as const).map((verb) =>
     defineConsumer({
       name: `storefront-owners-${verb}`,
-      subject: `mercato.sellers.storefront.${verb}`,
-      schema: StorefrontChangedSchema,
+      on: storefrontSubjects[verb],
       async handle(_ctx, tx, message) {
         const storefront = message.storefront;
         if (!storefront) throw new Error("StorefrontChanged carries no storefront");

@@ -1,11 +1,6 @@
-import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { eventSubjects } from "@mercato/contracts/events";
 import { type ConsumerDefinition, defineConsumer } from "@mercato/platform";
 import type { Inventory } from "../store/stock.store.js";
-
-/** Subjects of the orders service's events that inventory follows. */
-export const orderSubjects = {
-  cancelled: "mercato.orders.order.cancelled",
-} as const;
 
 /** Name of the consumer that restocks cancelled orders. */
 export const orderCancelledConsumer = "order-cancelled-restock";
@@ -19,8 +14,7 @@ export function orderConsumers(inventory: Inventory): ConsumerDefinition[] {
   return [
     defineConsumer({
       name: orderCancelledConsumer,
-      subject: orderSubjects.cancelled,
-      schema: OrderStatusChangedSchema,
+      on: eventSubjects.orders.orderCancelled,
       async handle(_ctx, tx, message) {
         await inventory.restockCancelledOrder(tx, {
           orderId: message.orderId,

@@ -1,13 +1,6 @@
-import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { StockLevelChangedSchema, StockLowSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
+import { eventSubjects } from "@mercato/contracts/events";
 import type { Executor, Outbox } from "@mercato/platform";
-
-/** Subjects of the events the inventory service publishes. */
-export const inventorySubjects = {
-  stockChanged: "mercato.inventory.stock.changed",
-  stockLow: "mercato.inventory.stock.low",
-} as const;
 
 /** A variant's stock as the events carry it. */
 export interface StockFigures {
@@ -20,18 +13,14 @@ export interface StockFigures {
 
 /** Records StockLevelChanged in the transaction that changed the stock. */
 export async function recordStockChanged(outbox: Outbox, tx: Executor, stock: StockFigures): Promise<void> {
-  await outbox.add(tx, {
-    subject: inventorySubjects.stockChanged,
-    schema: StockLevelChangedSchema,
-    message: create(StockLevelChangedSchema, {
-      variantId: stock.variantId,
-      productId: stock.productId,
-      onHand: BigInt(stock.onHand),
-      reserved: BigInt(stock.reserved),
-      available: BigInt(Math.max(0, stock.onHand - stock.reserved)),
-      version: BigInt(stock.version),
-      changedAt: timestampNow(),
-    }),
+  await outbox.add(tx, eventSubjects.inventory.stockChanged, {
+    variantId: stock.variantId,
+    productId: stock.productId,
+    onHand: BigInt(stock.onHand),
+    reserved: BigInt(stock.reserved),
+    available: BigInt(Math.max(0, stock.onHand - stock.reserved)),
+    version: BigInt(stock.version),
+    changedAt: timestampNow(),
   });
 }
 
@@ -41,15 +30,11 @@ export async function recordStockLow(
   tx: Executor,
   low: { variantId: string; productId: string; available: number; threshold: number },
 ): Promise<void> {
-  await outbox.add(tx, {
-    subject: inventorySubjects.stockLow,
-    schema: StockLowSchema,
-    message: create(StockLowSchema, {
-      variantId: low.variantId,
-      productId: low.productId,
-      available: BigInt(low.available),
-      threshold: BigInt(low.threshold),
-      crossedAt: timestampNow(),
-    }),
+  await outbox.add(tx, eventSubjects.inventory.stockLow, {
+    variantId: low.variantId,
+    productId: low.productId,
+    available: BigInt(low.available),
+    threshold: BigInt(low.threshold),
+    crossedAt: timestampNow(),
   });
 }

@@ -1,16 +1,12 @@
-import {
-  type Storefront,
-  StorefrontChangedSchema,
-  StorefrontStatus,
-} from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { eventSubjects } from "@mercato/contracts/events";
+import { type Storefront, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { type ConsumerDefinition, defineConsumer } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 import { type StorefrontProjection, upsertStorefront } from "../store/storefronts.store.js";
 
-/** Subjects on which the sellers service announces storefront changes. */
-export const storefrontSubjects = {
-  created: "mercato.sellers.storefront.created",
-  updated: "mercato.sellers.storefront.updated",
+const storefrontSubjects = {
+  created: eventSubjects.sellers.storefrontCreated,
+  updated: eventSubjects.sellers.storefrontUpdated,
 } as const;
 
 const statusText: Partial<Record<StorefrontStatus, string>> = {
@@ -46,8 +42,7 @@ export function storefrontConsumers(): ConsumerDefinition[] {
   return (["created", "updated"] as const).map((verb) =>
     defineConsumer({
       name: `storefront-projection-${verb}`,
-      subject: storefrontSubjects[verb],
-      schema: StorefrontChangedSchema,
+      on: storefrontSubjects[verb],
       async handle(_ctx, tx, message) {
         await upsertStorefront(tx, storefrontProjectionOf(message.storefront));
       },

@@ -1,14 +1,17 @@
-import { StockLevelChangedSchema } from "@mercato/contracts/mercato/inventory/v1/events_pb";
-import {
-  CategoryChangedSchema,
-  ProductChangedSchema,
-} from "@mercato/contracts/mercato/products/v1/products_pb";
+import { eventSubjects } from "@mercato/contracts/events";
+import type { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
 import {
   type StorefrontChanged,
-  StorefrontChangedSchema,
+  type StorefrontChangedSchema,
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { type ConsumerDefinition, defineConsumer, type ServiceRuntime, type Tx } from "@mercato/platform";
+import {
+  type ConsumerDefinition,
+  defineConsumer,
+  type EventSubject,
+  type ServiceRuntime,
+  type Tx,
+} from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 import {
@@ -18,27 +21,16 @@ import {
   storefrontLockSpace,
 } from "./projection.js";
 
-/** Subjects the search projection follows. */
-export const searchSubjects = {
-  productCreated: "mercato.products.product.created",
-  productUpdated: "mercato.products.product.updated",
-  categoryChanged: "mercato.products.category.changed",
-  storefrontCreated: "mercato.sellers.storefront.created",
-  storefrontUpdated: "mercato.sellers.storefront.updated",
-  stockChanged: "mercato.inventory.stock.changed",
-} as const;
-
 function requireUuid(value: string | undefined, what: string): string {
   // Retrying cannot fix such an event; it is parked after the attempts for inspection.
   if (!value || !isUuid(value)) throw new Error(`${what} is not a UUID`);
   return value.toLowerCase();
 }
 
-function productConsumer(name: string, subject: string) {
+function productConsumer(name: string, on: EventSubject<typeof ProductChangedSchema>) {
   return defineConsumer({
     name,
-    subject,
-    schema: ProductChangedSchema,
+    on,
     // The event only says which product changed; the tables (read in this transaction) are the
     // truth, so a late or repeated event rebuilds the same, current document.
     async handle(_ctx, tx, message) {
@@ -77,11 +69,10 @@ async function applyStorefront(tx: Tx, message: StorefrontChanged): Promise<void
   if (status === "active") await addNameToLexicon(tx, storefront.name);
 }
 
-function storefrontConsumer(name: string, subject: string) {
+function storefrontConsumer(name: string, on: EventSubject<typeof StorefrontChangedSchema>) {
   return defineConsumer({
     name,
-    subject,
-    schema: StorefrontChangedSchema,
+    on,
     async handle(_ctx, tx, message) {
       await applyStorefront(tx, message);
     },
@@ -94,23 +85,21 @@ function storefrontConsumer(name: string, subject: string) {
  */
 export function searchConsumers(_runtime: ServiceRuntime<unknown>): ConsumerDefinition[] {
   return [
-    productConsumer("search-product-created", searchSubjects.productCreated),
-    productConsumer("search-product-updated", searchSubjects.productUpdated),
+    productConsumer("search-product-created", eventSubjects.products.productCreated),
+    productConsumer("search-product-updated", eventSubjects.products.productUpdated),
     defineConsumer({
       name: "search-category-changed",
-      subject: searchSubjects.categoryChanged,
-      schema: CategoryChangedSchema,
+      on: eventSubjects.products.categoryChanged,
       async handle(_ctx, tx, message) {
         const id = requireUuid(message.category?.id, "CategoryChanged.category.id");
         await refreshDocuments(tx, await productsUnderCategory(tx, id));
       },
     }),
-    storefrontConsumer("search-storefront-created", searchSubjects.storefrontCreated),
-    storefrontConsumer("search-storefront-updated", searchSubjects.storefrontUpdated),
+    storefrontConsumer("search-storefront-created", eventSubjects.sellers.storefrontCreated),
+    storefrontConsumer("search-storefront-updated", eventSubjects.sellers.storefrontUpdated),
     defineConsumer({
       name: "search-stock-changed",
-      subject: searchSubjects.stockChanged,
-      schema: StockLevelChangedSchema,
+      on: eventSubjects.inventory.stockChanged,
       async handle(_ctx, tx, message) {
         const variantId = requireUuid(message.variantId, "StockLevelChanged.variant_id");
         const productId = message.productId && isUuid(message.productId) ? message.productId : null;

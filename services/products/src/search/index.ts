@@ -1,4 +1,4 @@
-export { searchConsumers, searchSubjects } from "./consumers.js";
+export { searchConsumers } from "./consumers.js";
 export { searchMigrations } from "./migrations.js";
 export { type RebuildOptions, rebuildSearchProjection } from "./rebuild.js";
 export { searchProducts } from "./search.js";

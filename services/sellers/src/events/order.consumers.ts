@@ -1,10 +1,7 @@
-import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { eventSubjects } from "@mercato/contracts/events";
 import { type ConsumerDefinition, defineConsumer } from "@mercato/platform";
 import { completedOrderFrom } from "../domain/payout-rules.js";
 import { creditCompletedOrder } from "../store/payouts.store.js";
-
-/** Subject of the orders service's event that credits a seller's balance. */
-export const orderCompletedSubject = "mercato.orders.order.completed";
 
 /** Name of the consumer that credits completed orders (with the service name, its durable name). */
 export const orderCreditsConsumer = "order-credits";
@@ -18,8 +15,7 @@ export function orderConsumers(commissionBps: number): ConsumerDefinition[] {
   return [
     defineConsumer({
       name: orderCreditsConsumer,
-      subject: orderCompletedSubject,
-      schema: OrderStatusChangedSchema,
+      on: eventSubjects.orders.orderCompleted,
       async handle(_ctx, tx, message) {
         await creditCompletedOrder(tx, completedOrderFrom(message), commissionBps);
       },

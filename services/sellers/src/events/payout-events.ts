@@ -1,12 +1,11 @@
-import { create } from "@bufbuild/protobuf";
-import { type Payout, PayoutChangedSchema } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import { eventSubjects } from "@mercato/contracts/events";
+import type { Payout } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import type { Executor, Outbox } from "@mercato/platform";
 
-/** Subjects of the payout events the sellers service publishes. */
-export const payoutSubjects = {
-  requested: "mercato.sellers.payout.requested",
-  paid: "mercato.sellers.payout.paid",
-  failed: "mercato.sellers.payout.failed",
+const payoutSubjects = {
+  requested: eventSubjects.sellers.payoutRequested,
+  paid: eventSubjects.sellers.payoutPaid,
+  failed: eventSubjects.sellers.payoutFailed,
 } as const;
 
 /** Records PayoutChanged on `.requested`, `.paid` or `.failed` in the transaction that made the change. */
@@ -16,9 +15,5 @@ export async function recordPayoutChanged(
   verb: keyof typeof payoutSubjects,
   payout: Payout,
 ): Promise<void> {
-  await outbox.add(tx, {
-    subject: payoutSubjects[verb],
-    schema: PayoutChangedSchema,
-    message: create(PayoutChangedSchema, { payout }),
-  });
+  await outbox.add(tx, payoutSubjects[verb], { payout });
 }

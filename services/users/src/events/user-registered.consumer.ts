@@ -1,10 +1,7 @@
-import { UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import { eventSubjects } from "@mercato/contracts/events";
 import { defineConsumer } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 import type { Profiles } from "../store/profiles.store.js";
-
-/** Subject on which the auth service announces new accounts. */
-export const userRegisteredSubject = "mercato.auth.user.registered";
 
 /**
  * Creates a profile for every registered account. The inbox drops redelivered events and the
@@ -14,8 +11,7 @@ export const userRegisteredSubject = "mercato.auth.user.registered";
 export function userRegisteredConsumer(profiles: Profiles) {
   return defineConsumer({
     name: "user-registered",
-    subject: userRegisteredSubject,
-    schema: UserRegisteredSchema,
+    on: eventSubjects.auth.userRegistered,
     async handle(_ctx, tx, message) {
       const account = message.account;
       // Retrying cannot fix such an event; it is parked after the attempts for inspection.
