@@ -1,6 +1,7 @@
 // CI gate for the contracts: lint and format, breaking changes against a git ref (HEAD~1 by default)
-// (buf's FILE rules, and the event subjects, which buf does not compare), and freshness of the vendored
-// protovalidate schema and of the committed generated code (the event subject map included).
+// (buf's FILE rules; the event subjects, which buf does not compare; the gateway's public REST and
+// GraphQL contracts), and freshness of the vendored protovalidate schema and of the committed
+// generated code (the event subject map included).
 // Usage: npx tsx scripts/contracts-check.ts [--against <git-ref>]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +9,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { subjectBreaksAgainst } from "./contracts/event-subjects.js";
 import { renderProtovalidate, VENDORED_PROTOVALIDATE } from "./contracts/protovalidate.js";
+import { graphqlBreaks, openApiBreaks } from "./contracts/public-breaking.js";
 import { buf, GEN_DIR, listFiles, PROTO_DIR, ROOT, tempDir, VENDOR_DIR } from "./contracts/workspace.js";
 
 const { values } = parseArgs({ options: { against: { type: "string", default: "HEAD~1" } } });
@@ -110,6 +112,30 @@ function checkBreaking(): void {
   );
 }
 
+/** The gateway's public REST and GraphQL contracts must not break clients written against `against`. */
+async function checkPublicBreaking(): Promise<void> {
+  const files = { rest: "contracts/openapi/gateway.v1.yaml", graphql: "contracts/graphql/schema.graphql" };
+  const base = (file: string) => {
+    const blob = git(["show", `${against}:${file}`]);
+    return blob.status === 0 ? blob.stdout.toString("utf8") : undefined;
+  };
+  const [restBefore, graphqlBefore] = [base(files.rest), base(files.graphql)];
+  if (restBefore === undefined || graphqlBefore === undefined) {
+    console.log(`contracts-check: public breaking skipped: ${against} has no public contracts`);
+    return;
+  }
+  const breaks = [
+    ...(await openApiBreaks(restBefore, readFileSync(join(ROOT, files.rest), "utf8"))),
+    ...graphqlBreaks(graphqlBefore, readFileSync(join(ROOT, files.graphql), "utf8")),
+  ];
+  report(
+    `public REST and GraphQL contracts against ${against}`,
+    breaks.length === 0
+      ? undefined
+      : `${breaks.map((line) => `  ${line}`).join("\n")}\n  clients written against ${against} would break: add next to the old instead, or version the API.`,
+  );
+}
+
 function checkGenerated(): void {
   using fresh = tempDir("gen");
   const res = buf(["generate", "-o", fresh.path], { capture: true });
@@ -141,6 +167,7 @@ function checkGenerated(): void {
 checkVendor();
 checkLint();
 checkBreaking();
+await checkPublicBreaking();
 checkGenerated();
 if (failures.length > 0) {
   console.error(`contracts-check: ${failures.length} failed: ${failures.join(", ")}`);
