@@ -4,7 +4,7 @@ import { inventoryGatewayModule } from "./modules/inventory/index.js";
 import { ordersGatewayModule } from "./modules/orders.js";
 import { payoutsGatewayModule } from "./modules/payouts.js";
 import { productsGatewayModule } from "./modules/products.js";
-import { sellersGatewayModule } from "./modules/sellers.js";
+import { sellersGatewayModule } from "./modules/sellers/index.js";
 import { usersGatewayModule } from "./modules/users.js";
 
 /** A service the gateway routes to, with the port it listens on by default. */

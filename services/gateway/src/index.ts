@@ -9,7 +9,7 @@ export * from "./modules/inventory/index.js";
 export * from "./modules/orders.js";
 export * from "./modules/payouts.js";
 export * from "./modules/products.js";
-export * from "./modules/sellers.js";
+export * from "./modules/sellers/index.js";
 export * from "./modules/users.js";
 export * from "./public-contracts.js";
 export * from "./services.js";

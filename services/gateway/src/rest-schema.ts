@@ -68,6 +68,9 @@ export const PageQuery = closedObject({
   cursor: Type.Optional(Type.String({ maxLength: 500, description: "nextCursor of the previous page" })),
 });
 
+/** Route params naming one resource by `:id`. */
+export const IdParams = closedObject({ id: Uuid });
+
 /** Route params naming one variant by `:variantId`. */
 export const VariantParams = closedObject({ variantId: Uuid });
 

@@ -13,7 +13,7 @@ import { retryAfterSeconds } from "../src/envelope.js";
 import { inventoryGatewayModule } from "../src/modules/inventory/index.js";
 import { ordersGatewayModule } from "../src/modules/orders.js";
 import { productsGatewayModule } from "../src/modules/products.js";
-import { sellersGatewayModule } from "../src/modules/sellers.js";
+import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {
   injectors,
   issuerAuthenticator,

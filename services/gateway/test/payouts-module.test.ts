@@ -25,7 +25,7 @@ import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { payoutsGatewayModule } from "../src/modules/payouts.js";
-import { sellersGatewayModule } from "../src/modules/sellers.js";
+import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {
   callRecorder,
   injectors,

@@ -246,51 +246,11 @@ export function nearQuery(near: string | undefined, radius: number | undefined) 
   );
 }
 
-/** GraphQL SDL shared by the sellers and products modules: page info, points, circles, money. */
-export const catalogCommonSchema = /* GraphQL */ `
-  "Where a page of a connection ends."
-  type PageInfo {
-    hasNextPage: Boolean!
-    "Pass as after to get the next page; null on the last page."
-    endCursor: String
-  }
-  "A position in WGS 84 degrees."
-  type GeoPoint {
-    lat: Float!
-    lng: Float!
-  }
-  "A position in WGS 84 degrees."
-  input GeoPointInput {
-    "-90 to 90"
-    lat: Float!
-    "-180 to 180"
-    lng: Float!
-  }
-  "A circle around a point: give radiusKm or radiusMeters (default 50 km, at most 20,000 km)."
-  input NearInput {
-    lat: Float!
-    lng: Float!
-    radiusKm: Float
-    radiusMeters: Float
-  }
-  "Money in minor units as a JSON number. Prices, lines and order totals stay within ±(2^53-1); a balance summed over many orders may not, and is then sent as its exact digits, which a parser reading doubles rounds (formatted is always exact)."
-  scalar SafeInt
-  "An amount of money in the minor unit of its currency (cents for EUR, yen for JPY)."
-  type Money {
-    amountMinor: SafeInt!
-    "ISO 4217, e.g. EUR"
-    currency: String!
-    "For display, e.g. €12.50"
-    formatted: String!
-  }
-  "A price in minor units."
-  input MoneyInput {
-    "0 to 10,000,000,000 (100,000,000.00 in a currency of cents)"
-    amountMinor: SafeInt!
-    "ISO 4217, e.g. EUR"
-    currency: String!
-  }
-`;
+/**
+ * The GraphQL SDL shared by the catalog domains (page info, points, circles, money): a domain whose
+ * types use them lists this file among its `sdl` (the sellers domain does, once for all).
+ */
+export const catalogCommonSdl = new URL("./catalog-common.graphql", import.meta.url);
 
 /** JSON schema of money in responses and requests, for routes and OpenAPI. */
 export const moneySchema = {
