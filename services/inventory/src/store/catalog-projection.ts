@@ -4,11 +4,11 @@ import {
   isServiceCaller,
   NotFound,
   PermissionDenied,
-  rowsOf,
   uuidArray,
 } from "@mercato/platform";
-import { sql } from "drizzle-orm";
+import { and, eq, gte, not, sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
+import { catalogVariants, storefrontOwners } from "./schema.js";
 
 /** A product's variants as the products service last announced them. */
 export interface ProductVariants {
@@ -27,22 +27,42 @@ export async function applyProductVariants(tx: Executor, product: ProductVariant
   if (!ids.every((id) => isUuid(id))) throw new Error("ProductChanged carries an id that is not a UUID");
   const variantIds = product.variantIds.map((id) => id.toLowerCase());
   const productId = product.productId.toLowerCase();
-  const [newer] = rowsOf<{ found: number }>(
-    await tx.execute(sql`
-      select 1 as found from inventory.catalog_variants
-      where product_id = ${productId} and product_version >= ${product.version} limit 1`),
-  );
+  const [newer] = await tx
+    .select({ variantId: catalogVariants.variantId })
+    .from(catalogVariants)
+    .where(
+      and(eq(catalogVariants.productId, productId), gte(catalogVariants.productVersion, product.version)),
+    )
+    .limit(1);
   if (newer) return false;
-  await tx.execute(sql`
-    update inventory.catalog_variants set removed = true, product_version = ${product.version}
-    where product_id = ${productId} and not (variant_id = any(${uuidArray(variantIds)}::uuid[]))`);
+  await tx
+    .update(catalogVariants)
+    .set({ removed: true, productVersion: product.version })
+    .where(
+      and(
+        eq(catalogVariants.productId, productId),
+        not(sql`${catalogVariants.variantId} = any(${uuidArray(variantIds)}::uuid[])`),
+      ),
+    );
   for (const variantId of variantIds) {
-    await tx.execute(sql`
-      insert into inventory.catalog_variants (variant_id, product_id, storefront_id, product_version)
-      values (${variantId}, ${productId}, ${product.storefrontId.toLowerCase()}, ${product.version})
-      on conflict (variant_id) do update set product_id = excluded.product_id,
-        storefront_id = excluded.storefront_id, product_version = excluded.product_version, removed = false
-      where inventory.catalog_variants.product_version < excluded.product_version`);
+    await tx
+      .insert(catalogVariants)
+      .values({
+        variantId,
+        productId,
+        storefrontId: product.storefrontId.toLowerCase(),
+        productVersion: product.version,
+      })
+      .onConflictDoUpdate({
+        target: catalogVariants.variantId,
+        set: {
+          productId: sql`excluded.product_id`,
+          storefrontId: sql`excluded.storefront_id`,
+          productVersion: sql`excluded.product_version`,
+          removed: false,
+        },
+        setWhere: sql`${catalogVariants.productVersion} < excluded.product_version`,
+      });
   }
   return true;
 }
@@ -54,11 +74,18 @@ export async function applyStorefrontOwner(
 ): Promise<void> {
   if (!isUuid(storefront.id) || !isUuid(storefront.ownerId))
     throw new Error("StorefrontChanged carries no storefront with UUID id and owner_id");
-  await tx.execute(sql`
-    insert into inventory.storefront_owners (storefront_id, owner_id, version)
-    values (${storefront.id.toLowerCase()}, ${storefront.ownerId.toLowerCase()}, ${storefront.version})
-    on conflict (storefront_id) do update set owner_id = excluded.owner_id, version = excluded.version
-    where inventory.storefront_owners.version < excluded.version`);
+  await tx
+    .insert(storefrontOwners)
+    .values({
+      storefrontId: storefront.id.toLowerCase(),
+      ownerId: storefront.ownerId.toLowerCase(),
+      version: storefront.version,
+    })
+    .onConflictDoUpdate({
+      target: storefrontOwners.storefrontId,
+      set: { ownerId: sql`excluded.owner_id`, version: sql`excluded.version` },
+      setWhere: sql`${storefrontOwners.version} < excluded.version`,
+    });
 }
 
 /** A variant of the catalog, with the owner of its storefront when known. */
@@ -74,21 +101,16 @@ export async function catalogVariant(
   executor: Executor,
   variantId: string,
 ): Promise<CatalogVariant | undefined> {
-  const [row] = rowsOf<{ product_id: string; storefront_id: string; owner_id: string | null }>(
-    await executor.execute(sql`
-      select v.product_id, v.storefront_id, o.owner_id
-      from inventory.catalog_variants v
-      left join inventory.storefront_owners o on o.storefront_id = v.storefront_id
-      where v.variant_id = ${variantId} and not v.removed`),
-  );
-  return row
-    ? {
-        variantId,
-        productId: row.product_id,
-        storefrontId: row.storefront_id,
-        ownerId: row.owner_id ?? undefined,
-      }
-    : undefined;
+  const [row] = await executor
+    .select({
+      productId: catalogVariants.productId,
+      storefrontId: catalogVariants.storefrontId,
+      ownerId: storefrontOwners.ownerId,
+    })
+    .from(catalogVariants)
+    .leftJoin(storefrontOwners, eq(storefrontOwners.storefrontId, catalogVariants.storefrontId))
+    .where(and(eq(catalogVariants.variantId, variantId), not(catalogVariants.removed)));
+  return row ? { variantId, ...row, ownerId: row.ownerId ?? undefined } : undefined;
 }
 
 /**
@@ -121,14 +143,12 @@ export async function assertManagesAll(
   mustBeKnown: (variantId: string) => boolean = () => true,
 ): Promise<void> {
   if (variantIds.length === 0 || caller.roles.includes("admin") || isServiceCaller(caller)) return;
-  const rows = rowsOf<{ variant_id: string; owner_id: string | null }>(
-    await executor.execute(sql`
-      select v.variant_id, o.owner_id
-      from inventory.catalog_variants v
-      left join inventory.storefront_owners o on o.storefront_id = v.storefront_id
-      where v.variant_id = any(${uuidArray(variantIds)}::uuid[])`),
-  );
-  const owners = new Map(rows.map((row) => [row.variant_id, row.owner_id]));
+  const rows = await executor
+    .select({ variantId: catalogVariants.variantId, ownerId: storefrontOwners.ownerId })
+    .from(catalogVariants)
+    .leftJoin(storefrontOwners, eq(storefrontOwners.storefrontId, catalogVariants.storefrontId))
+    .where(sql`${catalogVariants.variantId} = any(${uuidArray(variantIds)}::uuid[])`);
+  const owners = new Map(rows.map((row) => [row.variantId, row.ownerId]));
   const foreign = variantIds.filter((id) =>
     owners.has(id) ? owners.get(id) !== caller.id.toLowerCase() : mustBeKnown(id),
   );

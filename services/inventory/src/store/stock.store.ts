@@ -9,19 +9,28 @@ import {
   type KeyValue,
   NotFound,
   type Outbox,
-  rowsOf,
   type Tx,
   uuidArray,
 } from "@mercato/platform";
-import { sql } from "drizzle-orm";
+import { and, desc, eq, lt, lte, sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
 import { ReservationHints } from "../kv/reservation-hints.js";
 import { type KeyValueWarning, StockCache } from "../kv/stock-cache.js";
 import { assertManagesAll, managedVariant } from "./catalog-projection.js";
+import {
+  cancelledOrders,
+  type MovementReason,
+  type MovementRow,
+  movements,
+  type ReservationStatus,
+  reservationLines,
+  reservations,
+  type StockRow,
+  stockLevels,
+} from "./schema.js";
 
-/** Why on-hand stock changed; reservations move `reserved`, not on-hand, and are not movements. */
-export type MovementReason = "replenishment" | "adjustment" | "sale" | "cancellation";
+export type { MovementReason, ReservationStatus } from "./schema.js";
 
 /** A variant's stock. */
 export interface StockLevel {
@@ -52,8 +61,6 @@ export interface Movement {
   onHandAfter: number;
   createdAt: Date;
 }
-
-export type ReservationStatus = "held" | "committed" | "released" | "expired";
 
 /** Units of one variant held for a checkout. */
 export interface ReservationLine {
@@ -107,61 +114,27 @@ export class OutOfStock extends DomainError {
   }
 }
 
-interface StockRow {
-  variant_id: string;
-  product_id: string;
-  on_hand: string | number;
-  reserved: string | number;
-  low_stock_threshold: string | number | null;
-  low: boolean;
-  version: string | number;
-  updated_at: string | Date;
-}
+const now = sql`now()`;
 
-interface MovementRow {
-  id: string;
-  variant_id: string;
-  quantity: string | number;
-  reason: MovementReason;
-  note: string;
-  actor_id: string;
-  reservation_id: string | null;
-  order_id: string | null;
-  on_hand_after: string | number;
-  created_at: string | Date;
-}
-
-const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+/** The stock rows of `ids`: one bound uuid[] however many. */
+const stockOf = (ids: readonly string[]) => sql`${stockLevels.variantId} = any(${uuidArray(ids)}::uuid[])`;
 
 function toLevel(row: StockRow): StockLevel {
-  const onHand = Number(row.on_hand);
-  const reserved = Number(row.reserved);
   return {
-    variantId: row.variant_id,
-    productId: row.product_id,
-    onHand,
-    reserved,
-    available: Math.max(0, onHand - reserved),
-    lowStockThreshold: row.low_stock_threshold === null ? undefined : Number(row.low_stock_threshold),
+    variantId: row.variantId,
+    productId: row.productId,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    available: Math.max(0, row.onHand - row.reserved),
+    lowStockThreshold: row.lowStockThreshold ?? undefined,
     low: row.low,
-    version: Number(row.version),
-    updatedAt: toDate(row.updated_at),
+    version: row.version,
+    updatedAt: row.updatedAt,
   };
 }
 
 function toMovement(row: MovementRow): Movement {
-  return {
-    id: row.id,
-    variantId: row.variant_id,
-    quantity: Number(row.quantity),
-    reason: row.reason,
-    note: row.note,
-    actorId: row.actor_id,
-    reservationId: row.reservation_id ?? undefined,
-    orderId: row.order_id ?? undefined,
-    onHandAfter: Number(row.on_hand_after),
-    createdAt: toDate(row.created_at),
-  };
+  return { ...row, reservationId: row.reservationId ?? undefined, orderId: row.orderId ?? undefined };
 }
 
 function fail(field: string, message: string): never {
@@ -181,10 +154,6 @@ function checkQuantity(field: string, value: number, options: { signed: boolean 
   return value;
 }
 
-const stockColumns = sql.raw(
-  "variant_id, product_id, on_hand, reserved, low_stock_threshold, low, version, updated_at",
-);
-
 /** Serializes the Reserve and Release of one reservation id, in the transaction `tx`. */
 async function lockReservationId(tx: Executor, id: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`);
@@ -192,13 +161,13 @@ async function lockReservationId(tx: Executor, id: string): Promise<void> {
 
 /** Locks the stock rows of `variantIds` in id order (so two transactions never wait on each other in a circle). */
 async function lockStock(tx: Executor, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
-  const rows = rowsOf<StockRow>(
-    await tx.execute(sql`
-      select ${stockColumns} from inventory.stock_levels
-      where variant_id = any(${uuidArray(variantIds)}::uuid[])
-      order by variant_id for update`),
-  );
-  return new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
+  const rows = await tx
+    .select()
+    .from(stockLevels)
+    .where(stockOf(variantIds))
+    .orderBy(stockLevels.variantId)
+    .for("update");
+  return new Map(rows.map((row) => [row.variantId, toLevel(row)]));
 }
 
 /** Locks the stock rows of a reservation's lines; each line has one (reserving created them all). */
@@ -274,11 +243,7 @@ export class Inventory {
 
   /** The stock rows of `ids` as PostgreSQL has them now. */
   private async storedLevels(ids: readonly string[]): Promise<StockLevel[]> {
-    const rows = rowsOf<StockRow>(
-      await this.database.db.execute(sql`
-        select ${stockColumns} from inventory.stock_levels
-        where variant_id = any(${uuidArray(ids)}::uuid[])`),
-    );
+    const rows = await this.database.db.select().from(stockLevels).where(stockOf(ids));
     return rows.map(toLevel);
   }
 
@@ -310,9 +275,10 @@ export class Inventory {
     if (note.length > 500) fail("note", "must be at most 500 characters");
     return this.change(async (tx) => {
       const { productId } = await managedVariant(tx, caller, variantId);
-      await tx.execute(sql`
-        insert into inventory.stock_levels (variant_id, product_id) values (${variantId}, ${productId})
-        on conflict (variant_id) do nothing`);
+      await tx
+        .insert(stockLevels)
+        .values({ variantId, productId })
+        .onConflictDoNothing({ target: stockLevels.variantId });
       const current = (await lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new Error(`stock row of ${variantId} vanished`);
       const onHand = current.onHand + quantity;
@@ -364,13 +330,12 @@ export class Inventory {
     const variantId = checkId("variant_id", variantIdInput);
     const before = beforeId === undefined ? undefined : checkId("cursor", beforeId);
     await managedVariant(this.database.db, caller, variantId);
-    const rows = rowsOf<MovementRow>(
-      await this.database.db.execute(sql`
-        select id, variant_id, quantity, reason, note, actor_id, reservation_id, order_id, on_hand_after, created_at
-        from inventory.movements
-        where variant_id = ${variantId} ${before ? sql`and id < ${before}` : sql``}
-        order by id desc limit ${limit}`),
-    );
+    const rows = await this.database.db
+      .select()
+      .from(movements)
+      .where(and(eq(movements.variantId, variantId), before ? lt(movements.id, before) : undefined))
+      .orderBy(desc(movements.id))
+      .limit(limit);
     return rows.map(toMovement);
   }
 
@@ -423,24 +388,22 @@ export class Inventory {
         return available >= line.quantity ? [] : [{ line: i, variantId: line.variantId, available }];
       });
       if (shortages.length > 0) throw new OutOfStock(shortages);
-      const [row] = rowsOf<{ expires_at: string | Date }>(
-        await tx.execute(sql`
-          insert into inventory.reservations (id, status, expires_at)
-          values (${id}, 'held', now() + make_interval(secs => ${input.ttlMs / 1000}))
-          returning expires_at`),
-      );
+      const [row] = await tx
+        .insert(reservations)
+        .values({ id, status: "held", expiresAt: sql`now() + make_interval(secs => ${input.ttlMs / 1000})` })
+        .returning({ expiresAt: reservations.expiresAt });
       for (const line of lines) {
         const current = stock.get(line.variantId);
         if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
-        await tx.execute(sql`
-          insert into inventory.reservation_lines (reservation_id, variant_id, quantity)
-          values (${id}, ${line.variantId}, ${line.quantity})`);
+        await tx
+          .insert(reservationLines)
+          .values({ reservationId: id, variantId: line.variantId, quantity: line.quantity });
         await this.write(tx, current, { reserved: current.reserved + line.quantity });
       }
       const held: Reservation = {
         id,
         status: "held",
-        expiresAt: toDate(row?.expires_at ?? new Date()),
+        expiresAt: row?.expiresAt ?? new Date(),
         lines,
       };
       return { reservation: held, created: true };
@@ -497,16 +460,14 @@ export class Inventory {
       await lockReservationId(tx, id);
       const reservation = await this.lockedReservation(tx, id);
       if (!reservation) {
-        const [row] = rowsOf<{ expires_at: string | Date }>(
-          await tx.execute(sql`
-            insert into inventory.reservations (id, status, expires_at, settled_at)
-            values (${id}, 'released', now(), now())
-            returning expires_at`),
-        );
+        const [row] = await tx
+          .insert(reservations)
+          .values({ id, status: "released", expiresAt: now, settledAt: now })
+          .returning({ expiresAt: reservations.expiresAt });
         return {
           id,
           status: "released" as const,
-          expiresAt: toDate(row?.expires_at ?? new Date()),
+          expiresAt: row?.expiresAt ?? new Date(),
           lines: [],
         };
       }
@@ -551,11 +512,11 @@ export class Inventory {
     const note = `order ${orderId} cancelled${why ? `: ${why}` : ""}`.slice(0, 500);
 
     // The first of two deliveries of one order waits here for the other to commit, then does nothing.
-    const [first] = rowsOf(
-      await tx.execute(sql`
-        insert into inventory.cancelled_orders (order_id, reservation_id) values (${orderId}, ${reservationId})
-        on conflict (order_id) do nothing returning order_id`),
-    );
+    const [first] = await tx
+      .insert(cancelledOrders)
+      .values({ orderId, reservationId })
+      .onConflictDoNothing({ target: cancelledOrders.orderId })
+      .returning({ orderId: cancelledOrders.orderId });
     if (!first) return undefined;
     const touched = new Set<string>();
     this.touched.set(tx, touched);
@@ -564,9 +525,10 @@ export class Inventory {
     });
 
     for (const line of lines) {
-      await tx.execute(sql`
-        insert into inventory.stock_levels (variant_id, product_id) values (${line.variantId}, ${line.productId})
-        on conflict (variant_id) do nothing`);
+      await tx
+        .insert(stockLevels)
+        .values({ variantId: line.variantId, productId: line.productId })
+        .onConflictDoNothing({ target: stockLevels.variantId });
     }
     const stock = await lockStock(
       tx,
@@ -607,23 +569,36 @@ export class Inventory {
     orderId: string,
     lines: readonly { variantId: string; quantity: number; line: number }[],
   ): Promise<void> {
-    const [reservation] = rowsOf<{ status: ReservationStatus }>(
-      await tx.execute(sql`select status from inventory.reservations where id = ${reservationId} for share`),
-    );
+    const [reservation] = await tx
+      .select({ status: reservations.status })
+      .from(reservations)
+      .where(eq(reservations.id, reservationId))
+      .for("share");
     if (!reservation) return;
     if (reservation.status !== "committed")
       throw new FailedPrecondition(
         `order ${orderId} is cancelled but its reservation ${reservationId} is ${reservation.status}, not committed: its units were never sold`,
       );
-    const rows = rowsOf<{ variant_id: string; sold: string | number; returned: string | number }>(
-      await tx.execute(sql`
-        select l.variant_id, l.quantity as sold, coalesce((
-          select sum(m.quantity) from inventory.movements m
-          where m.reservation_id = l.reservation_id and m.variant_id = l.variant_id and m.reason = 'cancellation'
-        ), 0) as returned
-        from inventory.reservation_lines l where l.reservation_id = ${reservationId}`),
-    );
-    const sold = new Map(rows.map((row) => [row.variant_id, Number(row.sold) - Number(row.returned)]));
+    const returned = tx
+      .select({
+        variantId: movements.variantId,
+        // sum() of bigint is numeric, which reads as exact text.
+        quantity: sql<number>`sum(${movements.quantity})`.mapWith(Number).as("returned_quantity"),
+      })
+      .from(movements)
+      .where(and(eq(movements.reservationId, reservationId), eq(movements.reason, "cancellation")))
+      .groupBy(movements.variantId)
+      .as("returned");
+    const rows = await tx
+      .select({
+        variantId: reservationLines.variantId,
+        sold: reservationLines.quantity,
+        returned: sql<number>`coalesce(${returned.quantity}, 0)`.mapWith(Number),
+      })
+      .from(reservationLines)
+      .leftJoin(returned, eq(returned.variantId, reservationLines.variantId))
+      .where(eq(reservationLines.reservationId, reservationId));
+    const sold = new Map(rows.map((row) => [row.variantId, row.sold - row.returned]));
     const violations = lines.flatMap(({ variantId, quantity, line }) => {
       const left = sold.get(variantId) ?? 0;
       return quantity <= left
@@ -649,12 +624,13 @@ export class Inventory {
    */
   async expireDue(limit = 100): Promise<number> {
     return this.change(async (tx) => {
-      const due = rowsOf<{ id: string }>(
-        await tx.execute(sql`
-          select id from inventory.reservations
-          where status = 'held' and expires_at <= now()
-          order by expires_at limit ${limit} for update skip locked`),
-      );
+      const due = await tx
+        .select({ id: reservations.id })
+        .from(reservations)
+        .where(and(eq(reservations.status, "held"), lte(reservations.expiresAt, now)))
+        .orderBy(reservations.expiresAt)
+        .limit(limit)
+        .for("update", { skipLocked: true });
       for (const { id } of due) {
         const reservation = await this.lockedReservation(tx, id);
         if (reservation?.status === "held") await this.giveBack(tx, reservation, "expired");
@@ -680,24 +656,23 @@ export class Inventory {
     id: string,
     lock: boolean,
   ): Promise<(Reservation & { due: boolean }) | undefined> {
-    const [row] = rowsOf<{ id: string; status: ReservationStatus; expires_at: string | Date; due: boolean }>(
-      await executor.execute(sql`
-        select id, status, expires_at, expires_at <= now() as due from inventory.reservations where id = ${id}
-        ${lock ? sql`for update` : sql``}`),
-    );
+    const query = executor
+      .select({
+        id: reservations.id,
+        status: reservations.status,
+        expiresAt: reservations.expiresAt,
+        due: sql<boolean>`${reservations.expiresAt} <= now()`,
+      })
+      .from(reservations)
+      .where(eq(reservations.id, id));
+    const [row] = lock ? await query.for("update") : await query;
     if (!row) return undefined;
-    const lines = rowsOf<{ variant_id: string; quantity: string | number }>(
-      await executor.execute(sql`
-        select variant_id, quantity from inventory.reservation_lines
-        where reservation_id = ${id} order by variant_id`),
-    );
-    return {
-      id: row.id,
-      status: row.status,
-      expiresAt: toDate(row.expires_at),
-      lines: lines.map((line) => ({ variantId: line.variant_id, quantity: Number(line.quantity) })),
-      due: row.due,
-    };
+    const lines = await executor
+      .select({ variantId: reservationLines.variantId, quantity: reservationLines.quantity })
+      .from(reservationLines)
+      .where(eq(reservationLines.reservationId, id))
+      .orderBy(reservationLines.variantId);
+    return { ...row, lines };
   }
 
   private async giveBack(
@@ -713,9 +688,7 @@ export class Inventory {
   }
 
   private async settle(tx: Tx, id: string, status: ReservationStatus): Promise<void> {
-    await tx.execute(
-      sql`update inventory.reservations set status = ${status}, settled_at = now() where id = ${id}`,
-    );
+    await tx.update(reservations).set({ status, settledAt: now }).where(eq(reservations.id, id));
   }
 
   private async recordMovement(
@@ -726,11 +699,17 @@ export class Inventory {
     },
     onHandAfter: number,
   ): Promise<void> {
-    await tx.execute(sql`
-      insert into inventory.movements
-        (id, variant_id, quantity, reason, note, actor_id, reservation_id, order_id, on_hand_after)
-      values (${uuidv7()}, ${movement.variantId}, ${movement.quantity}, ${movement.reason}, ${movement.note},
-        ${movement.actorId}, ${movement.reservationId ?? null}, ${movement.orderId ?? null}, ${onHandAfter})`);
+    await tx.insert(movements).values({
+      id: uuidv7(),
+      variantId: movement.variantId,
+      quantity: movement.quantity,
+      reason: movement.reason,
+      note: movement.note,
+      actorId: movement.actorId,
+      reservationId: movement.reservationId ?? null,
+      orderId: movement.orderId ?? null,
+      onHandAfter,
+    });
   }
 
   /**
@@ -747,14 +726,18 @@ export class Inventory {
     const threshold = change.threshold === undefined ? (current.lowStockThreshold ?? null) : change.threshold;
     const available = Math.max(0, onHand - reserved);
     const low = threshold !== null && available < threshold;
-    const [row] = rowsOf<StockRow>(
-      await tx.execute(sql`
-        update inventory.stock_levels
-        set on_hand = ${onHand}, reserved = ${reserved}, low_stock_threshold = ${threshold}, low = ${low},
-          version = version + 1, updated_at = now()
-        where variant_id = ${current.variantId}
-        returning ${stockColumns}`),
-    );
+    const [row] = await tx
+      .update(stockLevels)
+      .set({
+        onHand,
+        reserved,
+        lowStockThreshold: threshold,
+        low,
+        version: sql`${stockLevels.version} + 1`,
+        updatedAt: now,
+      })
+      .where(eq(stockLevels.variantId, current.variantId))
+      .returning();
     if (!row) throw new Error(`stock row of ${current.variantId} vanished`);
     this.touched.get(tx)?.add(current.variantId);
     const level = toLevel(row);
