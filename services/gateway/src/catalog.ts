@@ -2,7 +2,7 @@ import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
 import { ordersGatewayModule } from "./modules/orders.js";
-import { payoutsGatewayModule } from "./modules/payouts.js";
+import { payoutsGatewayModule } from "./modules/payouts/index.js";
 import { productsGatewayModule } from "./modules/products.js";
 import { sellersGatewayModule } from "./modules/sellers/index.js";
 import { usersGatewayModule } from "./modules/users.js";

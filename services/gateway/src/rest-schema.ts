@@ -84,3 +84,9 @@ export interface PageRequest {
 export function restPage(query: Static<typeof PageQuery>): PageRequest {
   return { limit: query.limit ?? 20, cursor: query.cursor ?? "" };
 }
+
+/** The REST answer of an operation's page: its items, and the next page's cursor or null on the last. */
+export async function restPageOf<T>(page: Promise<{ items: T[]; nextCursor: string }>) {
+  const { items, nextCursor } = await page;
+  return { items, nextCursor: nextCursor === "" ? null : nextCursor };
+}

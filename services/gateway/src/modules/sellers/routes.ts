@@ -1,13 +1,6 @@
 import type { RestApp } from "../../domain.js";
-import { IdParams, PageQuery, ref, restPage } from "../../rest-schema.js";
-import {
-  clientField,
-  idOrSlug,
-  idOrSlugField,
-  nearQuery,
-  orNull,
-  renamingFields,
-} from "../catalog-common.js";
+import { IdParams, PageQuery, ref, restPage, restPageOf } from "../../rest-schema.js";
+import { clientField, idOrSlug, idOrSlugField, nearQuery, renamingFields } from "../catalog-common.js";
 import type { SellersOperations } from "./operations.js";
 import {
   CreateStorefrontBody,
@@ -49,8 +42,7 @@ export function sellersRoutes(app: RestApp, ops: SellersOperations): void {
         countryCode: q.countryCode ?? "",
         status: q.status,
       };
-      const found = await renamingFields(ops.list(request.ctx, input), listQuery);
-      return { items: found.items, nextCursor: orNull(found.nextCursor) };
+      return restPageOf(renamingFields(ops.list(request.ctx, input), listQuery));
     },
   );
 
@@ -73,10 +65,7 @@ export function sellersRoutes(app: RestApp, ops: SellersOperations): void {
         response: page,
       },
     },
-    async (request) => {
-      const found = await renamingFields(ops.followed(request.ctx, restPage(request.query)), query);
-      return { items: found.items, nextCursor: orNull(found.nextCursor) };
-    },
+    (request) => restPageOf(renamingFields(ops.followed(request.ctx, restPage(request.query)), query)),
   );
 
   app.get(
