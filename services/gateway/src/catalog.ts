@@ -1,7 +1,7 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
-import { ordersGatewayModule } from "./modules/orders.js";
+import { ordersGatewayModule } from "./modules/orders/index.js";
 import { payoutsGatewayModule } from "./modules/payouts/index.js";
 import { productsGatewayModule } from "./modules/products.js";
 import { sellersGatewayModule } from "./modules/sellers/index.js";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { retryAfterSeconds } from "../src/envelope.js";
 import { inventoryGatewayModule } from "../src/modules/inventory/index.js";
-import { ordersGatewayModule } from "../src/modules/orders.js";
+import { ordersGatewayModule } from "../src/modules/orders/index.js";
 import { productsGatewayModule } from "../src/modules/products.js";
 import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {

@@ -1,15 +1,41 @@
-import type { PostalAddress } from "@mercato/contracts/mercato/common/v1/common_pb";
-import { nullableString, orNull } from "./catalog-common.js";
+import type { PostalAddress as PostalAddressMessage } from "@mercato/contracts/mercato/common/v1/common_pb";
+import { type Static, Type } from "typebox";
+import { closedObject, nullable } from "../rest-schema.js";
+import { orNull } from "./catalog-common.js";
 
-/** A postal address as clients send it; optional parts may be null or absent. */
-export interface PostalAddressInput {
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode?: string | null;
-  countryCode: string;
-}
+const countryCode = { description: "ISO 3166-1 alpha-2" };
+
+/** A postal address as clients see it: optional parts null. */
+export const PostalAddress = Type.Object({
+  line1: Type.String(),
+  line2: nullable(Type.String()),
+  city: Type.String(),
+  region: nullable(Type.String()),
+  postalCode: nullable(Type.String()),
+  countryCode: Type.String(countryCode),
+});
+
+/** A postal address as the gateway answers it. */
+export type PostalAddressJson = Static<typeof PostalAddress>;
+
+/** A postal address a client sends; optional parts may be null or absent. */
+export const PostalAddressBody = closedObject({
+  line1: Type.String({ minLength: 1, maxLength: 200 }),
+  line2: Type.Optional(nullable(Type.String({ maxLength: 200 }))),
+  city: Type.String({ minLength: 1, maxLength: 100 }),
+  region: Type.Optional(nullable(Type.String({ maxLength: 100 }))),
+  postalCode: Type.Optional(nullable(Type.String({ maxLength: 20 }))),
+  countryCode: Type.String({ pattern: "^[A-Za-z]{2}$", ...countryCode }),
+});
+
+/** A postal address as clients send it. */
+export type PostalAddressInput = Static<typeof PostalAddressBody>;
+
+/** The response schema under its older name, for the modules not yet in a domain folder. */
+export const postalAddressSchema = PostalAddress;
+
+/** The request schema under its older name, for the modules not yet in a domain folder. */
+export const postalAddressBody = PostalAddressBody;
 
 /** A client's postal address as the contract's PostalAddress (absent parts empty, country upper-cased). */
 export function postalAddressRequest(address: PostalAddressInput) {
@@ -24,7 +50,7 @@ export function postalAddressRequest(address: PostalAddressInput) {
 }
 
 /** A contract PostalAddress as clients see it: empty optional parts null. */
-export function postalAddressJson(address: PostalAddress | undefined) {
+export function postalAddressJson(address: PostalAddressMessage | undefined): PostalAddressJson {
   return {
     line1: address?.line1 ?? "",
     line2: orNull(address?.line2 ?? ""),
@@ -34,32 +60,3 @@ export function postalAddressJson(address: PostalAddress | undefined) {
     countryCode: address?.countryCode ?? "",
   };
 }
-
-/** JSON schema of a postal address in responses. */
-export const postalAddressSchema = {
-  type: "object",
-  required: ["line1", "line2", "city", "region", "postalCode", "countryCode"],
-  properties: {
-    line1: { type: "string" },
-    line2: { type: ["string", "null"] },
-    city: { type: "string" },
-    region: { type: ["string", "null"] },
-    postalCode: { type: ["string", "null"] },
-    countryCode: { type: "string", description: "ISO 3166-1 alpha-2" },
-  },
-} as const;
-
-/** JSON schema of a postal address a client sends. */
-export const postalAddressBody = {
-  type: "object",
-  required: ["line1", "city", "countryCode"],
-  additionalProperties: false,
-  properties: {
-    line1: { type: "string", minLength: 1, maxLength: 200 },
-    line2: nullableString(200),
-    city: { type: "string", minLength: 1, maxLength: 100 },
-    region: nullableString(100),
-    postalCode: nullableString(20),
-    countryCode: { type: "string", pattern: "^[A-Za-z]{2}$", description: "ISO 3166-1 alpha-2" },
-  },
-} as const;

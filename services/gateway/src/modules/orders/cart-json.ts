@@ -1,93 +1,12 @@
 import type { Client } from "@connectrpc/connect";
 import type { Money } from "@mercato/contracts/mercato/common/v1/common_pb";
 import type { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
-import {
-  type Cart,
-  type Checkout,
-  type ContactAddress,
-  type Order,
-  OrderStatus,
-} from "@mercato/contracts/mercato/orders/v1/orders_pb";
+import type { Cart } from "@mercato/contracts/mercato/orders/v1/orders_pb";
 import { ProductStatus, type ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { type SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { jsonInteger, moneyJson, orNull } from "./catalog-common.js";
-import { enumName } from "./catalog-json.js";
-import { postalAddressJson } from "./postal-address.js";
-import { isoTime } from "./rest.js";
-
-function contactJson(contact: ContactAddress | undefined) {
-  return {
-    name: contact?.name ?? "",
-    phone: orNull(contact?.phone ?? ""),
-    address: postalAddressJson(contact?.address),
-  };
-}
-
-/** An order as clients see it: its frozen snapshot, status lower-case, times ISO 8601. */
-export function orderJson(order: Order | undefined) {
-  if (!order) throw new Error("the orders service answered without an order");
-  const snapshot = order.snapshot;
-  const seller = snapshot?.seller;
-  return {
-    id: order.id,
-    checkoutId: order.checkoutId,
-    buyerId: order.buyerId,
-    storefrontId: order.storefrontId,
-    status: enumName(OrderStatus, order.status),
-    carrier: orNull(order.carrier),
-    trackingNumber: orNull(order.trackingNumber),
-    snapshot: {
-      lines: (snapshot?.lines ?? []).map((line) => ({
-        variantId: line.variantId,
-        productId: line.productId,
-        title: line.title,
-        sku: line.sku,
-        options: { ...line.options },
-        mediaId: orNull(line.mediaId),
-        unitPrice: moneyJson(line.unitPrice),
-        quantity: jsonInteger(line.quantity),
-        lineTotal: moneyJson(line.lineTotal),
-      })),
-      seller: {
-        storefrontId: seller?.storefrontId ?? order.storefrontId,
-        name: seller?.name ?? "",
-        slug: seller?.slug ?? "",
-        address: postalAddressJson(seller?.address),
-        email: orNull(seller?.email ?? ""),
-        phone: orNull(seller?.phone ?? ""),
-      },
-      shippingAddress: contactJson(snapshot?.shippingAddress),
-      billingAddress: contactJson(snapshot?.billingAddress),
-      subtotal: moneyJson(snapshot?.subtotal),
-      total: moneyJson(snapshot?.total),
-      note: snapshot?.note ?? "",
-    },
-    history: order.history.map((step) => ({
-      status: enumName(OrderStatus, step.status),
-      actorId: step.actorId,
-      reason: orNull(step.reason),
-      at: isoTime(step.at),
-    })),
-    version: jsonInteger(order.version),
-    createdAt: isoTime(order.createdAt),
-    updatedAt: isoTime(order.updatedAt),
-  };
-}
-
-/** An order as the gateway hands it to clients. */
-export type OrderJson = ReturnType<typeof orderJson>;
-
-/** A checkout as clients see it. */
-export function checkoutJson(checkout: Checkout | undefined, replayed: boolean) {
-  if (!checkout) throw new Error("the orders service answered without a checkout");
-  return {
-    id: checkout.id,
-    orders: checkout.orders.map(orderJson),
-    totals: checkout.totals.map(moneyJson),
-    createdAt: isoTime(checkout.createdAt),
-    replayed,
-  };
-}
+import { jsonInteger, moneyJson, orNull } from "../catalog-common.js";
+import { isoTime } from "../rest.js";
+import type { CartModel, MoneyJson } from "./schemas.js";
 
 /** The services a cart is hydrated from. */
 export interface CartSources {
@@ -104,7 +23,7 @@ const sameMoney = (a: Money | undefined, b: Money | undefined) =>
  * changed since the line was added), seller and stock. One call per service, whatever the number
  * of lines: the variants and their stock together, then their storefronts.
  */
-export async function hydrateCart(cart: Cart | undefined, sources: CartSources) {
+export async function hydrateCart(cart: Cart | undefined, sources: CartSources): Promise<CartModel> {
   if (!cart) throw new Error("the orders service answered without a cart");
   const ids = cart.lines.map((line) => line.variantId);
   const [variants, stock] =
@@ -151,7 +70,8 @@ export async function hydrateCart(cart: Cart | undefined, sources: CartSources) 
       mediaId: orNull(found?.mediaId ?? ""),
       storefront: storefront ? { id: storefront.id, name: storefront.name, slug: storefront.slug } : null,
       unitPrice: moneyJson(price),
-      priceWhenAdded: moneyJson(line.priceWhenAdded),
+      // Orders sets it on every line; were it absent, the serializer would refuse the null as before.
+      priceWhenAdded: moneyJson(line.priceWhenAdded) as MoneyJson,
       priceChanged: price !== undefined && !sameMoney(price, line.priceWhenAdded),
       lineTotal: moneyJson(lineTotal as Money | undefined),
       available,
@@ -163,10 +83,9 @@ export async function hydrateCart(cart: Cart | undefined, sources: CartSources) 
   return {
     buyerId: cart.buyerId,
     lines,
-    totals: [...totals].map(([currency, amountMinor]) => moneyJson({ amountMinor, currency } as Money)),
+    totals: [...totals].map(
+      ([currency, amountMinor]) => moneyJson({ amountMinor, currency } as Money) as MoneyJson,
+    ),
     updatedAt: isoTime(cart.updatedAt),
   };
 }
-
-/** A hydrated cart as the gateway hands it to clients. */
-export type CartJson = Awaited<ReturnType<typeof hydrateCart>>;
