@@ -199,7 +199,6 @@ function orderRoutes(app: RestApp, ops: OrdersOperations): void {
         response: one,
       },
     },
-    // The body may be left out: no reason.
     (request) => ops.cancel(request.ctx, { ...request.params, ...request.body }),
   );
 }
