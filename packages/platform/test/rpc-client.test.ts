@@ -80,22 +80,24 @@ const whoamiService = defineService({
   name: "rpc_whoami",
   defaultPort: 0,
   rpcServices: [ItemService.typeName],
-  rpc(router) {
-    router.service(ItemService, {
-      async getItem(req, handlerContext) {
-        if (req.id === leakyId) throw new Error("password=hunter2 in a stack trace");
-        if (req.id === invalidId)
-          throw new InvalidArgument("bad", [{ field: "id", message: "is “wrong” €" }]);
-        const ctx = contextOf(handlerContext);
-        return create(GetItemResponseSchema, {
-          item: {
-            id: req.id,
-            name: JSON.stringify({ caller: ctx.caller ?? null, same: ctx === currentContext() }),
-          },
-        });
-      },
-    });
-  },
+  setup: () => ({
+    rpc(router) {
+      router.service(ItemService, {
+        async getItem(req, handlerContext) {
+          if (req.id === leakyId) throw new Error("password=hunter2 in a stack trace");
+          if (req.id === invalidId)
+            throw new InvalidArgument("bad", [{ field: "id", message: "is “wrong” €" }]);
+          const ctx = contextOf(handlerContext);
+          return create(GetItemResponseSchema, {
+            item: {
+              id: req.id,
+              name: JSON.stringify({ caller: ctx.caller ?? null, same: ctx === currentContext() }),
+            },
+          });
+        },
+      });
+    },
+  }),
 });
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {

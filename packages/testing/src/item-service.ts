@@ -70,55 +70,57 @@ export function itemService(options: ItemServiceOptions = {}): ServiceDefinition
         ],
       },
     ],
-    rpc(router, { database, outbox }) {
-      router.service(ItemService, {
-        async getItem(req, context) {
-          const delay = options.getDelayMs?.() ?? 0;
-          if (delay > 0) {
-            await new Promise((resolve, reject) => {
-              const timer = setTimeout(resolve, delay);
-              context.signal.addEventListener("abort", () => {
-                clearTimeout(timer);
-                reject(context.signal.reason);
+    setup: ({ database, outbox }) => ({
+      rpc(router) {
+        router.service(ItemService, {
+          async getItem(req, context) {
+            const delay = options.getDelayMs?.() ?? 0;
+            if (delay > 0) {
+              await new Promise((resolve, reject) => {
+                const timer = setTimeout(resolve, delay);
+                context.signal.addEventListener("abort", () => {
+                  clearTimeout(timer);
+                  reject(context.signal.reason);
+                });
               });
+            }
+            const [row] = await database.db.select().from(items).where(eq(items.id, req.id)).limit(1);
+            if (!row) throw new NotFound(`item ${req.id} not found`);
+            return create(GetItemResponseSchema, { item: toProto(row) });
+          },
+          async putItem(req) {
+            const row = await database.transaction(async (tx) => {
+              const [inserted] = await tx
+                .insert(items)
+                .values({ id: uuidv7(), name: req.name, priceMinor: req.priceMinor, currency: req.currency })
+                .returning();
+              if (!inserted) throw new Error("insert returned no row");
+              // Each fixture publishes under its own domain, so its own subject stands in for testkit's.
+              const itemPut = { subject: `mercato.${name}.item.put`, schema: ItemPutSchema };
+              await outbox.add(tx, itemPut, { item: toProto(inserted) });
+              return inserted;
             });
-          }
-          const [row] = await database.db.select().from(items).where(eq(items.id, req.id)).limit(1);
-          if (!row) throw new NotFound(`item ${req.id} not found`);
-          return create(GetItemResponseSchema, { item: toProto(row) });
-        },
-        async putItem(req) {
-          const row = await database.transaction(async (tx) => {
-            const [inserted] = await tx
-              .insert(items)
-              .values({ id: uuidv7(), name: req.name, priceMinor: req.priceMinor, currency: req.currency })
-              .returning();
-            if (!inserted) throw new Error("insert returned no row");
-            // Each fixture publishes under its own domain, so its own subject stands in for testkit's.
-            const itemPut = { subject: `mercato.${name}.item.put`, schema: ItemPutSchema };
-            await outbox.add(tx, itemPut, { item: toProto(inserted) });
-            return inserted;
-          });
-          return create(PutItemResponseSchema, { item: toProto(row) });
-        },
-        async listItems(req) {
-          const limit = req.limit === 0 ? 20 : req.limit;
-          if (req.cursor && !/^[0-9a-f-]{36}$/.test(req.cursor))
-            throw InvalidArgument.field("cursor", "is not a cursor from a previous page");
-          const rows = await database.db
-            .select()
-            .from(items)
-            .where(req.cursor ? and(gt(items.id, req.cursor)) : undefined)
-            .orderBy(asc(items.id))
-            .limit(limit + 1);
-          const page = rows.slice(0, limit);
-          return create(ListItemsResponseSchema, {
-            items: page.map(toProto),
-            nextCursor: rows.length > limit ? (page.at(-1)?.id ?? "") : "",
-          });
-        },
-      });
-    },
+            return create(PutItemResponseSchema, { item: toProto(row) });
+          },
+          async listItems(req) {
+            const limit = req.limit === 0 ? 20 : req.limit;
+            if (req.cursor && !/^[0-9a-f-]{36}$/.test(req.cursor))
+              throw InvalidArgument.field("cursor", "is not a cursor from a previous page");
+            const rows = await database.db
+              .select()
+              .from(items)
+              .where(req.cursor ? and(gt(items.id, req.cursor)) : undefined)
+              .orderBy(asc(items.id))
+              .limit(limit + 1);
+            const page = rows.slice(0, limit);
+            return create(ListItemsResponseSchema, {
+              items: page.map(toProto),
+              nextCursor: rows.length > limit ? (page.at(-1)?.id ?? "") : "",
+            });
+          },
+        });
+      },
+    }),
   });
 }
 

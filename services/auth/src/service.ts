@@ -31,17 +31,6 @@ export interface AuthParts {
   close(): Promise<void>;
 }
 
-// One set of parts per running instance: a definition may be started more than once (tests).
-const partsByRuntime = new WeakMap<object, AuthParts>();
-
-function partsOf(runtime: ServiceRuntime<AuthConfig>): AuthParts {
-  const existing = partsByRuntime.get(runtime);
-  if (existing) return existing;
-  const parts = buildAuthParts(runtime);
-  partsByRuntime.set(runtime, parts);
-  return parts;
-}
-
 /** The auth service's working parts over a database, an outbox and a key-value store (the admin CLI builds them without a server). */
 export function buildAuthParts(
   runtime: Pick<ServiceRuntime<AuthConfig>, "config" | "database" | "logger" | "outbox" | "kv">,
@@ -140,43 +129,54 @@ export const authService: ServiceDefinition<AuthConfig> = defineService<AuthConf
   rpcServices: [AuthService.typeName],
   config: authConfigSchema,
   migrations: authMigrations,
-  rpc: (router, runtime) => authRoutes(router, partsOf(runtime).identity),
-  httpRoutes: (runtime) => [
-    {
-      method: "GET",
-      path: jwksPath,
-      handle: async () => ({
-        status: 200,
-        contentType: "application/jwk-set+json",
-        body: JSON.stringify(await partsOf(runtime).keys.jwks()),
-      }),
-    },
-  ],
-  async start(runtime) {
-    const { identity, keys } = partsOf(runtime);
-    const { config, logger } = runtime;
-    await keys.ensureCurrent();
-    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-      const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, "ADMIN_PASSWORD");
-      if (admin.created) logger.info({ userId: admin.id }, "admin account created from ADMIN_EMAIL");
-      else if (!admin.admin)
-        logger.warn(
-          { userId: admin.id },
-          "ADMIN_EMAIL belongs to an account that is not an admin; nothing changed",
-        );
-    }
-    const hourly = setInterval(
-      () => {
-        Promise.all([keys.ensureCurrent(), purgeExpired(runtime)]).catch((error: unknown) =>
-          logger.warn({ err: error }, "auth housekeeping failed"),
-        );
-      },
-      Math.min(3_600_000, config.SIGNING_KEY_ROTATION_MS),
-    );
-    hourly.unref();
-    return async () => {
-      clearInterval(hourly);
-      await partsOf(runtime).close();
+  setup(runtime) {
+    const parts = buildAuthParts(runtime);
+    return {
+      rpc: (router) => authRoutes(router, parts.identity),
+      httpRoutes: [
+        {
+          method: "GET",
+          path: jwksPath,
+          handle: async () => ({
+            status: 200,
+            contentType: "application/jwk-set+json",
+            body: JSON.stringify(await parts.keys.jwks()),
+          }),
+        },
+      ],
+      start: () => startHousekeeping(runtime, parts),
+      close: () => parts.close(),
     };
   },
 });
+
+/**
+ * Makes sure a signing key is current and the admin of ADMIN_EMAIL exists, then rotates keys and
+ * purges what expired every hour (or rotation period). Returns how to stop.
+ */
+async function startHousekeeping(
+  runtime: ServiceRuntime<AuthConfig>,
+  { identity, keys }: AuthParts,
+): Promise<() => Promise<void>> {
+  const { config, logger } = runtime;
+  await keys.ensureCurrent();
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const admin = await identity.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, "ADMIN_PASSWORD");
+    if (admin.created) logger.info({ userId: admin.id }, "admin account created from ADMIN_EMAIL");
+    else if (!admin.admin)
+      logger.warn(
+        { userId: admin.id },
+        "ADMIN_EMAIL belongs to an account that is not an admin; nothing changed",
+      );
+  }
+  const hourly = setInterval(
+    () => {
+      Promise.all([keys.ensureCurrent(), purgeExpired(runtime)]).catch((error: unknown) =>
+        logger.warn({ err: error }, "auth housekeeping failed"),
+      );
+    },
+    Math.min(3_600_000, config.SIGNING_KEY_ROTATION_MS),
+  );
+  hourly.unref();
+  return async () => clearInterval(hourly);
+}

@@ -43,28 +43,30 @@ function shopService(stockUrl: string) {
     name: "shop",
     defaultPort: 0,
     rpcServices: [ItemService.typeName],
-    rpc(router) {
-      router.service(ItemService, {
-        async getItem(req) {
-          const { item } = await stock.getItem({ id: req.id });
-          return create(GetItemResponseSchema, { ...(item ? { item } : {}) });
-        },
-        async putItem(req) {
-          return create(PutItemResponseSchema, {
-            item: {
-              id: crypto.randomUUID(),
-              name: req.name,
-              priceMinor: req.priceMinor,
-              currency: req.currency,
-              createdAt: timestampNow(),
-            },
-          });
-        },
-        async listItems() {
-          return create(ListItemsResponseSchema, {});
-        },
-      });
-    },
+    setup: () => ({
+      rpc(router) {
+        router.service(ItemService, {
+          async getItem(req) {
+            const { item } = await stock.getItem({ id: req.id });
+            return create(GetItemResponseSchema, { ...(item ? { item } : {}) });
+          },
+          async putItem(req) {
+            return create(PutItemResponseSchema, {
+              item: {
+                id: crypto.randomUUID(),
+                name: req.name,
+                priceMinor: req.priceMinor,
+                currency: req.currency,
+                createdAt: timestampNow(),
+              },
+            });
+          },
+          async listItems() {
+            return create(ListItemsResponseSchema, {});
+          },
+        });
+      },
+    }),
   });
 }
 

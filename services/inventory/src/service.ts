@@ -30,39 +30,49 @@ export const inventoryService = defineService<InventoryConfig>({
   rpcServices: [InventoryService.typeName],
   config: inventoryConfigSchema,
   migrations: () => loadSqlMigrations(migrationsFolder),
-  consumers: (runtime) => [...catalogConsumers(), ...orderConsumers(inventoryOf(runtime))],
-  rpc(router, runtime) {
-    inventoryRoutes(router, inventoryOf(runtime));
-  },
-  async start(runtime) {
-    const { config, kv, logger } = runtime;
-    // Expired reservations give their units back without anyone asking (ADR 0015); the due hints in
-    // the key-value store say when PostgreSQL is worth asking (ADR 0017).
-    const sweeper = new ReservationSweeper({
-      inventory: inventoryOf(runtime),
-      hints: new ReservationHints(kv),
-      fullSweepMs: config.RESERVATION_FULL_SWEEP_MS,
-    });
-    let sweeping: Promise<void> | undefined;
-    const timer = setInterval(() => {
-      // One tick at a time: a slow one is not queued behind by the next.
-      sweeping ??= sweeper
-        .tick()
-        .then(
-          (outcome) => {
-            if (outcome.expired > 0) logger.info(outcome, "expired reservations");
-          },
-          (error: unknown) =>
-            logger.warn({ err: error }, "expiring reservations failed; retrying on the next tick"),
-        )
-        .finally(() => {
-          sweeping = undefined;
-        });
-    }, config.RESERVATION_SWEEP_MS);
-    return async () => {
-      sweeper.stop();
-      clearInterval(timer);
-      await sweeping;
+  setup(runtime) {
+    const inventory = inventoryOf(runtime);
+    return {
+      rpc: (router) => inventoryRoutes(router, inventory),
+      consumers: [...catalogConsumers(), ...orderConsumers(inventory)],
+      start: () => sweepReservations(runtime, inventory),
     };
   },
 });
+
+/**
+ * Expired reservations give their units back without anyone asking (ADR 0015); the due hints in
+ * the key-value store say when PostgreSQL is worth asking (ADR 0017). Returns how to stop.
+ */
+async function sweepReservations(
+  runtime: ServiceRuntime<InventoryConfig>,
+  inventory: Inventory,
+): Promise<() => Promise<void>> {
+  const { config, kv, logger } = runtime;
+  const sweeper = new ReservationSweeper({
+    inventory,
+    hints: new ReservationHints(kv),
+    fullSweepMs: config.RESERVATION_FULL_SWEEP_MS,
+  });
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    // One tick at a time: a slow one is not queued behind by the next.
+    sweeping ??= sweeper
+      .tick()
+      .then(
+        (outcome) => {
+          if (outcome.expired > 0) logger.info(outcome, "expired reservations");
+        },
+        (error: unknown) =>
+          logger.warn({ err: error }, "expiring reservations failed; retrying on the next tick"),
+      )
+      .finally(() => {
+        sweeping = undefined;
+      });
+  }, config.RESERVATION_SWEEP_MS);
+  return async () => {
+    sweeper.stop();
+    clearInterval(timer);
+    await sweeping;
+  };
+}

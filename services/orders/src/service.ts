@@ -20,55 +20,59 @@ export const ordersService = defineService<OrdersConfig>({
   rpcServices: [OrdersService.typeName],
   config: ordersConfigSchema,
   migrations: () => loadSqlMigrations(migrationsFolder),
-  rpc(router, runtime) {
-    ordersRoutes(router, parts(runtime));
-  },
-  async start(runtime) {
+  async setup(runtime) {
     // Reservations need the service's own token: without a secret, refuse to start rather than
     // fail every checkout.
     await runtime.serviceToken();
-    const { carts, checkout, orders } = parts(runtime);
-    const { logger, config } = runtime;
-    let stopped = false;
-    let sweeping: Promise<void> | undefined;
-    // Checkouts whose runner died are finished or undone, long-delivered orders completed (ADR
-    // 0018) and cart add keys older than a day forgotten (ADR 0029), without anyone asking.
-    const sweep = async () => {
-      try {
-        while (!stopped && (await checkout.recoverAbandoned()) > 0) {}
-      } catch (error) {
-        logger.warn({ err: error }, "recovering abandoned checkouts failed; retrying on the next sweep");
-      }
-      try {
-        while (!stopped && (await orders.completeDelivered(config.ORDER_AUTO_COMPLETE_MS)) > 0) {}
-      } catch (error) {
-        logger.warn({ err: error }, "completing delivered orders failed; retrying on the next sweep");
-      }
-      try {
-        while (!stopped && (await carts.forgetExpiredAddKeys()) > 0) {}
-      } catch (error) {
-        logger.warn({ err: error }, "forgetting expired cart add keys failed; retrying on the next sweep");
-      }
-    };
-    const timer = setInterval(() => {
-      sweeping ??= sweep().finally(() => {
-        sweeping = undefined;
-      });
-    }, config.CHECKOUT_RECOVERY_MS);
-    return async () => {
-      stopped = true;
-      clearInterval(timer);
-      await sweeping;
+    const deps = ordersParts(runtime);
+    return {
+      rpc: (router) => ordersRoutes(router, deps),
+      start: async () => sweepCheckouts(runtime, deps),
     };
   },
 });
 
-const built = new WeakMap<ServiceRuntime<OrdersConfig>, OrdersDeps>();
+/**
+ * Checkouts whose runner died are finished or undone, long-delivered orders completed (ADR 0018)
+ * and cart add keys older than a day forgotten (ADR 0029), without anyone asking. Returns how to stop.
+ */
+function sweepCheckouts(
+  { config, logger }: ServiceRuntime<OrdersConfig>,
+  { carts, checkout, orders }: OrdersDeps,
+): () => Promise<void> {
+  let stopped = false;
+  let sweeping: Promise<void> | undefined;
+  const sweep = async () => {
+    try {
+      while (!stopped && (await checkout.recoverAbandoned()) > 0) {}
+    } catch (error) {
+      logger.warn({ err: error }, "recovering abandoned checkouts failed; retrying on the next sweep");
+    }
+    try {
+      while (!stopped && (await orders.completeDelivered(config.ORDER_AUTO_COMPLETE_MS)) > 0) {}
+    } catch (error) {
+      logger.warn({ err: error }, "completing delivered orders failed; retrying on the next sweep");
+    }
+    try {
+      while (!stopped && (await carts.forgetExpiredAddKeys()) > 0) {}
+    } catch (error) {
+      logger.warn({ err: error }, "forgetting expired cart add keys failed; retrying on the next sweep");
+    }
+  };
+  const timer = setInterval(() => {
+    sweeping ??= sweep().finally(() => {
+      sweeping = undefined;
+    });
+  }, config.CHECKOUT_RECOVERY_MS);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await sweeping;
+  };
+}
 
-/** The stores, upstream clients and workflow of one running orders service, made once. */
-function parts(runtime: ServiceRuntime<OrdersConfig>): OrdersDeps {
-  const existing = built.get(runtime);
-  if (existing) return existing;
+/** The stores, upstream clients and workflow of one running orders service. */
+function ordersParts(runtime: ServiceRuntime<OrdersConfig>): OrdersDeps {
   const { config, database, outbox } = runtime;
   const { catalog, stock } = rpcUpstreams({
     products: config.PRODUCTS_SERVICE_URL,
@@ -84,7 +88,5 @@ function parts(runtime: ServiceRuntime<OrdersConfig>): OrdersDeps {
     leaseMs: config.CHECKOUT_LEASE_MS,
     pollMs: 25,
   });
-  const deps = { carts, orders, catalog, checkout };
-  built.set(runtime, deps);
-  return deps;
+  return { carts, orders, catalog, checkout };
 }

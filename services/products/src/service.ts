@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
-import { defineService, loadDrizzleMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { storefrontConsumers } from "./events/storefront-changed.consumer.js";
 import { callerOf } from "./rpc/caller.js";
 import { catalogRoutes } from "./rpc/products.rpc.js";
@@ -20,13 +20,17 @@ export const productsService = defineService({
   rpcServices: [ProductsService.typeName],
   extensions: ["postgis", "pg_trgm"],
   // The search projection's migrations build on the catalog tables, so they run after them.
-  migrations: async () => [...(await loadDrizzleMigrations(migrationsFolder)), ...(await searchMigrations())],
-  rpc(router, { database, outbox }) {
-    catalogRoutes(router, {
-      categories: new Categories(database, outbox),
-      catalog: new Catalog(database, outbox),
-      searchProducts: (req, context) => searchProducts(database, req, callerOf(context)),
-    });
+  migrations: async () => [...(await loadSqlMigrations(migrationsFolder)), ...(await searchMigrations())],
+  setup(runtime) {
+    const { database, outbox } = runtime;
+    return {
+      rpc: (router) =>
+        catalogRoutes(router, {
+          categories: new Categories(database, outbox),
+          catalog: new Catalog(database, outbox),
+          searchProducts: (req, context) => searchProducts(database, req, callerOf(context)),
+        }),
+      consumers: [...storefrontConsumers(), ...searchConsumers(runtime)],
+    };
   },
-  consumers: (runtime) => [...storefrontConsumers(), ...searchConsumers(runtime)],
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { PayoutsService, SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { defineService, loadDrizzleMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { type SellersConfig, sellersConfigSchema } from "./config.js";
 import { orderConsumers } from "./events/order.consumers.js";
 import { ManualPayoutProvider } from "./payouts/payout-provider.js";
@@ -22,14 +22,16 @@ export const sellersService = defineService<SellersConfig>({
   config: sellersConfigSchema,
   // pg_trgm backs the case-insensitive name and description search with GIN indexes.
   extensions: ["postgis", "pg_trgm"],
-  migrations: () => loadDrizzleMigrations(migrationsFolder),
-  consumers: ({ config }) => orderConsumers(config.PLATFORM_COMMISSION_BPS),
-  rpc(router, { config, database, outbox, logger }) {
+  migrations: () => loadSqlMigrations(migrationsFolder),
+  setup({ config, database, outbox, logger }) {
     const storefronts = new Storefronts(database, outbox);
-    sellersRoutes(router, { storefronts, approval: config.STOREFRONT_APPROVAL });
-    payoutsRoutes(router, {
-      storefronts,
-      payouts: new Payouts(database, outbox, new ManualPayoutProvider(logger)),
-    });
+    const payouts = new Payouts(database, outbox, new ManualPayoutProvider(logger));
+    return {
+      rpc(router) {
+        sellersRoutes(router, { storefronts, approval: config.STOREFRONT_APPROVAL });
+        payoutsRoutes(router, { storefronts, payouts });
+      },
+      consumers: orderConsumers(config.PLATFORM_COMMISSION_BPS),
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { UsersService } from "@mercato/contracts/mercato/users/v1/users_pb";
-import { defineService, loadDrizzleMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { userRegisteredConsumer } from "./events/user-registered.consumer.js";
 import { usersRoutes } from "./rpc/users.rpc.js";
 import { AddressBook } from "./store/address-book.store.js";
@@ -13,9 +13,12 @@ export const usersService = defineService({
   name: "users",
   defaultPort: 9001,
   rpcServices: [UsersService.typeName],
-  migrations: () => loadDrizzleMigrations(migrationsFolder),
-  rpc(router, { database, outbox }) {
-    usersRoutes(router, { profiles: new Profiles(database, outbox), addressBook: new AddressBook(database) });
+  migrations: () => loadSqlMigrations(migrationsFolder),
+  setup({ database, outbox }) {
+    const profiles = new Profiles(database, outbox);
+    return {
+      rpc: (router) => usersRoutes(router, { profiles, addressBook: new AddressBook(database) }),
+      consumers: [userRegisteredConsumer(profiles)],
+    };
   },
-  consumers: ({ database, outbox }) => [userRegisteredConsumer(new Profiles(database, outbox))],
 });

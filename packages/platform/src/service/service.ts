@@ -45,7 +45,22 @@ export interface ServiceRuntime<Config = Record<string, never>> {
   serviceToken(): Promise<string>;
 }
 
-/** The one shape of every Mercato service: migrations, RPC handlers, event consumers, background work. */
+/**
+ * What a service is made of once set up on its runtime: RPC handlers, event consumers, plain HTTP
+ * routes and background work, sharing the stores, clients and workflows `setup` built for them.
+ */
+export interface ServiceParts {
+  rpc?: (router: ConnectRouter) => void;
+  consumers?: readonly ConsumerDefinition[];
+  /** Plain HTTP GET routes served next to the RPCs (for example a JWKS document). */
+  httpRoutes?: readonly HttpRoute[];
+  /** Background work started after the server listens; returns how to stop it. */
+  start?: () => Promise<(() => Promise<void>) | undefined>;
+  /** Releases what `setup` opened (mail transports, clients), last when the service stops. */
+  close?: () => Promise<void>;
+}
+
+/** The one shape of every Mercato service: its name, port, config, schema and how to set it up. */
 export interface ServiceDefinition<Config = Record<string, never>> {
   /** Lower-case name; also its database schema, durable-name prefix and metrics label. */
   name: string;
@@ -59,12 +74,8 @@ export interface ServiceDefinition<Config = Record<string, never>> {
   extensions?: readonly string[];
   /** Its schema changes, in order; loaded at start. */
   migrations?: () => Promise<Migration[]>;
-  rpc?: (router: ConnectRouter, runtime: ServiceRuntime<Config>) => void;
-  consumers?: (runtime: ServiceRuntime<Config>) => ConsumerDefinition[];
-  /** Plain HTTP GET routes served next to the RPCs (for example a JWKS document). */
-  httpRoutes?: (runtime: ServiceRuntime<Config>) => HttpRoute[];
-  /** Background work started after the server listens; returns how to stop it. */
-  start?: (runtime: ServiceRuntime<Config>) => Promise<(() => Promise<void>) | undefined>;
+  /** Builds the service's parts on its runtime, once per start (a definition may run twice in one process). */
+  setup: (runtime: ServiceRuntime<Config>) => ServiceParts | Promise<ServiceParts>;
 }
 
 /** Declares a service; the identity function that gives the definition its types. */
@@ -136,6 +147,13 @@ export async function startService<Config>(
   const database = infra.database(definition.name);
   const metrics = createMetricsRegistry(definition.name);
   const stops: (() => Promise<void>)[] = [];
+  let closeParts: (() => Promise<void>) | undefined;
+  // Once only, however often the service is stopped.
+  const closeOnce = async () => {
+    const close = closeParts;
+    closeParts = undefined;
+    await close?.();
+  };
   try {
     const { applied } = await migrateService(definition, database);
     if (applied.length > 0) logger.info({ applied }, "migrations applied");
@@ -160,8 +178,11 @@ export async function startService<Config>(
     relay.start();
     stops.push(() => relay.stop());
 
+    const parts = await definition.setup(runtime);
+    closeParts = parts.close;
+
     const consumers = new Map<string, EventConsumer>();
-    for (const consumerDefinition of definition.consumers?.(runtime) ?? []) {
+    for (const consumerDefinition of parts.consumers ?? []) {
       const consumer = new EventConsumer(consumerDefinition, {
         service: definition.name,
         database,
@@ -199,17 +220,17 @@ export async function startService<Config>(
       ],
       routes: (router) => {
         registerGrpcHealth(router, definition.rpcServices ?? [], checks);
-        definition.rpc?.(router, runtime);
+        parts.rpc?.(router);
       },
       httpRoutes: [
         ...healthRoutes(definition.name, checks),
         metricsRoute(metrics),
-        ...(definition.httpRoutes?.(runtime) ?? []),
+        ...(parts.httpRoutes ?? []),
       ],
     });
     stops.unshift(() => server.close());
 
-    const stopWork = await definition.start?.(runtime);
+    const stopWork = await parts.start?.();
     if (stopWork) stops.unshift(stopWork);
     logger.info({ url: server.url }, `${definition.name} listening`);
 
@@ -221,11 +242,13 @@ export async function startService<Config>(
       consumers,
       stop: async () => {
         for (const stop of stops.splice(0)) await stop();
+        await closeOnce();
         await database.close();
       },
     };
   } catch (error) {
     for (const stop of stops.splice(0)) await stop().catch(() => {});
+    await closeOnce().catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }
