@@ -746,9 +746,10 @@ function describeService(
     it("learns variant owners from catalog events and gives an expired reservation's units back on its own", async () => {
       const { owner, variantId } = await listed();
       await inventory.adjust(owner, { variantId, quantity: 2, reason: "replenishment" });
-      await inventory.reserve({ id: uuidv7(), lines: [{ variantId, quantity: 2 }], ttlMs: 1_000 });
+      // Long enough that a busy machine still reads the hold before it runs out.
+      await inventory.reserve({ id: uuidv7(), lines: [{ variantId, quantity: 2 }], ttlMs: 3_000 });
       expect(await available(variantId)).toBe(0n);
-      await waitFor(async () => (await available(variantId)) === 2n, { timeoutMs: 10_000 });
+      await waitFor(async () => (await available(variantId)) === 2n, { timeoutMs: 20_000 });
     });
 
     it("puts a cancelled order's units back on hand from OrderStatusChanged, once, and publishes the level", async () => {

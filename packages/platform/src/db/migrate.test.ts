@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDrizzleMigrations, loadSqlMigrations } from "./migrate.js";
+import { loadSqlMigrations } from "./migrate.js";
 
 describe("migration loaders", () => {
   let dir: string;
@@ -13,26 +13,15 @@ describe("migration loaders", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads drizzle-kit's journal in index order and splits statements at breakpoints", async () => {
-    const folder = join(dir, "drizzle");
-    await mkdir(join(folder, "meta"), { recursive: true });
-    await writeFile(
-      join(folder, "meta", "_journal.json"),
-      JSON.stringify({
-        entries: [
-          { idx: 1, tag: "0001_second" },
-          { idx: 0, tag: "0000_first" },
-        ],
-      }),
-    );
+  it("splits a file's statements at drizzle's breakpoints", async () => {
+    const folder = join(dir, "split");
+    await mkdir(folder, { recursive: true });
     await writeFile(
       join(folder, "0000_first.sql"),
       'CREATE TABLE "a" (id int);\n--> statement-breakpoint\nCREATE INDEX "a_idx" ON "a" (id);\n',
     );
-    await writeFile(join(folder, "0001_second.sql"), 'ALTER TABLE "a" ADD COLUMN "b" text;');
-    expect(await loadDrizzleMigrations(folder)).toEqual([
+    expect(await loadSqlMigrations(folder)).toEqual([
       { id: "0000_first", statements: ['CREATE TABLE "a" (id int);', 'CREATE INDEX "a_idx" ON "a" (id);'] },
-      { id: "0001_second", statements: ['ALTER TABLE "a" ADD COLUMN "b" text;'] },
     ]);
   });
 

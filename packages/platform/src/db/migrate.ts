@@ -10,20 +10,10 @@ export interface Migration {
   statements: readonly string[];
 }
 
-/** Loads migrations written by drizzle-kit (`meta/_journal.json` + `NNNN_name.sql`) from a folder. */
-export async function loadDrizzleMigrations(folder: string): Promise<Migration[]> {
-  const journal = JSON.parse(await readFile(join(folder, "meta", "_journal.json"), "utf8")) as {
-    entries: { idx: number; tag: string }[];
-  };
-  const migrations: Migration[] = [];
-  for (const entry of [...journal.entries].sort((a, b) => a.idx - b.idx)) {
-    const text = await readFile(join(folder, `${entry.tag}.sql`), "utf8");
-    migrations.push({ id: entry.tag, statements: splitStatements(text) });
-  }
-  return migrations;
-}
-
-/** Loads plain `.sql` files from a folder in name order, splitting on drizzle's statement breakpoints. */
+/**
+ * Loads a service's migrations, the `.sql` files of its folder in name order (ADR 0033: the one
+ * migration source; drizzle-kit only drafts new files), split on drizzle's statement breakpoints.
+ */
 export async function loadSqlMigrations(folder: string): Promise<Migration[]> {
   const names = (await readdir(folder)).filter((name) => name.endsWith(".sql")).sort();
   return Promise.all(
