@@ -11,13 +11,12 @@ import type { RequestContext } from "@mercato/platform/context";
 import type { GatewayDeps } from "../../module.js";
 import { operation, signedIn } from "../../operation.js";
 import type { PageRequest } from "../../rest-schema.js";
-import { orNull } from "../catalog-common.js";
 import { enumValue } from "../catalog-json.js";
 import { catalogLoaders } from "../catalog-loaders.js";
 import { postalAddressRequest } from "../postal-address.js";
 import { hydrateCart } from "./cart-json.js";
 import { checkoutJson, orderJson } from "./order-json.js";
-import type { CheckoutRequest, OrderPageJson, OrderStatusName } from "./schemas.js";
+import type { CheckoutRequest, OrderStatusName } from "./schemas.js";
 
 /** Names of the services behind the orders domain. */
 export interface OrdersServiceNames {
@@ -79,10 +78,10 @@ function checkoutRequest(input: CheckoutInput) {
   };
 }
 
-/** A page of orders as clients see it: the cursor of the next page null on the last. */
-const orderPage = (page: { orders: Order[]; nextCursor: string }): OrderPageJson => ({
+/** A page of orders: the cursor of the next page empty on the last. */
+const orderPage = (page: { orders: Order[]; nextCursor: string }) => ({
   items: page.orders.map(orderJson),
-  nextCursor: orNull(page.nextCursor),
+  nextCursor: page.nextCursor,
 });
 
 const listRequest = (input: OrderListInput) => ({

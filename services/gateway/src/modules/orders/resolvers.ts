@@ -4,7 +4,7 @@ import type { GraphqlContext } from "../../module.js";
 import { clientField, connection } from "../catalog-common.js";
 import { pairs } from "../catalog-json.js";
 import type { OrdersOperations } from "./operations.js";
-import type { OrderPageJson, OrderStatusName } from "./schemas.js";
+import type { OrderModel, OrderStatusName } from "./schemas.js";
 
 const upper = (value: { status: OrderStatusName }) => value.status.toUpperCase() as OrderStatus;
 const lower = (status: OrderStatus | null | undefined) =>
@@ -12,7 +12,8 @@ const lower = (status: OrderStatus | null | undefined) =>
 const byId = (args: { id: string }) => ({ id: args.id });
 // Until the products domain resolves its GraphQL type from its REST model, its field resolvers take that shape as is.
 const asProduct = (product: Promise<unknown>) => product as Promise<ResolversTypes["Product"] | null>;
-const page = (answer: OrderPageJson) => connection(answer.items, answer.nextCursor ?? "");
+const page = (answer: { items: OrderModel[]; nextCursor: string }) =>
+  connection(answer.items, answer.nextCursor);
 
 /** GraphQL of the orders domain: each field calls its operation; statuses go upper-case, options as pairs. */
 export function ordersResolvers(ops: OrdersOperations): Resolvers {

@@ -1,7 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { Static, TSchema } from "typebox";
 import type { RestApp } from "../../domain.js";
-import { IdParams, type PageQuery, ref, restPage, VariantParams } from "../../rest-schema.js";
+import { IdParams, type PageQuery, ref, restPage, restPageOf, VariantParams } from "../../rest-schema.js";
 import { clientField, renamingFields } from "../catalog-common.js";
 import type { OrdersOperations } from "./operations.js";
 import {
@@ -140,7 +140,7 @@ function orderRoutes(app: RestApp, ops: OrdersOperations): void {
       config: { access: ops.orders.access },
       schema: list("The caller's orders as a buyer, newest first", OrdersQuery),
     },
-    (request) => renamingFields(ops.orders(request.ctx, pageInput(request.query)), query),
+    (request) => restPageOf(renamingFields(ops.orders(request.ctx, pageInput(request.query)), query)),
   );
 
   app.get(
@@ -152,7 +152,7 @@ function orderRoutes(app: RestApp, ops: OrdersOperations): void {
         SellerOrdersQuery,
       ),
     },
-    (request) => renamingFields(ops.sellerOrders(request.ctx, pageInput(request.query)), query),
+    (request) => restPageOf(renamingFields(ops.sellerOrders(request.ctx, pageInput(request.query)), query)),
   );
 
   app.get(

@@ -182,9 +182,6 @@ export type CheckoutModel = Static<typeof Checkout>;
 /** A REST page of orders. */
 export const OrderPage = page("OrderPage", Order);
 
-/** A page of orders as the operations answer it. */
-export type OrderPageJson = Static<typeof OrderPage>;
-
 const quantity = Type.Integer({ minimum: 1, maximum: 1000 });
 const idempotencyKey = (description: string) => Type.String({ pattern: "^[!-~]{1,255}$", description });
 
