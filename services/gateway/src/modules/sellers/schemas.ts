@@ -9,24 +9,13 @@ import {
   stringEnum,
   Uuid,
 } from "../../rest-schema.js";
-import {
-  type PostalAddressInput,
-  postalAddressBody,
-  type postalAddressJson,
-  postalAddressSchema,
-} from "../postal-address.js";
+import { PostalAddress, PostalAddressBody } from "../postal-address.js";
 
 /** Whether buyers see a storefront, as REST names it (GraphQL upper-cases it). */
 export const storefrontStatuses = ["pending", "active", "suspended"] as const;
 
 /** A storefront status as REST names it. */
 export type StorefrontStatusName = (typeof storefrontStatuses)[number];
-
-/** A postal address as clients see it (the shared schema of postal-address.ts). */
-const PostalAddress = Type.Unsafe<ReturnType<typeof postalAddressJson>>(postalAddressSchema);
-
-/** A postal address as clients send it. */
-const PostalAddressBody = Type.Unsafe<PostalAddressInput>(postalAddressBody);
 
 /**
  * A storefront as clients see it (REST body and GraphQL `Storefront`). Its status is typed as the
