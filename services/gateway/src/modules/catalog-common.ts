@@ -1,5 +1,6 @@
-import type { Money } from "@mercato/contracts/mercato/common/v1/common_pb";
+import type { Money as MoneyMessage } from "@mercato/contracts/mercato/common/v1/common_pb";
 import { DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform";
+import { Type } from "typebox";
 
 /** An empty string (the contract's "unset") as null. */
 export const orNull = (value: string) => (value === "" ? null : value);
@@ -164,7 +165,7 @@ function currencyFormat(currency: string): Intl.NumberFormat | null {
 }
 
 /** Money as clients see it; null when absent. */
-export function moneyJson(money: Money | undefined) {
+export function moneyJson(money: MoneyMessage | undefined) {
   if (!money) return null;
   return {
     amountMinor: jsonInteger(money.amountMinor),
@@ -283,6 +284,13 @@ export const nullableMoneySchema = {
 /** References to the money schemas, for route schemas (each module adds both schemas to its scope). */
 export const moneyRef = { $ref: "Money#" } as const;
 export const nullableMoneyRef = { $ref: "NullableMoney#" } as const;
+
+/** Money as clients see it: what `moneyJson` answers when there is money. */
+export type MoneyJson = NonNullable<ReturnType<typeof moneyJson>>;
+
+/** TypeBox references to the money schemas, typed as the money they carry (each domain adds both schemas to its scope). */
+export const Money = Type.Unsafe<MoneyJson>(moneyRef);
+export const NullableMoney = Type.Unsafe<MoneyJson | null>(nullableMoneyRef);
 
 /** JSON schema of money a client sends. */
 export const moneyBody = {

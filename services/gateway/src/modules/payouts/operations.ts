@@ -11,13 +11,12 @@ import {
 import type { GatewayDeps } from "../../module.js";
 import { operation, signedIn } from "../../operation.js";
 import type { PageRequest } from "../../rest-schema.js";
-import { moneyJson, orNull } from "../catalog-common.js";
+import { type MoneyJson, moneyJson, orNull } from "../catalog-common.js";
 import { enumName, enumValue } from "../catalog-json.js";
 import { isoTime } from "../rest.js";
 import type {
   CurrencyBalanceModel,
   LedgerEntryModel,
-  MoneyJson,
   PayoutModel,
   PayoutStatusName,
   SellerBalanceModel,

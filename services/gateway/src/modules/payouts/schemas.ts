@@ -1,11 +1,6 @@
 import { type Static, Type } from "typebox";
 import { closedObject, DateTime, nullable, PageQuery, page, stringEnum, Uuid } from "../../rest-schema.js";
-import { type moneyJson, moneyRef, nullableMoneyRef } from "../catalog-common.js";
-
-/** Money as clients see it: the shared `Money` schema, which the domain adds to its scope. */
-export type MoneyJson = NonNullable<ReturnType<typeof moneyJson>>;
-const Money = Type.Unsafe<MoneyJson>(moneyRef);
-const NullableMoney = Type.Unsafe<MoneyJson | null>(nullableMoneyRef);
+import { Money, NullableMoney } from "../catalog-common.js";
 
 /** Where a payout stands, as REST names it (GraphQL upper-cases it). */
 export const payoutStatuses = ["requested", "paid", "failed"] as const;
