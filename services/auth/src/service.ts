@@ -11,7 +11,7 @@ import {
 } from "@mercato/platform";
 import { and, eq, isNotNull, lt, or } from "drizzle-orm";
 import { type AuthConfig, authConfigSchema } from "./config.js";
-import { Identity } from "./flows/identity.js";
+import { Identity } from "./identity.workflow.js";
 import { authRoutes } from "./rpc/auth.rpc.js";
 import { emailTokens, otpChallenges, refreshTokens, secrets, sessions } from "./store/schema.js";
 import { SigningKeys } from "./store/signing-keys.js";

@@ -5,7 +5,7 @@ import { type InventoryConfig, inventoryConfigSchema } from "./config.js";
 import { catalogConsumers } from "./events/catalog.consumers.js";
 import { orderConsumers } from "./events/order.consumers.js";
 import { ReservationSweeper } from "./jobs/reservation-sweeper.js";
-import { ReservationHints } from "./kv/reservation-hints.js";
+import { ReservationHints } from "./store/reservation-hints.js";
 import { inventoryRoutes } from "./rpc/inventory.rpc.js";
 import { Inventory } from "./store/stock.store.js";
 

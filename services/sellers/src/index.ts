@@ -3,7 +3,7 @@ export * from "./domain/payout-rules.js";
 export * from "./events/order.consumers.js";
 export * from "./events/payout-events.js";
 export * from "./events/storefront-events.js";
-export * from "./payouts/payout-provider.js";
+export * from "./upstream.js";
 export * from "./service.js";
 export { statusToProto, storefrontToProto } from "./store/mappers.js";
 export { creditCompletedOrder, Payouts } from "./store/payouts.store.js";

@@ -9,8 +9,8 @@ import {
   TokenPairSchema,
 } from "@mercato/contracts/mercato/auth/v1/auth_pb";
 import { contextOf } from "@mercato/platform";
-import type { Identity } from "../flows/identity.js";
-import type { ClientMeta, IssuedTokens } from "../flows/sessions.js";
+import type { Identity } from "../identity.workflow.js";
+import type { ClientMeta, IssuedTokens } from "../sessions.workflow.js";
 
 function clientMeta(client: ClientInfo | undefined): ClientMeta {
   return { ip: client?.ip ?? "", userAgent: client?.userAgent ?? "" };

@@ -1,4 +1,4 @@
-import { dueBucket, type ReservationHints } from "../kv/reservation-hints.js";
+import { dueBucket, type ReservationHints } from "../store/reservation-hints.js";
 import type { Inventory } from "../store/stock.store.js";
 
 /**

@@ -10,7 +10,7 @@ import {
   splitOrderTotal,
 } from "../domain/payout-rules.js";
 import { recordPayoutChanged } from "../events/payout-events.js";
-import type { PayoutProvider } from "../payouts/payout-provider.js";
+import type { PayoutProvider } from "../upstream.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { payoutToProto } from "./payout-mappers.js";
 import {

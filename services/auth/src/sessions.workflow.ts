@@ -1,8 +1,8 @@
 import type { Executor } from "@mercato/platform";
 import { v7 as uuidv7 } from "uuid";
-import { newOpaqueToken, tokenHash } from "../domain/secrets.js";
-import { type AccountRow, refreshTokens, sessions } from "../store/schema.js";
-import type { SigningKeys } from "../store/signing-keys.js";
+import { newOpaqueToken, tokenHash } from "./domain/secrets.js";
+import { type AccountRow, refreshTokens, sessions } from "./store/schema.js";
+import type { SigningKeys } from "./store/signing-keys.js";
 
 /** The device a session is opened or refreshed from. */
 export interface ClientMeta {

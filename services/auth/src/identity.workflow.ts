@@ -23,12 +23,12 @@ import {
 } from "@mercato/platform";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import type { AuthConfig } from "../config.js";
-import { clientBucket } from "../domain/client-bucket.js";
-import { checkNewPassword, normaliseEmail, normalisePhone } from "../domain/identity-rules.js";
-import { checkOtp, resendWaitSeconds } from "../domain/otp-rules.js";
-import { hashPassword, passwordMatches } from "../domain/passwords.js";
-import { newOpaqueToken, newOtpCode, otpHash, sameHash, tokenHash } from "../domain/secrets.js";
+import type { AuthConfig } from "./config.js";
+import { clientBucket } from "./domain/client-bucket.js";
+import { checkNewPassword, normaliseEmail, normalisePhone } from "./domain/identity-rules.js";
+import { checkOtp, resendWaitSeconds } from "./domain/otp-rules.js";
+import { hashPassword, passwordMatches } from "./domain/passwords.js";
+import { newOpaqueToken, newOtpCode, otpHash, sameHash, tokenHash } from "./domain/secrets.js";
 import {
   type AccountRow,
   accounts,
@@ -37,15 +37,15 @@ import {
   refreshTokens,
   type SessionRow,
   sessions,
-} from "../store/schema.js";
-import type { SigningKeys } from "../store/signing-keys.js";
+} from "./store/schema.js";
+import type { SigningKeys } from "./store/signing-keys.js";
 import {
   type ClientMeta,
   type IssuedTokens,
   issueTokens,
   openSession,
   storeRefreshToken,
-} from "./sessions.js";
+} from "./sessions.workflow.js";
 
 /** What the identity flows use. */
 export interface IdentityDeps {

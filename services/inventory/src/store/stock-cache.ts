@@ -1,5 +1,5 @@
 import type { KeyValue } from "@mercato/platform";
-import type { StockLevel } from "../store/stock.store.js";
+import type { StockLevel } from "./stock.store.js";
 
 /** Reports a failed key-value operation; the cache falls back to PostgreSQL and never fails a call. */
 export type KeyValueWarning = (error: unknown, message: string) => void;
