@@ -44,7 +44,7 @@ export interface CartAdd {
 /** A checkout with the key that makes a retry replay the first answer. */
 export type CheckoutInput = CheckoutRequest & { idempotencyKey: string };
 
-/** A page of orders, optionally of one status; admins may name the storefront of a seller's list. */
+/** A page of orders, optionally of one status. */
 export type OrderListInput = PageRequest & { status?: OrderStatusName | null | undefined };
 
 /** A shipment: the carrier's tracking number, and the carrier if known. */
@@ -152,9 +152,9 @@ export function ordersOperations({ services }: GatewayDeps, names = defaultOrder
     }),
 
     /** The caller's orders as a buyer, newest first. */
-    orders: operation(signedIn, async (_ctx, input: OrderListInput) => {
-      return orderPage(await orders().listOrders(listRequest(input)));
-    }),
+    orders: operation(signedIn, async (_ctx, input: OrderListInput) =>
+      orderPage(await orders().listOrders(listRequest(input))),
+    ),
 
     /** Orders of the caller's storefront (admins may name one), newest first. */
     sellerOrders: operation(
