@@ -232,6 +232,18 @@ export function nearRequest(near: NearInput, field: string) {
 }
 
 /**
+ * How a GraphQL search near a point names the fields a service refused: a page's cursor and limit
+ * as after and first, the circle's parts as the client's `near` input has them.
+ */
+export const nearArgNames = clientField(null, {
+  cursor: "after",
+  limit: "first",
+  "near.radius_meters": "near.radiusMeters",
+  "near.point.latitude": "near.lat",
+  "near.point.longitude": "near.lng",
+});
+
+/**
  * Reads a REST `near=lat,lng` with `radius` in metres (default 50 km); a radius without a centre
  * is refused. Returns undefined when neither is given.
  */

@@ -1,20 +1,18 @@
 import { graphqlPage, resolveWith } from "../../domain.js";
 import type { Resolvers, StorefrontStatus } from "../../gen/graphql.js";
 import type { GraphqlContext } from "../../module.js";
-import { catalogCommonResolvers, clientField, connection, nearRequest, oneKey } from "../catalog-common.js";
+import {
+  catalogCommonResolvers,
+  clientField,
+  connection,
+  nearArgNames,
+  nearRequest,
+  oneKey,
+} from "../catalog-common.js";
 import type { SellersOperations } from "./operations.js";
 import type { StorefrontStatusName } from "./schemas.js";
 
 const input = clientField("input");
-
-/** How the storefront list names what it refused: the circle's parts as the client sent them. */
-const listNames = clientField(null, {
-  cursor: "after",
-  limit: "first",
-  "near.radius_meters": "near.radiusMeters",
-  "near.point.latitude": "near.lat",
-  "near.point.longitude": "near.lng",
-});
 
 const lower = (status: StorefrontStatus) => status.toLowerCase() as StorefrontStatusName;
 
@@ -39,7 +37,7 @@ export function sellersResolvers(ops: SellersOperations): Resolvers {
           status: args.status ? lower(args.status) : undefined,
         }),
         {
-          names: listNames,
+          names: nearArgNames,
           answer: (page) =>
             connection(page.items, page.nextCursor, (node) => ({ distanceMeters: node.distanceMeters })),
         },
