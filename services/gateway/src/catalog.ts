@@ -3,7 +3,7 @@ import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
 import { ordersGatewayModule } from "./modules/orders/index.js";
 import { payoutsGatewayModule } from "./modules/payouts/index.js";
-import { productsGatewayModule } from "./modules/products.js";
+import { productsGatewayModule } from "./modules/products/index.js";
 import { sellersGatewayModule } from "./modules/sellers/index.js";
 import { usersGatewayModule } from "./modules/users.js";
 

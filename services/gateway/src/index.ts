@@ -8,7 +8,7 @@ export * from "./modules/auth/index.js";
 export * from "./modules/inventory/index.js";
 export * from "./modules/orders/index.js";
 export * from "./modules/payouts/index.js";
-export * from "./modules/products.js";
+export * from "./modules/products/index.js";
 export * from "./modules/sellers/index.js";
 export * from "./modules/users.js";
 export * from "./public-contracts.js";

@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { ordersGatewayModule } from "../src/modules/orders/index.js";
-import { productsGatewayModule } from "../src/modules/products.js";
+import { productsGatewayModule } from "../src/modules/products/index.js";
 import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {
   callRecorder,

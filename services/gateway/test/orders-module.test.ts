@@ -12,7 +12,7 @@ import type { Gateway } from "../src/app.js";
 import { retryAfterSeconds } from "../src/envelope.js";
 import { inventoryGatewayModule } from "../src/modules/inventory/index.js";
 import { ordersGatewayModule } from "../src/modules/orders/index.js";
-import { productsGatewayModule } from "../src/modules/products.js";
+import { productsGatewayModule } from "../src/modules/products/index.js";
 import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {
   injectors,

@@ -15,7 +15,7 @@ import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-k
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
-import { productsGatewayModule } from "../src/modules/products.js";
+import { productsGatewayModule } from "../src/modules/products/index.js";
 import { sellersGatewayModule } from "../src/modules/sellers/index.js";
 import {
   callRecorder,

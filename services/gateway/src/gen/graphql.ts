@@ -4,6 +4,7 @@ import type { AccountModel, TokensModel, SignInModel, SessionModel, OtpChallenge
 import type { StockLevelModel, StockMovementModel } from '../modules/inventory/schemas.js';
 import type { OrderLineModel, OrderTransitionModel, OrderModel, CartLineModel, CartModel, CheckoutModel } from '../modules/orders/schemas.js';
 import type { CurrencyBalanceModel, SellerBalanceModel, LedgerEntryModel, PayoutModel } from '../modules/payouts/schemas.js';
+import type { CategoryModel, VariantModel, ProductModel, ProductHitModel } from '../modules/products/schemas.js';
 import type { StorefrontModel } from '../modules/sellers/schemas.js';
 import type { GraphqlContext } from '../module.js';
 export type Maybe<T> = T | null;
@@ -1612,7 +1613,7 @@ export type ResolversTypes = {
   Cart: ResolverTypeWrapper<CartModel>;
   CartLine: ResolverTypeWrapper<CartLineModel>;
   CartStorefront: ResolverTypeWrapper<CartStorefront>;
-  Category: ResolverTypeWrapper<Category>;
+  Category: ResolverTypeWrapper<CategoryModel>;
   CategoryStatus: CategoryStatus;
   Checkout: ResolverTypeWrapper<CheckoutModel>;
   CheckoutInput: CheckoutInput;
@@ -1656,11 +1657,11 @@ export type ResolversTypes = {
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   PostalAddressInput: PostalAddressInput;
   PriceRange: ResolverTypeWrapper<PriceRange>;
-  Product: ResolverTypeWrapper<Omit<Product, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  Product: ResolverTypeWrapper<ProductModel>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
-  ProductHit: ResolverTypeWrapper<Omit<ProductHit, 'product' | 'storefront'> & { product?: Maybe<ResolversTypes['Product']>, storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  ProductHit: ResolverTypeWrapper<ProductHitModel>;
   ProductHitEdge: ResolverTypeWrapper<Omit<ProductHitEdge, 'node'> & { node: ResolversTypes['ProductHit'] }>;
   ProductOption: ResolverTypeWrapper<ProductOption>;
   ProductSearchConnection: ResolverTypeWrapper<Omit<ProductSearchConnection, 'edges'> & { edges: Array<ResolversTypes['ProductHitEdge']> }>;
@@ -1692,9 +1693,9 @@ export type ResolversTypes = {
   UpdateProfileInput: UpdateProfileInput;
   UpdateStorefrontInput: UpdateStorefrontInput;
   UpdateVariantInput: UpdateVariantInput;
-  Variant: ResolverTypeWrapper<Variant>;
+  Variant: ResolverTypeWrapper<VariantModel>;
   VariantInput: VariantInput;
-  VariantPayload: ResolverTypeWrapper<Omit<VariantPayload, 'product'> & { product: ResolversTypes['Product'] }>;
+  VariantPayload: ResolverTypeWrapper<Omit<VariantPayload, 'product' | 'variant'> & { product: ResolversTypes['Product'], variant: ResolversTypes['Variant'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1709,7 +1710,7 @@ export type ResolversParentTypes = {
   Cart: CartModel;
   CartLine: CartLineModel;
   CartStorefront: CartStorefront;
-  Category: Category;
+  Category: CategoryModel;
   Checkout: CheckoutModel;
   CheckoutInput: CheckoutInput;
   CheckoutLineInput: CheckoutLineInput;
@@ -1749,11 +1750,11 @@ export type ResolversParentTypes = {
   PostalAddress: PostalAddress;
   PostalAddressInput: PostalAddressInput;
   PriceRange: PriceRange;
-  Product: Omit<Product, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  Product: ProductModel;
   ProductAttribute: ProductAttribute;
   ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
-  ProductHit: Omit<ProductHit, 'product' | 'storefront'> & { product?: Maybe<ResolversParentTypes['Product']>, storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  ProductHit: ProductHitModel;
   ProductHitEdge: Omit<ProductHitEdge, 'node'> & { node: ResolversParentTypes['ProductHit'] };
   ProductOption: ProductOption;
   ProductSearchConnection: Omit<ProductSearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductHitEdge']> };
@@ -1780,9 +1781,9 @@ export type ResolversParentTypes = {
   UpdateProfileInput: UpdateProfileInput;
   UpdateStorefrontInput: UpdateStorefrontInput;
   UpdateVariantInput: UpdateVariantInput;
-  Variant: Variant;
+  Variant: VariantModel;
   VariantInput: VariantInput;
-  VariantPayload: Omit<VariantPayload, 'product'> & { product: ResolversParentTypes['Product'] };
+  VariantPayload: Omit<VariantPayload, 'product' | 'variant'> & { product: ResolversParentTypes['Product'], variant: ResolversParentTypes['Variant'] };
 };
 
 export type AccountResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {

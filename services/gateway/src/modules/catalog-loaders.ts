@@ -3,19 +3,14 @@ import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb
 import type { RequestContext } from "@mercato/platform";
 import DataLoader from "dataloader";
 import type { ServiceDirectory } from "../services.js";
-import {
-  type CategoryJson,
-  categoryJson,
-  type ProductJson,
-  productJson,
-  type StorefrontJson,
-  storefrontJson,
-} from "./catalog-json.js";
+import { type StorefrontJson, storefrontJson } from "./catalog-json.js";
+import { categoryJson, productJson } from "./products/product-json.js";
+import type { CategoryModel, ProductModel } from "./products/schemas.js";
 
 /** The whole category tree of one request, flat and by id. */
 export interface CategoryTree {
-  list: CategoryJson[];
-  byId: Map<string, CategoryJson>;
+  list: CategoryModel[];
+  byId: Map<string, CategoryModel>;
 }
 
 /** Loaders of one request: each batches what the request's resolvers ask for into one call per service. */
@@ -23,9 +18,9 @@ export interface CatalogLoaders {
   /** Storefronts by id through one BatchGetStorefronts (per 200 ids); null when hidden or unknown. */
   storefronts: DataLoader<string, StorefrontJson | null>;
   /** Products by id through one BatchGetProducts (per 200 ids); null when hidden or unknown. */
-  products: DataLoader<string, ProductJson | null>;
+  products: DataLoader<string, ProductModel | null>;
   /** Categories by id from one ListCategories (archived ones only for admins). */
-  categories: DataLoader<string, CategoryJson | null>;
+  categories: DataLoader<string, CategoryModel | null>;
   /** The whole tree the caller may see (archived categories only for admins), from the same ListCategories. */
   categoryTree(): Promise<CategoryTree>;
 }
