@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   pgSchema,
   primaryKey,
@@ -14,7 +15,9 @@ import {
 
 /**
  * The inventory service's own PostgreSQL schema, written to match `migrations/*.sql` exactly: the
- * SQL files are the one migration source (ADR 0033).
+ * SQL files are the one migration source (ADR 0033) and tests/repo/schema-matches-migrations.test.ts
+ * checks the two agree. Keys the SQL declares inline keep the names PostgreSQL gave them (`_pkey`,
+ * `_fkey`), and its `DESC` index columns sort nulls first, as PostgreSQL's `DESC` does.
  */
 export const inventorySchema = pgSchema("inventory");
 
@@ -58,9 +61,7 @@ export const movements = inventorySchema.table(
   "movements",
   {
     id: uuid("id").primaryKey(),
-    variantId: uuid("variant_id")
-      .notNull()
-      .references(() => stockLevels.variantId),
+    variantId: uuid("variant_id").notNull(),
     quantity: int8("quantity").notNull(),
     reason: text("reason").$type<MovementReason>().notNull(),
     note: text("note").notNull().default(""),
@@ -72,7 +73,12 @@ export const movements = inventorySchema.table(
     orderId: uuid("order_id"),
   },
   (table) => [
-    index("movements_variant_idx").on(table.variantId, table.id.desc()),
+    foreignKey({
+      name: "movements_variant_id_fkey",
+      columns: [table.variantId],
+      foreignColumns: [stockLevels.variantId],
+    }),
+    index("movements_variant_idx").on(table.variantId, table.id.desc().nullsFirst()),
     uniqueIndex("movements_cancellation_once_idx")
       .on(table.orderId, table.variantId)
       .where(sql`"reason" = 'cancellation'`),
@@ -107,16 +113,22 @@ export const reservations = inventorySchema.table(
 export const reservationLines = inventorySchema.table(
   "reservation_lines",
   {
-    reservationId: uuid("reservation_id")
-      .notNull()
-      .references(() => reservations.id),
-    variantId: uuid("variant_id")
-      .notNull()
-      .references(() => stockLevels.variantId),
+    reservationId: uuid("reservation_id").notNull(),
+    variantId: uuid("variant_id").notNull(),
     quantity: int8("quantity").notNull(),
   },
   (table) => [
-    primaryKey({ columns: [table.reservationId, table.variantId] }),
+    primaryKey({ name: "reservation_lines_pkey", columns: [table.reservationId, table.variantId] }),
+    foreignKey({
+      name: "reservation_lines_reservation_id_fkey",
+      columns: [table.reservationId],
+      foreignColumns: [reservations.id],
+    }),
+    foreignKey({
+      name: "reservation_lines_variant_id_fkey",
+      columns: [table.variantId],
+      foreignColumns: [stockLevels.variantId],
+    }),
     check("reservation_lines_quantity_check", sql`"quantity" > 0`),
   ],
 );

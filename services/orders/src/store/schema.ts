@@ -5,6 +5,7 @@ import {
   boolean,
   char,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -20,7 +21,9 @@ import type { OrderStatus } from "../domain/order-status.js";
 
 /**
  * The orders service's own PostgreSQL schema, written to match `migrations/*.sql` exactly: the SQL
- * files are the one migration source (ADR 0033) and `test/schema.test.ts` checks the two agree.
+ * files are the one migration source (ADR 0033) and tests/repo/schema-matches-migrations.test.ts
+ * checks the two agree. Keys the SQL declares inline keep the names PostgreSQL gave them (`_pkey`,
+ * `_fkey`), and its `DESC` index columns sort nulls first, as PostgreSQL's `DESC` does.
  */
 export const ordersSchema = pgSchema("orders");
 
@@ -41,7 +44,7 @@ export const cartLines = ordersSchema.table(
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (table) => [
-    primaryKey({ columns: [table.buyerId, table.variantId] }),
+    primaryKey({ name: "cart_lines_pkey", columns: [table.buyerId, table.variantId] }),
     check("cart_lines_quantity_check", sql`"quantity" > 0 AND "quantity" <= 1000`),
   ],
 );
@@ -57,7 +60,7 @@ export const cartAddKeys = ordersSchema.table(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (table) => [
-    primaryKey({ columns: [table.buyerId, table.idempotencyKey] }),
+    primaryKey({ name: "cart_add_keys_pkey", columns: [table.buyerId, table.idempotencyKey] }),
     index("cart_add_keys_created_idx").on(table.createdAt),
   ],
 );
@@ -104,9 +107,7 @@ export const orders = ordersSchema.table(
   "orders",
   {
     id: uuid("id").primaryKey(),
-    checkoutId: uuid("checkout_id")
-      .notNull()
-      .references(() => checkouts.id),
+    checkoutId: uuid("checkout_id").notNull(),
     buyerId: uuid("buyer_id").notNull(),
     storefrontId: uuid("storefront_id").notNull(),
     sellerOwnerId: text("seller_owner_id").notNull(),
@@ -121,10 +122,15 @@ export const orders = ordersSchema.table(
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (table) => [
+    foreignKey({
+      name: "orders_checkout_id_fkey",
+      columns: [table.checkoutId],
+      foreignColumns: [checkouts.id],
+    }),
     uniqueIndex("orders_checkout_storefront_idx").on(table.checkoutId, table.storefrontId),
-    index("orders_buyer_idx").on(table.buyerId, table.id.desc()),
-    index("orders_seller_idx").on(table.sellerOwnerId, table.id.desc()),
-    index("orders_storefront_idx").on(table.storefrontId, table.id.desc()),
+    index("orders_buyer_idx").on(table.buyerId, table.id.desc().nullsFirst()),
+    index("orders_seller_idx").on(table.sellerOwnerId, table.id.desc().nullsFirst()),
+    index("orders_storefront_idx").on(table.storefrontId, table.id.desc().nullsFirst()),
     index("orders_delivered_idx").on(table.updatedAt).where(sql`"status" = 'delivered'`),
     check(
       "orders_status_check",
@@ -141,14 +147,19 @@ export type OrderRow = typeof orders.$inferSelect;
 export const orderHistory = ordersSchema.table(
   "order_history",
   {
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => orders.id),
+    orderId: uuid("order_id").notNull(),
     seq: integer("seq").notNull(),
     status: text("status").$type<OrderStatus>().notNull(),
     actorId: text("actor_id").notNull(),
     reason: text("reason").notNull().default(""),
     at: timestamptz("at").notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.orderId, table.seq] })],
+  (table) => [
+    primaryKey({ name: "order_history_pkey", columns: [table.orderId, table.seq] }),
+    foreignKey({
+      name: "order_history_order_id_fkey",
+      columns: [table.orderId],
+      foreignColumns: [orders.id],
+    }),
+  ],
 );

@@ -15,7 +15,10 @@ import {
 /**
  * The products service's own PostgreSQL schema: the catalog's source tables (categories,
  * products, variants) and the storefronts it learns from the sellers service's events. The
- * search projection's tables live in ../search/schema.ts. Migrations are generated with
+ * search projection's tables have no Drizzle schema: src/search reads and writes them with its own
+ * SQL, from its own migrations. The SQL migrations are the source (ADR 0033) and
+ * tests/repo/schema-matches-migrations.test.ts checks this file agrees with them; drizzle-kit may
+ * draft the next one, reviewed before it is committed, with
  * `npx drizzle-kit generate --dialect postgresql --schema services/products/src/store/schema.ts --out services/products/src/store/migrations --name <change>`.
  */
 export const productsSchema = pgSchema("products");

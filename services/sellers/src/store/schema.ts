@@ -15,7 +15,9 @@ import {
 import { type LatLng, pointFromEwkbHex, pointToEwkt } from "./geo.js";
 
 /**
- * The sellers service's own PostgreSQL schema. Migrations are generated with
+ * The sellers service's own PostgreSQL schema. The SQL migrations are the source (ADR 0033) and
+ * tests/repo/schema-matches-migrations.test.ts checks this file agrees with them; drizzle-kit may
+ * draft the next one, reviewed before it is committed, with
  * `npx drizzle-kit generate --dialect postgresql --schema services/sellers/src/store/schema.ts --out services/sellers/src/store/migrations --name <change>`
  * (then `CREATE SCHEMA IF NOT EXISTS` and the geography type unquoted).
  */

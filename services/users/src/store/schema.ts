@@ -2,7 +2,9 @@ import { sql } from "drizzle-orm";
 import { boolean, index, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /**
- * The users service's own PostgreSQL schema. Its migrations are generated from this file with
+ * The users service's own PostgreSQL schema. The SQL migrations are the source (ADR 0033) and
+ * tests/repo/schema-matches-migrations.test.ts checks this file agrees with them; drizzle-kit may
+ * draft the next one, reviewed before it is committed, with
  * `npx drizzle-kit generate --dialect postgresql --schema services/users/src/store/schema.ts --out services/users/src/store/migrations --name <change>`.
  */
 export const usersSchema = pgSchema("users");
