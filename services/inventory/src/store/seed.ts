@@ -1,6 +1,6 @@
-import { type Database, inChunks, jsonRecordset, rowsOf } from "@mercato/platform";
-import { sql } from "drizzle-orm";
+import { type Database, inChunks } from "@mercato/platform";
 import { v7 as uuidv7 } from "uuid";
+import { catalogVariants, movements, stockLevels, storefrontOwners } from "./schema.js";
 
 /** Stock of one demo variant, with what inventory must know of whose it is. */
 export interface SeedStock {
@@ -26,39 +26,49 @@ export const seedActor = "seed";
 export async function seedStock(database: Database, rows: readonly SeedStock[]): Promise<number> {
   let written = 0;
   for (const chunk of inChunks(rows, 1000)) {
-    const records = chunk.map((r) => ({
-      variant_id: r.variantId,
-      product_id: r.productId,
-      storefront_id: r.storefrontId,
-      owner_id: r.ownerId,
-      on_hand: r.onHand,
-      movement_id: uuidv7(),
-    }));
-    const columns =
-      "variant_id uuid, product_id uuid, storefront_id uuid, owner_id uuid, on_hand bigint, movement_id uuid";
+    const owners = new Map(chunk.map((r) => [r.storefrontId, r.ownerId]));
     await database.transaction(async (tx) => {
-      await tx.execute(sql`
-        insert into inventory.storefront_owners (storefront_id, owner_id, version)
-        select distinct storefront_id, owner_id, 1 from ${jsonRecordset(records, columns)}
-        on conflict do nothing`);
-      await tx.execute(sql`
-        insert into inventory.catalog_variants (variant_id, product_id, storefront_id, product_version)
-        select variant_id, product_id, storefront_id, 1 from ${jsonRecordset(records, columns)}
-        on conflict do nothing`);
-      const levels = rowsOf<{ variant_id: string }>(
-        await tx.execute(sql`
-          insert into inventory.stock_levels (variant_id, product_id, on_hand, version)
-          select variant_id, product_id, on_hand, 1 from ${jsonRecordset(records, columns)}
-          on conflict do nothing
-          returning variant_id`),
-      );
-      const fresh = new Set(levels.map((level) => level.variant_id));
-      const movements = records.filter((r) => fresh.has(r.variant_id) && r.on_hand > 0);
-      if (movements.length > 0)
-        await tx.execute(sql`
-          insert into inventory.movements (id, variant_id, quantity, reason, note, actor_id, on_hand_after)
-          select movement_id, variant_id, on_hand, 'replenishment', 'demo stock', ${seedActor}, on_hand
-          from ${jsonRecordset(movements, columns)}`);
+      await tx
+        .insert(storefrontOwners)
+        .values([...owners].map(([storefrontId, ownerId]) => ({ storefrontId, ownerId, version: 1 })))
+        .onConflictDoNothing();
+      await tx
+        .insert(catalogVariants)
+        .values(
+          chunk.map((r) => ({
+            variantId: r.variantId,
+            productId: r.productId,
+            storefrontId: r.storefrontId,
+            productVersion: 1,
+          })),
+        )
+        .onConflictDoNothing();
+      const levels = await tx
+        .insert(stockLevels)
+        .values(
+          chunk.map((r) => ({
+            variantId: r.variantId,
+            productId: r.productId,
+            onHand: r.onHand,
+            version: 1,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ variantId: stockLevels.variantId });
+      const fresh = new Set(levels.map((level) => level.variantId));
+      const stocked = chunk.filter((r) => fresh.has(r.variantId) && r.onHand > 0);
+      if (stocked.length > 0)
+        await tx.insert(movements).values(
+          stocked.map((r) => ({
+            id: uuidv7(),
+            variantId: r.variantId,
+            quantity: r.onHand,
+            reason: "replenishment" as const,
+            note: "demo stock",
+            actorId: seedActor,
+            onHandAfter: r.onHand,
+          })),
+        );
       written += levels.length;
     });
   }
