@@ -356,20 +356,6 @@ export const idParams = {
   properties: { id: uuid },
 } as const;
 
-/** Route params naming one variant by `:variantId`. */
-export const variantParams = {
-  type: "object",
-  required: ["variantId"],
-  additionalProperties: false,
-  properties: { variantId: uuid },
-} as const;
-
-/** Query parameters of a REST page: limit 1 to 100 (default 20) and the cursor of the previous page. */
-export const pageQueryProperties = {
-  limit: { type: "integer", minimum: 1, maximum: 100, default: 20 },
-  cursor: { type: "string", maxLength: 500, description: "nextCursor of the previous page" },
-} as const;
-
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A REST `:idOrSlug` as the contracts' id-or-slug oneof: a UUID is an id, anything else a slug. */
@@ -389,6 +375,3 @@ export function oneKey(args: { id?: string | null; slug?: string | null }) {
     ? { case: "id" as const, value: args.id as string }
     : { case: "slug" as const, value: args.slug as string };
 }
-
-/** Route config of a read that anonymous callers may make: a stale token does not block it. */
-export const publicRoute = { tolerateBadToken: true } as const;

@@ -105,29 +105,27 @@ export function createProductRequest(input: NewProduct): MessageInitShape<typeof
   };
 }
 
+/** The fields among `keys` sent with a value: null, like absence, leaves a field as it is. */
+function valuesSent<T, K extends keyof T>(changes: T, keys: readonly K[]) {
+  const sent = keys.flatMap((key) => (given(changes[key]) ? [[key, changes[key]]] : []));
+  return Object.fromEntries(sent) as { [P in K]?: NonNullable<T[P]> };
+}
+
 /** Only the fields sent; a list sent (even null) replaces the whole list. */
 export function updateProductRequest(
   id: string,
   changes: ProductChanges,
 ): MessageInitShape<typeof UpdateProductRequestSchema> {
-  const request: Record<string, unknown> = { id };
-  if (given(changes.title)) request.title = changes.title;
-  if (changes.description !== undefined) request.description = changes.description ?? "";
-  if (given(changes.categoryId)) request.categoryId = changes.categoryId;
-  if (changes.attributes !== undefined) {
-    request.replaceAttributes = true;
-    request.attributes = { ...changes.attributes };
-  }
-  if (changes.mediaIds !== undefined) {
-    request.replaceMediaIds = true;
-    request.mediaIds = changes.mediaIds ?? [];
-  }
-  if (changes.status) request.status = productStatus(changes.status);
-  if (changes.optionNames !== undefined) {
-    request.replaceOptionNames = true;
-    request.optionNames = changes.optionNames ?? [];
-  }
-  return request as MessageInitShape<typeof UpdateProductRequestSchema>;
+  const { attributes, mediaIds, optionNames, status } = changes;
+  return {
+    id,
+    ...valuesSent(changes, ["title", "categoryId"]),
+    ...(changes.description === undefined ? {} : { description: changes.description ?? "" }),
+    ...(attributes === undefined ? {} : { replaceAttributes: true, attributes: { ...attributes } }),
+    ...(mediaIds === undefined ? {} : { replaceMediaIds: true, mediaIds: mediaIds ?? [] }),
+    ...(optionNames === undefined ? {} : { replaceOptionNames: true, optionNames: optionNames ?? [] }),
+    ...(status ? { status: productStatus(status) } : {}),
+  };
 }
 
 /** Only the fields sent; a null compare-at price clears it. */
@@ -135,15 +133,15 @@ export function updateVariantRequest(
   id: string,
   changes: VariantChanges,
 ): MessageInitShape<typeof UpdateVariantRequestSchema> {
-  const request: Record<string, unknown> = { id };
-  if (given(changes.sku)) request.sku = changes.sku;
-  if (changes.price) request.price = moneyRequest(changes.price, "price");
-  if (changes.compareAtPrice === null) request.clearCompareAtPrice = true;
-  else if (changes.compareAtPrice)
-    request.compareAtPrice = moneyRequest(changes.compareAtPrice, "compareAtPrice");
-  if (given(changes.options)) request.options = { ...changes.options };
-  if (given(changes.position)) request.position = changes.position;
-  return request as MessageInitShape<typeof UpdateVariantRequestSchema>;
+  const { price, compareAtPrice, options } = changes;
+  return {
+    id,
+    ...valuesSent(changes, ["sku", "position"]),
+    ...(price ? { price: moneyRequest(price, "price") } : {}),
+    ...(compareAtPrice === null ? { clearCompareAtPrice: true } : {}),
+    ...(compareAtPrice ? { compareAtPrice: moneyRequest(compareAtPrice, "compareAtPrice") } : {}),
+    ...(given(options) ? { options: { ...options } } : {}),
+  };
 }
 
 /** A new category as the service takes it: unset fields empty. */
@@ -161,14 +159,13 @@ export function updateCategoryRequest(
   id: string,
   changes: CategoryChanges,
 ): MessageInitShape<typeof UpdateCategoryRequestSchema> {
-  const request: Record<string, unknown> = { id };
-  if (given(changes.name)) request.name = changes.name;
-  if (given(changes.slug)) request.slug = changes.slug;
-  // Present and null moves the category to the root; absent leaves it where it is.
-  if (changes.parentId !== undefined) request.parentId = changes.parentId ?? "";
-  if (given(changes.position)) request.position = changes.position;
-  if (changes.status) request.status = enumValue(CategoryStatus, changes.status);
-  return request as MessageInitShape<typeof UpdateCategoryRequestSchema>;
+  return {
+    id,
+    ...valuesSent(changes, ["name", "slug", "position"]),
+    // Present and null moves the category to the root; absent leaves it where it is.
+    ...(changes.parentId === undefined ? {} : { parentId: changes.parentId ?? "" }),
+    ...(changes.status ? { status: enumValue(CategoryStatus, changes.status) } : {}),
+  };
 }
 
 const price = (value: number | null | undefined, field: string) =>
