@@ -127,3 +127,44 @@ interface ReadyAnswer {
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
+
+/** The answer of `GET /health`. */
+export const healthSchema = {
+  type: "object",
+  required: ["status"],
+  properties: { status: { type: "string", enum: ["ok"] } },
+} as const;
+
+/** The answer of `GET /health/services`. */
+export const servicesHealthSchema = {
+  type: "object",
+  required: ["status", "services"],
+  properties: {
+    status: { type: "string", enum: ["ok", "degraded"] },
+    services: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "url", "status", "latencyMs", "circuit"],
+        properties: {
+          name: { type: "string" },
+          url: { type: "string" },
+          status: { type: "string", enum: ["up", "down"] },
+          latencyMs: { type: "number" },
+          circuit: { type: "string", enum: ["closed", "open", "half-open"] },
+          degraded: {
+            type: "array",
+            items: { type: "string" },
+            description: "dependencies the service is doing without while it still serves (say the bus)",
+          },
+          error: { type: "string" },
+        },
+      },
+    },
+  },
+} as const;
+
+/** `ok` while every service is up with all its dependencies, `degraded` otherwise. */
+export function overallHealth(list: readonly ServiceHealth[]): "ok" | "degraded" {
+  return list.every((s) => s.status === "up" && !s.degraded?.length) ? "ok" : "degraded";
+}
