@@ -1,5 +1,5 @@
 import { graphqlPage, resolveWith } from "../../domain.js";
-import type { OrderStatus, Resolvers, ResolversTypes } from "../../gen/graphql.js";
+import type { OrderStatus, Resolvers } from "../../gen/graphql.js";
 import type { GraphqlContext } from "../../module.js";
 import { clientField, connection } from "../catalog-common.js";
 import { pairs } from "../catalog-json.js";
@@ -10,8 +10,6 @@ const upper = (value: { status: OrderStatusName }) => value.status.toUpperCase()
 const lower = (status: OrderStatus | null | undefined) =>
   status?.toLowerCase() as OrderStatusName | undefined;
 const byId = (args: { id: string }) => ({ id: args.id });
-// Until the products domain resolves its GraphQL type from its REST model, its field resolvers take that shape as is.
-const asProduct = (product: Promise<unknown>) => product as Promise<ResolversTypes["Product"] | null>;
 const page = (answer: { items: OrderModel[]; nextCursor: string }) =>
   connection(answer.items, answer.nextCursor);
 
@@ -26,7 +24,7 @@ export function ordersResolvers(ops: OrdersOperations): Resolvers {
     OrderTransition: { status: upper },
     OrderLine: {
       options: (line) => pairs(line.options),
-      product: (line, _args, context) => asProduct(ops.currentProduct(context.ctx, line.productId)),
+      product: (line, _args, context) => ops.currentProduct(context.ctx, line.productId),
     },
     CartLine: { options: (line) => pairs(line.options ?? {}) },
     Cart: { replayed: (cart) => cart.replayed === true },
