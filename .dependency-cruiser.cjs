@@ -30,6 +30,14 @@ module.exports = {
       to: { path: "^packages/platform/src/(db|events|messaging)/" },
     },
     {
+      name: "gateway-takes-platform-parts",
+      comment:
+        "The gateway imports the platform's parts (@mercato/platform/errors, /rpc, ...), never the barrel that loads PGlite, pg, NATS and nodemailer.",
+      severity: "error",
+      from: { path: "^services/gateway/src/" },
+      to: { path: "^packages/platform/src/index[.]ts$" },
+    },
+    {
       name: "platform-parts-stand-alone",
       comment: "Inside the platform a part imports another part's index or files, never the barrel.",
       severity: "error",

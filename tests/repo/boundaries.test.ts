@@ -65,6 +65,15 @@ describe("import boundaries", { timeout: 60_000 }, () => {
     ).toEqual(["gateway-holds-no-state"]);
   });
 
+  it("keep the gateway off the platform's barrel", async () => {
+    expect(
+      await probe(
+        `services/gateway/src/probe-${tag}.ts`,
+        'export { DomainError } from "@mercato/platform";\n',
+      ),
+    ).toEqual(["gateway-takes-platform-parts"]);
+  });
+
   it("keep the platform's parts off its barrel", async () => {
     expect(
       await probe(`packages/platform/src/errors/probe-${tag}.ts`, 'export * from "../index.js";\n'),

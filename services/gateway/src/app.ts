@@ -4,20 +4,16 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import {
-  type Authenticator,
   acceptCorrelationId,
-  bearerToken,
-  boundedRedisOptions,
-  createMetricsRegistry,
-  DomainError,
   newTrace,
   parseTraceparent,
   type RequestContext,
-  reportRedisOutages,
-  rpcClientHistogram,
   runWithContext,
-  Unauthenticated,
-} from "@mercato/platform";
+} from "@mercato/platform/context";
+import { DomainError, Unauthenticated } from "@mercato/platform/errors";
+import { boundedRedisOptions, reportRedisOutages } from "@mercato/platform/kv";
+import { createMetricsRegistry, rpcClientHistogram } from "@mercato/platform/metrics";
+import { type Authenticator, bearerToken } from "@mercato/platform/rpc";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,

@@ -1,4 +1,4 @@
-import { durationMs, flag, logLevel, port, url } from "@mercato/platform";
+import { durationMs, flag, logLevel, port, url } from "@mercato/platform/config";
 import { z } from "zod";
 
 /** The gateway's environment, validated at start. */

@@ -5,8 +5,8 @@ import {
   errorMappings,
   type FieldViolation,
   fromConnectError,
-  isAvailabilityError,
-} from "@mercato/platform";
+} from "@mercato/platform/errors";
+import { isAvailabilityError } from "@mercato/platform/rpc";
 
 /** The body of every REST error: `{ success: false, error: { code, message, correlationId, details? } }`. */
 export interface ErrorEnvelope {

@@ -1,13 +1,8 @@
 // GraphQL over HTTP for the gateway: resolvers run in their request's context, answers in the
 // media type the client asked for, errors in the shape the GraphQL-over-HTTP specification gives.
 import { ConnectError } from "@connectrpc/connect";
-import {
-  DomainError,
-  type ErrorCode,
-  errorMappings,
-  InvalidArgument,
-  runWithContext,
-} from "@mercato/platform";
+import { runWithContext } from "@mercato/platform/context";
+import { DomainError, type ErrorCode, errorMappings, InvalidArgument } from "@mercato/platform/errors";
 import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from "graphql";
 import type { IResolvers, MercuriusContext } from "mercurius";
 import { resolveError, statusOf } from "./envelope.js";

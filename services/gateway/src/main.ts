@@ -1,4 +1,7 @@
-import { createJwksAuthenticator, createLogger, parseConfig, runMain } from "@mercato/platform";
+import { createJwksAuthenticator } from "@mercato/platform/auth";
+import { parseConfig } from "@mercato/platform/config";
+import { createLogger } from "@mercato/platform/logging";
+import { runMain } from "@mercato/platform/service";
 import { createGateway } from "./app.js";
 import { gatewayModules, upstreamServices } from "./catalog.js";
 import { gatewayConfigSchema } from "./config.js";

@@ -1,4 +1,5 @@
-import { type Caller, type DomainError, type RequestContext, Unauthenticated } from "@mercato/platform";
+import type { Caller, RequestContext } from "@mercato/platform/context";
+import { type DomainError, Unauthenticated } from "@mercato/platform/errors";
 import type { FastifyInstance } from "fastify";
 import type { IResolvers, MercuriusContext } from "mercurius";
 import type { Access } from "./operation.js";

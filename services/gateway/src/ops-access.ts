@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { bearerToken, Unauthenticated } from "@mercato/platform";
+import { Unauthenticated } from "@mercato/platform/errors";
+import { bearerToken } from "@mercato/platform/rpc";
 import type { FastifyRequest } from "fastify";
 import type { GatewayConfig } from "./config.js";
 

@@ -1,4 +1,5 @@
-import { createLogger, parseConfig } from "@mercato/platform";
+import { parseConfig } from "@mercato/platform/config";
+import { createLogger } from "@mercato/platform/logging";
 import { createGateway } from "./app.js";
 import { gatewayModules, upstreamServices } from "./catalog.js";
 import { gatewayConfigSchema } from "./config.js";

@@ -1,5 +1,5 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
-import { InvalidArgument } from "@mercato/platform";
+import { InvalidArgument } from "@mercato/platform/errors";
 import { errorCodes, type FastifyServerOptions } from "fastify";
 
 type ValidatorFactory = NonNullable<

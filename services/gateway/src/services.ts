@@ -5,7 +5,7 @@ import {
   type CircuitState,
   createRpcClient,
   withCalledServiceErrors,
-} from "@mercato/platform";
+} from "@mercato/platform/rpc";
 import type { Histogram } from "prom-client";
 
 /** A service behind the gateway. */

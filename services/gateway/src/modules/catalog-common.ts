@@ -1,5 +1,5 @@
 import type { Money as MoneyMessage } from "@mercato/contracts/mercato/common/v1/common_pb";
-import { DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform";
+import { DomainError, type FieldViolation, InvalidArgument } from "@mercato/platform/errors";
 import { Type } from "typebox";
 
 /** An empty string (the contract's "unset") as null. */

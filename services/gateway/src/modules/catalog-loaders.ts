@@ -1,6 +1,6 @@
 import { ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import type { RequestContext } from "@mercato/platform";
+import type { RequestContext } from "@mercato/platform/context";
 import DataLoader from "dataloader";
 import type { ServiceDirectory } from "../services.js";
 import { type StorefrontJson, storefrontJson } from "./catalog-json.js";

@@ -4,7 +4,8 @@ import {
   type UpdateMyProfileRequest,
   UsersService,
 } from "@mercato/contracts/mercato/users/v1/users_pb";
-import { type Caller, DomainError } from "@mercato/platform";
+import type { Caller } from "@mercato/platform/context";
+import { DomainError } from "@mercato/platform/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { defineGatewayModule, type GatewayModule, type GraphqlContext, requireCaller } from "../module.js";
 import type { ServiceDirectory } from "../services.js";
