@@ -5,7 +5,7 @@ import { ordersGatewayModule } from "./modules/orders/index.js";
 import { payoutsGatewayModule } from "./modules/payouts/index.js";
 import { productsGatewayModule } from "./modules/products/index.js";
 import { sellersGatewayModule } from "./modules/sellers/index.js";
-import { usersGatewayModule } from "./modules/users.js";
+import { usersGatewayModule } from "./modules/users/index.js";
 
 /** A service the gateway routes to, with the port it listens on by default. */
 export interface UpstreamService {

@@ -10,6 +10,6 @@ export * from "./modules/orders/index.js";
 export * from "./modules/payouts/index.js";
 export * from "./modules/products/index.js";
 export * from "./modules/sellers/index.js";
-export * from "./modules/users.js";
+export * from "./modules/users/index.js";
 export * from "./public-contracts.js";
 export * from "./services.js";

@@ -13,7 +13,7 @@ import { usersService } from "@mercato/users";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
-import { usersGatewayModule } from "../src/modules/users.js";
+import { usersGatewayModule } from "../src/modules/users/index.js";
 import { injectors, issuerAuthenticator, moduleGateway, signedIn, type User } from "./module-harness.js";
 
 const berlin = {

@@ -6,6 +6,7 @@ import type { OrderLineModel, OrderTransitionModel, OrderModel, CartLineModel, C
 import type { CurrencyBalanceModel, SellerBalanceModel, LedgerEntryModel, PayoutModel } from '../modules/payouts/schemas.js';
 import type { CategoryModel, VariantModel, ProductModel, ProductHitModel } from '../modules/products/schemas.js';
 import type { StorefrontModel } from '../modules/sellers/schemas.js';
+import type { ProfileModel, MeModel, AddressModel } from '../modules/users/schemas.js';
 import type { GraphqlContext } from '../module.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1604,9 +1605,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Account: ResolverTypeWrapper<AccountModel>;
-  Address: ResolverTypeWrapper<Address>;
-  AddressConnection: ResolverTypeWrapper<AddressConnection>;
-  AddressEdge: ResolverTypeWrapper<AddressEdge>;
+  Address: ResolverTypeWrapper<AddressModel>;
+  AddressConnection: ResolverTypeWrapper<Omit<AddressConnection, 'edges'> & { edges: Array<ResolversTypes['AddressEdge']> }>;
+  AddressEdge: ResolverTypeWrapper<Omit<AddressEdge, 'node'> & { node: ResolversTypes['Address'] }>;
   AddressInput: AddressInput;
   AddressPageInfo: ResolverTypeWrapper<AddressPageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1634,7 +1635,7 @@ export type ResolversTypes = {
   LedgerEntryConnection: ResolverTypeWrapper<Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversTypes['LedgerEntryEdge']> }>;
   LedgerEntryEdge: ResolverTypeWrapper<Omit<LedgerEntryEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   LedgerEntryKind: LedgerEntryKind;
-  Me: ResolverTypeWrapper<Me>;
+  Me: ResolverTypeWrapper<MeModel>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1667,7 +1668,7 @@ export type ResolversTypes = {
   ProductSearchConnection: ResolverTypeWrapper<Omit<ProductSearchConnection, 'edges'> & { edges: Array<ResolversTypes['ProductHitEdge']> }>;
   ProductSort: ProductSort;
   ProductStatus: ProductStatus;
-  Profile: ResolverTypeWrapper<Profile>;
+  Profile: ResolverTypeWrapper<ProfileModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
   SellerBalance: ResolverTypeWrapper<SellerBalanceModel>;
@@ -1701,9 +1702,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Account: AccountModel;
-  Address: Address;
-  AddressConnection: AddressConnection;
-  AddressEdge: AddressEdge;
+  Address: AddressModel;
+  AddressConnection: Omit<AddressConnection, 'edges'> & { edges: Array<ResolversParentTypes['AddressEdge']> };
+  AddressEdge: Omit<AddressEdge, 'node'> & { node: ResolversParentTypes['Address'] };
   AddressInput: AddressInput;
   AddressPageInfo: AddressPageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -1729,7 +1730,7 @@ export type ResolversParentTypes = {
   LedgerEntry: LedgerEntryModel;
   LedgerEntryConnection: Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['LedgerEntryEdge']> };
   LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
-  Me: Me;
+  Me: MeModel;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -1758,7 +1759,7 @@ export type ResolversParentTypes = {
   ProductHitEdge: Omit<ProductHitEdge, 'node'> & { node: ResolversParentTypes['ProductHit'] };
   ProductOption: ProductOption;
   ProductSearchConnection: Omit<ProductSearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductHitEdge']> };
-  Profile: Profile;
+  Profile: ProfileModel;
   Query: Record<PropertyKey, never>;
   SafeInt: Scalars['SafeInt']['output'];
   SellerBalance: SellerBalanceModel;
