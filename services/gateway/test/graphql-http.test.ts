@@ -93,7 +93,7 @@ describe("GraphQL over HTTP", () => {
     expect(result.json().errors[0]).toMatchObject({ extensions: { code: "INVALID_ARGUMENT" } });
     expect(result.json().errors[0].message).toMatch(/query cost .* exceeds the limit of 5000/);
     expect(result.json()).not.toHaveProperty("data");
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1_000);
   });
 
   it("refuses a document of 30 000 operations by its token count, quickly", async () => {
@@ -101,7 +101,7 @@ describe("GraphQL over HTTP", () => {
     const { ms, result } = await cpuMsOf(() => post({ query, operationName: "q0" }));
     expect(result.json().errors[0].message).toMatch(/Document contains more th.. \d+ tokens/);
     expect(result.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1_000);
   });
 
   it.each([
@@ -110,12 +110,14 @@ describe("GraphQL over HTTP", () => {
     ["9 000 fields of one name", `{ ${"__typename ".repeat(9_000)} }`],
     ["3 000 unknown arguments", `{ sum(${Array.from({ length: 3_000 }, (_, i) => `a${i}: 1`).join(" ")}) }`],
     ["a 900 kB string", `{ sum(n: "${"x".repeat(900_000)}") }`],
-  ])("answers %s within 100 ms of CPU, as the client's mistake", async (_shape, query) => {
+    // The bound tells a parser that blows up (seconds of CPU) from one that does not; it is no
+    // speed measurement (that is bench/), so a busy machine's scheduling must not fail it.
+  ])("answers %s within a second of CPU, as the client's mistake", async (_shape, query) => {
     const { ms, result } = await cpuMsOf(() => post({ query }));
     expect(result.statusCode).toBe(200);
     expect(result.json().errors[0].extensions.code).toBe("INVALID_ARGUMENT");
     expect(result.json().errors[0].message.length).toBeLessThanOrEqual(1_001);
-    expect(ms).toBeLessThan(100);
+    expect(ms).toBeLessThan(1_000);
   });
 
   it("refuses selections nested thousands deep as a client error", async () => {
