@@ -31,12 +31,6 @@ export const PostalAddressBody = closedObject({
 /** A postal address as clients send it. */
 export type PostalAddressInput = Static<typeof PostalAddressBody>;
 
-/** The response schema under its older name, for the modules not yet in a domain folder. */
-export const postalAddressSchema = PostalAddress;
-
-/** The request schema under its older name, for the modules not yet in a domain folder. */
-export const postalAddressBody = PostalAddressBody;
-
 /** A client's postal address as the contract's PostalAddress (absent parts empty, country upper-cased). */
 export function postalAddressRequest(address: PostalAddressInput) {
   return {
