@@ -30,6 +30,13 @@ import { checkOtp, resendWaitSeconds } from "./domain/otp-rules.js";
 import { hashPassword, passwordMatches } from "./domain/passwords.js";
 import { newOpaqueToken, newOtpCode, otpHash, sameHash, tokenHash } from "./domain/secrets.js";
 import {
+  type ClientMeta,
+  type IssuedTokens,
+  issueTokens,
+  openSession,
+  storeRefreshToken,
+} from "./sessions.workflow.js";
+import {
   type AccountRow,
   accounts,
   emailTokens,
@@ -39,13 +46,6 @@ import {
   sessions,
 } from "./store/schema.js";
 import type { SigningKeys } from "./store/signing-keys.js";
-import {
-  type ClientMeta,
-  type IssuedTokens,
-  issueTokens,
-  openSession,
-  storeRefreshToken,
-} from "./sessions.workflow.js";
 
 /** What the identity flows use. */
 export interface IdentityDeps {

@@ -5,8 +5,8 @@ import { type InventoryConfig, inventoryConfigSchema } from "./config.js";
 import { catalogConsumers } from "./events/catalog.consumers.js";
 import { orderConsumers } from "./events/order.consumers.js";
 import { ReservationSweeper } from "./jobs/reservation-sweeper.js";
-import { ReservationHints } from "./store/reservation-hints.js";
 import { inventoryRoutes } from "./rpc/inventory.rpc.js";
+import { ReservationHints } from "./store/reservation-hints.js";
 import { Inventory } from "./store/stock.store.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));

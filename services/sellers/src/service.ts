@@ -3,11 +3,11 @@ import { PayoutsService, SellersService } from "@mercato/contracts/mercato/selle
 import { defineService, loadSqlMigrations } from "@mercato/platform";
 import { type SellersConfig, sellersConfigSchema } from "./config.js";
 import { orderConsumers } from "./events/order.consumers.js";
-import { ManualPayoutProvider } from "./upstream.js";
 import { payoutsRoutes } from "./rpc/payouts.rpc.js";
 import { sellersRoutes } from "./rpc/sellers.rpc.js";
 import { Payouts } from "./store/payouts.store.js";
 import { Storefronts } from "./store/storefronts.store.js";
+import { ManualPayoutProvider } from "./upstream.js";
 
 const migrationsFolder = fileURLToPath(new URL("./store/migrations/", import.meta.url));
 

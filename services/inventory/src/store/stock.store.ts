@@ -15,9 +15,8 @@ import {
 import { and, desc, eq, lt, lte, sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { recordStockChanged, recordStockLow } from "../events/stock-events.js";
-import { ReservationHints } from "./reservation-hints.js";
-import { type KeyValueWarning, StockCache } from "./stock-cache.js";
 import { assertManagesAll, managedVariant } from "./catalog-projection.js";
+import { ReservationHints } from "./reservation-hints.js";
 import {
   cancelledOrders,
   type MovementReason,
@@ -29,6 +28,7 @@ import {
   type StockRow,
   stockLevels,
 } from "./schema.js";
+import { type KeyValueWarning, StockCache } from "./stock-cache.js";
 
 export type { MovementReason, ReservationStatus } from "./schema.js";
 
