@@ -14,9 +14,10 @@ import { currentContext } from "../context/als.js";
 import { childTraceparent, remainingMs } from "../context/context.js";
 import { fromConnectError, ServiceUnavailable } from "../errors/errors.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
+import { directRpcPath } from "./direct-path.js";
 import { failedService, isAvailabilityError, isOwnFailure } from "./failures.js";
 import { codeName, headerNames } from "./metadata.js";
-import { createUnaryCaller } from "./unary.js";
+import { createUnaryCaller, type UnaryCaller } from "./unary.js";
 
 /** Options of createRpcClient. */
 export interface RpcClientOptions {
@@ -32,6 +33,8 @@ export interface RpcClientOptions {
   /** Name of the called service in metrics and errors. */
   target?: string;
   interceptors?: Interceptor[];
+  /** Unary calls through createUnaryCaller (docs/adr/0020) rather than connect-node; default from RPC_DIRECT (on). */
+  direct?: boolean;
 }
 
 /** Correlation id, trace context and the caller's token of the running request, as headers for the callee. */
@@ -108,27 +111,49 @@ export function withCalledServiceErrors<S extends DescService>(
   return wrapped as Client<S>;
 }
 
+/** Unary calls through connect-node's transport, as createUnaryCaller makes them directly. */
+function connectUnaryCaller(client: Client<DescService>): UnaryCaller {
+  const calls = client as unknown as Record<string, (req: unknown, opts: CallOptions) => Promise<unknown>>;
+  return (method, message, options) => {
+    const call = calls[method.localName];
+    if (!call) throw new Error(`no method ${method.localName}`);
+    return call(message, options);
+  };
+}
+
 /**
  * A typed client for a service over ConnectRPC (Connect protocol, binary Protobuf, HTTP/2). Every call gets a deadline (the request
  * context's, capped by `timeoutMs`) and the request's correlation id, trace and token; calls to
  * methods marked `NO_SIDE_EFFECTS` or `IDEMPOTENT` are retried when the service is unavailable.
- * Unary calls go through createUnaryCaller (docs/adr/0020), streaming ones through connect-node.
+ * Unary calls go through createUnaryCaller (docs/adr/0020) unless `direct` is false, streaming
+ * ones through connect-node.
  */
 export function createRpcClient<S extends DescService>(service: S, options: RpcClientOptions): Client<S> {
-  const unary = createUnaryCaller(service, options.baseUrl, options.interceptors ?? []);
-  // connect-node's transport, for streaming methods only: the Connect protocol with binary
-  // Protobuf over HTTP/2, like the unary calls (docs/adr/0008). It opens no connection until used.
+  // connect-node's transport: the Connect protocol with binary Protobuf over HTTP/2 (docs/adr/0008).
+  // It opens no connection until used.
   const transport = createConnectTransport({
     baseUrl: options.baseUrl,
     httpVersion: "2",
     useBinaryFormat: true,
     interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
     idleConnectionTimeoutMs: 60_000,
+    // Without pings a peer that vanished without closing the connection (a killed pod, a dropped
+    // route) holds every later call until its deadline. A ping every 10 s on a connection with
+    // calls in flight, answered within 5 s (the default deadline), retires such a connection
+    // within 15 s; a call on a connection idle for 10 s pings it first and opens a new one if it
+    // is dead. Idle connections are not pinged: they close after 60 s anyway.
+    pingIntervalMs: 10_000,
+    pingTimeoutMs: 5_000,
+    pingIdleConnection: false,
     // Calls stay inside the cluster's network, where gzip costs both ends more CPU than the bytes
     // it saves take to send (a 20-hit search page: ≈0.3 ms of zlib a call); ask for none.
     acceptCompression: [],
   });
   const client = createClient(service, transport);
+  const unary: UnaryCaller =
+    (options.direct ?? directRpcPath())
+      ? createUnaryCaller(service, options.baseUrl, options.interceptors ?? [])
+      : connectUnaryCaller(client);
   const defaultTimeout = options.timeoutMs ?? 5_000;
   const maxRetries = options.maxRetries ?? 2;
   const target = options.target ?? service.typeName;

@@ -19,6 +19,7 @@ import {
   type RequestContext,
 } from "../context/context.js";
 import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
+import { directRpcPath } from "./direct-path.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
 import { nulCharacterPaths } from "./nul-characters.js";
@@ -152,11 +153,14 @@ export interface RpcServerOptions {
   httpRoutes?: HttpRoute[];
   /** Longest deadline a caller may ask for; default 60 000 ms. */
   maxTimeoutMs?: number;
+  /** Binary Connect unary calls through createUnaryServer (docs/adr/0020); default from RPC_DIRECT (on). */
+  direct?: boolean;
 }
 
 /**
  * Serves ConnectRPC routes (gRPC, gRPC-Web and Connect on one port, HTTP/1.1 and h2c) plus a few
- * plain HTTP routes. Binary Connect unary calls take a direct path (createUnaryServer).
+ * plain HTTP routes. Binary Connect unary calls take a direct path (createUnaryServer) unless
+ * `direct` is false.
  */
 export async function startRpcServer(options: RpcServerOptions): Promise<Listening> {
   const routes = new Map((options.httpRoutes ?? []).map((route) => [`${route.method} ${route.path}`, route]));
@@ -189,10 +193,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Listeni
   });
   // Binary Connect unary calls (every call between our services) skip connect's universal
   // handler; everything else goes to connect's adapter (docs/adr/0020).
-  const unary = createUnaryServer({ routes: unaryRoutes, interceptors, maxTimeoutMs });
-  const handler: DualHandler = (req, res) => {
-    if (!unary(req, res)) (connect as DualHandler)(req, res);
-  };
+  const unary =
+    (options.direct ?? directRpcPath())
+      ? createUnaryServer({ routes: unaryRoutes, interceptors, maxTimeoutMs })
+      : undefined;
+  const handler: DualHandler = unary
+    ? (req, res) => {
+        if (!unary(req, res)) (connect as DualHandler)(req, res);
+      }
+    : (connect as DualHandler);
   return listenDual({
     host: options.host ?? "127.0.0.1",
     port: options.port,
