@@ -12,7 +12,7 @@ export function usersResolvers(ops: UsersOperations): Resolvers {
       address: resolveWith(ops.address, (args) => ({ id: args.id })),
     },
     Me: {
-      profile: (_me, _args, context) => ops.profile(context.ctx, {}),
+      profile: resolveWith(ops.profile, () => ({})),
       addresses: resolveWith(ops.addresses, (args) => graphqlPage(args), {
         // The users service issues one cursor per page, so only a page's last edge carries it.
         answer: (page) => {
