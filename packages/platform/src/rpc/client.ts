@@ -111,13 +111,40 @@ export function withCalledServiceErrors<S extends DescService>(
   return wrapped as Client<S>;
 }
 
-/** Unary calls through connect-node's transport, as createUnaryCaller makes them directly. */
+/**
+ * Unary calls through connect-node's transport, as createUnaryCaller makes them directly: a peer
+ * that drops the connection or refuses the stream is `unavailable` here too (connect-node says
+ * `canceled` and `internal`), so retries and the circuit breaker see an outage on both paths.
+ */
 function connectUnaryCaller(client: Client<DescService>): UnaryCaller {
   const calls = client as unknown as Record<string, (req: unknown, opts: CallOptions) => Promise<unknown>>;
-  return (method, message, options) => {
+  return async (method, message, options) => {
     const call = calls[method.localName];
     if (!call) throw new Error(`no method ${method.localName}`);
-    return call(message, options);
+    try {
+      return await call(message, options);
+    } catch (error) {
+      if (!(error instanceof ConnectError) || options.signal?.aborted) throw error;
+      if (error.code === Code.Canceled) {
+        throw new ConnectError(
+          "the connection closed before the answer ended",
+          Code.Unavailable,
+          error.metadata,
+          undefined,
+          error,
+        );
+      }
+      if (error.code === Code.Internal && error.rawMessage.includes("NGHTTP2_REFUSED_STREAM")) {
+        throw new ConnectError(
+          "the service refused the stream",
+          Code.Unavailable,
+          error.metadata,
+          undefined,
+          error,
+        );
+      }
+      throw error;
+    }
   };
 }
 

@@ -23,7 +23,12 @@ import { directRpcPath } from "./direct-path.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
 import { nulCharacterPaths } from "./nul-characters.js";
-import { createUnaryServer, recordingRouter, type UnaryRoutes } from "./unary-server.js";
+import {
+  createUnaryServer,
+  maxUnaryRequestBytes,
+  recordingRouter,
+  type UnaryRoutes,
+} from "./unary-server.js";
 
 /** Verifies a bearer token and says who is calling; throws Unauthenticated when it is not valid. */
 export type Authenticator = (token: string) => Promise<Caller>;
@@ -171,6 +176,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Listeni
     routes: (router) => options.routes(recordingRouter(router, unaryRoutes)),
     interceptors,
     maxTimeoutMs,
+    // The direct path's limit on every path (connect's default reads any size), so a caller is
+    // refused the same way whichever way its call comes in.
+    readMaxBytes: maxUnaryRequestBytes,
     fallback: (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       const route = routes.get(`${req.method} ${path}`);

@@ -183,8 +183,12 @@ function readBody(req: Request): Promise<Buffer> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxUnaryRequestBytes) {
+        // connect's own words for its readMaxBytes, so a caller reads the same on either path.
         fail(
-          new ConnectError(`the request body exceeds ${maxUnaryRequestBytes} bytes`, Code.ResourceExhausted),
+          new ConnectError(
+            `message size is larger than configured readMaxBytes ${maxUnaryRequestBytes}`,
+            Code.ResourceExhausted,
+          ),
         );
         return;
       }
