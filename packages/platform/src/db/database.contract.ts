@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { bigint, integer, pgSchema, timestamp } from "drizzle-orm/pg-core";
+import { eq, sql } from "drizzle-orm";
+import { bigint, integer, jsonb, pgSchema, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "./database.js";
 import { rowsOf } from "./database.js";
 import { type Migration, migrate } from "./migrate.js";
 import { isUniqueViolation } from "./pg-errors.js";
+import { type Placeholders, prepared } from "./prepared.js";
 
 /** Makes a Database for a fresh schema and a way to drop it again. */
 export interface DatabaseFixture {
@@ -159,6 +160,61 @@ export function describeDatabaseContract(label: string, makeFixture: () => Promi
       const read = await db.db.select().from(counters);
       expect(written).toEqual([{ id: 1, n: 2 ** 40, at }]);
       expect(read).toEqual(written);
+    });
+
+    it("runs a prepared statement built once on the database and inside its transactions", async () => {
+      const db = await fresh();
+      await migrate(db, [
+        {
+          id: "0001_notes",
+          statements: [
+            `create table "${db.schema}".notes (id int primary key, n bigint not null, body jsonb not null, at timestamptz not null)`,
+          ],
+        },
+      ]);
+      const notes = pgSchema(db.schema).table("notes", {
+        id: integer("id").primaryKey(),
+        n: bigint("n", { mode: "number" }).notNull(),
+        body: jsonb("body").$type<{ words: string[] }>().notNull(),
+        at: timestamp("at", { withTimezone: true }).notNull(),
+      });
+      let builds = 0;
+      const add = prepared(
+        db.db,
+        "contract.add_note",
+        (q, p: Placeholders<{ id: number; n: number; body: { words: string[] }; at: Date }>) => {
+          builds += 1;
+          return q.insert(notes).values({ id: p.id, n: p.n, body: p.body, at: p.at }).returning();
+        },
+      );
+      const byId = prepared(db.db, "contract.note", (q, p: Placeholders<{ id: number }>) =>
+        q.select({ n: notes.n, body: notes.body }).from(notes).where(eq(notes.id, p.id)),
+      );
+      // The same label with another text, as another schema's statement would have: no clash.
+      const count = prepared(db.db, "contract.note", (q) => q.select({ id: notes.id }).from(notes));
+      const at = new Date("2024-02-29T10:11:12.345Z");
+
+      await expect(add.run(db.db, { id: 1, n: 2 ** 40, body: { words: ["a"] }, at })).resolves.toEqual([
+        { id: 1, n: 2 ** 40, body: { words: ["a"] }, at },
+      ]);
+      // In a transaction the statement runs on its connection: it sees the transaction's own writes,
+      // which go with a rollback.
+      await expect(
+        db.transaction(async (tx) => {
+          await add.run(tx, { id: 2, n: 7, body: { words: ["b", "c"] }, at });
+          expect(await byId.run(tx, { id: 2 })).toEqual([{ n: 7, body: { words: ["b", "c"] } }]);
+          expect(await count.run(tx, {})).toHaveLength(2);
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      expect(await byId.run(db.db, { id: 2 })).toEqual([]);
+      await db.transaction(async (tx) => {
+        await add.run(tx, { id: 3, n: 9, body: { words: [] }, at });
+      });
+      expect(await byId.run(db.db, { id: 3 })).toEqual([{ n: 9, body: { words: [] } }]);
+      expect(await count.run(db.db, {})).toHaveLength(2);
+      expect(builds).toBe(1);
+      await expect(byId.run(db.db, {} as { id: number })).rejects.toThrow('No value for placeholder "id"');
     });
 
     it("reports a unique violation with its constraint", async () => {

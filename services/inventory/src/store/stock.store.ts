@@ -28,6 +28,7 @@ import {
   type StockRow,
   stockLevels,
 } from "./schema.js";
+import { stockStatements } from "./stock.statements.js";
 import { type KeyValueWarning, StockCache } from "./stock-cache.js";
 
 export type { MovementReason, ReservationStatus } from "./schema.js";
@@ -116,9 +117,6 @@ export class OutOfStock extends DomainError {
 
 const now = sql`now()`;
 
-/** The stock rows of `ids`: one bound uuid[] however many. */
-const stockOf = (ids: readonly string[]) => sql`${stockLevels.variantId} = any(${uuidArray(ids)}::uuid[])`;
-
 function toLevel(row: StockRow): StockLevel {
   return {
     variantId: row.variantId,
@@ -159,33 +157,6 @@ async function lockReservationId(tx: Executor, id: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`inventory.reservation.${id}`}, 0))`);
 }
 
-/** Locks the stock rows of `variantIds` in id order (so two transactions never wait on each other in a circle). */
-async function lockStock(tx: Executor, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
-  const rows = await tx
-    .select()
-    .from(stockLevels)
-    .where(stockOf(variantIds))
-    .orderBy(stockLevels.variantId)
-    .for("update");
-  return new Map(rows.map((row) => [row.variantId, toLevel(row)]));
-}
-
-/** Locks the stock rows of a reservation's lines; each line has one (reserving created them all). */
-async function lockLines(
-  tx: Executor,
-  lines: readonly ReservationLine[],
-): Promise<{ line: ReservationLine; current: StockLevel }[]> {
-  const stock = await lockStock(
-    tx,
-    lines.map((line) => line.variantId),
-  );
-  return lines.map((line) => {
-    const current = stock.get(line.variantId);
-    if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
-    return { line, current };
-  });
-}
-
 /** The key-value side of the store (ADR 0017): reservation hints always, cached levels when `stockCacheTtlMs` > 0. */
 export interface InventoryKeyValueOptions {
   kv: KeyValue;
@@ -207,12 +178,14 @@ export class Inventory {
   private readonly cache: StockCache | undefined;
   /** Variants each open transaction changed, for the cache once it commits. */
   private readonly touched = new WeakMap<object, Set<string>>();
+  private readonly statements: ReturnType<typeof stockStatements>;
 
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
     keyValue?: InventoryKeyValueOptions,
   ) {
+    this.statements = stockStatements(database.db);
     this.hints = keyValue && new ReservationHints(keyValue.kv, keyValue.warn);
     const ttlMs = keyValue?.stockCacheTtlMs ?? 10_000;
     this.cache = keyValue && ttlMs > 0 ? new StockCache(keyValue.kv, ttlMs, keyValue.warn) : undefined;
@@ -243,7 +216,7 @@ export class Inventory {
 
   /** The stock rows of `ids` as PostgreSQL has them now. */
   private async storedLevels(ids: readonly string[]): Promise<StockLevel[]> {
-    const rows = await this.database.db.select().from(stockLevels).where(stockOf(ids));
+    const rows = await this.statements.levels.run(this.database.db, { ids: uuidArray(ids) });
     return rows.map(toLevel);
   }
 
@@ -279,7 +252,7 @@ export class Inventory {
         .insert(stockLevels)
         .values({ variantId, productId })
         .onConflictDoNothing({ target: stockLevels.variantId });
-      const current = (await lockStock(tx, [variantId])).get(variantId);
+      const current = (await this.lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new Error(`stock row of ${variantId} vanished`);
       const onHand = current.onHand + quantity;
       if (onHand > maxOnHand)
@@ -313,7 +286,7 @@ export class Inventory {
       fail("threshold", `must be a whole number from 0 to ${maxQuantity}`);
     return this.change(async (tx) => {
       await managedVariant(tx, caller, variantId);
-      const current = (await lockStock(tx, [variantId])).get(variantId);
+      const current = (await this.lockStock(tx, [variantId])).get(variantId);
       if (!current) throw new NotFound(`no stock is recorded for variant ${variantId}`);
       if (current.lowStockThreshold === threshold) return current;
       return this.write(tx, current, { threshold: threshold ?? null });
@@ -379,7 +352,7 @@ export class Inventory {
           throw new FailedPrecondition(`reservation ${id} exists with other lines`);
         return { reservation: withoutDue(existing), created: false };
       }
-      const stock = await lockStock(
+      const stock = await this.lockStock(
         tx,
         lines.map((line) => line.variantId),
       );
@@ -388,16 +361,15 @@ export class Inventory {
         return available >= line.quantity ? [] : [{ line: i, variantId: line.variantId, available }];
       });
       if (shortages.length > 0) throw new OutOfStock(shortages);
-      const [row] = await tx
-        .insert(reservations)
-        .values({ id, status: "held", expiresAt: sql`now() + make_interval(secs => ${input.ttlMs / 1000})` })
-        .returning({ expiresAt: reservations.expiresAt });
+      const [row] = await this.statements.hold.run(tx, { id, ttlSeconds: input.ttlMs / 1000 });
       for (const line of lines) {
         const current = stock.get(line.variantId);
         if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
-        await tx
-          .insert(reservationLines)
-          .values({ reservationId: id, variantId: line.variantId, quantity: line.quantity });
+        await this.statements.holdLine.run(tx, {
+          reservationId: id,
+          variantId: line.variantId,
+          quantity: line.quantity,
+        });
         await this.write(tx, current, { reserved: current.reserved + line.quantity });
       }
       const held: Reservation = {
@@ -425,7 +397,7 @@ export class Inventory {
       if (reservation.status === "committed") return withoutDue(reservation);
       if (reservation.status !== "held" || reservation.due)
         throw new FailedPrecondition(`reservation ${id} has expired or was released; reserve again`);
-      for (const { line, current } of await lockLines(tx, reservation.lines)) {
+      for (const { line, current } of await this.lockLines(tx, reservation.lines)) {
         const onHand = current.onHand - line.quantity;
         await this.write(tx, current, { onHand, reserved: current.reserved - line.quantity });
         await this.recordMovement(
@@ -530,7 +502,7 @@ export class Inventory {
         .values({ variantId: line.variantId, productId: line.productId })
         .onConflictDoNothing({ target: stockLevels.variantId });
     }
-    const stock = await lockStock(
+    const stock = await this.lockStock(
       tx,
       lines.map((line) => line.variantId),
     );
@@ -656,22 +628,11 @@ export class Inventory {
     id: string,
     lock: boolean,
   ): Promise<(Reservation & { due: boolean }) | undefined> {
-    const query = executor
-      .select({
-        id: reservations.id,
-        status: reservations.status,
-        expiresAt: reservations.expiresAt,
-        due: sql<boolean>`${reservations.expiresAt} <= now()`,
-      })
-      .from(reservations)
-      .where(eq(reservations.id, id));
-    const [row] = lock ? await query.for("update") : await query;
+    const [row] = await (lock ? this.statements.lockReservation : this.statements.reservation).run(executor, {
+      id,
+    });
     if (!row) return undefined;
-    const lines = await executor
-      .select({ variantId: reservationLines.variantId, quantity: reservationLines.quantity })
-      .from(reservationLines)
-      .where(eq(reservationLines.reservationId, id))
-      .orderBy(reservationLines.variantId);
+    const lines = await this.statements.reservationLines.run(executor, { id });
     return { ...row, lines };
   }
 
@@ -680,7 +641,7 @@ export class Inventory {
     reservation: Reservation,
     status: "released" | "expired",
   ): Promise<Reservation> {
-    for (const { line, current } of await lockLines(tx, reservation.lines)) {
+    for (const { line, current } of await this.lockLines(tx, reservation.lines)) {
       await this.write(tx, current, { reserved: current.reserved - line.quantity });
     }
     await this.settle(tx, reservation.id, status);
@@ -688,7 +649,29 @@ export class Inventory {
   }
 
   private async settle(tx: Tx, id: string, status: ReservationStatus): Promise<void> {
-    await tx.update(reservations).set({ status, settledAt: now }).where(eq(reservations.id, id));
+    await this.statements.settle.run(tx, { id, status });
+  }
+
+  /** Locks the stock rows of `variantIds` in id order (so two transactions never wait on each other in a circle). */
+  private async lockStock(tx: Executor, variantIds: readonly string[]): Promise<Map<string, StockLevel>> {
+    const rows = await this.statements.lockLevels.run(tx, { ids: uuidArray(variantIds) });
+    return new Map(rows.map((row) => [row.variantId, toLevel(row)]));
+  }
+
+  /** Locks the stock rows of a reservation's lines; each line has one (reserving created them all). */
+  private async lockLines(
+    tx: Executor,
+    lines: readonly ReservationLine[],
+  ): Promise<{ line: ReservationLine; current: StockLevel }[]> {
+    const stock = await this.lockStock(
+      tx,
+      lines.map((line) => line.variantId),
+    );
+    return lines.map((line) => {
+      const current = stock.get(line.variantId);
+      if (!current) throw new Error(`stock row of ${line.variantId} vanished`);
+      return { line, current };
+    });
   }
 
   private async recordMovement(
@@ -699,7 +682,7 @@ export class Inventory {
     },
     onHandAfter: number,
   ): Promise<void> {
-    await tx.insert(movements).values({
+    await this.statements.movement.run(tx, {
       id: uuidv7(),
       variantId: movement.variantId,
       quantity: movement.quantity,
@@ -726,18 +709,13 @@ export class Inventory {
     const threshold = change.threshold === undefined ? (current.lowStockThreshold ?? null) : change.threshold;
     const available = Math.max(0, onHand - reserved);
     const low = threshold !== null && available < threshold;
-    const [row] = await tx
-      .update(stockLevels)
-      .set({
-        onHand,
-        reserved,
-        lowStockThreshold: threshold,
-        low,
-        version: sql`${stockLevels.version} + 1`,
-        updatedAt: now,
-      })
-      .where(eq(stockLevels.variantId, current.variantId))
-      .returning();
+    const [row] = await this.statements.writeLevel.run(tx, {
+      variantId: current.variantId,
+      onHand,
+      reserved,
+      threshold,
+      low,
+    });
     if (!row) throw new Error(`stock row of ${current.variantId} vanished`);
     this.touched.get(tx)?.add(current.variantId);
     const level = toLevel(row);

@@ -11,6 +11,7 @@ import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import type { OrderSnapshot, PlannedOrder, WantedLine } from "../domain/checkout-plan.js";
 import { maySee, nextStatus, type OrderAction, type OrderStatus } from "../domain/order-status.js";
 import { recordOrderStatusChanged } from "../events/order-events.js";
+import { checkoutFields, checkoutStatements, heldBy, inSeconds } from "./order.statements.js";
 import {
   type CheckoutStatus,
   checkouts,
@@ -66,21 +67,6 @@ export interface CheckoutRecord {
   createdAt: Date;
 }
 
-/** A checkout's columns as CheckoutRecord has them, whether its lease ran out by the database's clock. */
-const checkoutFields = {
-  id: checkouts.id,
-  buyerId: checkouts.buyerId,
-  requestHash: checkouts.requestHash,
-  status: checkouts.status,
-  lines: checkouts.lines,
-  fromCart: checkouts.fromCart,
-  error: checkouts.error,
-  leaseExpired: sql<boolean>`${checkouts.leaseUntil} < now()`,
-  leaseToken: checkouts.leaseToken,
-  releaseOwed: checkouts.releaseOwed,
-  createdAt: checkouts.createdAt,
-};
-
 type CheckoutRow = Omit<CheckoutRecord, "error"> & { error: StoredCheckoutError | null };
 
 function toCheckout(row: CheckoutRow): CheckoutRecord {
@@ -89,6 +75,7 @@ function toCheckout(row: CheckoutRow): CheckoutRecord {
 
 const now = sql`now()`;
 const seconds = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
+const leaseSql = (ms: number) => inSeconds(ms / 1000);
 
 /** Which orders a list shows. */
 export interface OrderFilter {
@@ -100,10 +87,14 @@ export interface OrderFilter {
 
 /** Orders and the checkouts that create them. */
 export class Orders {
+  private readonly statements: ReturnType<typeof checkoutStatements>;
+
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.statements = checkoutStatements(database.db);
+  }
 
   /**
    * Claims the buyer's checkout under `key`: a new one is created pending with a lease of `leaseMs`;
@@ -119,26 +110,20 @@ export class Orders {
     fromCart: boolean;
     leaseMs: number;
   }): Promise<{ checkout: CheckoutRecord; claimed: boolean; takenOver: boolean }> {
-    const lease = sql`now() + ${seconds(input.leaseMs)}`;
-    const [created] = await this.database.db
-      .insert(checkouts)
-      .values({
-        id: uuidv7(),
-        buyerId: input.buyerId,
-        idempotencyKey: input.key,
-        requestHash: input.requestHash,
-        status: "pending",
-        lines: [...input.lines],
-        fromCart: input.fromCart,
-        leaseUntil: lease,
-        leaseToken: uuidv7(),
-      })
-      .onConflictDoNothing({ target: [checkouts.buyerId, checkouts.idempotencyKey] })
-      .returning(checkoutFields);
+    const [created] = await this.statements.claim.run(this.database.db, {
+      id: uuidv7(),
+      buyerId: input.buyerId,
+      key: input.key,
+      requestHash: input.requestHash,
+      lines: [...input.lines],
+      fromCart: input.fromCart,
+      leaseSeconds: input.leaseMs / 1000,
+      leaseToken: uuidv7(),
+    });
     if (created) return { checkout: toCheckout(created), claimed: true, takenOver: false };
     const [taken] = await this.database.db
       .update(checkouts)
-      .set({ leaseUntil: lease, leaseToken: uuidv7(), updatedAt: now })
+      .set({ leaseUntil: leaseSql(input.leaseMs), leaseToken: uuidv7(), updatedAt: now })
       .where(
         and(
           eq(checkouts.buyerId, input.buyerId),
@@ -170,7 +155,7 @@ export class Orders {
     const rows = await this.database.db
       .update(checkouts)
       .set({
-        leaseUntil: sql`now() + ${seconds(leaseMs)}`,
+        leaseUntil: leaseSql(leaseMs),
         leaseToken: sql`gen_random_uuid()`,
         updatedAt: now,
       })
@@ -193,7 +178,7 @@ export class Orders {
       .for("update", { skipLocked: true });
     const rows = await this.database.db
       .update(checkouts)
-      .set({ leaseUntil: sql`now() + ${seconds(leaseMs)}`, leaseToken: sql`gen_random_uuid()` })
+      .set({ leaseUntil: leaseSql(leaseMs), leaseToken: sql`gen_random_uuid()` })
       .where(inArray(checkouts.id, owed))
       .returning(checkoutFields);
     return rows.map(toCheckout);
@@ -215,32 +200,25 @@ export class Orders {
 
   /** The buyer's checkout under `key`, or undefined. */
   async checkout(buyerId: string, key: string): Promise<CheckoutRecord | undefined> {
-    const [row] = await this.database.db
-      .select(checkoutFields)
-      .from(checkouts)
-      .where(and(eq(checkouts.buyerId, buyerId), eq(checkouts.idempotencyKey, key)));
+    const [row] = await this.statements.checkout.run(this.database.db, { buyerId, key });
     return row && toCheckout(row);
   }
 
   /** Writes the checkout's orders, still pending (invisible, publishing nothing); a retry finds them written. */
   async createPending(checkout: CheckoutRecord, planned: readonly PlannedOrder[]): Promise<void> {
     await this.database.transaction(async (tx) => {
-      await holdLease(tx, checkout);
+      await this.holdLease(tx, checkout);
       for (const order of planned) {
-        await tx
-          .insert(orders)
-          .values({
-            id: uuidv7(),
-            checkoutId: checkout.id,
-            buyerId: checkout.buyerId,
-            storefrontId: order.storefrontId,
-            sellerOwnerId: order.sellerOwnerId,
-            status: "pending",
-            currency: order.snapshot.total.currency,
-            totalMinor: order.snapshot.total.amountMinor,
-            snapshot: order.snapshot,
-          })
-          .onConflictDoNothing({ target: [orders.checkoutId, orders.storefrontId] });
+        await this.statements.insertPending.run(tx, {
+          id: uuidv7(),
+          checkoutId: checkout.id,
+          buyerId: checkout.buyerId,
+          storefrontId: order.storefrontId,
+          sellerOwnerId: order.sellerOwnerId,
+          currency: order.snapshot.total.currency,
+          totalMinor: order.snapshot.total.amountMinor,
+          snapshot: order.snapshot,
+        });
       }
     });
   }
@@ -251,17 +229,11 @@ export class Orders {
    */
   async place(checkout: CheckoutRecord, afterPlaced: (tx: Tx) => Promise<void>): Promise<Order[]> {
     return this.database.transaction(async (tx) => {
-      await holdLease(tx, checkout);
-      const placed = await tx
-        .update(orders)
-        .set({ status: "placed", updatedAt: now })
-        .where(and(eq(orders.checkoutId, checkout.id), eq(orders.status, "pending")))
-        .returning();
+      await this.holdLease(tx, checkout);
+      const placed = await this.statements.placePending.run(tx, { checkoutId: checkout.id });
       for (const row of placed) {
         const at = row.updatedAt;
-        await tx
-          .insert(orderHistory)
-          .values({ orderId: row.id, seq: 1, status: "placed", actorId: checkout.buyerId, at });
+        await this.statements.firstHistory.run(tx, { orderId: row.id, actorId: checkout.buyerId, at });
         const order = toOrder(row, [{ status: "placed", actorId: checkout.buyerId, reason: "", at }]);
         await recordOrderStatusChanged(this.outbox, tx, order, {
           previousStatus: undefined,
@@ -270,10 +242,7 @@ export class Orders {
           at,
         });
       }
-      await tx
-        .update(checkouts)
-        .set({ status: "completed", updatedAt: now })
-        .where(eq(checkouts.id, checkout.id));
+      await this.statements.complete.run(tx, { id: checkout.id });
       await afterPlaced(tx);
       return this.ofCheckout(checkout.id, tx);
     });
@@ -292,7 +261,7 @@ export class Orders {
     releaseOwed: boolean,
   ): Promise<void> {
     await this.database.transaction(async (tx) => {
-      await holdLease(tx, checkout);
+      await this.holdLease(tx, checkout);
       await tx.delete(orders).where(and(eq(orders.checkoutId, checkout.id), eq(orders.status, "pending")));
       const thisCheckout = eq(checkouts.id, checkout.id);
       if (error) {
@@ -314,17 +283,20 @@ export class Orders {
 
   /** Extends the lease of a checkout this runner still holds by `leaseMs`; LeaseLost otherwise. */
   async renewLease(checkout: CheckoutRecord, leaseMs: number): Promise<void> {
-    const renewed = await this.database.db
-      .update(checkouts)
-      .set({ leaseUntil: sql`now() + ${seconds(leaseMs)}` })
-      .where(heldBy(checkout))
-      .returning({ id: checkouts.id });
+    const renewed = await this.statements.renewLease.run(this.database.db, {
+      id: checkout.id,
+      leaseToken: checkout.leaseToken,
+      leaseSeconds: leaseMs / 1000,
+    });
     if (renewed.length === 0) throw new LeaseLost(checkout.id);
   }
 
   /** Ends this runner's lease on a pending checkout now, so a retry or the sweep may take it over; a no-op once lost. */
   async endLease(checkout: CheckoutRecord): Promise<void> {
-    await this.database.db.update(checkouts).set({ leaseUntil: now }).where(heldBy(checkout));
+    await this.database.db
+      .update(checkouts)
+      .set({ leaseUntil: now })
+      .where(heldBy(checkout.id, checkout.leaseToken));
   }
 
   /** Whether the checkout wrote orders that are not placed yet. */
@@ -339,11 +311,7 @@ export class Orders {
 
   /** The orders a checkout created, placed or later. */
   async ofCheckout(checkoutId: string, executor: Executor = this.database.db): Promise<Order[]> {
-    const rows = await executor
-      .select()
-      .from(orders)
-      .where(and(eq(orders.checkoutId, checkoutId), ne(orders.status, "pending")))
-      .orderBy(orders.storefrontId);
+    const rows = await this.statements.ofCheckout.run(executor, { checkoutId });
     return this.withHistory(executor, rows);
   }
 
@@ -456,19 +424,20 @@ export class Orders {
     return order;
   }
 
+  /** Locks the checkout row and checks this runner still holds its lease and it is still pending; LeaseLost otherwise. */
+  private async holdLease(tx: Tx, checkout: CheckoutRecord): Promise<void> {
+    const held = await this.statements.holdLease.run(tx, {
+      id: checkout.id,
+      leaseToken: checkout.leaseToken,
+    });
+    if (held.length === 0) throw new LeaseLost(checkout.id);
+  }
+
   private async withHistory(executor: Executor, rows: readonly OrderRow[]): Promise<Order[]> {
     if (rows.length === 0) return [];
-    const history = await executor
-      .select({
-        orderId: orderHistory.orderId,
-        status: orderHistory.status,
-        actorId: orderHistory.actorId,
-        reason: orderHistory.reason,
-        at: orderHistory.at,
-      })
-      .from(orderHistory)
-      .where(sql`${orderHistory.orderId} = any(${uuidArray(rows.map((row) => row.id))}::uuid[])`)
-      .orderBy(orderHistory.orderId, orderHistory.seq);
+    const history = await this.statements.history.run(executor, {
+      ids: uuidArray(rows.map((row) => row.id)),
+    });
     const byOrder = new Map<string, Transition[]>();
     for (const { orderId, ...entry } of history) {
       const list = byOrder.get(orderId) ?? [];
@@ -505,21 +474,6 @@ export class LeaseLost extends Error {
   constructor(readonly checkoutId: string) {
     super(`checkout ${checkoutId} was taken over by another attempt`);
   }
-}
-
-/** Locks the checkout row and checks this runner still holds its lease and it is still pending; LeaseLost otherwise. */
-async function holdLease(tx: Executor, checkout: CheckoutRecord): Promise<void> {
-  const held = await tx.select({ id: checkouts.id }).from(checkouts).where(heldBy(checkout)).for("update");
-  if (held.length === 0) throw new LeaseLost(checkout.id);
-}
-
-/** The checkout's row while this runner still holds its lease and it is pending. */
-function heldBy(checkout: CheckoutRecord): SQL | undefined {
-  return and(
-    eq(checkouts.id, checkout.id),
-    eq(checkouts.leaseToken, checkout.leaseToken),
-    eq(checkouts.status, "pending"),
-  );
 }
 
 function checkId(field: string, value: string): string {
