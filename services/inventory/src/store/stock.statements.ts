@@ -1,13 +1,6 @@
 import { type Db, type Placeholders, prepared } from "@mercato/platform";
 import { eq, sql } from "drizzle-orm";
-import {
-  type MovementReason,
-  movements,
-  type ReservationStatus,
-  reservationLines,
-  reservations,
-  stockLevels,
-} from "./schema.js";
+import { movements, type ReservationStatus, reservationLines, reservations, stockLevels } from "./schema.js";
 
 // The statements every reservation runs, built once per process (ADR 0037); the rarer ones stay
 // query builders in stock.store.ts.
@@ -99,20 +92,7 @@ export function stockStatements(db: Db) {
     movement: prepared(
       db,
       "inventory.movement",
-      (
-        db,
-        p: Placeholders<{
-          id: string;
-          variantId: string;
-          quantity: number;
-          reason: MovementReason;
-          note: string;
-          actorId: string;
-          reservationId: string | null;
-          orderId: string | null;
-          onHandAfter: number;
-        }>,
-      ) =>
+      (db, p: Placeholders<Required<Omit<typeof movements.$inferInsert, "createdAt">>>) =>
         db.insert(movements).values({
           id: p.id,
           variantId: p.variantId,
