@@ -1,5 +1,6 @@
 import { InvalidArgument } from "../errors/index.js";
 import type { MailMessage } from "./mailer.js";
+import { type PushMessage, pushPlatforms } from "./push-sender.js";
 import type { SmsMessage } from "./sms-sender.js";
 
 /** The most characters one SMS body may have; Twilio refuses longer ones (error 21617). */
@@ -39,6 +40,55 @@ export function checkSmsMessage(message: SmsMessage): void {
       `must be at most ${maxSmsBodyLength} characters (got ${message.body.length})`,
     );
   }
+}
+
+/** The most characters a push notification's title may have. */
+export const maxPushTitleLength = 200;
+/** The most characters a push notification's body may have. */
+export const maxPushBodyLength = 2000;
+
+// FCM refuses these data keys (INVALID_ARGUMENT), which would otherwise surface only as a failed send.
+const reservedPushDataKey = /^(from|notification|message_type|google|gcm)/;
+
+/** Throws InvalidArgument naming `messages[i].<field>` unless every message can be sent as it is; never quotes a token, title or body. */
+export function checkPushMessages(messages: readonly PushMessage[]): void {
+  messages.forEach((message, index) => {
+    const field = (name: string) => `messages[${index}].${name}`;
+    if (typeof message.token !== "string" || message.token.trim() === "") {
+      throw InvalidArgument.field(field("token"), "must be a non-empty device token");
+    }
+    if (!pushPlatforms.includes(message.platform)) {
+      throw InvalidArgument.field(field("platform"), `must be one of ${pushPlatforms.join(", ")}`);
+    }
+    if (typeof message.title !== "string" || message.title.length > maxPushTitleLength) {
+      throw InvalidArgument.field(
+        field("title"),
+        `must be a string of at most ${maxPushTitleLength} characters (got ${describeLength(message.title)})`,
+      );
+    }
+    if (typeof message.body !== "string" || message.body.length > maxPushBodyLength) {
+      throw InvalidArgument.field(
+        field("body"),
+        `must be a string of at most ${maxPushBodyLength} characters (got ${describeLength(message.body)})`,
+      );
+    }
+    if (message.data === undefined) return;
+    if (typeof message.data !== "object" || message.data === null || Array.isArray(message.data)) {
+      throw InvalidArgument.field(field("data"), "must be an object of string keys and string values");
+    }
+    for (const [key, value] of Object.entries(message.data)) {
+      if (typeof value !== "string") {
+        throw InvalidArgument.field(field(`data.${key}`), `must be a string (got ${typeof value})`);
+      }
+      if (reservedPushDataKey.test(key)) {
+        throw InvalidArgument.field(field(`data.${key}`), "is a key FCM reserves for itself");
+      }
+    }
+  });
+}
+
+function describeLength(value: unknown): string {
+  return typeof value === "string" ? `${value.length}` : typeof value;
 }
 
 /** The error every send on a closed adapter rejects with. */
