@@ -48,7 +48,7 @@ export const maxPushTitleLength = 200;
 export const maxPushBodyLength = 2000;
 
 // FCM refuses these data keys (INVALID_ARGUMENT), which would otherwise surface only as a failed send.
-const reservedPushDataKey = /^(from|notification|message_type|google|gcm)/;
+const reservedPushDataKey = /^(?:from|notification|message_type)$|^(?:google|gcm)/;
 
 /** Throws InvalidArgument naming `messages[i].<field>` unless every message can be sent as it is; never quotes a token, title or body. */
 export function checkPushMessages(messages: readonly PushMessage[]): void {

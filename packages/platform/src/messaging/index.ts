@@ -1,5 +1,6 @@
 export * from "./create-mailer.js";
 export * from "./create-sms-sender.js";
+export * from "./fcm-push-sender.js";
 export * from "./mailer.js";
 export * from "./outbox-mailer.js";
 export * from "./outbox-push-sender.js";

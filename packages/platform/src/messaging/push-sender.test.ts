@@ -1,9 +1,19 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "@mercato/testing";
+import { exportPKCS8, generateKeyPair as generateJoseKeyPair } from "jose";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type FcmTestServer,
+  fcmTestReplies,
+  startFcmTestServer,
+} from "../../test/support/fcm-test-server.js";
 import { describePushSenderContract } from "../../test/support/push-sender.contract.js";
+import { InvalidArgument } from "../errors/index.js";
+import { FcmPushSender, type FcmPushSenderOptions } from "./fcm-push-sender.js";
 import { OutboxPushSender, pushTokenFingerprint } from "./outbox-push-sender.js";
+import type { PushMessage } from "./push-sender.js";
 
 const tempDirs: string[] = [];
 let tokenCounter = 0;
@@ -34,6 +44,280 @@ describePushSenderContract("OutboxPushSender contract", async () => {
     delivered: async () =>
       (await sender.list()).map(({ device, title, body, data }) => ({ device, title, body, data })),
   };
+});
+
+describe("FcmPushSender against a local FCM-like server", () => {
+  let server: FcmTestServer;
+
+  beforeAll(async () => {
+    server = await startFcmTestServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describePushSenderContract("contract", async () => {
+    const sender = new FcmPushSender({ credentials: server.credentials, baseUrl: server.baseUrl });
+    const start = server.sent.length;
+    return {
+      sender,
+      platform: "ios",
+      token: async () => fcmToken(),
+      device: (token) => token,
+      delivered: async () =>
+        server.sent.slice(start).map((message) => ({
+          device: message.token,
+          title: message.notification?.title ?? "(no title)",
+          body: message.notification?.body ?? "(no body)",
+          data: message.data ?? {},
+        })),
+    };
+  });
+});
+
+/** An android message to a fresh token. */
+function androidMessage(title = "Shipped"): PushMessage {
+  return { token: fcmToken(), platform: "android", title, body: "On its way", data: { orderId: "o1" } };
+}
+
+describe("FcmPushSender", () => {
+  let server: FcmTestServer;
+  const senders: FcmPushSender[] = [];
+
+  function fcm(options: Partial<FcmPushSenderOptions> = {}): FcmPushSender {
+    const sender = new FcmPushSender({
+      credentials: server.credentials,
+      baseUrl: server.baseUrl,
+      ...options,
+    });
+    senders.push(sender);
+    return sender;
+  }
+
+  beforeEach(async () => {
+    server = await startFcmTestServer();
+  });
+
+  afterEach(async () => {
+    await Promise.all(senders.splice(0).map((sender) => sender.close()));
+    await server.close();
+  });
+
+  it("posts token, notification and data to the project's messages:send with an access token got for a verified RS256 assertion", async () => {
+    const message = androidMessage();
+
+    expect(await fcm().send([message])).toEqual([{ outcome: "sent" }]);
+
+    expect(server.refusedAssertions).toEqual([]);
+    expect(server.accessTokens).toHaveLength(1);
+    expect(server.messages).toEqual([
+      {
+        projectId: "mercato-test",
+        accessToken: server.accessTokens[0],
+        token: message.token,
+        notification: { title: "Shipped", body: "On its way" },
+        data: { orderId: "o1" },
+      },
+    ]);
+  });
+
+  it("accepts the service account as the key file's JSON text", async () => {
+    const sender = fcm({ credentials: JSON.stringify(server.credentials) });
+
+    expect(await sender.send([androidMessage()])).toEqual([{ outcome: "sent" }]);
+  });
+
+  it.each([
+    ["404 UNREGISTERED", fcmTestReplies.unregistered(), "dead", /HTTP 404 UNREGISTERED/],
+    [
+      "400 INVALID_ARGUMENT about the token",
+      fcmTestReplies.invalidToken(),
+      "dead",
+      /HTTP 400 INVALID_ARGUMENT/,
+    ],
+    ["503 UNAVAILABLE", fcmTestReplies.unavailable(), "retry", /HTTP 503/],
+    ["429 QUOTA_EXCEEDED", fcmTestReplies.quotaExceeded(), "retry", /HTTP 429 QUOTA_EXCEEDED/],
+    ["400 INVALID_ARGUMENT about the message", fcmTestReplies.invalidMessage(), "unsupported", /too big/],
+  ] as const)("maps %s to %s with a detail saying so", async (_, reply, outcome, detail) => {
+    const message = androidMessage();
+    server.replyFor(message.token, reply);
+
+    const [result] = await fcm().send([message]);
+
+    expect(result?.outcome).toBe(outcome);
+    expect(result?.detail).toMatch(detail);
+  });
+
+  it("answers each message of a mixed batch in the order given", async () => {
+    const messages = [androidMessage("a"), androidMessage("b"), androidMessage("c"), androidMessage("d")];
+    server.replyFor(messages[1]?.token ?? "", fcmTestReplies.unregistered());
+    server.replyFor(messages[2]?.token ?? "", fcmTestReplies.unavailable());
+
+    const outcomes = await fcm({ concurrency: 4 }).send(messages);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["sent", "dead", "retry", "sent"]);
+    expect(server.sent.map((message) => message.notification?.title).sort()).toEqual(["a", "d"]);
+  });
+
+  it("answers retry for a message FCM never answers, once timeoutMs has passed", async () => {
+    const message = androidMessage();
+    server.replyFor(message.token, "hang");
+
+    const outcomes = await fcm({ timeoutMs: 200 }).send([message, androidMessage()]);
+
+    expect(outcomes).toEqual([
+      { outcome: "retry", detail: expect.stringMatching(/no answer within 200 ms/) },
+      { outcome: "sent" },
+    ]);
+  });
+
+  it("answers retry for every message when FCM cannot be reached", async () => {
+    const port = await freePort();
+
+    const outcomes = await fcm({ baseUrl: `http://127.0.0.1:${port}` }).send([
+      androidMessage(),
+      androidMessage(),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["retry", "retry"]);
+    expect(outcomes[0]?.detail).toContain(`127.0.0.1:${port}`);
+  });
+
+  it("fetches the access token once for many messages over several batches", async () => {
+    const sender = fcm();
+
+    for (let batch = 0; batch < 3; batch++) {
+      await sender.send(Array.from({ length: 8 }, () => androidMessage()));
+    }
+
+    expect(server.sent).toHaveLength(24);
+    expect(server.accessTokens).toHaveLength(1);
+    expect(new Set(server.sent.map((message) => message.accessToken))).toEqual(new Set(server.accessTokens));
+  });
+
+  it("fetches a new access token after a 401 and sends the refused messages again with it", async () => {
+    const sender = fcm();
+    await sender.send([androidMessage()]);
+    server.revokeAccessTokens();
+
+    const outcomes = await sender.send(Array.from({ length: 5 }, () => androidMessage()));
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["sent", "sent", "sent", "sent", "sent"]);
+    expect(server.accessTokens).toHaveLength(2);
+    expect(server.sent.slice(1).every((message) => message.accessToken === server.accessTokens[1])).toBe(
+      true,
+    );
+  });
+
+  it("answers retry when FCM refuses the new access token too, trying each message only twice", async () => {
+    const message = androidMessage();
+    server.replyFor(message.token, {
+      status: 401,
+      body: {
+        error: {
+          code: 401,
+          message: "Request had invalid authentication credentials.",
+          status: "UNAUTHENTICATED",
+        },
+      },
+    });
+
+    const [outcome] = await fcm().send([message]);
+
+    expect(outcome).toEqual({ outcome: "retry", detail: expect.stringMatching(/HTTP 401 UNAUTHENTICATED/) });
+    expect(server.messages).toHaveLength(2);
+    expect(server.accessTokens).toHaveLength(2);
+  });
+
+  it("fetches a new access token when the cached one is about to expire", async () => {
+    server.accessTokenLifetime = 30;
+    const sender = fcm();
+
+    await sender.send([androidMessage()]);
+    await sender.send([androidMessage()]);
+
+    expect(server.accessTokens).toHaveLength(2);
+  });
+
+  it("has at most concurrency messages in flight", async () => {
+    server.delayMs = 30;
+
+    const outcomes = await fcm({ concurrency: 3 }).send(Array.from({ length: 10 }, () => androidMessage()));
+
+    expect(outcomes.every((outcome) => outcome.outcome === "sent")).toBe(true);
+    expect(server.maxInFlight).toBe(3);
+  });
+
+  it("answers retry for every message, sending none, when the token endpoint refuses the assertion", async () => {
+    const { privateKey } = await generateJoseKeyPair("RS256", { extractable: true });
+    const credentials = { ...server.credentials, private_key: await exportPKCS8(privateKey) };
+
+    const outcomes = await fcm({ credentials }).send([androidMessage(), androidMessage()]);
+
+    expect(outcomes).toEqual([
+      { outcome: "retry", detail: expect.stringMatching(/token endpoint refused .*HTTP 400: invalid_grant/) },
+      { outcome: "retry", detail: expect.stringMatching(/token endpoint refused/) },
+    ]);
+    expect(server.refusedAssertions).toEqual([expect.stringMatching(/signature/i)]);
+    expect(server.messages).toEqual([]);
+  });
+
+  it.each([400, 404, 429, 503])(
+    "never puts the device token or the access token into the detail for %i, even when FCM echoes them",
+    async (status) => {
+      const message = androidMessage();
+      server.reply = (received) => ({
+        status,
+        body: {
+          error: { code: status, message: `echo ${received.token} ${received.accessToken}`, status: "X" },
+        },
+      });
+
+      const [outcome] = await fcm().send([message]);
+
+      expect(outcome?.detail).toContain("echo");
+      expect(outcome?.detail).not.toContain(message.token);
+      expect(outcome?.detail).not.toContain(server.accessTokens[0]);
+    },
+  );
+
+  it("answers unsupported for a web subscription without sending it", async () => {
+    const outcomes = await fcm().send([{ ...androidMessage(), platform: "web" }]);
+
+    expect(outcomes).toEqual([{ outcome: "unsupported", detail: expect.stringMatching(/not web/) }]);
+    expect(server.messages).toEqual([]);
+  });
+
+  it("rejects a batch still in flight when closed", async () => {
+    const message = androidMessage();
+    server.replyFor(message.token, "hang");
+    const sender = fcm({ timeoutMs: 30_000 });
+
+    const sending = sender.send([message]).catch((error: unknown) => error);
+    await expect.poll(() => server.messages.length).toBe(1);
+    await sender.close();
+
+    expect(String(await sending)).toMatch(/closed/);
+  });
+
+  it.each(["project_id", "client_email", "private_key", "token_uri"] as const)(
+    "refuses a service account without %s with InvalidArgument naming it",
+    (field) => {
+      const credentials = { ...server.credentials, [field]: "" };
+
+      expect(() => new FcmPushSender({ credentials })).toThrow(InvalidArgument);
+      expect(() => new FcmPushSender({ credentials })).toThrow(`credentials.${field}`);
+    },
+  );
+
+  it("refuses a private key that is not PEM without quoting it", () => {
+    const credentials = { ...server.credentials, private_key: "not-a-key-SECRET-material" };
+
+    expect(() => new FcmPushSender({ credentials })).toThrow(
+      /credentials\.private_key: must be a PEM private key$/,
+    );
+  });
 });
 
 describe("OutboxPushSender", () => {
