@@ -10,6 +10,7 @@ export * from "./kv/index.js";
 export * from "./logging/index.js";
 export * from "./messaging/index.js";
 export * from "./metrics/index.js";
+export * from "./queue/index.js";
 export * from "./random/index.js";
 export * from "./rpc/index.js";
 export * from "./service/index.js";
