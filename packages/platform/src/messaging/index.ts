@@ -9,3 +9,4 @@ export * from "./push-sender.js";
 export * from "./sms-sender.js";
 export * from "./smtp-mailer.js";
 export * from "./twilio-sms-sender.js";
+export * from "./web-push-sender.js";

@@ -4,16 +4,23 @@ import { join } from "node:path";
 import { freePort } from "@mercato/testing";
 import { exportPKCS8, generateKeyPair as generateJoseKeyPair } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import webpush from "web-push";
 import {
   type FcmTestServer,
   fcmTestReplies,
   startFcmTestServer,
 } from "../../test/support/fcm-test-server.js";
 import { describePushSenderContract } from "../../test/support/push-sender.contract.js";
+import {
+  startWebPushTestServer,
+  type WebPushTestServer,
+  webPushTestCertificate,
+} from "../../test/support/web-push-test-server.js";
 import { InvalidArgument } from "../errors/index.js";
 import { FcmPushSender, type FcmPushSenderOptions } from "./fcm-push-sender.js";
 import { OutboxPushSender, pushTokenFingerprint } from "./outbox-push-sender.js";
 import type { PushMessage } from "./push-sender.js";
+import { type VapidKeys, WebPushSender, type WebPushSenderOptions } from "./web-push-sender.js";
 
 const tempDirs: string[] = [];
 let tokenCounter = 0;
@@ -317,6 +324,203 @@ describe("FcmPushSender", () => {
     expect(() => new FcmPushSender({ credentials })).toThrow(
       /credentials\.private_key: must be a PEM private key$/,
     );
+  });
+});
+
+const vapid: VapidKeys = { ...webpush.generateVAPIDKeys(), subject: "mailto:push@mercato.test" };
+
+describe("WebPushSender against a local push service", () => {
+  let server: WebPushTestServer;
+
+  beforeAll(async () => {
+    server = await startWebPushTestServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describePushSenderContract("contract", async () => {
+    const sender = new WebPushSender({ vapid, ca: webPushTestCertificate });
+    const start = server.delivered.length;
+    return {
+      sender,
+      platform: "web",
+      token: async () => server.subscribe(),
+      device: (token) => (JSON.parse(token) as { endpoint: string }).endpoint,
+      delivered: async () =>
+        server.delivered.slice(start).map((push) => {
+          const payload = push.payload as
+            | { title: string; body: string; data: Record<string, string> }
+            | undefined;
+          return {
+            device: push.endpoint,
+            title: payload?.title ?? "(undecryptable)",
+            body: payload?.body ?? "(undecryptable)",
+            data: payload?.data ?? {},
+          };
+        }),
+    };
+  });
+});
+
+describe("WebPushSender", () => {
+  let server: WebPushTestServer;
+  const senders: WebPushSender[] = [];
+
+  function web(options: Partial<WebPushSenderOptions> = {}): WebPushSender {
+    const sender = new WebPushSender({ vapid, ca: webPushTestCertificate, ...options });
+    senders.push(sender);
+    return sender;
+  }
+
+  function webMessage(token: string): PushMessage {
+    return { token, platform: "web", title: "Shipped", body: "On its way", data: { orderId: "o1" } };
+  }
+
+  beforeEach(async () => {
+    server = await startWebPushTestServer();
+  });
+
+  afterEach(async () => {
+    await Promise.all(senders.splice(0).map((sender) => sender.close()));
+    await server.close();
+  });
+
+  it("posts the payload encrypted for the subscription with a VAPID signature for the push service, and a TTL", async () => {
+    const token = server.subscribe();
+
+    expect(await web({ ttlSeconds: 600 }).send([webMessage(token)])).toEqual([{ outcome: "sent" }]);
+
+    expect(server.requests).toEqual([
+      {
+        endpoint: (JSON.parse(token) as { endpoint: string }).endpoint,
+        authorization: expect.stringMatching(/^vapid t=/),
+        vapidKey: vapid.publicKey,
+        ttl: "600",
+        contentEncoding: "aes128gcm",
+        payload: { title: "Shipped", body: "On its way", data: { orderId: "o1" } },
+      },
+    ]);
+  });
+
+  it.each([
+    [410, "dead"],
+    [404, "dead"],
+    [500, "retry"],
+    [503, "retry"],
+    [429, "retry"],
+    [413, "unsupported"],
+  ] as const)("maps %i from the push service to %s", async (status, outcome) => {
+    const token = server.subscribe();
+    server.replyFor(token, { status, body: "push service says no" });
+
+    const [result] = await web().send([webMessage(token)]);
+
+    expect(result).toEqual({
+      outcome,
+      detail: expect.stringMatching(new RegExp(`HTTP ${status}: push service says no`)),
+    });
+  });
+
+  it.each([
+    ["not JSON", "not-json", /not JSON/],
+    [
+      "without an endpoint",
+      JSON.stringify({ keys: { p256dh: "x", auth: "y" } }),
+      /endpoint must be an https URL/,
+    ],
+    [
+      "with an http endpoint",
+      JSON.stringify({ endpoint: "http://push.example/x", keys: { p256dh: "x", auth: "y" } }),
+      /endpoint must be an https URL/,
+    ],
+    ["without keys", JSON.stringify({ endpoint: "https://push.example/abc-secret-id" }), /keys\.p256dh/],
+    [
+      "with a short auth",
+      JSON.stringify({
+        endpoint: "https://push.example/abc-secret-id",
+        keys: {
+          p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString("base64url"),
+          auth: "AAAA",
+        },
+      }),
+      /keys\.auth/,
+    ],
+  ])("answers dead for a token that is %s, saying why without quoting it", async (_, token, why) => {
+    const [result] = await web().send([webMessage(token)]);
+
+    expect(result).toEqual({ outcome: "dead", detail: expect.stringMatching(why) });
+    expect(result?.detail).toMatch(/^token is not a Web Push subscription: /);
+    expect(result?.detail).not.toContain("abc-secret-id");
+    expect(server.requests).toEqual([]);
+  });
+
+  it("answers each message of a mixed batch in the order given", async () => {
+    const tokens = [server.subscribe(), server.subscribe(), "{}", server.subscribe()];
+    server.replyFor(tokens[1] ?? "", { status: 410 });
+    server.replyFor(tokens[3] ?? "", { status: 502 });
+
+    const outcomes = await web().send(tokens.map(webMessage));
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["sent", "dead", "dead", "retry"]);
+  });
+
+  it("answers retry for a push service that never answers, once timeoutMs has passed", async () => {
+    const token = server.subscribe();
+    server.replyFor(token, "hang");
+
+    const [result] = await web({ timeoutMs: 200 }).send([webMessage(token)]);
+
+    expect(result).toEqual({ outcome: "retry", detail: expect.stringMatching(/no answer within 200 ms/) });
+  });
+
+  it("answers retry when the push service cannot be reached", async () => {
+    const port = await freePort();
+    const token = server.subscribe().replace(new URL(server.origin).port, String(port));
+
+    const [result] = await web().send([webMessage(token)]);
+
+    expect(result).toEqual({ outcome: "retry", detail: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it.each([404, 410, 500])(
+    "never puts the subscription into the detail for %i, even when the push service echoes it",
+    async (status) => {
+      const token = server.subscribe();
+      const { endpoint, keys } = JSON.parse(token) as { endpoint: string; keys: { auth: string } };
+      server.replyFor(token, { status, body: `echo ${endpoint} ${keys.auth} ${token}` });
+
+      const [result] = await web().send([webMessage(token)]);
+
+      expect(result?.detail).toContain("echo");
+      expect(result?.detail).not.toContain(endpoint);
+      expect(result?.detail).not.toContain(keys.auth);
+      expect(result?.detail).not.toContain(new URL(endpoint).pathname);
+    },
+  );
+
+  it("answers unsupported for an FCM token without sending it", async () => {
+    const outcomes = await web().send([{ ...webMessage(server.subscribe()), platform: "ios" }]);
+
+    expect(outcomes).toEqual([{ outcome: "unsupported", detail: expect.stringMatching(/not ios/) }]);
+    expect(server.requests).toEqual([]);
+  });
+
+  it("refuses VAPID keys the push services would refuse, without quoting the private key", () => {
+    expect(() => new WebPushSender({ vapid: { ...vapid, subject: "push@mercato.test" } })).toThrow(
+      InvalidArgument,
+    );
+    const failure = (() => {
+      try {
+        new WebPushSender({ vapid: { ...vapid, privateKey: `${vapid.privateKey}AAAA` } });
+      } catch (error) {
+        return error as Error;
+      }
+      return undefined;
+    })();
+    expect(failure).toBeInstanceOf(InvalidArgument);
+    expect(failure?.message).not.toContain(vapid.privateKey);
   });
 });
 
