@@ -201,7 +201,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       if (
         error instanceof JobQueueUnavailable ||
         error instanceof ReplyError ||
-        this.#client.status === "ready"
+        !isConnectionError(error, this.#client)
       ) {
         throw error;
       }
@@ -212,6 +212,15 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       clearTimeout(timer);
     }
   }
+}
+
+/** ioredis's own errors for a command it could not send or get answered, as against one Redis refused. */
+const connectionErrors =
+  /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT/;
+
+/** True when `error` says Redis was not reached, or came while the connection was not ready. */
+function isConnectionError(error: unknown, client: Redis): boolean {
+  return client.status !== "ready" || (error instanceof Error && connectionErrors.test(error.message));
 }
 
 /** True when `promise` settles within `ms`; a rejection counts as settled. */
