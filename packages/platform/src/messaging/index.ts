@@ -1,4 +1,5 @@
 export * from "./create-mailer.js";
+export * from "./create-push-sender.js";
 export * from "./create-sms-sender.js";
 export * from "./fcm-push-sender.js";
 export * from "./mailer.js";
@@ -6,6 +7,7 @@ export * from "./outbox-mailer.js";
 export * from "./outbox-push-sender.js";
 export * from "./outbox-sms-sender.js";
 export * from "./push-sender.js";
+export * from "./routing-push-sender.js";
 export * from "./sms-sender.js";
 export * from "./smtp-mailer.js";
 export * from "./twilio-sms-sender.js";

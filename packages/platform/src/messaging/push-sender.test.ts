@@ -17,9 +17,11 @@ import {
   webPushTestCertificate,
 } from "../../test/support/web-push-test-server.js";
 import { InvalidArgument } from "../errors/index.js";
+import { createPushSender } from "./create-push-sender.js";
 import { FcmPushSender, type FcmPushSenderOptions } from "./fcm-push-sender.js";
-import { OutboxPushSender, pushTokenFingerprint } from "./outbox-push-sender.js";
+import { listOutboxPush, OutboxPushSender, pushTokenFingerprint } from "./outbox-push-sender.js";
 import type { PushMessage } from "./push-sender.js";
+import { RoutingPushSender } from "./routing-push-sender.js";
 import { type VapidKeys, WebPushSender, type WebPushSenderOptions } from "./web-push-sender.js";
 
 const tempDirs: string[] = [];
@@ -592,7 +594,154 @@ describe("OutboxPushSender", () => {
     expect(lines).toEqual([`push to android device ${pushTokenFingerprint(token)}: Hi — There`]);
   });
 
+  it.each(["from", "notification", "message_type", "google.c.a", "gcm.n.e"])(
+    "refuses the data key %s that FCM reserves, naming it",
+    async (key) => {
+      const failure = await sender
+        .send([{ token: fcmToken(), platform: "android", title: "t", body: "b", data: { [key]: "x" } }])
+        .catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(InvalidArgument);
+      expect((failure as InvalidArgument).violations.map((violation) => violation.field)).toEqual([
+        `messages[0].data.${key}`,
+      ]);
+    },
+  );
+
+  it("accepts data keys that only start like a reserved word, such as fromCity", async () => {
+    const outcomes = await sender.send([
+      { token: fcmToken(), platform: "android", title: "t", body: "b", data: { fromCity: "Berlin" } },
+    ]);
+
+    expect(outcomes).toEqual([{ outcome: "sent" }]);
+  });
+
   it("writes under ./data/outbox/push when no dir is given", () => {
     expect(new OutboxPushSender().pushDir).toBe(join("data", "outbox", "push"));
+  });
+});
+
+describe("createPushSender and RoutingPushSender on local FCM and push services", () => {
+  let fcmServer: FcmTestServer;
+  let webServer: WebPushTestServer;
+  const senders: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    [fcmServer, webServer] = await Promise.all([startFcmTestServer(), startWebPushTestServer()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([fcmServer.close(), webServer.close()]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(senders.splice(0).map((sender) => sender.close()));
+  });
+
+  function both() {
+    const sender = createPushSender({
+      fcmCredentials: fcmServer.credentials,
+      fcm: { baseUrl: fcmServer.baseUrl },
+      webPush: { vapid, ca: webPushTestCertificate },
+      outboxDir: "unused",
+    });
+    senders.push(sender);
+    return sender;
+  }
+
+  describePushSenderContract("contract (web through the router)", async () => {
+    const sender = both();
+    const start = webServer.delivered.length;
+    return {
+      sender,
+      platform: "web",
+      token: async () => webServer.subscribe(),
+      device: (token) => (JSON.parse(token) as { endpoint: string }).endpoint,
+      delivered: async () =>
+        webServer.delivered.slice(start).map((push) => {
+          const payload = push.payload as { title: string; body: string; data: Record<string, string> };
+          return { device: push.endpoint, title: payload.title, body: payload.body, data: payload.data };
+        }),
+    };
+  });
+
+  it("creates a RoutingPushSender when a provider is configured and an OutboxPushSender otherwise", async () => {
+    const created = [
+      both(),
+      createPushSender({ webPush: { vapid }, outboxDir: "unused" }),
+      createPushSender({ outboxDir: "unused" }),
+    ];
+    senders.push(...created);
+
+    expect(created.map((sender) => sender.constructor)).toEqual([
+      RoutingPushSender,
+      RoutingPushSender,
+      OutboxPushSender,
+    ]);
+  });
+
+  it("sends ios and android to FCM and web to Web Push, answering in the batch's order", async () => {
+    const android = androidMessage("to android");
+    const ios = { ...androidMessage("to ios"), platform: "ios" as const };
+    const web = { ...android, token: webServer.subscribe(), platform: "web" as const, title: "to web" };
+    const gone = { ...web, token: webServer.subscribe(), title: "to a gone browser" };
+    webServer.replyFor(gone.token, { status: 410 });
+    const fcmBefore = fcmServer.sent.length;
+    const webBefore = webServer.delivered.length;
+
+    const outcomes = await both().send([web, android, gone, ios]);
+
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["sent", "sent", "dead", "sent"]);
+    expect(
+      fcmServer.sent
+        .slice(fcmBefore)
+        .map((message) => message.token)
+        .sort(),
+    ).toEqual([android.token, ios.token].sort());
+    expect(
+      webServer.delivered.slice(webBefore).map((push) => (push.payload as { title: string }).title),
+    ).toEqual(["to web"]);
+  });
+
+  it("answers unsupported, naming the platform, for a platform without a configured provider and sends the rest", async () => {
+    const sender = createPushSender({
+      fcmCredentials: fcmServer.credentials,
+      fcm: { baseUrl: fcmServer.baseUrl },
+      outboxDir: "unused",
+    });
+    senders.push(sender);
+    const android = androidMessage();
+
+    const outcomes = await sender.send([
+      { ...android, token: webServer.subscribe(), platform: "web" },
+      android,
+    ]);
+
+    expect(outcomes).toEqual([
+      { outcome: "unsupported", detail: "no push provider configured for web" },
+      { outcome: "sent" },
+    ]);
+  });
+
+  it("closes the providers it routes to", async () => {
+    const fcm = new FcmPushSender({ credentials: fcmServer.credentials, baseUrl: fcmServer.baseUrl });
+    const router = new RoutingPushSender({ fcm });
+
+    await router.close();
+
+    await expect(fcm.send([androidMessage()])).rejects.toThrow(/closed/);
+    await expect(router.send([androidMessage()])).rejects.toThrow(/closed/);
+  });
+
+  it("writes the outbox under outboxDir/push and prints through print when no provider is configured", async () => {
+    const outboxDir = await tempDir();
+    const lines: string[] = [];
+    const sender = createPushSender({ outboxDir, print: (line) => lines.push(line) });
+    senders.push(sender);
+
+    await sender.send([androidMessage("Hello")]);
+
+    expect((await listOutboxPush(join(outboxDir, "push"))).map((push) => push.title)).toEqual(["Hello"]);
+    expect(lines).toEqual([expect.stringMatching(/^push to android device [0-9a-f]{12}: Hello — /)]);
   });
 });
