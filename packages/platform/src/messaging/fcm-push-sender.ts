@@ -94,7 +94,7 @@ export class FcmPushSender implements PushSender {
     const outcomes: PushOutcome[] = new Array(messages.length);
     let next = 0;
     const worker = async () => {
-      while (next < messages.length) {
+      while (next < messages.length && !this.#closing.signal.aborted) {
         const index = next++;
         outcomes[index] = await this.#sendOne(messages[index] as PushMessage);
       }

@@ -71,7 +71,7 @@ export class WebPushSender implements PushSender {
     const outcomes: PushOutcome[] = new Array(messages.length);
     let next = 0;
     const worker = async () => {
-      while (next < messages.length) {
+      while (next < messages.length && !this.#closed) {
         const index = next++;
         outcomes[index] = await this.#sendOne(messages[index] as PushMessage);
       }
