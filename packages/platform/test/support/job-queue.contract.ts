@@ -70,7 +70,8 @@ export function describeJobQueueContract(label: string, make: JobQueueFactory): 
       expect(await queue.add("same", "second")).toBe(false);
       await queue.start();
       await waitFor(() => seen.length === 1, { ...eventually, message: "the job never ran" });
-      // Completed, the id still deduplicates.
+      await waitFor(async () => (await queue.counts()).active === 0, eventually);
+      // Completed (not merely running), the id still deduplicates.
       expect(await queue.add("same", "third")).toBe(false);
       await queue.add("other", "marker");
       await waitFor(() => seen.includes("marker"), eventually);
@@ -227,13 +228,19 @@ export function describeJobQueueContract(label: string, make: JobQueueFactory): 
       for (let index = 0; index < 6; index++) await queue.add(`c-${index}`, index);
       await queue.start();
 
-      await waitFor(() => started.length === 2, { ...eventually, message: "two handlers never ran at once" });
-      // A third would start within this while if the bound did not hold.
-      await sleep(300);
-      expect(started).toHaveLength(2);
-      expect((await queue.counts()).active).toBe(2);
-
-      release.open();
+      try {
+        await waitFor(() => started.length >= 2, {
+          ...eventually,
+          message: "two handlers never ran at once",
+        });
+        // A third would start within this while if the bound did not hold.
+        await sleep(300);
+        expect(started).toHaveLength(2);
+        expect((await queue.counts()).active).toBe(2);
+      } finally {
+        // Held handlers would otherwise keep a failed test's close waiting.
+        release.open();
+      }
       await waitFor(() => started.length === 6, { ...eventually, message: "the rest never ran" });
       await waitFor(() => running === 0, eventually);
       expect(mostRunning).toBe(2);
@@ -277,16 +284,18 @@ export function describeJobQueueContract(label: string, make: JobQueueFactory): 
       await queue.add("running", "x");
       await queue.add("next", "y");
       await queue.start();
-      await waitFor(() => started.length === 1, { ...eventually, message: "the handler never started" });
-
       let closed = false;
-      const closing = queue.close().then(() => {
-        closed = true;
-      });
-      await sleep(200);
-      expect(closed).toBe(false);
-
-      release.open();
+      let closing: Promise<void> | undefined;
+      try {
+        await waitFor(() => started.length >= 1, { ...eventually, message: "the handler never started" });
+        closing = queue.close().then(() => {
+          closed = true;
+        });
+        await sleep(200);
+        expect(closed).toBe(false);
+      } finally {
+        release.open();
+      }
       await closing;
       expect(finished).toBe(true);
       expect(started).toEqual(["running"]);
