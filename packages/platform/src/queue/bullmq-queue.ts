@@ -167,7 +167,10 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       const worker = this.#worker;
       // BullMQ's close waits for running handlers; past the bound they are left to finish alone.
       if (!(await within(worker.close(), this.#options.closeTimeoutMs))) {
-        this.#logger?.warn({ queue: this.#options.name }, "job queue closed with handlers still running");
+        this.#logger?.warn(
+          { queue: this.#options.name },
+          "job queue worker did not close in time (handlers still running or Redis unreachable); disconnected it",
+        );
         await within(worker.disconnect(), this.#timeoutMs);
       }
       this.#workerClient?.disconnect();
