@@ -1,5 +1,6 @@
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import { type Database, migrateService, rowsOf, type ServiceDefinition } from "@mercato/platform";
 import { productsService } from "@mercato/products";
@@ -12,6 +13,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as authSchema from "../../services/auth/src/store/schema.js";
 import * as inventorySchema from "../../services/inventory/src/store/schema.js";
+import * as notificationsSchema from "../../services/notifications/src/store/schema.js";
 import * as ordersSchema from "../../services/orders/src/store/schema.js";
 import * as productsSchema from "../../services/products/src/store/schema.js";
 import * as sellersSchema from "../../services/sellers/src/store/schema.js";
@@ -58,6 +60,7 @@ const services: ServiceUnderTest[] = [
   },
   { definition: inventoryService, schema: inventorySchema },
   { definition: ordersService, schema: ordersSchema },
+  { definition: notificationsService, schema: notificationsSchema },
 ];
 
 /** The SQL drizzle-kit generates for `schema` from nothing, as its `generate` command drafts it. */

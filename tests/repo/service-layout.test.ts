@@ -40,7 +40,15 @@ describe("every service folder", () => {
   const names = readdirSync(services).filter((name) => name !== "gateway" && isDir(join(services, name)));
 
   it("is found", () => {
-    expect(names.sort()).toEqual(["auth", "inventory", "orders", "products", "sellers", "users"]);
+    expect(names.sort()).toEqual([
+      "auth",
+      "inventory",
+      "notifications",
+      "orders",
+      "products",
+      "sellers",
+      "users",
+    ]);
   });
 
   it.each(names)("%s has the files and folders of a service and nothing else at the top of src", (name) => {

@@ -1,5 +1,6 @@
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import type { ServiceDefinition } from "@mercato/platform";
 import { productsService } from "@mercato/products";
@@ -17,4 +18,5 @@ export const hostedServices: readonly ServiceDefinition<never>[] = [
   productsService,
   inventoryService,
   ordersService,
+  notificationsService,
 ];

@@ -7,6 +7,7 @@ import {
   type EventBus,
   type EventEnvelope,
   fromConnectError,
+  type JobQueueFactory,
   type KeyValue,
   MemoryEventBus,
   MemoryKeyValue,
@@ -97,6 +98,8 @@ export interface TestInfrastructure {
   /** Service tokens the services sign and accept; none: user tokens only. */
   serviceTokens?: ServiceTokens;
   env?: Record<string, string>;
+  /** Job queues (BullMQ on a test's Redis); in-process ones when none. */
+  jobQueue?: JobQueueFactory;
 }
 
 /** Service infrastructure for a test: silent logs, bearer tokens checked against the issuer's JWKS. */
@@ -113,6 +116,7 @@ export function testInfrastructure(infra: TestInfrastructure): ServiceInfrastruc
     }),
     ...(infra.serviceTokens ? { serviceTokens: infra.serviceTokens } : {}),
     ...(infra.env ? { env: infra.env } : {}),
+    ...(infra.jobQueue ? { jobQueue: infra.jobQueue } : {}),
   };
 }
 

@@ -1,7 +1,10 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { InventoryService, MovementReason } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
-import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import {
+  CheckoutCompletedSchema,
+  OrderStatusChangedSchema,
+} from "@mercato/contracts/mercato/orders/v1/events_pb";
 import { OrderStatus, OrdersService } from "@mercato/contracts/mercato/orders/v1/orders_pb";
 import { ProductStatus, ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
@@ -170,6 +173,12 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       return levels[0];
     };
 
+    const completedEvents = (checkoutId: string) =>
+      rig.published
+        .filter((e) => e.subject === "mercato.orders.checkout.completed")
+        .map((e) => fromBinary(CheckoutCompletedSchema, e.payload))
+        .filter((e) => e.checkoutId === checkoutId);
+
     const placedEvents = (orderId: string) =>
       rig.published
         .filter((e) => e.subject.startsWith("mercato.orders.order."))
@@ -227,8 +236,31 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
       await waitFor(() => placedEvents(breadOrder?.id ?? "").length === 1);
       expect(placedEvents(breadOrder?.id ?? "")[0]).toMatchObject({
         subject: "mercato.orders.order.placed",
-        event: { status: "placed", sellerOwnerId: bakery.id, total: { amountMinor: 1350n } },
+        event: {
+          status: "placed",
+          sellerOwnerId: bakery.id,
+          total: { amountMinor: 1350n },
+          snapshot: {
+            lines: [{ title: "Sourdough loaf", quantity: 3n }],
+            shippingAddress: { name: "Ada Buyer" },
+          },
+        },
       });
+      // One message for the whole checkout, for the buyer's one confirmation.
+      await waitFor(() => completedEvents(checkout?.id ?? "").length === 1);
+      const [completed] = completedEvents(checkout?.id ?? "");
+      expect(completed).toMatchObject({
+        buyerId: buyer.id,
+        totals: [{ amountMinor: 3n * 450n + 2n * 2500n, currency: "EUR" }],
+      });
+      expect(
+        completed?.orders.map((o) => [o.orderId, o.sellerOwnerId, o.snapshot?.seller?.name]).sort(),
+      ).toEqual(
+        [
+          [breadOrder?.id, bakery.id, "Bakery Berlin"],
+          [byStore.get(potter.storefrontId)?.id, potter.id, "Potter Paris"],
+        ].sort(),
+      );
     });
 
     it("keeps an order's snapshot when the product's title and price and the storefront's name change later", async () => {
@@ -414,7 +446,7 @@ function describeOrdersService(label: string, openFixture: () => Promise<Databas
         ["mercato.orders.order.delivered", "shipped", 4n],
         ["mercato.orders.order.completed", "delivered", 5n],
       ]);
-      expect(placedEvents(id)[2]?.event.trackingNumber).toBe("DHL-123");
+      expect(placedEvents(id)[2]?.event).toMatchObject({ trackingNumber: "DHL-123", carrier: "DHL" });
 
       const { orders: shippedList } = await orders.listSellerOrders(
         { status: OrderStatus.COMPLETED },

@@ -3,7 +3,8 @@
 
 import { EmailVerifiedSchema, UserRegisteredSchema } from "./mercato/auth/v1/auth_pb.js";
 import { StockLevelChangedSchema, StockLowSchema } from "./mercato/inventory/v1/events_pb.js";
-import { OrderStatusChangedSchema } from "./mercato/orders/v1/events_pb.js";
+import { NotificationCreatedSchema } from "./mercato/notifications/v1/notifications_pb.js";
+import { CheckoutCompletedSchema, OrderStatusChangedSchema } from "./mercato/orders/v1/events_pb.js";
 import { CategoryChangedSchema, ProductChangedSchema } from "./mercato/products/v1/products_pb.js";
 import { PayoutChangedSchema, StorefrontChangedSchema, StorefrontFollowedSchema, StorefrontUnfollowedSchema } from "./mercato/sellers/v1/sellers_pb.js";
 import { ItemPutSchema } from "./mercato/testkit/v1/item_pb.js";
@@ -26,7 +27,13 @@ export const eventSubjects = {
     /** mercato.inventory.stock.low: mercato.inventory.v1.StockLow */
     stockLow: { subject: "mercato.inventory.stock.low", schema: StockLowSchema },
   },
+  notifications: {
+    /** mercato.notifications.notification.created: mercato.notifications.v1.NotificationCreated */
+    notificationCreated: { subject: "mercato.notifications.notification.created", schema: NotificationCreatedSchema },
+  },
   orders: {
+    /** mercato.orders.checkout.completed: mercato.orders.v1.CheckoutCompleted */
+    checkoutCompleted: { subject: "mercato.orders.checkout.completed", schema: CheckoutCompletedSchema },
     /** mercato.orders.order.accepted: mercato.orders.v1.OrderStatusChanged */
     orderAccepted: { subject: "mercato.orders.order.accepted", schema: OrderStatusChangedSchema },
     /** mercato.orders.order.cancelled: mercato.orders.v1.OrderStatusChanged */

@@ -17,6 +17,8 @@ import {
   metricsRoute,
   rpcServerHistogram,
 } from "../metrics/metrics.js";
+import type { JobQueue, JobQueueOptions } from "../queue/job-queue.js";
+import { MemoryJobQueue } from "../queue/memory-queue.js";
 import type { Listening } from "../rpc/listen.js";
 import {
   type Authenticator,
@@ -34,6 +36,8 @@ export interface ServiceRuntime<Config = Record<string, never>> {
   database: Database;
   bus: EventBus;
   kv: KeyValue;
+  /** Makes the service's job queues: BullMQ on the deployment's Redis, or in-process embedded. */
+  jobQueue: JobQueueFactory;
   logger: Logger;
   metrics: Registry;
   /** Writes events in the caller's transaction; they are relayed to the bus after commit. */
@@ -58,6 +62,8 @@ export interface ServiceParts {
   start?: () => Promise<(() => Promise<void>) | undefined>;
   /** Releases what `setup` opened (mail transports, clients), last when the service stops. */
   close?: () => Promise<void>;
+  /** Dependencies of its own that `/ready` reports (a job queue), next to database, bus and kv. */
+  readiness?: readonly ReadinessCheck[];
 }
 
 /** The one shape of every Mercato service: its name, port, config, schema and how to set it up. */
@@ -97,6 +103,9 @@ export async function migrateService<Config>(
   return migrate(database, migrations, { extensions: definition.extensions ?? [] });
 }
 
+/** Makes a job queue for a service (BullMQ in distributed mode, in-process embedded). */
+export type JobQueueFactory = <T>(options: JobQueueOptions<T>) => JobQueue<T>;
+
 /** The shared pieces a host hands to each service it starts. */
 export interface ServiceInfrastructure {
   /** The Database for a service's schema. */
@@ -105,6 +114,8 @@ export interface ServiceInfrastructure {
   kv: KeyValue;
   /** What the key-value store is called in readiness and `dependency_up`; default "kv". */
   kvName?: string;
+  /** Makes job queues; in-process ones when the host gives none. */
+  jobQueue?: JobQueueFactory;
   logger(service: string): Logger;
   authenticate?: Authenticator;
   /** Signs and accepts service tokens (a secret all services of the deployment share); none: user tokens only. */
@@ -166,6 +177,7 @@ export async function startService<Config>(
       database,
       bus: infra.bus,
       kv: infra.kv,
+      jobQueue: infra.jobQueue ?? ((queueOptions) => new MemoryJobQueue(queueOptions)),
       logger,
       metrics,
       outbox,
@@ -205,6 +217,7 @@ export async function startService<Config>(
         check: async () => void (await infra.kv.get("mercato:ready-probe")),
         required: false,
       },
+      ...(parts.readiness ?? []),
     ];
     dependencyGauge(metrics, checks);
     const server: Listening = await startRpcServer({

@@ -6,6 +6,7 @@ import { openPostgres } from "../db/database.js";
 import { NatsEventBus } from "../events/nats-event-bus.js";
 import { RedisKeyValue } from "../kv/redis-key-value.js";
 import { createLogger } from "../logging/logger.js";
+import { BullMqJobQueue } from "../queue/bullmq-queue.js";
 import type { Authenticator } from "../rpc/server.js";
 import { type RunningService, type ServiceDefinition, startService } from "./service.js";
 
@@ -66,6 +67,15 @@ export async function runStandalone<Config>(
       bus,
       kv,
       kvName: "redis",
+      // Keys carry the database's name, so two deployments sharing one Redis never take each
+      // other's jobs (each deployment has its own database).
+      jobQueue: (queueOptions) =>
+        new BullMqJobQueue({
+          ...queueOptions,
+          redisUrl: config.REDIS_URL,
+          prefix: `mercato:queue:${new URL(config.DATABASE_URL).pathname.slice(1) || "postgres"}`,
+          logger: log,
+        }),
       logger,
       env,
       ...(authenticate ? { authenticate } : {}),

@@ -30,8 +30,9 @@ import {
 } from "@mercato/platform";
 import { validate as isUuid } from "uuid";
 import type { CheckoutResult, CheckoutWorkflow } from "../checkout.workflow.js";
-import { type ContactAddress, type Money, ownGoodsRefusal } from "../domain/checkout-plan.js";
+import { type ContactAddress, ownGoodsRefusal } from "../domain/checkout-plan.js";
 import type { OrderStatus } from "../domain/order-status.js";
+import { money, snapshotToProto } from "../events/order-events.js";
 import type { Cart, Carts } from "../store/cart.store.js";
 import type { Order, Orders } from "../store/order.store.js";
 import type { Catalog } from "../upstream.js";
@@ -52,8 +53,6 @@ const statusFromProto = new Map(
   Object.entries(statusToProto).map(([name, value]) => [value, name as Exclude<OrderStatus, "pending">]),
 );
 
-const money = (value: Money) => ({ amountMinor: BigInt(value.amountMinor), currency: value.currency });
-
 function cartToProto(cart: Cart): CartMessage {
   return create(CartSchema, {
     buyerId: cart.buyerId,
@@ -67,40 +66,15 @@ function cartToProto(cart: Cart): CartMessage {
   });
 }
 
-const contactToProto = (contact: ContactAddress) => ({
-  name: contact.name,
-  phone: contact.phone,
-  address: contact.address,
-});
-
 /** An order as the contract carries it. */
 export function orderToProto(order: Order): OrderMessage {
-  const snapshot = order.snapshot;
   return create(OrderSchema, {
     id: order.id,
     checkoutId: order.checkoutId,
     buyerId: order.buyerId,
     storefrontId: order.storefrontId,
     status: order.status === "pending" ? OrderStatusEnum.UNSPECIFIED : statusToProto[order.status],
-    snapshot: {
-      lines: snapshot.lines.map((line) => ({
-        variantId: line.variantId,
-        productId: line.productId,
-        title: line.title,
-        sku: line.sku,
-        options: line.options,
-        mediaId: line.mediaId,
-        unitPrice: money(line.unitPrice),
-        quantity: BigInt(line.quantity),
-        lineTotal: money(line.lineTotal),
-      })),
-      seller: snapshot.seller,
-      shippingAddress: contactToProto(snapshot.shippingAddress),
-      billingAddress: contactToProto(snapshot.billingAddress),
-      subtotal: money(snapshot.subtotal),
-      total: money(snapshot.total),
-      note: snapshot.note,
-    },
+    snapshot: snapshotToProto(order.snapshot),
     carrier: order.carrier,
     trackingNumber: order.trackingNumber,
     history: order.history.map((step) => ({

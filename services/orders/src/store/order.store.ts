@@ -10,7 +10,7 @@ import { and, asc, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm"
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import type { OrderSnapshot, PlannedOrder, WantedLine } from "../domain/checkout-plan.js";
 import { maySee, nextStatus, type OrderAction, type OrderStatus } from "../domain/order-status.js";
-import { recordOrderStatusChanged } from "../events/order-events.js";
+import { recordCheckoutCompleted, recordOrderStatusChanged } from "../events/order-events.js";
 import { checkoutFields, checkoutStatements, heldBy, inSeconds } from "./order.statements.js";
 import {
   type CheckoutStatus,
@@ -244,7 +244,10 @@ export class Orders {
       }
       await this.statements.complete.run(tx, { id: checkout.id });
       await afterPlaced(tx);
-      return this.ofCheckout(checkout.id, tx);
+      const all = await this.ofCheckout(checkout.id, tx);
+      const at = placed[0]?.updatedAt;
+      if (at) await recordCheckoutCompleted(this.outbox, tx, checkout, all, at);
+      return all;
     });
   }
 

@@ -11,13 +11,15 @@ import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Money } from "../../common/v1/common_pb.js";
 import { file_mercato_common_v1_common } from "../../common/v1/common_pb.js";
 import { file_mercato_events_v1_options } from "../../events/v1/options_pb.js";
+import type { OrderSnapshot } from "./orders_pb.js";
+import { file_mercato_orders_v1_orders } from "./orders_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file mercato/orders/v1/events.proto.
  */
 export const file_mercato_orders_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch5tZXJjYXRvL29yZGVycy92MS9ldmVudHMucHJvdG8SEW1lcmNhdG8ub3JkZXJzLnYxIkoKDk9yZGVyRXZlbnRMaW5lEhIKCnZhcmlhbnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoAyLGBAoST3JkZXJTdGF0dXNDaGFuZ2VkEhAKCG9yZGVyX2lkGAEgASgJEhMKC2NoZWNrb3V0X2lkGAIgASgJEhAKCGJ1eWVyX2lkGAMgASgJEhUKDXN0b3JlZnJvbnRfaWQYBCABKAkSFwoPc2VsbGVyX293bmVyX2lkGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIXCg9wcmV2aW91c19zdGF0dXMYByABKAkSJwoFdG90YWwYCCABKAsyGC5tZXJjYXRvLmNvbW1vbi52MS5Nb25leRIwCgVsaW5lcxgJIAMoCzIhLm1lcmNhdG8ub3JkZXJzLnYxLk9yZGVyRXZlbnRMaW5lEhAKCGFjdG9yX2lkGAogASgJEg4KBnJlYXNvbhgLIAEoCRIXCg90cmFja2luZ19udW1iZXIYDCABKAkSDwoHdmVyc2lvbhgNIAEoAxIuCgpjaGFuZ2VkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDrGAYq1GBttZXJjYXRvLm9yZGVycy5vcmRlci5wbGFjZWSKtRgdbWVyY2F0by5vcmRlcnMub3JkZXIuYWNjZXB0ZWSKtRgcbWVyY2F0by5vcmRlcnMub3JkZXIuc2hpcHBlZIq1GB5tZXJjYXRvLm9yZGVycy5vcmRlci5kZWxpdmVyZWSKtRgebWVyY2F0by5vcmRlcnMub3JkZXIuY29tcGxldGVkirUYHm1lcmNhdG8ub3JkZXJzLm9yZGVyLmNhbmNlbGxlZGIGcHJvdG8z", [file_google_protobuf_timestamp, file_mercato_common_v1_common, file_mercato_events_v1_options]);
+  fileDesc("Ch5tZXJjYXRvL29yZGVycy92MS9ldmVudHMucHJvdG8SEW1lcmNhdG8ub3JkZXJzLnYxIkoKDk9yZGVyRXZlbnRMaW5lEhIKCnZhcmlhbnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoAyKLBQoST3JkZXJTdGF0dXNDaGFuZ2VkEhAKCG9yZGVyX2lkGAEgASgJEhMKC2NoZWNrb3V0X2lkGAIgASgJEhAKCGJ1eWVyX2lkGAMgASgJEhUKDXN0b3JlZnJvbnRfaWQYBCABKAkSFwoPc2VsbGVyX293bmVyX2lkGAUgASgJEg4KBnN0YXR1cxgGIAEoCRIXCg9wcmV2aW91c19zdGF0dXMYByABKAkSJwoFdG90YWwYCCABKAsyGC5tZXJjYXRvLmNvbW1vbi52MS5Nb25leRIwCgVsaW5lcxgJIAMoCzIhLm1lcmNhdG8ub3JkZXJzLnYxLk9yZGVyRXZlbnRMaW5lEhAKCGFjdG9yX2lkGAogASgJEg4KBnJlYXNvbhgLIAEoCRIXCg90cmFja2luZ19udW1iZXIYDCABKAkSDwoHdmVyc2lvbhgNIAEoAxIuCgpjaGFuZ2VkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCghzbmFwc2hvdBgPIAEoCzIgLm1lcmNhdG8ub3JkZXJzLnYxLk9yZGVyU25hcHNob3QSDwoHY2FycmllchgQIAEoCTrGAYq1GBttZXJjYXRvLm9yZGVycy5vcmRlci5wbGFjZWSKtRgdbWVyY2F0by5vcmRlcnMub3JkZXIuYWNjZXB0ZWSKtRgcbWVyY2F0by5vcmRlcnMub3JkZXIuc2hpcHBlZIq1GB5tZXJjYXRvLm9yZGVycy5vcmRlci5kZWxpdmVyZWSKtRgebWVyY2F0by5vcmRlcnMub3JkZXIuY29tcGxldGVkirUYHm1lcmNhdG8ub3JkZXJzLm9yZGVyLmNhbmNlbGxlZCLvAQoRQ2hlY2tvdXRDb21wbGV0ZWQSEwoLY2hlY2tvdXRfaWQYASABKAkSEAoIYnV5ZXJfaWQYAiABKAkSMAoGb3JkZXJzGAMgAygLMiAubWVyY2F0by5vcmRlcnMudjEuQ2hlY2tvdXRPcmRlchIoCgZ0b3RhbHMYBCADKAsyGC5tZXJjYXRvLmNvbW1vbi52MS5Nb25leRIwCgxjb21wbGV0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOiWKtRghbWVyY2F0by5vcmRlcnMuY2hlY2tvdXQuY29tcGxldGVkIoUBCg1DaGVja291dE9yZGVyEhAKCG9yZGVyX2lkGAEgASgJEhUKDXN0b3JlZnJvbnRfaWQYAiABKAkSFwoPc2VsbGVyX293bmVyX2lkGAMgASgJEjIKCHNuYXBzaG90GAQgASgLMiAubWVyY2F0by5vcmRlcnMudjEuT3JkZXJTbmFwc2hvdGIGcHJvdG8z", [file_google_protobuf_timestamp, file_mercato_common_v1_common, file_mercato_events_v1_options, file_mercato_orders_v1_orders]);
 
 /**
  * OrderEventLine is one line of an order as events carry it.
@@ -159,6 +161,20 @@ export type OrderStatusChanged = Message<"mercato.orders.v1.OrderStatusChanged">
    * @generated from field: google.protobuf.Timestamp changed_at = 14;
    */
   changedAt?: Timestamp | undefined;
+
+  /**
+   * The order as frozen at checkout: lines with titles and prices, seller, addresses.
+   *
+   * @generated from field: mercato.orders.v1.OrderSnapshot snapshot = 15;
+   */
+  snapshot?: OrderSnapshot | undefined;
+
+  /**
+   * Carrier, once shipped.
+   *
+   * @generated from field: string carrier = 16;
+   */
+  carrier: string;
 };
 
 /**
@@ -167,4 +183,97 @@ export type OrderStatusChanged = Message<"mercato.orders.v1.OrderStatusChanged">
  */
 export const OrderStatusChangedSchema: GenMessage<OrderStatusChanged> = /*@__PURE__*/
   messageDesc(file_mercato_orders_v1_events, 1);
+
+/**
+ * CheckoutCompleted is published on mercato.orders.checkout.completed once a checkout's orders are
+ * placed (in the same transaction as their OrderStatusChanged events): one message for the whole
+ * checkout, however many sellers, so the buyer hears of it once.
+ *
+ * @generated from message mercato.orders.v1.CheckoutCompleted
+ */
+export type CheckoutCompleted = Message<"mercato.orders.v1.CheckoutCompleted"> & {
+  /**
+   * Checkout id.
+   *
+   * @generated from field: string checkout_id = 1;
+   */
+  checkoutId: string;
+
+  /**
+   * Buyer's user id.
+   *
+   * @generated from field: string buyer_id = 2;
+   */
+  buyerId: string;
+
+  /**
+   * One order per seller, in storefront order.
+   *
+   * @generated from field: repeated mercato.orders.v1.CheckoutOrder orders = 3;
+   */
+  orders: CheckoutOrder[];
+
+  /**
+   * What the buyer pays, per currency.
+   *
+   * @generated from field: repeated mercato.common.v1.Money totals = 4;
+   */
+  totals: Money[];
+
+  /**
+   * When it completed.
+   *
+   * @generated from field: google.protobuf.Timestamp completed_at = 5;
+   */
+  completedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mercato.orders.v1.CheckoutCompleted.
+ * Use `create(CheckoutCompletedSchema)` to create a new message.
+ */
+export const CheckoutCompletedSchema: GenMessage<CheckoutCompleted> = /*@__PURE__*/
+  messageDesc(file_mercato_orders_v1_events, 2);
+
+/**
+ * CheckoutOrder is one seller's order of a completed checkout.
+ *
+ * @generated from message mercato.orders.v1.CheckoutOrder
+ */
+export type CheckoutOrder = Message<"mercato.orders.v1.CheckoutOrder"> & {
+  /**
+   * Order id.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * Storefront id of the seller.
+   *
+   * @generated from field: string storefront_id = 2;
+   */
+  storefrontId: string;
+
+  /**
+   * User id of the storefront's owner.
+   *
+   * @generated from field: string seller_owner_id = 3;
+   */
+  sellerOwnerId: string;
+
+  /**
+   * The order as frozen at checkout.
+   *
+   * @generated from field: mercato.orders.v1.OrderSnapshot snapshot = 4;
+   */
+  snapshot?: OrderSnapshot | undefined;
+};
+
+/**
+ * Describes the message mercato.orders.v1.CheckoutOrder.
+ * Use `create(CheckoutOrderSchema)` to create a new message.
+ */
+export const CheckoutOrderSchema: GenMessage<CheckoutOrder> = /*@__PURE__*/
+  messageDesc(file_mercato_orders_v1_events, 3);
 

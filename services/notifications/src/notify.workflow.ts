@@ -1,0 +1,104 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { eventSubjects } from "@mercato/contracts/events";
+import { afterCommit, type Outbox, type Tx } from "@mercato/platform";
+import { categoryToProto } from "./domain/proto-enums.js";
+import { languageOf, type Message, render } from "./domain/templates.js";
+import type { Deliveries } from "./store/deliveries.store.js";
+import type { Devices } from "./store/devices.store.js";
+import { directory } from "./store/directory.store.js";
+import type { Inbox } from "./store/inbox.store.js";
+import type { Preferences } from "./store/preferences.store.js";
+
+/** Where a delivery's job goes once the transaction that recorded it commits. */
+export type Enqueue = (deliveryId: string, channel: "email" | "push") => void;
+
+/**
+ * Turns what happened into notifications, in the transaction of the event that said so (so the
+ * inbox's "seen" mark and the notifications commit together): for each recipient, in their locale
+ * and on the channels they chose, an in-app entry (announced as NotificationCreated for live
+ * clients), an e-mail and a push per device. Each is keyed by event, kind, recipient, channel (and
+ * device), so one event never gives two of the same; sends are queued once the transaction commits.
+ */
+export class Notifier {
+  constructor(
+    private readonly deps: {
+      inbox: Inbox;
+      preferences: Preferences;
+      devices: Devices;
+      deliveries: Deliveries;
+      outbox: Outbox;
+      enqueue: Enqueue;
+    },
+  ) {}
+
+  async notify(tx: Tx, eventId: string, recipientId: string, message: Message): Promise<void> {
+    const { inbox, preferences, devices, deliveries, outbox } = this.deps;
+    const recipient = await directory.recipient(tx, recipientId);
+    const rendered = render(message, languageOf(recipient.locale), recipient.displayName);
+    const channels = await preferences.channels(tx, recipientId, rendered.category);
+    const key = `${eventId}/${message.kind}/${recipientId}`;
+    const queued: [string, "email" | "push"][] = [];
+
+    if (channels.has("in_app")) {
+      const entry = await inbox.add(tx, {
+        recipientId,
+        key,
+        kind: message.kind,
+        category: rendered.category,
+        title: rendered.title,
+        body: rendered.body,
+        data: rendered.data,
+      });
+      if (entry) {
+        await outbox.add(tx, eventSubjects.notifications.notificationCreated, {
+          recipientId,
+          notification: {
+            id: entry.id,
+            kind: entry.kind,
+            category: categoryToProto[rendered.category],
+            title: entry.title,
+            body: entry.body,
+            data: entry.data,
+            createdAt: timestampFromDate(entry.createdAt),
+          },
+        });
+      }
+    }
+    if (channels.has("email") && recipient.email) {
+      const id = await deliveries.add(tx, {
+        key: `${key}/email`,
+        recipientId,
+        kind: message.kind,
+        content: {
+          channel: "email",
+          to: recipient.email,
+          subject: rendered.subject,
+          text: rendered.text,
+          html: rendered.html,
+        },
+      });
+      if (id) queued.push([id, "email"]);
+    }
+    if (channels.has("push")) {
+      for (const device of await devices.ofUser(tx, recipientId)) {
+        const id = await deliveries.add(tx, {
+          key: `${key}/push/${device.id}`,
+          recipientId,
+          kind: message.kind,
+          content: {
+            channel: "push",
+            deviceId: device.id,
+            title: rendered.title,
+            body: rendered.body,
+            data: rendered.data,
+          },
+        });
+        if (id) queued.push([id, "push"]);
+      }
+    }
+    if (queued.length > 0)
+      afterCommit(tx, () => {
+        for (const [id, channel] of queued) this.deps.enqueue(id, channel);
+      });
+  }
+}

@@ -1,0 +1,99 @@
+import type { Executor } from "@mercato/platform";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { follows, products, recipients, storefronts } from "./schema.js";
+
+/** Who a user is to a notification. */
+export interface Recipient {
+  userId: string;
+  email: string;
+  displayName: string;
+  locale: string;
+}
+
+/**
+ * What the service knows of other services' data, kept from their events: recipients (profiles),
+ * storefronts with their owners, products with their storefronts, and follows.
+ */
+export const directory = {
+  async applyProfile(tx: Executor, profile: Omit<Recipient, never>): Promise<void> {
+    await tx
+      .insert(recipients)
+      .values({ ...profile, updatedAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: recipients.userId,
+        set: {
+          email: profile.email,
+          displayName: profile.displayName,
+          locale: profile.locale,
+          updatedAt: sql`now()`,
+        },
+      });
+  },
+
+  async recipient(tx: Executor, userId: string): Promise<Recipient> {
+    const [row] = await tx.select().from(recipients).where(eq(recipients.userId, userId));
+    // A user whose profile has not arrived yet still gets in-app and push, in English.
+    return row ?? { userId, email: "", displayName: "", locale: "en" };
+  },
+
+  async applyStorefront(
+    tx: Executor,
+    storefront: { id: string; ownerId: string; name: string; status: string; version: number },
+  ): Promise<void> {
+    await tx
+      .insert(storefronts)
+      .values(storefront)
+      .onConflictDoUpdate({
+        target: storefronts.id,
+        set: {
+          ownerId: storefront.ownerId,
+          name: storefront.name,
+          status: storefront.status,
+          version: storefront.version,
+        },
+        setWhere: lt(storefronts.version, storefront.version),
+      });
+  },
+
+  async storefront(tx: Executor, id: string) {
+    const [row] = await tx.select().from(storefronts).where(eq(storefronts.id, id));
+    return row;
+  },
+
+  async applyProduct(
+    tx: Executor,
+    product: { id: string; storefrontId: string; title: string; version: number },
+  ): Promise<void> {
+    await tx
+      .insert(products)
+      .values(product)
+      .onConflictDoUpdate({
+        target: products.id,
+        set: { storefrontId: product.storefrontId, title: product.title, version: product.version },
+        setWhere: lt(products.version, product.version),
+      });
+  },
+
+  /** A product with its storefront's owner, when both are known. */
+  async productOwner(tx: Executor, productId: string) {
+    const [row] = await tx
+      .select({ title: products.title, storefrontId: products.storefrontId, ownerId: storefronts.ownerId })
+      .from(products)
+      .innerJoin(storefronts, eq(storefronts.id, products.storefrontId))
+      .where(eq(products.id, productId));
+    return row;
+  },
+
+  async follow(tx: Executor, storefrontId: string, userId: string, at: Date): Promise<boolean> {
+    const added = await tx
+      .insert(follows)
+      .values({ storefrontId, userId, followedAt: at })
+      .onConflictDoNothing()
+      .returning({ userId: follows.userId });
+    return added.length > 0;
+  },
+
+  async unfollow(tx: Executor, storefrontId: string, userId: string): Promise<void> {
+    await tx.delete(follows).where(and(eq(follows.storefrontId, storefrontId), eq(follows.userId, userId)));
+  },
+};
