@@ -3,6 +3,7 @@ export * from "./create-push-sender.js";
 export * from "./create-sms-sender.js";
 export * from "./fcm-push-sender.js";
 export * from "./mailer.js";
+export { type ParsedMail, parseMail } from "./mime.js";
 export * from "./outbox-mailer.js";
 export * from "./outbox-push-sender.js";
 export * from "./outbox-sms-sender.js";

@@ -1,0 +1,384 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { Code } from "@connectrpc/connect";
+import { eventSubjects } from "@mercato/contracts/events";
+import {
+  Category,
+  Channel,
+  DevicePlatform,
+  NotificationsService,
+} from "@mercato/contracts/mercato/notifications/v1/notifications_pb";
+import type { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { createRpcClient, type EventEnvelope, parseMail, type RunningService } from "@mercato/platform";
+import {
+  type FcmTestServer,
+  fcmTestReplies,
+  type SmtpTestServer,
+  startFcmTestServer,
+  startSmtpTestServer,
+} from "@mercato/platform/messaging/test-servers";
+import { waitFor } from "@mercato/testing";
+import { eventEnvelope } from "@mercato/testing/identity-events";
+import {
+  type DatabaseFixture,
+  failure,
+  openServiceRig,
+  pgliteFixture,
+  postgresFixture,
+  type ServiceRig,
+  startTestService,
+} from "@mercato/testing/service-fixture";
+import { v7 as uuidv7 } from "uuid";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notificationsService } from "../src/index.js";
+
+type Client = ReturnType<typeof createRpcClient<typeof NotificationsService>>;
+
+const money = (amountMinor: number) => ({ amountMinor: BigInt(amountMinor), currency: "EUR" });
+
+function event<Desc extends DescMessage>(
+  subject: { subject: string; schema: Desc },
+  message: MessageInitShape<Desc>,
+): EventEnvelope {
+  return eventEnvelope(subject.subject, subject.schema, create(subject.schema, message));
+}
+
+function describeNotifications(label: string, openFixture: () => Promise<DatabaseFixture>): void {
+  describe(label, () => {
+    let rig: ServiceRig;
+    let service: RunningService;
+    let client: Client;
+    let smtp: SmtpTestServer;
+    let fcm: FcmTestServer;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      smtp = await startSmtpTestServer();
+      fcm = await startFcmTestServer();
+      dataDir = await mkdtemp(join(tmpdir(), "mercato-notifications-"));
+      rig = await openServiceRig(openFixture, "mercato.notifications.>");
+      service = await startTestService(notificationsService, {
+        ...rig,
+        env: {
+          SMTP_URL: smtp.url(),
+          FCM_CREDENTIALS: JSON.stringify(fcm.credentials),
+          FCM_BASE_URL: fcm.baseUrl,
+          DELIVERY_BACKOFF_MS: "20",
+          DATA_DIR: dataDir,
+        },
+      });
+      client = createRpcClient(NotificationsService, { baseUrl: service.url, maxRetries: 0 });
+    });
+
+    afterAll(async () => {
+      await service?.stop();
+      await rig?.close();
+      await smtp?.close();
+      await fcm?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    const as = async (id: string, roles = ["buyer"]) => ({
+      headers: { authorization: `Bearer ${await rig.issuer.sign({ sub: id, roles, email_verified: true })}` },
+    });
+
+    /** A user the service knows (its profile event arrived), with a call option carrying its token. */
+    const user = async (options: { locale?: string; name?: string; roles?: string[] } = {}) => {
+      const id = uuidv7();
+      const email = `${id}@mail.test`;
+      await rig.bus.publish(
+        event(eventSubjects.users.profileCreated, {
+          profile: { userId: id, email, displayName: options.name ?? "", locale: options.locale ?? "en" },
+        }),
+      );
+      const call = await as(id, options.roles);
+      await waitFor(async () => (await client.getPreferences({}, call)).preferences.length > 0);
+      return { id, email, as: call };
+    };
+
+    /** A seller with a storefront the service knows. */
+    const seller = async (name: string) => {
+      const owner = await user({ roles: ["seller"], name: `${name} owner` });
+      const storefrontId = uuidv7();
+      await rig.bus.publish(
+        event(eventSubjects.sellers.storefrontCreated, {
+          storefront: { id: storefrontId, ownerId: owner.id, name, version: 1n },
+        }),
+      );
+      return { ...owner, storefrontId, name };
+    };
+
+    const mailsTo = (address: string) =>
+      smtp.received.filter((m) => m.rcptTo.includes(address)).map((m) => parseMail(m.raw));
+
+    const inboxOf = async (who: { as: object }) =>
+      (await client.listNotifications({}, who.as as { headers: Record<string, string> })).notifications;
+
+    const snapshot = (sellerName: string, storefrontId: string, title: string, amount: number) => ({
+      lines: [{ title, quantity: 2n, unitPrice: money(amount / 2), lineTotal: money(amount) }],
+      seller: { storefrontId, name: sellerName },
+      shippingAddress: {
+        name: "Ada Buyer",
+        address: { line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", countryCode: "DE" },
+      },
+      total: money(amount),
+    });
+
+    const orderEvent = (
+      subject: { subject: string; schema: typeof OrderStatusChangedSchema },
+      order: { id: string; buyerId: string; seller: { id: string; storefrontId: string; name: string } },
+      extra: {
+        checkoutId?: string;
+        total?: ReturnType<typeof money>;
+        snapshot?: ReturnType<typeof snapshot>;
+        carrier?: string;
+        trackingNumber?: string;
+      } = {},
+    ) =>
+      event(subject, {
+        orderId: order.id,
+        checkoutId: uuidv7(),
+        buyerId: order.buyerId,
+        storefrontId: order.seller.storefrontId,
+        sellerOwnerId: order.seller.id,
+        total: money(900),
+        snapshot: snapshot(order.seller.name, order.seller.storefrontId, "Blue bowl", 900),
+        changedAt: timestampNow(),
+        ...extra,
+      });
+
+    it("tells the buyer of a two-seller checkout once, and each seller by e-mail, push and in-app", async () => {
+      const buyer = await user({ locale: "de-DE", name: "Ada" });
+      const bakery = await seller("Bakery Berlin");
+      const potter = await seller("Potter Paris");
+      await client.registerDeviceToken(
+        { token: `fcm-${bakery.id}`, platform: DevicePlatform.ANDROID, label: "phone" },
+        bakery.as,
+      );
+      const checkoutId = uuidv7();
+      const orders = [
+        { id: uuidv7(), seller: bakery, title: "Sourdough loaf", amount: 900 },
+        { id: uuidv7(), seller: potter, title: "Blue bowl", amount: 5000 },
+      ];
+      const completed = event(eventSubjects.orders.checkoutCompleted, {
+        checkoutId,
+        buyerId: buyer.id,
+        orders: orders.map((o) => ({
+          orderId: o.id,
+          storefrontId: o.seller.storefrontId,
+          sellerOwnerId: o.seller.id,
+          snapshot: snapshot(o.seller.name, o.seller.storefrontId, o.title, o.amount),
+        })),
+        totals: [money(5900)],
+        completedAt: timestampNow(),
+      });
+      await rig.bus.publish(completed);
+      for (const o of orders)
+        await rig.bus.publish(
+          orderEvent(
+            eventSubjects.orders.orderPlaced,
+            { id: o.id, buyerId: buyer.id, seller: o.seller },
+            {
+              checkoutId,
+              total: money(o.amount),
+              snapshot: snapshot(o.seller.name, o.seller.storefrontId, o.title, o.amount),
+            },
+          ),
+        );
+      // The same event again (a redelivery): nothing more.
+      await rig.bus.publish(completed);
+
+      await waitFor(() => mailsTo(buyer.email).length === 1 && mailsTo(bakery.email).length === 1);
+      await waitFor(() => mailsTo(potter.email).length === 1);
+      await waitFor(() => fcm.sent.some((m) => m.token === `fcm-${bakery.id}`));
+      const [confirmation] = mailsTo(buyer.email);
+      expect(confirmation?.subject).toBe("Deine Bestellung über 59,00\u00a0€");
+      expect(confirmation?.text).toContain("Hallo Ada,");
+      expect(confirmation?.text).toContain("Bei Bakery Berlin:");
+      expect(confirmation?.text).toContain("2 × Blue bowl: 50,00\u00a0€");
+      expect(confirmation?.text).toContain("Unter den Linden 1");
+      expect(confirmation?.html).toContain("<li>2 × Sourdough loaf: 9,00\u00a0€</li>");
+      expect(mailsTo(bakery.email)[0]?.subject).toBe("New order: €9.00");
+      expect(fcm.sent.filter((m) => m.token === `fcm-${bakery.id}`)).toEqual([
+        expect.objectContaining({
+          notification: { title: "New order", body: "Bakery Berlin has a new order for €9.00." },
+          data: expect.objectContaining({ kind: "order.new", order_id: orders[0]?.id }),
+        }),
+      ]);
+      expect((await inboxOf(buyer)).map((n) => [n.kind, n.title])).toEqual([
+        ["order.placed", "Bestellung aufgegeben"],
+      ]);
+      expect((await inboxOf(bakery)).map((n) => n.kind)).toEqual(["order.new"]);
+      expect((await inboxOf(potter)).map((n) => n.kind)).toEqual(["order.new"]);
+      const live = rig.published.filter((e) => e.subject === "mercato.notifications.notification.created");
+      expect(live.length).toBeGreaterThanOrEqual(3);
+      // Settled: still one of each.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(mailsTo(buyer.email)).toHaveLength(1);
+    });
+
+    it("e-mails the buyer the tracking number when an order ships, and keeps each step in the inbox", async () => {
+      const buyer = await user();
+      const shop = await seller("Lamp Works");
+      const order = { id: uuidv7(), buyerId: buyer.id, seller: shop };
+      await rig.bus.publish(orderEvent(eventSubjects.orders.orderAccepted, order));
+      await rig.bus.publish(
+        orderEvent(eventSubjects.orders.orderShipped, order, { carrier: "DHL", trackingNumber: "DHL-123" }),
+      );
+      await waitFor(() => mailsTo(buyer.email).length === 2);
+      const shipped = mailsTo(buyer.email).find((m) => m.subject === "Order shipped");
+      expect(shipped?.text).toContain("Lamp Works shipped your order (tracking DHL DHL-123).");
+      expect((await inboxOf(buyer)).map((n) => n.kind)).toEqual(["order.shipped", "order.accepted"]);
+      expect((await client.countUnread({}, buyer.as)).unread).toBe(2);
+    });
+
+    it("gives the seller one low-stock alert per crossing, naming the product", async () => {
+      const shop = await seller("Cheese Corner");
+      const productId = uuidv7();
+      await rig.bus.publish(
+        event(eventSubjects.products.productCreated, {
+          product: { id: productId, storefrontId: shop.storefrontId, title: "Aged gouda", version: 1n },
+        }),
+      );
+      const low = event(eventSubjects.inventory.stockLow, {
+        variantId: uuidv7(),
+        productId,
+        available: 2n,
+        threshold: 3n,
+        crossedAt: timestampNow(),
+      });
+      await rig.bus.publish(low);
+      await rig.bus.publish(low);
+      await waitFor(() => mailsTo(shop.email).length === 1);
+      expect(mailsTo(shop.email)[0]?.subject).toBe("Low stock: Aged gouda");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await inboxOf(shop)).filter((n) => n.kind === "stock.low")).toHaveLength(1);
+      expect(mailsTo(shop.email)).toHaveLength(1);
+    });
+
+    it("sends nothing on a channel turned off, and refuses to turn off transactional e-mail naming the field", async () => {
+      const buyer = await user();
+      const shop = await seller("Quiet Shop");
+      const { preferences } = await client.getPreferences({}, buyer.as);
+      expect(preferences).toHaveLength(15);
+      expect(
+        preferences.find((p) => p.category === Category.MARKETING && p.channel === Channel.EMAIL),
+      ).toMatchObject({
+        enabled: false,
+        locked: false,
+      });
+      expect(
+        preferences.find((p) => p.category === Category.TRANSACTIONAL && p.channel === Channel.EMAIL),
+      ).toMatchObject({ enabled: true, locked: true });
+
+      const refused = await failure(
+        client.updatePreferences(
+          { preferences: [{ category: Category.TRANSACTIONAL, channel: Channel.EMAIL, enabled: false }] },
+          buyer.as,
+        ),
+      );
+      expect(refused.code).toBe(Code.InvalidArgument);
+      expect(refused.fields).toEqual(["preferences[0]"]);
+      expect(refused.message).toContain("transactional e-mail cannot be turned off");
+
+      await client.updatePreferences(
+        { preferences: [{ category: Category.TRANSACTIONAL, channel: Channel.IN_APP, enabled: false }] },
+        buyer.as,
+      );
+      await rig.bus.publish(
+        orderEvent(eventSubjects.orders.orderAccepted, { id: uuidv7(), buyerId: buyer.id, seller: shop }),
+      );
+      await waitFor(() => mailsTo(buyer.email).length === 1);
+      expect(await inboxOf(buyer)).toEqual([]);
+    });
+
+    it("keeps each user's notifications and devices to that user", async () => {
+      const ada = await user();
+      const bob = await user();
+      const shop = await seller("Private Shop");
+      await rig.bus.publish(
+        orderEvent(eventSubjects.orders.orderAccepted, { id: uuidv7(), buyerId: ada.id, seller: shop }),
+      );
+      await waitFor(async () => (await inboxOf(ada)).length === 1);
+      const [adas] = await inboxOf(ada);
+      expect(await inboxOf(bob)).toEqual([]);
+      expect((await client.markRead({ ids: [adas?.id ?? ""] }, bob.as)).marked).toBe(0);
+      expect((await client.countUnread({}, ada.as)).unread).toBe(1);
+      const { device } = await client.registerDeviceToken(
+        { token: "ada-secret-token", platform: DevicePlatform.IOS, label: "" },
+        ada.as,
+      );
+      expect(Object.values(device ?? {})).not.toContain("ada-secret-token");
+      expect((await client.unregisterDeviceToken({ id: device?.id ?? "" }, bob.as)).removed).toBe(false);
+      expect((await client.listDeviceTokens({}, bob.as)).devices).toEqual([]);
+      expect((await client.listDeviceTokens({}, ada.as)).devices.map((d) => d.id)).toEqual([device?.id]);
+      expect(await client.markRead({ all: true }, ada.as)).toMatchObject({ marked: 1, unread: 0 });
+      expect((await failure(client.listNotifications({}))).code).toBe(Code.Unauthenticated);
+      expect((await failure(client.listDeadLetters({}, ada.as))).code).toBe(Code.PermissionDenied);
+      expect((await failure(client.markRead({}, ada.as))).fields).toEqual(["ids"]);
+      expect((await failure(client.listNotifications({ cursor: "nope" }, ada.as))).fields).toEqual([
+        "cursor",
+      ]);
+      const web = await failure(
+        client.registerDeviceToken({ token: "not json", platform: DevicePlatform.WEB, label: "" }, ada.as),
+      );
+      expect(web).toMatchObject({ code: Code.InvalidArgument, fields: ["token"] });
+    });
+
+    it("forgets a token FCM calls unregistered, and dead-letters a push FCM keeps refusing until an admin requeues it", async () => {
+      const shop = await seller("Push Shop");
+      const admin = await user({ roles: ["admin"] });
+      await client.registerDeviceToken(
+        { token: "gone-token", platform: DevicePlatform.ANDROID, label: "" },
+        shop.as,
+      );
+      await client.registerDeviceToken(
+        { token: "busy-token", platform: DevicePlatform.IOS, label: "" },
+        shop.as,
+      );
+      fcm.replyFor("gone-token", fcmTestReplies.unregistered());
+      fcm.replyFor("busy-token", fcmTestReplies.unavailable());
+      const order = { id: uuidv7(), buyerId: uuidv7(), seller: shop };
+      await rig.bus.publish(orderEvent(eventSubjects.orders.orderPlaced, order));
+
+      await waitFor(async () => (await client.listDeviceTokens({}, shop.as)).devices.length === 1, {
+        message: "the unregistered token was not forgotten",
+      });
+      await waitFor(async () => (await client.listDeadLetters({}, admin.as)).deadLetters.length > 0, {
+        timeoutMs: 20_000,
+        message: "the refused push never became a dead letter",
+      });
+      expect(fcm.messages.filter((m) => m.token === "busy-token")).toHaveLength(5);
+      const [dead] = (await client.listDeadLetters({}, admin.as)).deadLetters;
+      expect(dead).toMatchObject({
+        recipientId: shop.id,
+        channel: Channel.PUSH,
+        kind: "order.new",
+        attempts: 5,
+      });
+      expect(dead?.error).not.toContain("busy-token");
+
+      fcm.replyFor("busy-token", { status: 200, body: { name: "projects/p/messages/1" } });
+      await client.requeueDeadLetter({ id: dead?.id ?? "" }, admin.as);
+      await waitFor(() => fcm.sent.some((m) => m.token === "busy-token"));
+      expect((await client.listDeadLetters({}, admin.as)).deadLetters.map((d) => d.id)).not.toContain(
+        dead?.id,
+      );
+      expect((await failure(client.requeueDeadLetter({ id: dead?.id ?? "" }, admin.as))).code).toBe(
+        Code.FailedPrecondition,
+      );
+    });
+  });
+}
+
+describeNotifications("notifications service on PGlite", () => pgliteFixture({ postgis: false }));
+
+const url = process.env.DATABASE_URL;
+if (url)
+  describeNotifications("notifications service on PostgreSQL", () =>
+    postgresFixture(url, { prefix: "notifications_test" }),
+  );
+else console.log("[skipped] notifications service on PostgreSQL: DATABASE_URL is not set");
