@@ -195,6 +195,7 @@ async function seedOnFirstStart(
     ...(names.has("inventory") ? { inventory: infra.database("inventory") } : {}),
     ...(names.has("auth") ? { auth: infra.database("auth") } : {}),
     ...(names.has("users") ? { users: infra.database("users") } : {}),
+    ...(names.has("notifications") ? { notifications: infra.database("notifications") } : {}),
   };
   if (!(await marketplaceIsEmpty(targets))) return undefined;
   const result = await seedMarketplace(targets, defaultDemoSize);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { notificationsService } from "@mercato/notifications";
 import {
   createLogger,
   type Database,
@@ -61,8 +62,9 @@ runMain(async () => {
     inventoryService,
     authService,
     usersService,
+    notificationsService,
   ];
-  type Name = "sellers" | "products" | "inventory" | "auth" | "users";
+  type Name = "sellers" | "products" | "inventory" | "auth" | "users" | "notifications";
   const names = services.map((service) => service.name as Name);
   let targets: Record<Name, Database>;
   if (url) {

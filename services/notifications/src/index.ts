@@ -1,1 +1,2 @@
 export * from "./service.js";
+export { type NotificationsSeed, seedNotificationsDirectory } from "./store/seed.js";

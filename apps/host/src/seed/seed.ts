@@ -1,5 +1,6 @@
 import { seedSellerAccounts } from "@mercato/auth";
 import { seedStock } from "@mercato/inventory";
+import { seedNotificationsDirectory } from "@mercato/notifications";
 import { type Database, rowsOf } from "@mercato/platform";
 import { rebuildSearchProjection, type SeedProduct, seedCatalog } from "@mercato/products";
 import { seedStorefronts } from "@mercato/sellers";
@@ -18,6 +19,8 @@ export interface SeedTargets {
   auth?: Database;
   /** With it (and auth), those owners get their profiles. */
   users?: Database;
+  /** With it, the notifications service knows the owners' addresses, storefronts and products. */
+  notifications?: Database;
 }
 
 /** What a seed wrote. */
@@ -56,6 +59,18 @@ export async function seedMarketplace(
       targets.users,
       demo.owners.map((owner) => ({ userId: owner.id, email: owner.email, createdAt: owner.createdAt })),
     );
+  if (targets.notifications)
+    await seedNotificationsDirectory(targets.notifications, {
+      recipients: targets.auth ? demo.owners.map((owner) => ({ userId: owner.id, email: owner.email })) : [],
+      storefronts: demo.projections.map((s) => ({
+        id: s.id,
+        ownerId: s.ownerId,
+        name: s.name,
+        status: s.status,
+        version: s.version,
+      })),
+      products: [],
+    });
   await seedCatalog(targets.products, {
     storefronts: demo.projections,
     categories: demo.categories,
@@ -68,6 +83,12 @@ export async function seedMarketplace(
   const flush = async () => {
     products += (await seedCatalog(targets.products, { storefronts: [], categories: [], products: batch }))
       .products;
+    if (targets.notifications)
+      await seedNotificationsDirectory(targets.notifications, {
+        recipients: [],
+        storefronts: [],
+        products: batch.map((p) => ({ id: p.id, storefrontId: p.storefrontId, title: p.title })),
+      });
     if (targets.inventory)
       stockLevels += await seedStock(
         targets.inventory,
