@@ -1,6 +1,7 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
+import { notificationsGatewayModule } from "./modules/notifications/index.js";
 import { ordersGatewayModule } from "./modules/orders/index.js";
 import { payoutsGatewayModule } from "./modules/payouts/index.js";
 import { productsGatewayModule } from "./modules/products/index.js";
@@ -21,6 +22,7 @@ export const upstreamServices: readonly UpstreamService[] = [
   { name: "products", defaultPort: 9003 },
   { name: "inventory", defaultPort: 9004 },
   { name: "orders", defaultPort: 9005 },
+  { name: "notifications", defaultPort: 9007 },
 ];
 
 /** The public surface of each domain; a new domain is one line here. */
@@ -32,4 +34,5 @@ export const gatewayModules: readonly GatewayModule[] = [
   productsGatewayModule(),
   inventoryGatewayModule(),
   ordersGatewayModule(),
+  notificationsGatewayModule(),
 ];

@@ -6,6 +6,7 @@ export * from "./graphql-schema.js";
 export * from "./module.js";
 export * from "./modules/auth/index.js";
 export * from "./modules/inventory/index.js";
+export * from "./modules/notifications/index.js";
 export * from "./modules/orders/index.js";
 export * from "./modules/payouts/index.js";
 export * from "./modules/products/index.js";

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountModel, TokensModel, SignInModel, SessionModel, OtpChallengeModel } from '../modules/auth/schemas.js';
 import type { StockLevelModel, StockMovementModel } from '../modules/inventory/schemas.js';
+import type { NotificationModel, MarkNotificationsReadResultModel, NotificationPreferenceModel, DeviceModel, NotificationDeadLetterModel } from '../modules/notifications/schemas.js';
 import type { OrderLineModel, OrderTransitionModel, OrderModel, CartLineModel, CartModel, CheckoutModel } from '../modules/orders/schemas.js';
 import type { CurrencyBalanceModel, SellerBalanceModel, LedgerEntryModel, PayoutModel } from '../modules/payouts/schemas.js';
 import type { CategoryModel, VariantModel, ProductModel, ProductHitModel } from '../modules/products/schemas.js';
@@ -285,6 +286,28 @@ export type CurrencyBalance = {
   updatedAt: Scalars['String']['output'];
 };
 
+/** A registered push device as its owner sees it: never the token. */
+export type Device = {
+  __typename?: 'Device';
+  /** ISO 8601 */
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** A name its owner gave it */
+  label?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601: when it was last registered again */
+  lastSeenAt: Scalars['String']['output'];
+  platform: DevicePlatform;
+};
+
+/** The kind of device a push token belongs to. */
+export type DevicePlatform =
+  /** An Android app (through FCM) */
+  | 'ANDROID'
+  /** An iOS app (through FCM) */
+  | 'IOS'
+  /** A browser (Web Push; the token is the subscription as JSON) */
+  | 'WEB';
+
 /** Health of the gateway and every service behind it. */
 export type GatewayHealth = {
   __typename?: 'GatewayHealth';
@@ -354,6 +377,15 @@ export type LedgerEntryKind =
   | 'PAYOUT_DEBIT'
   /** A failed payout gave its amount back */
   | 'PAYOUT_REVERSAL';
+
+/** How many notifications were marked read and how many are left unread. */
+export type MarkNotificationsReadResult = {
+  __typename?: 'MarkNotificationsReadResult';
+  /** Unread before, read now */
+  marked: Scalars['Int']['output'];
+  /** Unread ones left */
+  unread: Scalars['Int']['output'];
+};
 
 /** The signed-in user: identity from the verified access token, profile and address book from the users service. */
 export type Me = {
@@ -431,6 +463,8 @@ export type Mutation = {
   login: SignIn;
   /** Revoke the current session */
   logout: Scalars['Boolean']['output'];
+  /** Mark the named notifications of the caller read, or all of them (then no ids) */
+  markNotificationsRead: MarkNotificationsReadResult;
   /** The seller (or an admin) records the delivery */
   markOrderDelivered: Order;
   /** Mark a requested payout failed and give its amount back to the balance (admin) */
@@ -439,6 +473,8 @@ export type Mutation = {
   markPayoutPaid: Payout;
   /** Exchange a refresh token for new tokens; a reused one revokes its session */
   refreshToken: Tokens;
+  /** Record a push token of the caller's device; registering it again refreshes it (at most 10 per user) */
+  registerDeviceToken: Device;
   /** Register a seller; a verification link is e-mailed */
   registerSeller: SignIn;
   /** Take a variant out of the cart */
@@ -449,6 +485,8 @@ export type Mutation = {
   requestPasswordReset: Scalars['Boolean']['output'];
   /** Pay out the caller's whole available balance in one currency */
   requestPayout: Payout;
+  /** Send a dead-lettered delivery again with fresh attempts (admins) */
+  requeueNotificationDeadLetter: Scalars['Boolean']['output'];
   /** E-mail a new verification link to the caller */
   resendVerificationEmail: Scalars['Boolean']['output'];
   /** Set a new password with the token from the reset e-mail */
@@ -467,12 +505,16 @@ export type Mutation = {
   shipOrder: Order;
   /** Stop following a storefront */
   unfollowStorefront: Storefront;
+  /** Forget one of the caller's devices, by id or by token; false when the caller has no such device */
+  unregisterDeviceToken: Scalars['Boolean']['output'];
   /** Replace one of the caller's addresses */
   updateAddress: Address;
   /** Set the units of a cart line */
   updateCartLine: Cart;
   /** Rename, move or archive a category (admin) */
   updateCategory: Category;
+  /** Change the given settings; transactional and security e-mail cannot be turned off. Answers every setting */
+  updateNotificationPreferences: Array<NotificationPreference>;
   /** Change a product (its seller or an admin) */
   updateProduct: Product;
   /** Change the caller's profile */
@@ -578,6 +620,12 @@ export type MutationLoginArgs = {
 };
 
 
+export type MutationMarkNotificationsReadArgs = {
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
 export type MutationMarkOrderDeliveredArgs = {
   id: Scalars['ID']['input'];
 };
@@ -597,6 +645,13 @@ export type MutationMarkPayoutPaidArgs = {
 
 export type MutationRefreshTokenArgs = {
   refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRegisterDeviceTokenArgs = {
+  label?: InputMaybe<Scalars['String']['input']>;
+  platform: DevicePlatform;
+  token: Scalars['String']['input'];
 };
 
 
@@ -623,6 +678,11 @@ export type MutationRequestPasswordResetArgs = {
 
 export type MutationRequestPayoutArgs = {
   currency: Scalars['String']['input'];
+};
+
+
+export type MutationRequeueNotificationDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -667,6 +727,12 @@ export type MutationUnfollowStorefrontArgs = {
 };
 
 
+export type MutationUnregisterDeviceTokenArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  token?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationUpdateAddressArgs = {
   id: Scalars['ID']['input'];
   input: AddressInput;
@@ -682,6 +748,11 @@ export type MutationUpdateCartLineArgs = {
 export type MutationUpdateCategoryArgs = {
   id: Scalars['ID']['input'];
   input: UpdateCategoryInput;
+};
+
+
+export type MutationUpdateNotificationPreferencesArgs = {
+  preferences: Array<PreferenceInput>;
 };
 
 
@@ -730,6 +801,96 @@ export type NearInput = {
   lng: Scalars['Float']['input'];
   radiusKm?: InputMaybe<Scalars['Float']['input']>;
   radiusMeters?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** One entry of the caller's in-app inbox. */
+export type Notification = {
+  __typename?: 'Notification';
+  /** In the recipient's locale */
+  body: Scalars['String']['output'];
+  category: NotificationCategory;
+  /** ISO 8601 */
+  createdAt: Scalars['String']['output'];
+  /** What it is about, sorted by name */
+  data: Array<NotificationData>;
+  id: Scalars['ID']['output'];
+  /** e.g. order.shipped or stock.low */
+  kind: Scalars['String']['output'];
+  /** ISO 8601; null while unread */
+  readAt?: Maybe<Scalars['String']['output']>;
+  /** In the recipient's locale */
+  title: Scalars['String']['output'];
+};
+
+/** What a notification is about; a user turns each on or off per channel. */
+export type NotificationCategory =
+  /** Someone followed the seller's storefront */
+  | 'FOLLOWS'
+  /** A variant of the seller's fell below its low-stock threshold */
+  | 'LOW_STOCK'
+  /** News from followed storefronts: off until the user opts in */
+  | 'MARKETING'
+  /** Sign-ins and account changes: e-mail cannot be turned off */
+  | 'SECURITY'
+  /** Orders bought and sold, payouts: e-mail cannot be turned off */
+  | 'TRANSACTIONAL';
+
+/** How a notification reaches its recipient. */
+export type NotificationChannel =
+  /** E-mail to the profile's address */
+  | 'EMAIL'
+  /** The in-app inbox */
+  | 'IN_APP'
+  /** Push to each registered device */
+  | 'PUSH';
+
+/** A page of notifications, newest first. */
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  pageInfo: PageInfo;
+};
+
+/** One key/value of what a notification is about. */
+export type NotificationData = {
+  __typename?: 'NotificationData';
+  /** e.g. order_id, storefront_id, variant_id */
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** A delivery that failed every attempt. */
+export type NotificationDeadLetter = {
+  __typename?: 'NotificationDeadLetter';
+  attempts: Scalars['Int']['output'];
+  channel: NotificationChannel;
+  /** The last error */
+  error: Scalars['String']['output'];
+  /** ISO 8601 */
+  failedAt: Scalars['String']['output'];
+  /** Delivery id */
+  id: Scalars['ID']['output'];
+  /** The notification's kind */
+  kind: Scalars['String']['output'];
+  recipientId: Scalars['ID']['output'];
+};
+
+/** One notification of a page. */
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  /** The cursor after this notification; only the last edge of a page that has a next one carries it. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  node: Notification;
+};
+
+/** Whether the caller wants one category on one channel. */
+export type NotificationPreference = {
+  __typename?: 'NotificationPreference';
+  category: NotificationCategory;
+  channel: NotificationChannel;
+  enabled: Scalars['Boolean']['output'];
+  /** Cannot be turned off (transactional and security e-mail) */
+  locked: Scalars['Boolean']['output'];
 };
 
 /** What one seller owes one buyer from one checkout. */
@@ -916,6 +1077,13 @@ export type PostalAddressInput = {
   region?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One setting to change. */
+export type PreferenceInput = {
+  category: NotificationCategory;
+  channel: NotificationChannel;
+  enabled: Scalars['Boolean']['input'];
+};
+
 /** Lowest and highest price. */
 export type PriceRange = {
   __typename?: 'PriceRange';
@@ -1079,6 +1247,8 @@ export type Query = {
   categories: Array<Category>;
   /** One category by id or slug */
   category?: Maybe<Category>;
+  /** The caller's push devices, most recently seen first */
+  deviceTokens: Array<Device>;
   /** Storefronts the caller follows, newest follow first */
   followedStorefronts: StorefrontConnection;
   /** Health of the gateway and every service behind it. */
@@ -1089,6 +1259,12 @@ export type Query = {
   me?: Maybe<Me>;
   /** The caller's storefront; null before it is opened */
   myStorefront?: Maybe<Storefront>;
+  /** Deliveries that failed every attempt, newest first (admins). limit: 1 to 100, default 50 */
+  notificationDeadLetters: Array<NotificationDeadLetter>;
+  /** Every category on every channel, as the caller chose or by default */
+  notificationPreferences: Array<NotificationPreference>;
+  /** The caller's in-app notifications, newest first. first: 1 to 100, default 20 */
+  notifications: NotificationConnection;
   /** One order, to its buyer, its seller or an admin */
   order?: Maybe<Order>;
   /** The caller's orders as a buyer, newest first */
@@ -1113,6 +1289,8 @@ export type Query = {
   storefront?: Maybe<Storefront>;
   /** Active storefronts (any status for admins): nearest first with near, else newest; with query, name matches before description matches. first: 1 to 100, default 20 */
   storefronts: StorefrontConnection;
+  /** How many of the caller's notifications are unread */
+  unreadNotificationCount: Scalars['Int']['output'];
 };
 
 
@@ -1148,6 +1326,18 @@ export type QueryLedgerEntriesArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   storefrontId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryNotificationDeadLettersArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1625,6 +1815,8 @@ export type ResolversTypes = {
   CreateProductInput: CreateProductInput;
   CreateStorefrontInput: CreateStorefrontInput;
   CurrencyBalance: ResolverTypeWrapper<CurrencyBalanceModel>;
+  Device: ResolverTypeWrapper<DeviceModel>;
+  DevicePlatform: DevicePlatform;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GatewayHealth: ResolverTypeWrapper<GatewayHealth>;
   GeoPoint: ResolverTypeWrapper<GeoPoint>;
@@ -1635,12 +1827,21 @@ export type ResolversTypes = {
   LedgerEntryConnection: ResolverTypeWrapper<Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversTypes['LedgerEntryEdge']> }>;
   LedgerEntryEdge: ResolverTypeWrapper<Omit<LedgerEntryEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   LedgerEntryKind: LedgerEntryKind;
+  MarkNotificationsReadResult: ResolverTypeWrapper<MarkNotificationsReadResultModel>;
   Me: ResolverTypeWrapper<MeModel>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NameValueInput: NameValueInput;
   NearInput: NearInput;
+  Notification: ResolverTypeWrapper<NotificationModel>;
+  NotificationCategory: NotificationCategory;
+  NotificationChannel: NotificationChannel;
+  NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversTypes['NotificationEdge']> }>;
+  NotificationData: ResolverTypeWrapper<NotificationData>;
+  NotificationDeadLetter: ResolverTypeWrapper<NotificationDeadLetterModel>;
+  NotificationEdge: ResolverTypeWrapper<Omit<NotificationEdge, 'node'> & { node: ResolversTypes['Notification'] }>;
+  NotificationPreference: ResolverTypeWrapper<NotificationPreferenceModel>;
   Order: ResolverTypeWrapper<OrderModel>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -1657,6 +1858,7 @@ export type ResolversTypes = {
   PayoutStatus: PayoutStatus;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   PostalAddressInput: PostalAddressInput;
+  PreferenceInput: PreferenceInput;
   PriceRange: ResolverTypeWrapper<PriceRange>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
@@ -1721,6 +1923,7 @@ export type ResolversParentTypes = {
   CreateProductInput: CreateProductInput;
   CreateStorefrontInput: CreateStorefrontInput;
   CurrencyBalance: CurrencyBalanceModel;
+  Device: DeviceModel;
   Float: Scalars['Float']['output'];
   GatewayHealth: GatewayHealth;
   GeoPoint: GeoPoint;
@@ -1730,12 +1933,19 @@ export type ResolversParentTypes = {
   LedgerEntry: LedgerEntryModel;
   LedgerEntryConnection: Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['LedgerEntryEdge']> };
   LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
+  MarkNotificationsReadResult: MarkNotificationsReadResultModel;
   Me: MeModel;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   NameValueInput: NameValueInput;
   NearInput: NearInput;
+  Notification: NotificationModel;
+  NotificationConnection: Omit<NotificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['NotificationEdge']> };
+  NotificationData: NotificationData;
+  NotificationDeadLetter: NotificationDeadLetterModel;
+  NotificationEdge: Omit<NotificationEdge, 'node'> & { node: ResolversParentTypes['Notification'] };
+  NotificationPreference: NotificationPreferenceModel;
   Order: OrderModel;
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -1750,6 +1960,7 @@ export type ResolversParentTypes = {
   PayoutEdge: Omit<PayoutEdge, 'node'> & { node: ResolversParentTypes['Payout'] };
   PostalAddress: PostalAddress;
   PostalAddressInput: PostalAddressInput;
+  PreferenceInput: PreferenceInput;
   PriceRange: PriceRange;
   Product: ProductModel;
   ProductAttribute: ProductAttribute;
@@ -1899,6 +2110,14 @@ export type CurrencyBalanceResolvers<ContextType = GraphqlContext, ParentType ex
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type DeviceResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Device'] = ResolversParentTypes['Device']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['DevicePlatform'], ParentType, ContextType>;
+};
+
 export type GatewayHealthResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['GatewayHealth'] = ResolversParentTypes['GatewayHealth']> = {
   services?: Resolver<Array<ResolversTypes['ServiceHealth']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1931,6 +2150,11 @@ export type LedgerEntryConnectionResolvers<ContextType = GraphqlContext, ParentT
 export type LedgerEntryEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['LedgerEntryEdge'] = ResolversParentTypes['LedgerEntryEdge']> = {
   cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   node?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+};
+
+export type MarkNotificationsReadResultResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MarkNotificationsReadResult'] = ResolversParentTypes['MarkNotificationsReadResult']> = {
+  marked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unread?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type MeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
@@ -1966,15 +2190,18 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   followStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationFollowStorefrontArgs, 'id'>>;
   login?: Resolver<ResolversTypes['SignIn'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  markNotificationsRead?: Resolver<ResolversTypes['MarkNotificationsReadResult'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
   markOrderDelivered?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationMarkOrderDeliveredArgs, 'id'>>;
   markPayoutFailed?: Resolver<ResolversTypes['Payout'], ParentType, ContextType, RequireFields<MutationMarkPayoutFailedArgs, 'id' | 'reason'>>;
   markPayoutPaid?: Resolver<ResolversTypes['Payout'], ParentType, ContextType, RequireFields<MutationMarkPayoutPaidArgs, 'id'>>;
   refreshToken?: Resolver<ResolversTypes['Tokens'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  registerDeviceToken?: Resolver<ResolversTypes['Device'], ParentType, ContextType, RequireFields<MutationRegisterDeviceTokenArgs, 'platform' | 'token'>>;
   registerSeller?: Resolver<ResolversTypes['SignIn'], ParentType, ContextType, RequireFields<MutationRegisterSellerArgs, 'email' | 'password'>>;
   removeCartLine?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCartLineArgs, 'variantId'>>;
   requestOtp?: Resolver<ResolversTypes['OtpChallenge'], ParentType, ContextType, RequireFields<MutationRequestOtpArgs, 'phone'>>;
   requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
   requestPayout?: Resolver<ResolversTypes['Payout'], ParentType, ContextType, RequireFields<MutationRequestPayoutArgs, 'currency'>>;
+  requeueNotificationDeadLetter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequeueNotificationDeadLetterArgs, 'id'>>;
   resendVerificationEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   resetPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1984,15 +2211,60 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   setStorefrontStatus?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationSetStorefrontStatusArgs, 'id' | 'status'>>;
   shipOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'id' | 'trackingNumber'>>;
   unfollowStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationUnfollowStorefrontArgs, 'id'>>;
+  unregisterDeviceToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationUnregisterDeviceTokenArgs>>;
   updateAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'id' | 'input'>>;
   updateCartLine?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationUpdateCartLineArgs, 'quantity' | 'variantId'>>;
   updateCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationUpdateCategoryArgs, 'id' | 'input'>>;
+  updateNotificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType, RequireFields<MutationUpdateNotificationPreferencesArgs, 'preferences'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Profile'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
   updateStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationUpdateStorefrontArgs, 'id' | 'input'>>;
   updateVariant?: Resolver<ResolversTypes['VariantPayload'], ParentType, ContextType, RequireFields<MutationUpdateVariantArgs, 'id' | 'input'>>;
   verifyEmail?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
   verifyOtp?: Resolver<ResolversTypes['SignIn'], ParentType, ContextType, RequireFields<MutationVerifyOtpArgs, 'code' | 'phone'>>;
+};
+
+export type NotificationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['NotificationCategory'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  data?: Resolver<Array<ResolversTypes['NotificationData']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NotificationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NotificationDataResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NotificationData'] = ResolversParentTypes['NotificationData']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationDeadLetterResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NotificationDeadLetter'] = ResolversParentTypes['NotificationDeadLetter']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  error?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recipientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type NotificationEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NotificationEdge'] = ResolversParentTypes['NotificationEdge']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Notification'], ParentType, ContextType>;
+};
+
+export type NotificationPreferenceResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NotificationPreference'] = ResolversParentTypes['NotificationPreference']> = {
+  category?: Resolver<ResolversTypes['NotificationCategory'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  locked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
@@ -2195,11 +2467,15 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoriesArgs, 'includeArchived'>>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, Partial<QueryCategoryArgs>>;
+  deviceTokens?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
   followedStorefronts?: Resolver<ResolversTypes['StorefrontConnection'], ParentType, ContextType, Partial<QueryFollowedStorefrontsArgs>>;
   health?: Resolver<ResolversTypes['GatewayHealth'], ParentType, ContextType>;
   ledgerEntries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, Partial<QueryLedgerEntriesArgs>>;
   me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
   myStorefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
+  notificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetter']>, ParentType, ContextType, Partial<QueryNotificationDeadLettersArgs>>;
+  notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
+  notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, Partial<QueryNotificationsArgs>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   payouts?: Resolver<ResolversTypes['PayoutConnection'], ParentType, ContextType, Partial<QueryPayoutsArgs>>;
@@ -2212,6 +2488,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'variantId'>>;
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType, Partial<QueryStorefrontArgs>>;
   storefronts?: Resolver<ResolversTypes['StorefrontConnection'], ParentType, ContextType, Partial<QueryStorefrontsArgs>>;
+  unreadNotificationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['SafeInt'], any> {
@@ -2359,14 +2636,22 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Checkout?: CheckoutResolvers<ContextType>;
   ContactAddress?: ContactAddressResolvers<ContextType>;
   CurrencyBalance?: CurrencyBalanceResolvers<ContextType>;
+  Device?: DeviceResolvers<ContextType>;
   GatewayHealth?: GatewayHealthResolvers<ContextType>;
   GeoPoint?: GeoPointResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerEntryConnection?: LedgerEntryConnectionResolvers<ContextType>;
   LedgerEntryEdge?: LedgerEntryEdgeResolvers<ContextType>;
+  MarkNotificationsReadResult?: MarkNotificationsReadResultResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Notification?: NotificationResolvers<ContextType>;
+  NotificationConnection?: NotificationConnectionResolvers<ContextType>;
+  NotificationData?: NotificationDataResolvers<ContextType>;
+  NotificationDeadLetter?: NotificationDeadLetterResolvers<ContextType>;
+  NotificationEdge?: NotificationEdgeResolvers<ContextType>;
+  NotificationPreference?: NotificationPreferenceResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;

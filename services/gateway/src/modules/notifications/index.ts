@@ -1,0 +1,45 @@
+import { defineDomain } from "../../domain.js";
+import type { GatewayModule } from "../../module.js";
+import { notificationsOperations } from "./operations.js";
+import { notificationsResolvers } from "./resolvers.js";
+import { notificationsRoutes } from "./routes.js";
+import {
+  DeadLetter,
+  DeadLetterList,
+  Device,
+  DeviceList,
+  MarkReadResult,
+  Notification,
+  NotificationPage,
+  Preference,
+  PreferenceList,
+  UnreadCount,
+} from "./schemas.js";
+
+/**
+ * The public surface of the notifications service: the caller's inbox (`notifications`,
+ * `unreadNotificationCount`, `markNotificationsRead`), preferences, push devices, and the dead
+ * letters for admins, in GraphQL and REST under /api/v1/notifications. Its connection uses the
+ * PageInfo of the catalog modules.
+ */
+export function notificationsGatewayModule(serviceName = "notifications"): GatewayModule {
+  return defineDomain({
+    name: "notifications",
+    sdl: [new URL("./notifications.graphql", import.meta.url)],
+    operations: (deps) => notificationsOperations(deps, serviceName),
+    schemas: [
+      Notification,
+      NotificationPage,
+      UnreadCount,
+      MarkReadResult,
+      Preference,
+      PreferenceList,
+      Device,
+      DeviceList,
+      DeadLetter,
+      DeadLetterList,
+    ],
+    resolvers: notificationsResolvers,
+    routes: notificationsRoutes,
+  });
+}
