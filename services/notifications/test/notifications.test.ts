@@ -12,6 +12,7 @@ import {
   NotificationsService,
 } from "@mercato/contracts/mercato/notifications/v1/notifications_pb";
 import type { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { createRpcClient, type EventEnvelope, parseMail, type RunningService } from "@mercato/platform";
 import {
   type FcmTestServer,
@@ -31,9 +32,11 @@ import {
   type ServiceRig,
   startTestService,
 } from "@mercato/testing/service-fixture";
+import { eq } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notificationsService } from "../src/index.js";
+import { storefronts } from "../src/store/schema.js";
 
 type Client = ReturnType<typeof createRpcClient<typeof NotificationsService>>;
 
@@ -231,7 +234,8 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
       await waitFor(() => mailsTo(buyer.email).length === 2);
       const shipped = mailsTo(buyer.email).find((m) => m.subject === "Order shipped");
       expect(shipped?.text).toContain("Lamp Works shipped your order (tracking DHL DHL-123).");
-      expect((await inboxOf(buyer)).map((n) => n.kind)).toEqual(["order.shipped", "order.accepted"]);
+      // Two consumers, so either may come first.
+      expect((await inboxOf(buyer)).map((n) => n.kind).sort()).toEqual(["order.accepted", "order.shipped"]);
       expect((await client.countUnread({}, buyer.as)).unread).toBe(2);
     });
 
@@ -257,6 +261,54 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect((await inboxOf(shop)).filter((n) => n.kind === "stock.low")).toHaveLength(1);
       expect(mailsTo(shop.email)).toHaveLength(1);
+    });
+
+    it("tells a seller once when an admin approves or suspends the storefront, with the reason", async () => {
+      const owner = await user({ roles: ["seller"] });
+      const storefrontId = uuidv7();
+      const changed = (version: bigint, status: StorefrontStatus, statusReason = "") =>
+        event(eventSubjects.sellers.storefrontUpdated, {
+          storefront: {
+            id: storefrontId,
+            ownerId: owner.id,
+            name: "Olive Atelier",
+            status,
+            statusReason,
+            version,
+          },
+        });
+      await rig.bus.publish(
+        event(eventSubjects.sellers.storefrontCreated, {
+          storefront: {
+            id: storefrontId,
+            ownerId: owner.id,
+            name: "Olive Atelier",
+            status: StorefrontStatus.PENDING,
+            version: 1n,
+          },
+        }),
+      );
+      // Created and updated are two consumers: the approval is news only to one that knew it pending.
+      await waitFor(async () => {
+        const rows = await service.runtime.database.db
+          .select()
+          .from(storefronts)
+          .where(eq(storefronts.id, storefrontId));
+        return rows.length === 1;
+      });
+      await rig.bus.publish(changed(2n, StorefrontStatus.ACTIVE));
+      await waitFor(() => mailsTo(owner.email).length === 1);
+      await rig.bus.publish(changed(3n, StorefrontStatus.ACTIVE)); // a name change: no news
+      await rig.bus.publish(changed(4n, StorefrontStatus.SUSPENDED, "counterfeit goods"));
+      await waitFor(() => mailsTo(owner.email).length === 2);
+      expect(mailsTo(owner.email).map((m) => m.subject)).toEqual([
+        "Storefront approved",
+        "Storefront suspended",
+      ]);
+      expect(mailsTo(owner.email)[1]?.text).toContain("Olive Atelier was suspended: counterfeit goods");
+      await rig.bus.publish(changed(3n, StorefrontStatus.ACTIVE)); // late and older: ignored
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(mailsTo(owner.email)).toHaveLength(2);
     });
 
     it("sends nothing on a channel turned off, and refuses to turn off transactional e-mail naming the field", async () => {

@@ -49,7 +49,9 @@ export type Message =
   | { kind: "stock.low"; productTitle: string; variantId: string; available: number; threshold: number }
   | { kind: "payout.paid"; payoutId: string; amount: Money }
   | { kind: "payout.failed"; payoutId: string; amount: Money; reason: string }
-  | { kind: "follower.new"; storefrontId: string; storefrontName: string; followerName: string };
+  | { kind: "follower.new"; storefrontId: string; storefrontName: string; followerName: string }
+  | { kind: "storefront.approved"; storefrontId: string; storefrontName: string }
+  | { kind: "storefront.suspended"; storefrontId: string; storefrontName: string; reason: string };
 
 export type Kind = Message["kind"];
 
@@ -67,6 +69,8 @@ export const categoryOf: Record<Kind, Category> = {
   "payout.paid": "transactional",
   "payout.failed": "transactional",
   "follower.new": "follows",
+  "storefront.approved": "transactional",
+  "storefront.suspended": "transactional",
 };
 
 /** A message rendered for one recipient: short (push, in-app) and long (e-mail) forms. */
@@ -269,6 +273,20 @@ export function render(message: Message, language: Language, name: string): Rend
       const body = de
         ? `${who} folgt jetzt ${message.storefrontName}.`
         : `${who} now follows ${message.storefrontName}.`;
+      return out(title, body, title, [body], { storefront_id: message.storefrontId });
+    }
+    case "storefront.approved": {
+      const title = de ? "Shop freigeschaltet" : "Storefront approved";
+      const body = de
+        ? `${message.storefrontName} ist freigeschaltet: Käufer finden jetzt deine Produkte.`
+        : `${message.storefrontName} is approved: buyers can find your products now.`;
+      return out(title, body, title, [body], { storefront_id: message.storefrontId });
+    }
+    case "storefront.suspended": {
+      const title = de ? "Shop gesperrt" : "Storefront suspended";
+      const body = de
+        ? `${message.storefrontName} wurde gesperrt${message.reason ? `: ${message.reason}` : "."}`
+        : `${message.storefrontName} was suspended${message.reason ? `: ${message.reason}` : "."}`;
       return out(title, body, title, [body], { storefront_id: message.storefrontId });
     }
   }

@@ -16,7 +16,7 @@ const statusName: Record<StorefrontStatus, string> = {
 /**
  * What the service keeps of other services (profiles for address and locale, storefronts with their
  * owners, products with their storefronts, follows), and what sellers hear: low stock, payouts paid
- * or failed, new followers.
+ * or failed, new followers, their storefront approved or suspended.
  */
 export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
   const applyProfile = async (tx: Tx, profile: Profile | undefined) => {
@@ -47,16 +47,34 @@ export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
         verb === "created"
           ? eventSubjects.sellers.storefrontCreated
           : eventSubjects.sellers.storefrontUpdated,
-      async handle(_ctx, tx, event) {
+      async handle(_ctx, tx, event, envelope) {
         const storefront = event.storefront;
         if (!storefront) throw new Error("StorefrontChanged carries no storefront");
+        const before = await directory.storefront(tx, storefront.id);
+        const status = statusName[storefront.status] ?? "";
+        const version = Number(storefront.version);
         await directory.applyStorefront(tx, {
           id: storefront.id,
           ownerId: storefront.ownerId,
           name: storefront.name,
-          status: statusName[storefront.status] ?? "",
-          version: Number(storefront.version),
+          status,
+          version,
         });
+        // An admin's decision, told once: the status moved on in a newer version than the one known.
+        if (!before || before.version >= version || before.status === status) return;
+        if (status === "active" && before.status === "pending")
+          await notifier.notify(tx, envelope.id, storefront.ownerId, {
+            kind: "storefront.approved",
+            storefrontId: storefront.id,
+            storefrontName: storefront.name,
+          });
+        if (status === "suspended")
+          await notifier.notify(tx, envelope.id, storefront.ownerId, {
+            kind: "storefront.suspended",
+            storefrontId: storefront.id,
+            storefrontName: storefront.name,
+            reason: storefront.statusReason,
+          });
       },
     }),
   );
