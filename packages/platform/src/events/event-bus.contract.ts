@@ -28,6 +28,12 @@ export function textEvent(subject: string, text: string, id = uuidv7()): EventEn
 
 const text = (event: EventEnvelope) => new TextDecoder().decode(event.payload);
 
+/** The bus's ephemeral subscription, which every adapter under the contract has. */
+function ephemeral(bus: EventBus): NonNullable<EventBus["subscribeEphemeral"]> {
+  if (!bus.subscribeEphemeral) throw new Error("the adapter has no ephemeral subscriptions");
+  return bus.subscribeEphemeral.bind(bus);
+}
+
 /** The behaviours every EventBus adapter must have. */
 export function describeEventBusContract(label: string, makeFixture: () => Promise<EventBusFixture>): void {
   describe(label, () => {
@@ -166,6 +172,57 @@ export function describeEventBusContract(label: string, makeFixture: () => Promi
       });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(received).toEqual([`${base}.product.created`, `${base}.variant.created`]);
+    });
+
+    it("hands events published after an ephemeral subscription to every ephemeral subscriber, none before it or after stop", async () => {
+      const base = `${fixture.prefix}.live${unique()}`;
+      await fixture.bus.publish(textEvent(`${base}.order.shipped`, "before"));
+      const first: string[] = [];
+      const second: string[] = [];
+      const one = await ephemeral(fixture.bus)(`${base}.order.*`, (event) => {
+        first.push(`${event.subject}:${text(event)}`);
+      });
+      const two = await ephemeral(fixture.bus)(`${base}.>`, async (event) => {
+        second.push(text(event));
+        if (text(event) === "fails") throw new Error("a failing handler loses only its event");
+      });
+      subscriptions.push(one, two);
+      const sent = textEvent(`${base}.order.accepted`, "accepted");
+      await fixture.bus.publish(sent);
+      await fixture.bus.publish(textEvent(`${base}.cart.updated`, "fails"));
+      await fixture.bus.publish(textEvent(`${base}.order.shipped`, "shipped"));
+      await waitFor(() => first.length === 2 && second.length === 3, {
+        timeoutMs: 10_000,
+        message: `ephemeral events not delivered: ${JSON.stringify({ first, second })}`,
+      });
+      expect(first).toEqual([`${base}.order.accepted:accepted`, `${base}.order.shipped:shipped`]);
+      expect(second).toEqual(["accepted", "fails", "shipped"]);
+      await one.stop();
+      await fixture.bus.publish(textEvent(`${base}.order.delivered`, "delivered"));
+      await waitFor(() => second.length === 4, { timeoutMs: 10_000, message: "second stopped too" });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(first).toHaveLength(2);
+    });
+
+    it("gives an ephemeral subscriber the event's metadata", async () => {
+      const subject = `${fixture.prefix}.meta${unique()}.order.placed`;
+      const received: EventEnvelope[] = [];
+      subscriptions.push(
+        await ephemeral(fixture.bus)(subject, (event) => {
+          received.push(event);
+        }),
+      );
+      const sent = textEvent(subject, "hello");
+      await fixture.bus.publish(sent);
+      await waitFor(() => received.length === 1, { timeoutMs: 10_000, message: "event not delivered" });
+      expect(received[0]).toMatchObject({
+        id: sent.id,
+        subject,
+        type: "test.Text",
+        correlationId: sent.correlationId,
+        traceparent: sent.traceparent,
+      });
+      expect(received[0] && text(received[0])).toBe("hello");
     });
 
     it("answers ping while connected", async () => {

@@ -88,6 +88,38 @@ describeWithInfra("NATS_URL", "NatsEventBus durables on a shared JetStream strea
   });
 });
 
+describeWithInfra("NATS_URL", "NatsEventBus ephemeral subscriptions across connections", (url) => {
+  it("hands each event to every connection's ephemeral subscriber, as gateway replicas, leaving no consumer", async () => {
+    const tag = randomBytes(4).toString("hex");
+    const stream = `TEST_EPH_${tag}`;
+    const options = { url, stream, subjects: [`meph${tag}.>`] };
+    const replicas = [await NatsEventBus.connect(options), await NatsEventBus.connect(options)];
+    const publisher = await NatsEventBus.connect(options);
+    try {
+      const seen: string[][] = [[], []];
+      for (const [i, replica] of replicas.entries())
+        await replica.subscribeEphemeral(`meph${tag}.orders.order.*`, (event) => {
+          seen[i]?.push(event.id);
+        });
+      await publisher.publish(textEvent(`meph${tag}.orders.order.shipped`, "shipped", `shipped-${tag}`));
+      await waitFor(() => seen.every((ids) => ids.length === 1), {
+        timeoutMs: 5_000,
+        message: `not every replica got the event: ${JSON.stringify(seen)}`,
+      });
+      expect(seen).toEqual([[`shipped-${tag}`], [`shipped-${tag}`]]);
+      const nc = await connect({ servers: url });
+      const consumers = await (await jetstreamManager(nc)).consumers.list(stream).next();
+      await nc.close();
+      expect(consumers).toHaveLength(0);
+    } finally {
+      for (const bus of [...replicas, publisher]) await bus.close();
+      const nc = await connect({ servers: url });
+      await (await jetstreamManager(nc)).streams.delete(stream);
+      await nc.close();
+    }
+  });
+});
+
 describe("MemoryEventBus retention", () => {
   it("drops events every durable has taken beyond the retention, and keeps untaken ones", async () => {
     const bus = new MemoryEventBus({ retain: 3 });

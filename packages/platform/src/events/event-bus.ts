@@ -23,6 +23,12 @@ export interface ConsumeSpec {
  */
 export type DeliveryHandler = (event: EventEnvelope, attempt: number) => Promise<void>;
 
+/**
+ * Handles one event of an ephemeral subscription. Nothing is acknowledged or redelivered: a handler
+ * that fails is logged by the adapter (when it has a logger) and the event is gone for it.
+ */
+export type EphemeralHandler = (event: EventEnvelope) => void | Promise<void>;
+
 /** A running consumer. */
 export interface Subscription {
   /** Stops taking deliveries; the durable keeps its position for the next subscriber. */
@@ -34,6 +40,14 @@ export interface EventBus {
   /** Resolves once the event is durably accepted; publishing the same id twice stores it once. */
   publish(event: EventEnvelope): Promise<void>;
   consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription>;
+  /**
+   * Hands every event on `subject` (`*` and `>` allowed) published from now on to `handler`, at
+   * most once and without a durable: nothing is kept for it while it is stopped or disconnected,
+   * and every subscriber gets every event (fan-out, not a shared queue). For live updates a
+   * process passes on to its own clients (ADR 0039), never for work that must not be lost.
+   * Optional: an adapter that cannot fan out (a test double) leaves it out.
+   */
+  subscribeEphemeral?(subject: string, handler: EphemeralHandler): Promise<Subscription>;
   /** Resolves when the bus can take and deliver events. */
   ping(): Promise<void>;
   close(): Promise<void>;

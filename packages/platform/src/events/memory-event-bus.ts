@@ -1,5 +1,5 @@
 import { type EventEnvelope, subjectMatches } from "./envelope.js";
-import type { ConsumeSpec, DeliveryHandler, EventBus, Subscription } from "./event-bus.js";
+import type { ConsumeSpec, DeliveryHandler, EphemeralHandler, EventBus, Subscription } from "./event-bus.js";
 import { backoffFor } from "./event-bus.js";
 
 interface Durable {
@@ -29,6 +29,7 @@ export class MemoryEventBus implements EventBus {
   private readonly log: { event: EventEnvelope; publishedAt: number }[] = [];
   private readonly seen = new Map<string, number>();
   private readonly durables = new Map<string, Durable>();
+  private readonly ephemerals = new Set<{ subject: string; handler: EphemeralHandler }>();
   private readonly duplicateWindowMs: number;
   private readonly retain: number;
   private closed = false;
@@ -50,6 +51,25 @@ export class MemoryEventBus implements EventBus {
     this.log.push({ event, publishedAt: now });
     this.trim();
     for (const durable of this.durables.values()) this.pump(durable);
+    for (const ephemeral of [...this.ephemerals]) {
+      if (!subjectMatches(ephemeral.subject, event.subject)) continue;
+      // At most once and never in the publisher's way: a handler's failure is its own.
+      queueMicrotask(() => {
+        if (!this.ephemerals.has(ephemeral)) return;
+        void (async () => ephemeral.handler(event))().catch(() => {});
+      });
+    }
+  }
+
+  async subscribeEphemeral(subject: string, handler: EphemeralHandler): Promise<Subscription> {
+    if (this.closed) throw new Error("event bus is closed");
+    const ephemeral = { subject, handler };
+    this.ephemerals.add(ephemeral);
+    return {
+      stop: async () => {
+        this.ephemerals.delete(ephemeral);
+      },
+    };
   }
 
   async consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription> {
@@ -86,6 +106,7 @@ export class MemoryEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.ephemerals.clear();
     for (const durable of this.durables.values()) {
       durable.handler = undefined;
       for (const timer of durable.timers) clearTimeout(timer);

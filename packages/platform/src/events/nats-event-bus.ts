@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   AckPolicy,
   DeliverPolicy,
@@ -9,11 +10,11 @@ import {
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
-import { type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nats-core";
+import { type MsgHdrs, type NatsConnection, nanos, headers as natsHeaders } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { type EventEnvelope, eventHeaders } from "./envelope.js";
-import type { ConsumeSpec, DeliveryHandler, EventBus, Subscription } from "./event-bus.js";
+import type { ConsumeSpec, DeliveryHandler, EphemeralHandler, EventBus, Subscription } from "./event-bus.js";
 import { backoffFor } from "./event-bus.js";
 
 /** Options of NatsEventBus.connect. */
@@ -179,6 +180,39 @@ export class NatsEventBus implements EventBus {
     return subscription;
   }
 
+  /**
+   * A plain core NATS subscription on `subject`: JetStream's publish is a core publish the stream
+   * captures, so core subscribers see each event as it is published, with no consumer on the
+   * server. At most once; an outbox relay publishing an event again reaches it again (same id).
+   */
+  async subscribeEphemeral(subject: string, handler: EphemeralHandler): Promise<Subscription> {
+    const sub = this.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) {
+          this.logger?.warn({ err: error, subject }, "ephemeral subscription failed");
+          return;
+        }
+        // Requests and JetStream's own traffic carry no event headers: only events are passed on.
+        const type = msg.headers?.get(eventHeaders.type);
+        if (!type) return;
+        const event = envelopeOf(msg.subject, msg.headers, msg.data, randomUUID());
+        void (async () => handler(event))().catch((err: unknown) =>
+          this.logger?.warn({ err, eventId: event.id }, "ephemeral event handler failed"),
+        );
+      },
+    });
+    // The server knows of the subscription once this flush returns: events published after it reach it.
+    await this.nc.flush();
+    const subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        if (!sub.isClosed()) sub.unsubscribe();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
   async ping(): Promise<void> {
     if (this.nc.isClosed()) throw new Error("NATS connection is closed");
     await this.nc.flush();
@@ -192,16 +226,7 @@ export class NatsEventBus implements EventBus {
 
   private async deliver(msg: JsMsg, spec: ConsumeSpec, handler: DeliveryHandler): Promise<void> {
     const attempt = msg.info.deliveryCount;
-    const h = msg.headers;
-    const event: EventEnvelope = {
-      id: h?.get("Nats-Msg-Id") || `${this.stream}:${msg.seq}`,
-      subject: msg.subject,
-      type: h?.get(eventHeaders.type) ?? "",
-      occurredAt: new Date(h?.get(eventHeaders.occurredAt) || Date.now()),
-      correlationId: h?.get(eventHeaders.correlationId) ?? "",
-      traceparent: h?.get(eventHeaders.traceparent) || undefined,
-      payload: msg.data,
-    };
+    const event = envelopeOf(msg.subject, msg.headers, msg.data, `${this.stream}:${msg.seq}`);
     try {
       await handler(event, attempt);
       msg.ack();
@@ -222,6 +247,24 @@ export class NatsEventBus implements EventBus {
       }
     }
   }
+}
+
+/** The envelope of a message from its headers; `fallbackId` when it carries no `Nats-Msg-Id`. */
+function envelopeOf(
+  subject: string,
+  h: MsgHdrs | undefined,
+  payload: Uint8Array,
+  fallbackId: string,
+): EventEnvelope {
+  return {
+    id: h?.get("Nats-Msg-Id") || fallbackId,
+    subject,
+    type: h?.get(eventHeaders.type) ?? "",
+    occurredAt: new Date(h?.get(eventHeaders.occurredAt) || Date.now()),
+    correlationId: h?.get(eventHeaders.correlationId) ?? "",
+    traceparent: h?.get(eventHeaders.traceparent) || undefined,
+    payload,
+  };
 }
 
 /** Where a new durable starts: the later of the consumer's start and the bus's floor, or the stream's first event. */
