@@ -1,4 +1,5 @@
 import { runCheckout } from "./checkout.js";
+import { runNotifications } from "./notifications.js";
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
 import { runRpc } from "./rpc.js";
@@ -25,6 +26,7 @@ try {
   if (options.only === "rpc") await runRpc(options);
   if (options.only === "search") await runSearch(options);
   if (options.only === "checkout") await runCheckout(options);
+  if (options.only === "notifications") await runNotifications(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

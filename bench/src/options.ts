@@ -2,10 +2,10 @@ import { parseArgs } from "node:util";
 
 /**
  * Which scenario to run alone: the gateway read, the embedded host's start, or the comparison of
- * RPC transports, the catalog search or checkouts on real infrastructure (those three only on
- * request); `undefined` runs read and start.
+ * RPC transports, the catalog search, checkouts or notification fan-out on real infrastructure
+ * (those four only on request); `undefined` runs read and start.
  */
-export type Only = "read" | "start" | "rpc" | "search" | "checkout";
+export type Only = "read" | "start" | "rpc" | "search" | "checkout" | "notifications";
 
 /**
  * Where the read target runs the service and the gateway: `shared`, one process and event loop as
@@ -31,11 +31,13 @@ export interface BenchOptions {
   topology: Topology;
   /** Products in the search scenario's catalog; default 100 000 (`--products`, BENCH_PRODUCTS). */
   products: number;
+  /** Order events (one e-mail each) of the notifications scenario; default 10 000 (`--events`, BENCH_EVENTS). */
+  events: number;
   /** Directory for a V8 CPU profile of the read target (`--cpu-prof` on its node); none by default. */
   profileDir: string | undefined;
 }
 
-const usage = `npm run bench -- [--only read|start|rpc|search|checkout] [--products n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
+const usage = `npm run bench -- [--only read|start|rpc|search|checkout|notifications] [--products n] [--events n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
@@ -58,16 +60,19 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       profile: { type: "string" },
       topology: { type: "string" },
       products: { type: "string" },
+      events: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) throw new Error(`usage: ${usage}`);
   const only = values.only ?? env.BENCH_ONLY;
-  const known = ["read", "start", "rpc", "search", "checkout"] as const;
+  const known = ["read", "start", "rpc", "search", "checkout", "notifications"] as const;
   const chosen = known.find((name) => name === only);
   if (only !== undefined && only !== "" && chosen === undefined)
-    throw new Error(`--only must be read, start, rpc, search or checkout, got '${only}'\nusage: ${usage}`);
+    throw new Error(
+      `--only must be read, start, rpc, search, checkout or notifications, got '${only}'\nusage: ${usage}`,
+    );
   const topology = values.topology ?? env.BENCH_TOPOLOGY ?? "shared";
   if (topology !== "shared" && topology !== "split")
     throw new Error(`--topology must be shared or split, got '${topology}'\nusage: ${usage}`);
@@ -86,6 +91,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     rounds: Math.round(positive("--rounds", values.rounds ?? env.BENCH_ROUNDS, 1)),
     only: chosen,
     products: Math.round(positive("--products", values.products ?? env.BENCH_PRODUCTS, 100_000)),
+    events: Math.round(positive("--events", values.events ?? env.BENCH_EVENTS, 10_000)),
     profileDir: values.profile ?? env.BENCH_PROFILE,
     topology,
   };
