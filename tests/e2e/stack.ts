@@ -7,6 +7,7 @@ import { authService } from "@mercato/auth";
 import {
   authGatewayModule,
   inventoryGatewayModule,
+  notificationsGatewayModule,
   ordersGatewayModule,
   payoutsGatewayModule,
   productsGatewayModule,
@@ -16,6 +17,7 @@ import {
 import { type EmbeddedHost, startEmbedded } from "@mercato/host";
 import { scratchInfrastructure } from "@mercato/host/scratch";
 import { inventoryService } from "@mercato/inventory";
+import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import { createLogger, latestMailTo, latestSmsTo, type RunningService } from "@mercato/platform";
 import { productsService } from "@mercato/products";
@@ -47,11 +49,17 @@ export interface Stack {
 
 /**
  * Starts auth, users (with `catalog`, sellers and products; with `commerce`, inventory and orders
- * too) and the gateway on embedded or real infrastructure, with logs captured. The demo seed
- * stays off: suites make their own data.
+ * too; with `notifications`, the notifications service as well) and the gateway on embedded or real
+ * infrastructure, with logs captured. The demo seed stays off: suites make their own data.
  */
 export async function startStack(
-  options: { real?: RealInfra; env?: Record<string, string>; catalog?: boolean; commerce?: boolean } = {},
+  options: {
+    real?: RealInfra;
+    env?: Record<string, string>;
+    catalog?: boolean;
+    commerce?: boolean;
+    notifications?: boolean;
+  } = {},
 ): Promise<Stack> {
   const run = randomBytes(5).toString("hex");
   const dataDir = await mkdtemp(join(tmpdir(), "mercato-e2e-"));
@@ -97,14 +105,24 @@ export async function startStack(
       usersService,
       ...(catalog ? [sellersService, productsService] : []),
       ...(options.commerce ? [inventoryService, ordersService] : []),
+      ...(options.notifications ? [notificationsService] : []),
     ],
     modules: [
       authGatewayModule(),
       usersGatewayModule(),
       ...(catalog ? [sellersGatewayModule(), productsGatewayModule()] : []),
       ...(options.commerce ? [inventoryGatewayModule(), ordersGatewayModule(), payoutsGatewayModule()] : []),
+      ...(options.notifications ? [notificationsGatewayModule()] : []),
     ],
-    ports: { auth: 0, users: 0, sellers: 0, products: 0, inventory: 0, orders: 0 },
+    ports: {
+      auth: 0,
+      users: 0,
+      sellers: 0,
+      products: 0,
+      inventory: 0,
+      orders: 0,
+      ...(options.notifications ? { notifications: 0 } : {}),
+    },
     logger: (service) => createLogger({ service, level: "debug", destination: sink }),
     ...(infrastructure ? { infrastructure } : {}),
   });
