@@ -206,6 +206,7 @@ export async function runNotifications(options: BenchOptions): Promise<void> {
     const infraCpu = await cpuByCommand(infrastructure);
     const benchCpu = process.cpuUsage();
     const fanOutStarted = performance.now();
+    const fanOutStartedAt = Date.now();
     const publishing = publishAll(
       bus,
       n,
@@ -275,6 +276,22 @@ export async function runNotifications(options: BenchOptions): Promise<void> {
     const statuses = await database.query<{ status: string; n: string }>(
       "select status, count(*) as n from notifications.deliveries group by status order by status",
     );
+
+    // The consumer's stage alone: when each delivery was recorded (its transaction's start).
+    const recorded = await database.query<{ first: number; tenth: number; last: number; n: string }>(
+      `select extract(epoch from min(created_at)) * 1000 as first,
+              extract(epoch from percentile_disc(0.1) within group (order by created_at)) * 1000 as tenth,
+              extract(epoch from max(created_at)) * 1000 as last, count(*) as n
+         from notifications.deliveries where kind = 'order.shipped'`,
+    );
+    const stage = recorded.rows[0];
+    if (stage && Number(stage.n) > 1) {
+      const count = Number(stage.n);
+      const rate = (count - Math.floor(count * 0.1)) / ((Number(stage.last) - Number(stage.tenth)) / 1000);
+      process.stdout.write(
+        `  consumer stage: ${count} deliveries recorded, the first ${fixed((Number(stage.first) - fanOutStartedAt) / 1000, 1)} s and the last ${fixed((Number(stage.last) - fanOutStartedAt) / 1000, 1)} s after the first publish, ${fixed(rate, 1)}/s after the first 10 %\n`,
+      );
+    }
 
     // Exactly once: every expected address once, nothing else.
     let missing = 0;
