@@ -192,7 +192,14 @@ export class Identity {
         await this.publishRegistered(tx, account);
         created = true;
       }
-      const session = await openSession(tx, account.id, client, config.REFRESH_TOKEN_TTL_MS, now);
+      const session = await openSession(
+        tx,
+        this.deps.outbox,
+        account.id,
+        client,
+        config.REFRESH_TOKEN_TTL_MS,
+        now,
+      );
       return { check, account, session, created } as const;
     });
     // The attempt counter must be committed before a wrong code is reported.
@@ -248,7 +255,7 @@ export class Identity {
         link = await this.storeEmailToken(tx, row, "verify_email", now);
         return {
           account: row,
-          session: await openSession(tx, row.id, client, config.REFRESH_TOKEN_TTL_MS, now),
+          session: await openSession(tx, this.deps.outbox, row.id, client, config.REFRESH_TOKEN_TTL_MS, now),
         };
       })
       .catch((error: unknown) => {
@@ -309,7 +316,7 @@ export class Identity {
     await this.counters.delete(failuresKey);
     const now = new Date();
     const session = await database.transaction((tx) =>
-      openSession(tx, account.id, client, config.REFRESH_TOKEN_TTL_MS, now),
+      openSession(tx, this.deps.outbox, account.id, client, config.REFRESH_TOKEN_TTL_MS, now),
     );
     return { tokens: await issueTokens(this.deps.keys, account, session), account: toAccount(account) };
   }
@@ -438,6 +445,11 @@ export class Identity {
     return this.deps.database.transaction(async (tx) => {
       await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, account.id));
       await spendResetTokens(tx, account.id, now);
+      await this.deps.outbox.add(tx, eventSubjects.auth.userPasswordChanged, {
+        userId: account.id,
+        byReset: false,
+        changedAt: timestampFromDate(now),
+      });
       return revokeSessions(
         tx,
         and(eq(sessions.accountId, account.id), ne(sessions.id, session.id)),
@@ -509,6 +521,11 @@ export class Identity {
       const passwordHash = await hashPassword(newPassword);
       await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, row.accountId));
       await spendResetTokens(tx, row.accountId, now);
+      await this.deps.outbox.add(tx, eventSubjects.auth.userPasswordChanged, {
+        userId: row.accountId,
+        byReset: true,
+        changedAt: timestampFromDate(now),
+      });
       await revokeSessions(tx, eq(sessions.accountId, row.accountId), "password reset", now);
     });
   }

@@ -1,4 +1,7 @@
-import type { Executor } from "@mercato/platform";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { eventSubjects } from "@mercato/contracts/events";
+import type { Executor, Outbox } from "@mercato/platform";
+import { eq, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { newOpaqueToken, tokenHash } from "./domain/secrets.js";
 import { type AccountRow, refreshTokens, sessions } from "./store/schema.js";
@@ -34,15 +37,34 @@ export async function storeRefreshToken(
   return { token, expiresAt };
 }
 
-/** Opens a session for an account with its first refresh token. */
+/**
+ * Opens a session for an account with its first refresh token. An account that already had
+ * sessions, none from this device (user agent), is told of the sign-in (NewDeviceSignedIn).
+ */
 export async function openSession(
   tx: Executor,
+  outbox: Outbox,
   accountId: string,
   client: ClientMeta,
   ttlMs: number,
   now: Date,
 ): Promise<{ sessionId: string; refreshToken: string; refreshTokenExpiresAt: Date }> {
   const sessionId = uuidv7();
+  const [seen] = await tx
+    .select({
+      any: sql<boolean>`count(*) > 0`,
+      sameDevice: sql<boolean>`coalesce(bool_or(${sessions.userAgent} = ${client.userAgent}), false)`,
+    })
+    .from(sessions)
+    .where(eq(sessions.accountId, accountId));
+  if (seen?.any && !seen.sameDevice)
+    await outbox.add(tx, eventSubjects.auth.userNewDeviceSignedIn, {
+      userId: accountId,
+      sessionId,
+      userAgent: client.userAgent.slice(0, 300),
+      ip: client.ip,
+      signedInAt: timestampFromDate(now),
+    });
   const expiresAt = new Date(now.getTime() + ttlMs);
   await tx.insert(sessions).values({
     id: sessionId,

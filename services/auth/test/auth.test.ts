@@ -1,6 +1,12 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { UserRegisteredSchema } from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import {
+  NewDeviceSignedInSchema,
+  PasswordChangedSchema,
+  UserRegisteredSchema,
+} from "@mercato/contracts/mercato/auth/v1/auth_pb";
+import type { EventEnvelope } from "@mercato/platform";
+import { waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jwksPath } from "../src/service.js";
 import { type AuthHarness, startAuth } from "./harness.js";
@@ -132,6 +138,41 @@ describe("auth service", () => {
     );
     expect(codes.filter((code) => code === Code.Unauthenticated)).toHaveLength(3);
     expect(codes.filter((code) => code === Code.ResourceExhausted)).toHaveLength(9);
+  });
+
+  it("tells of a sign-in from a device the account never used, and of every password change", async () => {
+    const client = auth.client();
+    const email = "devices@shop.test";
+    const phone = { ip: "198.51.100.1", userAgent: "MercatoApp/1.0 (Android)" };
+    const laptop = { ip: "198.51.100.2", userAgent: "Firefox/130 (Linux)" };
+    const registered = await client.registerSeller({
+      email,
+      password: "the device passphrase",
+      client: phone,
+    });
+    const userId = registered.account?.id ?? "";
+    await client.login({ email, password: "the device passphrase", client: phone });
+    const signedIn = await client.login({ email, password: "the device passphrase", client: laptop });
+    await client.login({ email, password: "the device passphrase", client: laptop });
+    await auth
+      .client(signedIn.tokens?.accessToken)
+      .changePassword({ currentPassword: "the device passphrase", newPassword: "a new device passphrase" });
+    const of = <T>(subject: string, read: (e: EventEnvelope) => T & { userId: string }) =>
+      auth.events
+        .filter((e) => e.subject === subject)
+        .map(read)
+        .filter((e) => e.userId === userId);
+    await waitFor(
+      () =>
+        of("mercato.auth.user.password_changed", (e) => fromBinary(PasswordChangedSchema, e.payload))
+          .length === 1,
+    );
+    expect(
+      of("mercato.auth.user.new_device_signed_in", (e) => fromBinary(NewDeviceSignedInSchema, e.payload)),
+    ).toEqual([expect.objectContaining({ userAgent: laptop.userAgent, ip: laptop.ip })]);
+    expect(
+      of("mercato.auth.user.password_changed", (e) => fromBinary(PasswordChangedSchema, e.payload)),
+    ).toEqual([expect.objectContaining({ byReset: false })]);
   });
 
   it("spends every outstanding reset link when one of them is used", async () => {

@@ -31,7 +31,17 @@ export class Notifier {
     },
   ) {}
 
-  async notify(tx: Tx, eventId: string, recipientId: string, message: Message): Promise<void> {
+  /**
+   * Notifies `recipientId` of `message`; `emailTo` sends its e-mail elsewhere than the profile's
+   * address (the old address, when the address itself changed).
+   */
+  async notify(
+    tx: Tx,
+    eventId: string,
+    recipientId: string,
+    message: Message,
+    options: { emailTo?: string } = {},
+  ): Promise<void> {
     const { inbox, preferences, devices, deliveries, outbox } = this.deps;
     const recipient = await directory.recipient(tx, recipientId);
     const rendered = render(message, languageOf(recipient.locale), recipient.displayName);
@@ -64,14 +74,15 @@ export class Notifier {
         });
       }
     }
-    if (channels.has("email") && recipient.email) {
+    const emailTo = options.emailTo ?? recipient.email;
+    if (channels.has("email") && emailTo) {
       const id = await deliveries.add(tx, {
         key: `${key}/email`,
         recipientId,
         kind: message.kind,
         content: {
           channel: "email",
-          to: recipient.email,
+          to: emailTo,
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,

@@ -4,6 +4,7 @@ import { createMailer, createPushSender, defineService, loadSqlMigrations } from
 import { type NotificationsConfig, notificationsConfigSchema } from "./config.js";
 import { type DeliveryJob, Dispatcher, deliveryAttempts } from "./delivery.workflow.js";
 import { orderConsumers } from "./events/order.consumers.js";
+import { securityConsumers } from "./events/security.consumers.js";
 import { sellerConsumers } from "./events/seller.consumers.js";
 import { Notifier } from "./notify.workflow.js";
 import { notificationsRoutes } from "./rpc/notifications.rpc.js";
@@ -89,7 +90,7 @@ export const notificationsService = defineService<NotificationsConfig>({
     });
     return {
       rpc: (router) => notificationsRoutes(router, { inbox, preferences, devices, deliveries, dispatcher }),
-      consumers: [...orderConsumers(notifier), ...sellerConsumers(notifier)],
+      consumers: [...orderConsumers(notifier), ...sellerConsumers(notifier), ...securityConsumers(notifier)],
       readiness: [
         // Deliveries wait in the database while the queue is away: degraded, not down.
         { name: "queue", check: () => queues.email.ping(), required: false },

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate, timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { eventSubjects } from "@mercato/contracts/events";
 import {
@@ -309,6 +309,52 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
       await rig.bus.publish(changed(3n, StorefrontStatus.ACTIVE)); // late and older: ignored
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(mailsTo(owner.email)).toHaveLength(2);
+    });
+
+    it("tells a user of a password change, a new device, and an e-mail change at the old address", async () => {
+      const ada = await user({ name: "Ada" });
+      const signedInAt = new Date("2026-12-04T10:30:00Z");
+      await rig.bus.publish(event(eventSubjects.auth.userPasswordChanged, { userId: ada.id, byReset: true }));
+      await rig.bus.publish(
+        event(eventSubjects.auth.userNewDeviceSignedIn, {
+          userId: ada.id,
+          sessionId: uuidv7(),
+          userAgent: "Firefox/130 (Linux)",
+          ip: "198.51.100.2",
+          signedInAt: timestampFromDate(signedInAt),
+        }),
+      );
+      await waitFor(() => mailsTo(ada.email).length === 2);
+      const subjects = mailsTo(ada.email)
+        .map((m) => m.subject)
+        .sort();
+      expect(subjects).toEqual(["Password changed", "Sign-in from a new device"]);
+      const device = mailsTo(ada.email).find((m) => m.subject === "Sign-in from a new device");
+      expect(device?.text).toContain("New sign-in on 2026-12-04 10:30 UTC from Firefox/130 (Linux).");
+      expect(device?.text).toContain("IP address: 198.51.100.2.");
+
+      const newEmail = `new-${ada.email}`;
+      await rig.bus.publish(
+        event(eventSubjects.users.profileUpdated, {
+          profile: {
+            userId: ada.id,
+            email: newEmail,
+            displayName: "Ada",
+            locale: "en",
+            updatedAt: timestampNow(),
+          },
+        }),
+      );
+      await waitFor(() => mailsTo(ada.email).length === 3);
+      expect(mailsTo(ada.email)[2]?.text).toContain(`Your profile's e-mail address is now ${newEmail}.`);
+      expect(mailsTo(newEmail)).toEqual([]);
+      const refused = await failure(
+        client.updatePreferences(
+          { preferences: [{ category: Category.SECURITY, channel: Channel.EMAIL, enabled: false }] },
+          ada.as,
+        ),
+      );
+      expect(refused.fields).toEqual(["preferences[0]"]);
     });
 
     it("sends nothing on a channel turned off, and refuses to turn off transactional e-mail naming the field", async () => {

@@ -51,7 +51,10 @@ export type Message =
   | { kind: "payout.failed"; payoutId: string; amount: Money; reason: string }
   | { kind: "follower.new"; storefrontId: string; storefrontName: string; followerName: string }
   | { kind: "storefront.approved"; storefrontId: string; storefrontName: string }
-  | { kind: "storefront.suspended"; storefrontId: string; storefrontName: string; reason: string };
+  | { kind: "storefront.suspended"; storefrontId: string; storefrontName: string; reason: string }
+  | { kind: "security.password_changed"; byReset: boolean }
+  | { kind: "security.new_device"; userAgent: string; ip: string; at: Date }
+  | { kind: "security.email_changed"; newEmail: string };
 
 export type Kind = Message["kind"];
 
@@ -71,6 +74,9 @@ export const categoryOf: Record<Kind, Category> = {
   "follower.new": "follows",
   "storefront.approved": "transactional",
   "storefront.suspended": "transactional",
+  "security.password_changed": "security",
+  "security.new_device": "security",
+  "security.email_changed": "security",
 };
 
 /** A message rendered for one recipient: short (push, in-app) and long (e-mail) forms. */
@@ -288,6 +294,42 @@ export function render(message: Message, language: Language, name: string): Rend
         ? `${message.storefrontName} wurde gesperrt${message.reason ? `: ${message.reason}` : "."}`
         : `${message.storefrontName} was suspended${message.reason ? `: ${message.reason}` : "."}`;
       return out(title, body, title, [body], { storefront_id: message.storefrontId });
+    }
+    case "security.password_changed": {
+      const title = de ? "Passwort geändert" : "Password changed";
+      const how = message.byReset
+        ? de
+          ? "über einen Link zum Zurücksetzen neu gesetzt"
+          : "set through a reset link"
+        : de
+          ? "geändert"
+          : "changed";
+      const body = de ? `Das Passwort deines Kontos wurde ${how}.` : `Your account's password was ${how}.`;
+      const warn = de
+        ? "Warst du das nicht, setze dein Passwort sofort zurück."
+        : "If this was not you, reset your password now.";
+      return out(title, body, title, [body, warn], {});
+    }
+    case "security.new_device": {
+      const title = de ? "Anmeldung von einem neuen Gerät" : "Sign-in from a new device";
+      const when = message.at.toISOString().replace("T", " ").slice(0, 16);
+      const body = de
+        ? `Neue Anmeldung am ${when} UTC von ${message.userAgent || "einem unbekannten Gerät"}.`
+        : `New sign-in on ${when} UTC from ${message.userAgent || "an unknown device"}.`;
+      const warn = de
+        ? `IP-Adresse: ${message.ip}. Warst du das nicht, melde deine anderen Sitzungen ab und ändere dein Passwort.`
+        : `IP address: ${message.ip}. If this was not you, sign out your other sessions and change your password.`;
+      return out(title, body, title, [body, warn], {});
+    }
+    case "security.email_changed": {
+      const title = de ? "E-Mail-Adresse geändert" : "E-mail address changed";
+      const body = de
+        ? `Die E-Mail-Adresse deines Profils ist jetzt ${message.newEmail}.`
+        : `Your profile's e-mail address is now ${message.newEmail}.`;
+      const warn = de
+        ? "Warst du das nicht, melde dich an und ändere sie zurück."
+        : "If this was not you, sign in and change it back.";
+      return out(title, body, title, [body, warn], {});
     }
   }
 }

@@ -19,14 +19,28 @@ const statusName: Record<StorefrontStatus, string> = {
  * or failed, new followers, their storefront approved or suspended.
  */
 export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
-  const applyProfile = async (tx: Tx, profile: Profile | undefined) => {
+  const applyProfile = async (tx: Tx, profile: Profile | undefined, eventId?: string) => {
     if (!profile) throw new Error("the profile event carries no profile");
+    const before = eventId ? await directory.recipient(tx, profile.userId) : undefined;
+    const updatedAt = profile.updatedAt ? timestampDate(profile.updatedAt) : new Date(0);
     await directory.applyProfile(tx, {
       userId: profile.userId,
       email: profile.email,
       displayName: profile.displayName,
       locale: profile.locale || "en",
+      updatedAt,
     });
+    // The old address hears that the address changed (the new one may not be its owner's), unless
+    // this change is older than what is known.
+    const newer = !before?.updatedAt || before.updatedAt < updatedAt;
+    if (eventId && newer && before?.email && before.email !== profile.email)
+      await notifier.notify(
+        tx,
+        eventId,
+        profile.userId,
+        { kind: "security.email_changed", newEmail: profile.email || "(none)" },
+        { emailTo: before.email },
+      );
   };
   const profiles = [
     defineConsumer({
@@ -37,7 +51,7 @@ export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
     defineConsumer({
       name: "recipients-updated",
       on: eventSubjects.users.profileUpdated,
-      handle: (_ctx, tx, event) => applyProfile(tx, event.profile),
+      handle: (_ctx, tx, event, envelope) => applyProfile(tx, event.profile, envelope.id),
     }),
   ];
   const storefronts = (["created", "updated"] as const).map((verb) =>

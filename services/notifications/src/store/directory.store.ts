@@ -1,5 +1,5 @@
 import type { Executor } from "@mercato/platform";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { follows, products, recipients, storefronts } from "./schema.js";
 
 /** Who a user is to a notification. */
@@ -15,22 +15,24 @@ export interface Recipient {
  * storefronts with their owners, products with their storefronts, and follows.
  */
 export const directory = {
-  async applyProfile(tx: Executor, profile: Omit<Recipient, never>): Promise<void> {
+  /** Keeps a profile as of `updatedAt`: an older one arriving late changes nothing. */
+  async applyProfile(tx: Executor, profile: Recipient & { updatedAt: Date }): Promise<void> {
     await tx
       .insert(recipients)
-      .values({ ...profile, updatedAt: sql`now()` })
+      .values(profile)
       .onConflictDoUpdate({
         target: recipients.userId,
         set: {
           email: profile.email,
           displayName: profile.displayName,
           locale: profile.locale,
-          updatedAt: sql`now()`,
+          updatedAt: profile.updatedAt,
         },
+        setWhere: lt(recipients.updatedAt, profile.updatedAt),
       });
   },
 
-  async recipient(tx: Executor, userId: string): Promise<Recipient> {
+  async recipient(tx: Executor, userId: string): Promise<Recipient & { updatedAt?: Date }> {
     const [row] = await tx.select().from(recipients).where(eq(recipients.userId, userId));
     // A user whose profile has not arrived yet still gets in-app and push, in English.
     return row ?? { userId, email: "", displayName: "", locale: "en" };
