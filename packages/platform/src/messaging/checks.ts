@@ -23,7 +23,29 @@ export function checkMailMessage(message: MailMessage): void {
   if (message.from !== undefined && lineBreak.test(message.from)) {
     throw InvalidArgument.field("from", "must be a single line");
   }
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!headerName.test(name) || ownHeaders.has(name.toLowerCase()))
+      throw InvalidArgument.field(`headers.${name}`, "is not a header a message may set");
+    if (lineBreak.test(value)) throw InvalidArgument.field(`headers.${name}`, "must be a single line");
+  }
 }
+
+const headerName = /^[A-Za-z0-9-]{1,64}$/;
+/** Headers the mailer writes itself: a message may not set or repeat them. */
+const ownHeaders = new Set([
+  "from",
+  "to",
+  "cc",
+  "bcc",
+  "subject",
+  "date",
+  "message-id",
+  "sender",
+  "reply-to",
+  "content-type",
+  "content-transfer-encoding",
+  "mime-version",
+]);
 
 /** Throws InvalidArgument naming the field unless `message` can be sent as it is; never quotes the body. */
 export function checkSmsMessage(message: SmsMessage): void {

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 function fromStored(mail: StoredMail): DeliveredMail {
   return {
-    headers: new Map(),
+    headers: new Map(mail.headers),
     messageId: mail.id,
     from: mail.from,
     to: mail.to,

@@ -8,6 +8,8 @@ export interface MailMessage {
   html?: string;
   /** Sender, `no-reply@example.com` or `"Name" <no-reply@example.com>`; the adapter's `from` when omitted. */
   from?: string;
+  /** Extra headers, e.g. `List-Unsubscribe`; names of letters, digits and dashes, one-line values, none the mailer sets itself. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** What a mailer answers once it has handed a message on: its RFC 5322 Message-ID, angle brackets included. */

@@ -36,6 +36,8 @@ export interface StoredMail {
   /** The `.eml` file. */
   path: string;
   date: Date;
+  /** Every header by lower-case name, decoded. */
+  headers: ReadonlyMap<string, string>;
 }
 
 /**
@@ -74,6 +76,7 @@ export class OutboxMailer implements Mailer {
       subject: message.subject,
       text: message.text,
       ...(message.html === undefined ? {} : { html: message.html }),
+      ...(message.headers === undefined ? {} : { headers: { ...message.headers } }),
       messageId: messageIdFor(key, from),
       disableFileAccess: true,
       disableUrlAccess: true,
@@ -128,6 +131,7 @@ function toStoredMail(path: string, raw: Buffer): StoredMail {
     subject: parsed.subject,
     text: parsed.text,
     path,
+    headers: parsed.headers,
     // The file name starts with the creation time, a fallback for a missing or unreadable Date header.
     date:
       parsed.date ??

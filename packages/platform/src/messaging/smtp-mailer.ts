@@ -69,6 +69,7 @@ export class SmtpMailer implements Mailer {
         subject: message.subject,
         text: message.text,
         ...(message.html === undefined ? {} : { html: message.html }),
+        ...(message.headers === undefined ? {} : { headers: { ...message.headers } }),
         messageId: messageIdFor(uuidv7(), from),
         disableFileAccess: true,
         disableUrlAccess: true,

@@ -98,6 +98,31 @@ export function describeMailerContract(name: string, factory: MailerFactory): vo
       expect(mail?.html).toBe(html);
     });
 
+    it("carries the message's own headers, such as a one-click unsubscribe, and refuses a forged one", async () => {
+      const { mailer, delivered } = await open();
+      const unsubscribe = "<https://mercato.test/api/v1/notifications/unsubscribe?token=abc>";
+
+      await mailer.send({
+        to: "ada@x.test",
+        subject: "News",
+        text: "New products",
+        headers: { "List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+      const forged = await mailer
+        .send({ to: "ada@x.test", subject: "News", text: "x", headers: { Bcc: "eve@x.test" } })
+        .catch((error: unknown) => error);
+      const injected = await mailer
+        .send({ to: "ada@x.test", subject: "News", text: "x", headers: { "X-Note": "a\r\nBcc: eve@x.test" } })
+        .catch((error: unknown) => error);
+
+      const [mail, ...rest] = await delivered();
+      expect(rest).toEqual([]);
+      expect(mail?.headers.get("list-unsubscribe")).toBe(unsubscribe);
+      expect(mail?.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+      expect((forged as InvalidArgument).violations.map((v) => v.field)).toEqual(["headers.Bcc"]);
+      expect((injected as InvalidArgument).violations.map((v) => v.field)).toEqual(["headers.X-Note"]);
+    });
+
     it("sends from the default sender unless the message names its own", async () => {
       const { mailer, delivered } = await open();
 
