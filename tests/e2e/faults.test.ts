@@ -20,7 +20,7 @@ import { randomPhone, restClient } from "./stack.js";
 const deadlineMs = 5_000;
 /** What a busy two-core machine may add to a deadline: scheduling, the answer's own way back. */
 const graceMs = 1_500;
-const services = ["auth", "users", "sellers", "products", "inventory", "orders"] as const;
+const services = ["auth", "users", "sellers", "products", "inventory", "orders", "notifications"] as const;
 const adminEmail = "fault-admin@mercato.test";
 const adminPassword = "fault drill passphrase";
 const shipTo = {

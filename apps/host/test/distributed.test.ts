@@ -140,7 +140,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     timeout: 120_000,
   }, async () => {
     const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, sellers, products, inventory, orders, gateway] = [
+    const [auth, users, sellers, products, inventory, orders, notifications, gateway] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -160,6 +161,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       PRODUCTS_PORT: String(products),
       INVENTORY_PORT: String(inventory),
       ORDERS_PORT: String(orders),
+      NOTIFICATIONS_PORT: String(notifications),
       GATEWAY_PORT: String(gateway),
     };
     const specs = distributedSpecs(env).map((spec) => ({
@@ -179,9 +181,18 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       "products",
       "inventory",
       "orders",
+      "notifications",
       "gateway",
     ]);
-    await ensureDatabases(databaseUrl, ["auth", "users", "sellers", "products", "inventory", "orders"]);
+    await ensureDatabases(databaseUrl, [
+      "auth",
+      "users",
+      "sellers",
+      "products",
+      "inventory",
+      "orders",
+      "notifications",
+    ]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;
     const post = (path: string, body: unknown) =>

@@ -100,7 +100,15 @@ describeWithInfra(
   (databaseUrl) => {
     const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-    const services = ["auth", "users", "sellers", "products", "inventory", "orders"] as const;
+    const services = [
+      "auth",
+      "users",
+      "sellers",
+      "products",
+      "inventory",
+      "orders",
+      "notifications",
+    ] as const;
 
     it("restarts a killed service on its port while products keep answering through the gateway; Ctrl-C then stops every process", {
       timeout: 240_000,
