@@ -39,6 +39,8 @@ import {
 } from "./graphql-http.js";
 import { costLimitError, noIntrospectionRule, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
+import { acceptUpgrade, addSubscriptionLimits, subscriptionOptions } from "./graphql-subscriptions.js";
+import { type LiveEventSource, LiveHub, TopicPubSub } from "./live.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { opsAccess } from "./ops-access.js";
 import { parseJsonBody, requestValidators } from "./request-input.js";
@@ -64,6 +66,11 @@ export interface GatewayOptions {
   logger: Logger;
   /** Verifies bearer tokens; without it any bearer token is refused. */
   authenticate?: Authenticator;
+  /**
+   * The bus the GraphQL subscriptions take their events from, each replica for its own clients
+   * (ADR 0039); without it subscribing answers SERVICE_UNAVAILABLE.
+   */
+  events?: LiveEventSource;
 }
 
 /** A built gateway: the Fastify app plus its service directory. */
@@ -310,6 +317,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
   for (const module of modules) mergeResolvers(resolvers, module.resolvers?.(deps) ?? {});
+  const introspection = config.GRAPHQL_INTROSPECTION ?? !production;
+  const pubsub = new TopicPubSub();
   await app.register(mercurius, {
     schema: graphqlSchema,
     resolvers: withContext(resolvers),
@@ -323,13 +332,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxAliases: config.GRAPHQL_MAX_ALIASES,
         maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
       }),
-      ...((config.GRAPHQL_INTROSPECTION ?? !production) ? [] : [noIntrospectionRule]),
+      ...(introspection ? [] : [noIntrospectionRule]),
     ],
     context: (request) => ({ ctx: request.ctx, deps }),
+    subscription: subscriptionOptions({
+      config,
+      pubsub,
+      deps,
+      logger,
+      enabled: options.events !== undefined,
+      authenticate: options.authenticate,
+    }),
     additionalRouteOptions: {
       schema: { hide: true },
       config: { tolerateBadToken: true },
       preHandler: async (request) => {
+        if (acceptUpgrade(request)) return;
         const get = request.method === "GET";
         checkGraphqlParams((get ? request.query : request.body) as GraphqlParams, get);
       },
@@ -348,6 +366,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         onClientAbort: () => clientAborts.inc({ api: "graphql" }),
       }),
   });
+  addSubscriptionLimits(app, config, introspection);
+  if (options.events) {
+    const hub = new LiveHub(
+      pubsub,
+      modules.flatMap((module) => module.live ?? []),
+      logger,
+    );
+    await hub.start(options.events);
+    app.addHook("onClose", () => hub.stop());
+  }
   if (!production) registerGraphiql(app);
   // The cost depends on the request's variables, so it is checked on every execution: validation
   // runs once per document and its result is cached.

@@ -12,6 +12,7 @@ import type {
 import type { IResolvers } from "mercurius";
 import type { TSchema } from "typebox";
 import type { Resolvers } from "./gen/graphql.js";
+import type { LiveFeed } from "./live-feed.js";
 import { defineGatewayModule, type GatewayDeps, type GatewayModule, type GraphqlContext } from "./module.js";
 import { clientField, pageSize, renamingFields } from "./modules/catalog-common.js";
 import { bearerSecurity, errorResponses } from "./modules/rest.js";
@@ -44,6 +45,8 @@ export interface Domain<Operations> {
   resolvers?: (operations: Operations) => Resolvers;
   /** The REST adapter: routes under /api/v1, each declaring its operation's access as `config`. */
   routes?: (app: RestApp, operations: Operations) => void;
+  /** What the domain's subscription fields pass on live from the bus (ADR 0039). */
+  live?: readonly LiveFeed[];
 }
 
 /** Reads a domain's SDL from its `.graphql` files. */
@@ -62,6 +65,7 @@ export function defineDomain<Operations>(domain: Domain<Operations>): GatewayMod
   return defineGatewayModule({
     name: domain.name,
     schema: readSdl(domain.sdl),
+    ...(domain.live ? { live: domain.live } : {}),
     ...(resolvers ? { resolvers: (deps) => resolvers(operationsOf(deps)) as IResolvers } : {}),
     ...(routes
       ? {

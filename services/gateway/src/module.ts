@@ -2,6 +2,7 @@ import type { Caller, RequestContext } from "@mercato/platform/context";
 import { type DomainError, Unauthenticated } from "@mercato/platform/errors";
 import type { FastifyInstance } from "fastify";
 import type { IResolvers, MercuriusContext } from "mercurius";
+import type { LiveFeed } from "./live-feed.js";
 import type { Access } from "./operation.js";
 import type { ServiceDirectory } from "./services.js";
 
@@ -39,14 +40,17 @@ declare module "mercurius" {
 export type GraphqlContext = MercuriusContext;
 
 /**
- * One domain's public surface in the gateway: a GraphQL SDL fragment (extending Query/Mutation)
- * with its resolvers, and REST routes registered under /api/v1.
+ * One domain's public surface in the gateway: a GraphQL SDL fragment (extending Query/Mutation,
+ * or defining Subscription) with its resolvers, REST routes registered under /api/v1, and the
+ * bus subjects its subscriptions pass on.
  */
 export interface GatewayModule {
   name: string;
   schema?: string;
   resolvers?: (deps: GatewayDeps) => IResolvers;
   rest?: (app: FastifyInstance, deps: GatewayDeps) => Promise<void> | void;
+  /** Subjects whose events the module's subscription fields pass on live (ADR 0039). */
+  live?: readonly LiveFeed[];
 }
 
 /** Declares a gateway module (identity, for types). */

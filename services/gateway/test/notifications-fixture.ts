@@ -36,6 +36,21 @@ const pageInfoModule = {
   `,
 };
 
+/** The one type the notifications SDL borrows from the orders module (order status updates). */
+const orderStatusModule = {
+  name: "order-status",
+  schema: /* GraphQL */ `
+    enum OrderStatus {
+      PLACED
+      ACCEPTED
+      SHIPPED
+      DELIVERED
+      COMPLETED
+      CANCELLED
+    }
+  `,
+};
+
 /**
  * The real notifications service on PGlite behind a gateway with the notifications module, for the
  * tests of a `describe` (started before them, stopped after). The gateway logs everything, kept in
@@ -49,6 +64,8 @@ export function notificationsFixture() {
   let outboxDir: string;
   let notifications: RunningService;
   let gateway: Gateway;
+  let authenticate: ReturnType<typeof issuerAuthenticator>;
+  const replicas: Gateway[] = [];
   const { logger, lines: gatewayLogs } = capturedLogs("gateway", "trace");
 
   beforeAll(async () => {
@@ -58,7 +75,7 @@ export function notificationsFixture() {
     kv = new MemoryKeyValue();
     // E-mail and push without a provider go to the local outbox.
     outboxDir = await mkdtemp(join(tmpdir(), "gateway-notifications-"));
-    const authenticate = issuerAuthenticator(issuer);
+    authenticate = issuerAuthenticator(issuer);
     notifications = await startService(
       notificationsService,
       {
@@ -71,18 +88,26 @@ export function notificationsFixture() {
       },
       { host: "127.0.0.1", port: 0 },
     );
-    gateway = await createGateway({
-      config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
-      services: [{ name: "notifications", url: notifications.url }],
-      // The inbox's GraphQL connection uses PageInfo, which the catalog modules define.
-      modules: [notificationsGatewayModule(), pageInfoModule],
-      logger,
-      authenticate,
-    });
-    await gateway.app.ready();
+    gateway = await startGateway(logger);
   });
 
+  /** A gateway with the notifications module in front of the service, taking live updates from the bus. */
+  const startGateway = async (log = logger, env: Record<string, string> = {}) => {
+    const started = await createGateway({
+      config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000", ...env }),
+      services: [{ name: "notifications", url: notifications.url }],
+      // The inbox's GraphQL connection uses PageInfo, which the catalog modules define.
+      modules: [notificationsGatewayModule(), pageInfoModule, orderStatusModule],
+      logger: log,
+      authenticate,
+      events: bus,
+    });
+    await started.app.ready();
+    return started;
+  };
+
   afterAll(async () => {
+    for (const replica of replicas.splice(0)) await replica.app.close();
     await gateway?.app.close();
     await notifications?.stop();
     await bus?.close();
@@ -138,7 +163,28 @@ export function notificationsFixture() {
     graphql,
     gql,
     signIn,
+    publish,
     gateway: () => gateway,
+    /** Another gateway replica on the same bus and service, closed after the tests. */
+    replica: async (env: Record<string, string> = {}) => {
+      const started = await startGateway(createLogger({ service: "gateway", level: "silent" }), env);
+      replicas.push(started);
+      return started;
+    },
+    /** A gateway with no bus: subscriptions answer that live updates are off. */
+    withoutBus: async () => {
+      const started = await createGateway({
+        config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test" }),
+        services: [{ name: "notifications", url: notifications.url }],
+        modules: [notificationsGatewayModule(), pageInfoModule, orderStatusModule],
+        logger: createLogger({ service: "gateway", level: "silent" }),
+        authenticate,
+      });
+      replicas.push(started);
+      return started;
+    },
+    /** A signed-in user the service does not need to know (say, a seller receiving order updates). */
+    user: (roles: string[] = ["buyer"]) => signedIn(issuer, { roles }),
     gatewayLogs: gatewayLogs as readonly LogLine[],
     /** A push token for a test device: recognisable, so that no answer or log line may carry it. */
     pushToken: () => `fcm-${uuidv7()}-secret`,

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountModel, TokensModel, SignInModel, SessionModel, OtpChallengeModel } from '../modules/auth/schemas.js';
 import type { StockLevelModel, StockMovementModel } from '../modules/inventory/schemas.js';
-import type { NotificationModel, MarkNotificationsReadResultModel, NotificationPreferenceModel, DeviceModel, NotificationDeadLetterModel } from '../modules/notifications/schemas.js';
+import type { NotificationModel, MarkNotificationsReadResultModel, NotificationPreferenceModel, DeviceModel, NotificationDeadLetterModel, OrderStatusUpdateModel } from '../modules/notifications/schemas.js';
 import type { OrderLineModel, OrderTransitionModel, OrderModel, CartLineModel, CartModel, CheckoutModel } from '../modules/orders/schemas.js';
 import type { CurrencyBalanceModel, SellerBalanceModel, LedgerEntryModel, PayoutModel } from '../modules/payouts/schemas.js';
 import type { CategoryModel, VariantModel, ProductModel, ProductHitModel } from '../modules/products/schemas.js';
@@ -982,6 +982,22 @@ export type OrderStatus =
   /** Handed to a carrier */
   | 'SHIPPED';
 
+/** A change of status of an order the caller bought, or sold as the storefront's owner. */
+export type OrderStatusUpdate = {
+  __typename?: 'OrderStatusUpdate';
+  /** Once shipped */
+  carrier?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601 */
+  changedAt: Scalars['String']['output'];
+  orderId: Scalars['ID']['output'];
+  /** Status before the change; null when the order was just placed */
+  previousStatus?: Maybe<OrderStatus>;
+  /** Status after the change */
+  status: OrderStatus;
+  /** Once shipped */
+  trackingNumber?: Maybe<Scalars['String']['output']>;
+};
+
 /** One step of an order's history. */
 export type OrderTransition = {
   __typename?: 'OrderTransition';
@@ -1623,6 +1639,20 @@ export type StorefrontStatus =
   /** Hidden by an admin, with its products */
   | 'SUSPENDED';
 
+/**
+ * Live updates over WebSocket at /graphql (protocol graphql-transport-ws). Sign in with the
+ * connection_init payload { authorization: "Bearer <access token>" }. At most 5 subscriptions per
+ * connection and 20 connections per user; a subscription completes once its token has expired.
+ * What happened while a client was not connected is not replayed: read the inbox and orders again.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each new in-app notification of the caller */
+  notificationReceived: Notification;
+  /** Each status change of an order the caller bought, or sold as the storefront's owner */
+  orderStatusChanged: OrderStatusUpdate;
+};
+
 /** Tokens of a session. Send the access token as 'Authorization: Bearer …'; the refresh token is single use. */
 export type Tokens = {
   __typename?: 'Tokens';
@@ -1849,6 +1879,7 @@ export type ResolversTypes = {
   OrderSeller: ResolverTypeWrapper<OrderSeller>;
   OrderSnapshot: ResolverTypeWrapper<Omit<OrderSnapshot, 'lines'> & { lines: Array<ResolversTypes['OrderLine']> }>;
   OrderStatus: OrderStatus;
+  OrderStatusUpdate: ResolverTypeWrapper<OrderStatusUpdateModel>;
   OrderTransition: ResolverTypeWrapper<OrderTransitionModel>;
   OtpChallenge: ResolverTypeWrapper<OtpChallengeModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1890,6 +1921,7 @@ export type ResolversTypes = {
   StorefrontEdge: ResolverTypeWrapper<Omit<StorefrontEdge, 'node'> & { node: ResolversTypes['Storefront'] }>;
   StorefrontStatus: StorefrontStatus;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tokens: ResolverTypeWrapper<TokensModel>;
   UpdateCategoryInput: UpdateCategoryInput;
   UpdateProductInput: UpdateProductInput;
@@ -1952,6 +1984,7 @@ export type ResolversParentTypes = {
   OrderLine: OrderLineModel;
   OrderSeller: OrderSeller;
   OrderSnapshot: Omit<OrderSnapshot, 'lines'> & { lines: Array<ResolversParentTypes['OrderLine']> };
+  OrderStatusUpdate: OrderStatusUpdateModel;
   OrderTransition: OrderTransitionModel;
   OtpChallenge: OtpChallengeModel;
   PageInfo: PageInfo;
@@ -1987,6 +2020,7 @@ export type ResolversParentTypes = {
   StorefrontContactInput: StorefrontContactInput;
   StorefrontEdge: Omit<StorefrontEdge, 'node'> & { node: ResolversParentTypes['Storefront'] };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Tokens: TokensModel;
   UpdateCategoryInput: UpdateCategoryInput;
   UpdateProductInput: UpdateProductInput;
@@ -2325,6 +2359,15 @@ export type OrderSnapshotResolvers<ContextType = GraphqlContext, ParentType exte
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
+export type OrderStatusUpdateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OrderStatusUpdate'] = ResolversParentTypes['OrderStatusUpdate']> = {
+  carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type OrderTransitionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OrderTransition'] = ResolversParentTypes['OrderTransition']> = {
   actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2597,6 +2640,11 @@ export type StorefrontEdgeResolvers<ContextType = GraphqlContext, ParentType ext
   node?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  notificationReceived?: SubscriptionResolver<ResolversTypes['Notification'], "notificationReceived", ParentType, ContextType>;
+  orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusUpdate'], "orderStatusChanged", ParentType, ContextType>;
+};
+
 export type TokensResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Tokens'] = ResolversParentTypes['Tokens']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2658,6 +2706,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderSeller?: OrderSellerResolvers<ContextType>;
   OrderSnapshot?: OrderSnapshotResolvers<ContextType>;
+  OrderStatusUpdate?: OrderStatusUpdateResolvers<ContextType>;
   OrderTransition?: OrderTransitionResolvers<ContextType>;
   OtpChallenge?: OtpChallengeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -2689,6 +2738,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   StorefrontConnection?: StorefrontConnectionResolvers<ContextType>;
   StorefrontContact?: StorefrontContactResolvers<ContextType>;
   StorefrontEdge?: StorefrontEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tokens?: TokensResolvers<ContextType>;
   Variant?: VariantResolvers<ContextType>;
   VariantPayload?: VariantPayloadResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { defineDomain } from "../../domain.js";
 import type { GatewayModule } from "../../module.js";
+import { notificationsLiveFeeds } from "./live.js";
 import { notificationsOperations } from "./operations.js";
 import { notificationsResolvers } from "./resolvers.js";
 import { notificationsRoutes } from "./routes.js";
@@ -20,7 +21,9 @@ import {
  * The public surface of the notifications service: the caller's inbox (`notifications`,
  * `unreadNotificationCount`, `markNotificationsRead`), preferences, push devices, and the dead
  * letters for admins, in GraphQL and REST under /api/v1/notifications. Its connection uses the
- * PageInfo of the catalog modules.
+ * PageInfo of the catalog modules. Over WebSocket, `notificationReceived` and `orderStatusChanged`
+ * pass the caller's new notifications and order status changes on live (ADR 0039); the latter
+ * uses the orders module's OrderStatus.
  */
 export function notificationsGatewayModule(serviceName = "notifications"): GatewayModule {
   return defineDomain({
@@ -41,5 +44,6 @@ export function notificationsGatewayModule(serviceName = "notifications"): Gatew
     ],
     resolvers: notificationsResolvers,
     routes: notificationsRoutes,
+    live: notificationsLiveFeeds,
   });
 }

@@ -31,7 +31,7 @@ import type {
 const admins = withRole(["admin"], "dead letters are for admins");
 
 /** A notification as clients see it: category lower-case, times ISO 8601, readAt null while unread. */
-function notificationJson(notification: Notification): NotificationModel {
+export function notificationJson(notification: Notification): NotificationModel {
   return {
     id: notification.id,
     kind: notification.kind,

@@ -3,12 +3,20 @@ import type {
   DevicePlatform,
   NotificationCategory,
   NotificationChannel,
+  OrderStatus,
   Resolvers,
 } from "../../gen/graphql.js";
+import { subscribeLive } from "../../live.js";
 import { clientField, connection, pageSize } from "../catalog-common.js";
 import { pairs } from "../catalog-json.js";
 import type { NotificationsOperations } from "./operations.js";
-import type { CategoryName, ChannelName, PlatformName } from "./schemas.js";
+import type {
+  CategoryName,
+  ChannelName,
+  NotificationModel,
+  OrderStatusUpdateModel,
+  PlatformName,
+} from "./schemas.js";
 
 const lower = <S extends string>(value: S) => value.toLowerCase() as Lowercase<S>;
 const upper = <S extends string>(value: S) => value.toUpperCase() as Uppercase<S>;
@@ -29,6 +37,21 @@ export function notificationsResolvers(ops: NotificationsOperations): Resolvers 
     },
     Device: { platform: (d) => upper(d.platform) as DevicePlatform },
     NotificationDeadLetter: { channel: (d) => upper(d.channel) as NotificationChannel },
+    OrderStatusUpdate: {
+      status: (u) => upper(u.status) as OrderStatus,
+      previousStatus: (u) => (u.previousStatus ? (upper(u.previousStatus) as OrderStatus) : null),
+    },
+    // The caller's own updates only: the topic is its user id, taken from the connection's token.
+    Subscription: {
+      notificationReceived: {
+        subscribe: (_root, _args, context) =>
+          subscribeLive<{ notificationReceived: NotificationModel }>(context, "notificationReceived"),
+      },
+      orderStatusChanged: {
+        subscribe: (_root, _args, context) =>
+          subscribeLive<{ orderStatusChanged: OrderStatusUpdateModel }>(context, "orderStatusChanged"),
+      },
+    },
     Query: {
       notifications: resolveWith(
         ops.list,

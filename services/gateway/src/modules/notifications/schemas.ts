@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { closedObject, DateTime, nullable, page, ref, stringEnum, Uuid } from "../../rest-schema.js";
+import type { OrderStatusName } from "../orders/schemas.js";
 
 /** What a notification is about, as REST names it (GraphQL upper-cases it). */
 export const categories = ["transactional", "security", "low_stock", "follows", "marketing"] as const;
@@ -171,3 +172,13 @@ export const DeadLetterList = Type.Object(
 export const DeadLetterQuery = closedObject({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
+
+/** A status change of one of the caller's orders, as a live update carries it (statuses lower-case). */
+export interface OrderStatusUpdateModel {
+  orderId: string;
+  status: OrderStatusName;
+  previousStatus: OrderStatusName | null;
+  trackingNumber: string | null;
+  carrier: string | null;
+  changedAt: string;
+}
