@@ -44,6 +44,14 @@ export const notificationsConfigSchema = z
     DELIVERY_BACKOFF_MS: durationMs(2_000),
     /** Deliveries left queued this long get their job queued again (a restart lost it). */
     DELIVERY_SWEEP_AFTER_MS: durationMs(5 * 60_000),
+    /** Base URL of the public API; unsubscribe links point at it. */
+    PUBLIC_URL: url(["http:", "https:"]).default("http://127.0.0.1:8080"),
+    /** Key unsubscribe links are signed with (at least 32 characters); made and kept in the database when unset. */
+    UNSUBSCRIBE_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+    /** How often followers' news of new products is gathered and sent (each pair at most once a day). */
+    MARKETING_BATCH_MS: durationMs(15 * 60_000),
+    /** Least time between two marketing messages from one storefront to one follower. */
+    MARKETING_GAP_MS: durationMs(24 * 60 * 60_000),
     OUTBOX_DIR: z.string().optional(),
     DATA_DIR: z.string().default("./data"),
   })

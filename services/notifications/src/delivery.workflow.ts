@@ -64,6 +64,7 @@ export class Dispatcher {
         subject: content.subject,
         text: content.text,
         html: content.html,
+        ...(content.headers ? { headers: content.headers } : {}),
       });
       return "sent";
     }

@@ -1,8 +1,9 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { eventSubjects } from "@mercato/contracts/events";
 import { afterCommit, type Outbox, type Tx } from "@mercato/platform";
+import { type Category, isLocked } from "./domain/preferences.js";
 import { categoryToProto } from "./domain/proto-enums.js";
-import { languageOf, type Message, render } from "./domain/templates.js";
+import { categoryOf, languageOf, type Message, render } from "./domain/templates.js";
 import type { Deliveries } from "./store/deliveries.store.js";
 import type { Devices } from "./store/devices.store.js";
 import { directory } from "./store/directory.store.js";
@@ -28,6 +29,8 @@ export class Notifier {
       deliveries: Deliveries;
       outbox: Outbox;
       enqueue: Enqueue;
+      /** The one-click link that turns a category's e-mail off for a user (marketing e-mail carries it). */
+      unsubscribeUrl: (userId: string, category: Category) => string;
     },
   ) {}
 
@@ -44,7 +47,11 @@ export class Notifier {
   ): Promise<void> {
     const { inbox, preferences, devices, deliveries, outbox } = this.deps;
     const recipient = await directory.recipient(tx, recipientId);
-    const rendered = render(message, languageOf(recipient.locale), recipient.displayName);
+    const category = categoryOf[message.kind];
+    const unsubscribe = isLocked(category, "email")
+      ? undefined
+      : this.deps.unsubscribeUrl(recipientId, category);
+    const rendered = render(message, languageOf(recipient.locale), recipient.displayName, unsubscribe);
     const channels = await preferences.channels(tx, recipientId, rendered.category);
     const key = `${eventId}/${message.kind}/${recipientId}`;
     const queued: [string, "email" | "push"][] = [];
@@ -86,6 +93,15 @@ export class Notifier {
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,
+          // RFC 8058 one-click unsubscribe, for every category the user may turn off.
+          ...(unsubscribe
+            ? {
+                headers: {
+                  "List-Unsubscribe": `<${unsubscribe}>`,
+                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+              }
+            : {}),
         },
       });
       if (id) queued.push([id, "email"]);

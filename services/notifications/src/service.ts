@@ -3,15 +3,19 @@ import { NotificationsService } from "@mercato/contracts/mercato/notifications/v
 import { createMailer, createPushSender, defineService, loadSqlMigrations } from "@mercato/platform";
 import { type NotificationsConfig, notificationsConfigSchema } from "./config.js";
 import { type DeliveryJob, Dispatcher, deliveryAttempts } from "./delivery.workflow.js";
+import type { Category } from "./domain/preferences.js";
+import { UnsubscribeTokens } from "./domain/unsubscribe.js";
 import { orderConsumers } from "./events/order.consumers.js";
 import { securityConsumers } from "./events/security.consumers.js";
 import { sellerConsumers } from "./events/seller.consumers.js";
+import { MarketingDigest } from "./marketing.workflow.js";
 import { Notifier } from "./notify.workflow.js";
 import { notificationsRoutes } from "./rpc/notifications.rpc.js";
 import { Deliveries } from "./store/deliveries.store.js";
 import { Devices } from "./store/devices.store.js";
 import { Inbox } from "./store/inbox.store.js";
 import { Preferences } from "./store/preferences.store.js";
+import { unsubscribeKey } from "./store/settings.store.js";
 
 /**
  * The notifications service (port 9007): tells buyers and sellers what happened to their orders,
@@ -23,7 +27,7 @@ export const notificationsService = defineService<NotificationsConfig>({
   rpcServices: [NotificationsService.typeName],
   config: notificationsConfigSchema,
   migrations: () => loadSqlMigrations(join(import.meta.dirname, "store/migrations")),
-  setup(runtime) {
+  async setup(runtime) {
     const { config, database, logger } = runtime;
     const outboxDir = resolve(config.OUTBOX_DIR ?? join(config.DATA_DIR, "outbox"));
     const print = (line: string) => void process.stdout.write(`[outbox] ${line}\n`);
@@ -74,7 +78,11 @@ export const notificationsService = defineService<NotificationsConfig>({
       email: queue("email", config.EMAIL_RATE_PER_SECOND),
       push: queue("push", config.PUSH_RATE_PER_SECOND),
     };
+    const tokens = new UnsubscribeTokens(config.UNSUBSCRIBE_SECRET ?? (await unsubscribeKey(database)));
+    const unsubscribeUrl = (userId: string, category: Category) =>
+      `${config.PUBLIC_URL.replace(/\/$/, "")}/api/v1/notifications/unsubscribe?token=${tokens.sign(userId, category)}`;
     const notifier = new Notifier({
+      unsubscribeUrl,
       inbox,
       preferences,
       devices,
@@ -88,8 +96,10 @@ export const notificationsService = defineService<NotificationsConfig>({
             logger.warn({ deliveryId: id, error: String(error) }, "delivery not queued yet"),
           ),
     });
+    const marketingDigest = new MarketingDigest({ database, notifier, gapMs: config.MARKETING_GAP_MS });
     return {
-      rpc: (router) => notificationsRoutes(router, { inbox, preferences, devices, deliveries, dispatcher }),
+      rpc: (router) =>
+        notificationsRoutes(router, { inbox, preferences, devices, deliveries, dispatcher, tokens }),
       consumers: [...orderConsumers(notifier), ...sellerConsumers(notifier), ...securityConsumers(notifier)],
       readiness: [
         // Deliveries wait in the database while the queue is away: degraded, not down.
@@ -106,7 +116,18 @@ export const notificationsService = defineService<NotificationsConfig>({
           Math.min(config.DELIVERY_SWEEP_AFTER_MS, 60_000),
         );
         sweep.unref();
-        return async () => clearInterval(sweep);
+        const digest = setInterval(
+          () =>
+            void marketingDigest
+              .send()
+              .catch((error: unknown) => logger.warn({ error: String(error) }, "marketing digest failed")),
+          config.MARKETING_BATCH_MS,
+        );
+        digest.unref();
+        return async () => {
+          clearInterval(sweep);
+          clearInterval(digest);
+        };
       },
       async close() {
         await queues.email.close();

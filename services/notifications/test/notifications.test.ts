@@ -12,6 +12,7 @@ import {
   NotificationsService,
 } from "@mercato/contracts/mercato/notifications/v1/notifications_pb";
 import type { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
+import { ProductStatus } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { createRpcClient, type EventEnvelope, parseMail, type RunningService } from "@mercato/platform";
 import {
@@ -36,7 +37,7 @@ import { eq } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notificationsService } from "../src/index.js";
-import { storefronts } from "../src/store/schema.js";
+import { recipients, storefronts } from "../src/store/schema.js";
 
 type Client = ReturnType<typeof createRpcClient<typeof NotificationsService>>;
 
@@ -70,6 +71,8 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
           FCM_CREDENTIALS: JSON.stringify(fcm.credentials),
           FCM_BASE_URL: fcm.baseUrl,
           DELIVERY_BACKOFF_MS: "20",
+          MARKETING_BATCH_MS: "100",
+          PUBLIC_URL: "https://mercato.test",
           DATA_DIR: dataDir,
         },
       });
@@ -98,7 +101,12 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
         }),
       );
       const call = await as(id, options.roles);
-      await waitFor(async () => (await client.getPreferences({}, call)).preferences.length > 0);
+      // Known once its profile is applied (events of one user may otherwise race it).
+      await waitFor(
+        async () =>
+          (await service.runtime.database.db.select().from(recipients).where(eq(recipients.userId, id)))
+            .length === 1,
+      );
       return { id, email, as: call };
     };
 
@@ -355,6 +363,60 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
         ),
       );
       expect(refused.fields).toEqual(["preferences[0]"]);
+    });
+
+    it("tells followers who opted in of a storefront's new products at most once a day, with a one-click unsubscribe", async () => {
+      const shop = await seller("News Shop");
+      const fan = await user({ name: "Fan" });
+      const quiet = await user();
+      for (const follower of [fan, quiet])
+        await rig.bus.publish(
+          event(eventSubjects.sellers.storefrontFollowed, {
+            storefrontId: shop.storefrontId,
+            userId: follower.id,
+            followedAt: timestampNow(),
+          }),
+        );
+      await client.updatePreferences(
+        { preferences: [{ category: Category.MARKETING, channel: Channel.EMAIL, enabled: true }] },
+        fan.as,
+      );
+      await waitFor(() => mailsTo(shop.email).filter((m) => m.subject === "New follower").length === 2);
+      const publish = (title: string) =>
+        rig.bus.publish(
+          event(eventSubjects.products.productCreated, {
+            product: {
+              id: uuidv7(),
+              storefrontId: shop.storefrontId,
+              title,
+              status: ProductStatus.ACTIVE,
+              version: 1n,
+            },
+          }),
+        );
+      await publish("Olive oil");
+      await waitFor(() => mailsTo(fan.email).length === 1, { message: "the follower heard nothing" });
+      await publish("Olive soap");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const [news, ...more] = mailsTo(fan.email);
+      expect(more).toEqual([]);
+      expect(news?.subject).toBe("New at News Shop");
+      expect(news?.text).toContain("Olive oil");
+      expect(mailsTo(quiet.email)).toEqual([]); // marketing is off until opted in
+      const link = news?.headers.get("list-unsubscribe") ?? "";
+      expect(link).toMatch(/^<https:\/\/mercato\.test\/api\/v1\/notifications\/unsubscribe\?token=[\w.-]+>$/);
+      expect(news?.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+      expect(news?.text).toContain(link.slice(1, -1));
+
+      const token = new URL(link.slice(1, -1)).searchParams.get("token") ?? "";
+      expect((await client.unsubscribe({ token })).category).toBe(Category.MARKETING);
+      const { preferences } = await client.getPreferences({}, fan.as);
+      expect(
+        preferences.find((p) => p.category === Category.MARKETING && p.channel === Channel.EMAIL)?.enabled,
+      ).toBe(false);
+      expect((await failure(client.unsubscribe({ token: `${token.slice(0, -2)}xx` }))).fields).toEqual([
+        "token",
+      ]);
     });
 
     it("sends nothing on a channel turned off, and refuses to turn off transactional e-mail naming the field", async () => {

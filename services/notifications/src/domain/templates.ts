@@ -54,7 +54,8 @@ export type Message =
   | { kind: "storefront.suspended"; storefrontId: string; storefrontName: string; reason: string }
   | { kind: "security.password_changed"; byReset: boolean }
   | { kind: "security.new_device"; userAgent: string; ip: string; at: Date }
-  | { kind: "security.email_changed"; newEmail: string };
+  | { kind: "security.email_changed"; newEmail: string }
+  | { kind: "marketing.new_products"; storefrontId: string; storefrontName: string; titles: string[] };
 
 export type Kind = Message["kind"];
 
@@ -77,6 +78,7 @@ export const categoryOf: Record<Kind, Category> = {
   "security.password_changed": "security",
   "security.new_device": "security",
   "security.email_changed": "security",
+  "marketing.new_products": "marketing",
 };
 
 /** A message rendered for one recipient: short (push, in-app) and long (e-mail) forms. */
@@ -156,8 +158,13 @@ function lineList(lines: readonly MessageLine[], language: Language): string[] {
   return lines.map((line) => `${line.quantity} × ${line.title}: ${formatMoney(line.lineTotal, language)}`);
 }
 
-/** Renders `message` for a recipient called `name` in `language`. */
-export function render(message: Message, language: Language, name: string): Rendered {
+/** Renders `message` for a recipient called `name` in `language`; `unsubscribeUrl` ends a marketing e-mail. */
+export function render(
+  message: Message,
+  language: Language,
+  name: string,
+  unsubscribeUrl?: string,
+): Rendered {
   const w = words[language];
   const de = language === "de";
   const money = (value: Money) => formatMoney(value, language);
@@ -320,6 +327,21 @@ export function render(message: Message, language: Language, name: string): Rend
         ? `IP-Adresse: ${message.ip}. Warst du das nicht, melde deine anderen Sitzungen ab und ändere dein Passwort.`
         : `IP address: ${message.ip}. If this was not you, sign out your other sessions and change your password.`;
       return out(title, body, title, [body, warn], {});
+    }
+    case "marketing.new_products": {
+      const n = message.titles.length;
+      const title = de ? `Neu bei ${message.storefrontName}` : `New at ${message.storefrontName}`;
+      const body = de
+        ? `${message.storefrontName} hat ${n === 1 ? "ein neues Produkt" : `${n} neue Produkte`}: ${message.titles.slice(0, 3).join(", ")}${n > 3 ? " …" : ""}`
+        : `${message.storefrontName} has ${n === 1 ? "a new product" : `${n} new products`}: ${message.titles.slice(0, 3).join(", ")}${n > 3 ? " …" : ""}`;
+      const blocks: Block[] = [body, message.titles];
+      if (unsubscribeUrl)
+        blocks.push(
+          de
+            ? `Keine solchen E-Mails mehr: ${unsubscribeUrl}`
+            : `No more of these e-mails: ${unsubscribeUrl}`,
+        );
+      return out(title, body, title, blocks, { storefront_id: message.storefrontId });
     }
     case "security.email_changed": {
       const title = de ? "E-Mail-Adresse geändert" : "E-mail address changed";

@@ -1,10 +1,12 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { eventSubjects } from "@mercato/contracts/events";
+import { ProductStatus } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import type { Profile } from "@mercato/contracts/mercato/users/v1/users_pb";
 import { type ConsumerDefinition, defineConsumer, type Tx } from "@mercato/platform";
 import type { Notifier } from "../notify.workflow.js";
 import { directory } from "../store/directory.store.js";
+import { marketing } from "../store/marketing.store.js";
 
 const statusName: Record<StorefrontStatus, string> = {
   [StorefrontStatus.UNSPECIFIED]: "",
@@ -99,12 +101,21 @@ export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
       async handle(_ctx, tx, event) {
         const product = event.product;
         if (!product) throw new Error("ProductChanged carries no product");
-        await directory.applyProduct(tx, {
+        const status = product.status === ProductStatus.ACTIVE ? "active" : "inactive";
+        const { before, applied } = await directory.applyProduct(tx, {
           id: product.id,
           storefrontId: product.storefrontId,
           title: product.title,
+          status,
           version: Number(product.version),
         });
+        // Published (now, or created active): news for the storefront's followers, sent in a digest.
+        if (applied && status === "active" && before !== "active")
+          await marketing.published(tx, {
+            id: product.id,
+            storefrontId: product.storefrontId,
+            title: product.title,
+          });
       },
     }),
   );

@@ -12,6 +12,7 @@ import {
   RegisterDeviceTokenResponseSchema,
   RequeueDeadLetterResponseSchema,
   UnregisterDeviceTokenResponseSchema,
+  UnsubscribeResponseSchema,
   UpdatePreferencesResponseSchema,
 } from "@mercato/contracts/mercato/notifications/v1/notifications_pb";
 import {
@@ -32,6 +33,7 @@ import {
   platformFromProto,
   platformToProto,
 } from "../domain/proto-enums.js";
+import type { UnsubscribeTokens } from "../domain/unsubscribe.js";
 import type { Deliveries } from "../store/deliveries.store.js";
 import type { Device, Devices } from "../store/devices.store.js";
 import type { Inbox } from "../store/inbox.store.js";
@@ -47,6 +49,7 @@ export interface NotificationsDeps {
   devices: Devices;
   deliveries: Deliveries;
   dispatcher: Dispatcher;
+  tokens: UnsubscribeTokens;
 }
 
 /** The signed-in user of a call; notifications belong to user accounts, whose ids are UUIDs. */
@@ -90,7 +93,7 @@ const deviceToProto = (device: Device) => ({
 
 /** Registers the NotificationsService handlers: each acts for the signed-in caller only. */
 export function notificationsRoutes(router: ConnectRouter, deps: NotificationsDeps): void {
-  const { inbox, preferences, devices, deliveries, dispatcher } = deps;
+  const { inbox, preferences, devices, deliveries, dispatcher, tokens } = deps;
   router.service(NotificationsService, {
     async listNotifications(req, context) {
       const caller = requireUser(context);
@@ -166,6 +169,15 @@ export function notificationsRoutes(router: ConnectRouter, deps: NotificationsDe
       return create(ListDeviceTokensResponseSchema, {
         devices: (await devices.list(caller.id)).map(deviceToProto),
       });
+    },
+
+    async unsubscribe(req) {
+      const named = tokens.verify(req.token);
+      if (!named) throw InvalidArgument.field("token", "is not an unsubscribe link of this marketplace");
+      await preferences.update(named.userId, [
+        { category: named.category, channel: "email", enabled: false },
+      ]);
+      return create(UnsubscribeResponseSchema, { category: categoryToProto[named.category] });
     },
 
     async listDeadLetters(req, context) {

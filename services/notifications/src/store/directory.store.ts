@@ -62,18 +62,26 @@ export const directory = {
     return row;
   },
 
+  /** Keeps a product as of `version`; returns the status known before, or undefined for a new product (a stale version returns the current status). */
   async applyProduct(
     tx: Executor,
-    product: { id: string; storefrontId: string; title: string; version: number },
-  ): Promise<void> {
+    product: { id: string; storefrontId: string; title: string; status: string; version: number },
+  ): Promise<{ before: string | undefined; applied: boolean }> {
+    const [known] = await tx.select().from(products).where(eq(products.id, product.id)).for("update");
+    if (known && known.version >= product.version) return { before: known.status, applied: false };
     await tx
       .insert(products)
       .values(product)
       .onConflictDoUpdate({
         target: products.id,
-        set: { storefrontId: product.storefrontId, title: product.title, version: product.version },
-        setWhere: lt(products.version, product.version),
+        set: {
+          storefrontId: product.storefrontId,
+          title: product.title,
+          status: product.status,
+          version: product.version,
+        },
       });
+    return { before: known?.status, applied: true };
   },
 
   /** A product with its storefront's owner, when both are known. */

@@ -41,12 +41,46 @@ export const storefronts = notificationsSchema.table("storefronts", {
   version: integer("version").notNull(),
 });
 
-/** Each product's storefront and title (from products' events), to tell a seller about its stock. */
+/** Each product's storefront, title and status (from products' events), to tell sellers and followers. */
 export const products = notificationsSchema.table("products", {
   id: uuid("id").primaryKey(),
   storefrontId: uuid("storefront_id").notNull(),
   title: text("title").notNull(),
   version: integer("version").notNull(),
+  status: text("status").notNull().default(""),
+});
+
+/** Newly published products each follower has not been told of yet (marketing, sent in daily batches). */
+export const marketingPending = notificationsSchema.table(
+  "marketing_pending",
+  {
+    followerId: uuid("follower_id").notNull(),
+    productId: uuid("product_id").notNull(),
+    storefrontId: uuid("storefront_id").notNull(),
+    title: text("title").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.followerId, table.productId] }),
+    index("marketing_pending_created_idx").on(table.createdAt),
+  ],
+);
+
+/** When each follower last heard of each storefront's new products: at most once a day. */
+export const marketingSent = notificationsSchema.table(
+  "marketing_sent",
+  {
+    followerId: uuid("follower_id").notNull(),
+    storefrontId: uuid("storefront_id").notNull(),
+    sentAt: timestamptz("sent_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.followerId, table.storefrontId] })],
+);
+
+/** The service's own settings, such as the key unsubscribe links are signed with. */
+export const settings = notificationsSchema.table("settings", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
 });
 
 /** Who follows which storefront (from sellers' follow events). */

@@ -31,7 +31,7 @@ export async function seedNotificationsDirectory(
     ).length;
   }
   for (const batch of inChunks(seed.products)) {
-    const rows = batch.map((p) => ({ ...p, version: 1 }));
+    const rows = batch.map((p) => ({ ...p, version: 1, status: "active" }));
     written += (await database.db.insert(products).values(rows).onConflictDoNothing().returning()).length;
   }
   return written;
