@@ -7,6 +7,7 @@ import {
   type GatewayModule,
   gatewayConfigSchema,
   gatewayModules,
+  type LiveEventSource,
 } from "@mercato/gateway";
 import {
   type Authenticator,
@@ -158,6 +159,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       modules: options.modules ?? gatewayModules,
       logger: logger("gateway"),
       authenticate,
+      // Live updates: the gateway's subscriptions take their events from the in-process bus.
+      ...(bus.subscribeEphemeral
+        ? { events: { subscribeEphemeral: bus.subscribeEphemeral.bind(bus) } satisfies LiveEventSource }
+        : {}),
     });
     const gatewayUrl = await gateway.app.listen({
       host: gatewayConfig.HOST,

@@ -203,8 +203,14 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   }));
   specs.push({
     name: "gateway",
-    entry: "services/gateway/src/main.ts",
-    env: { ...urls, GATEWAY_PORT: String(gateway.GATEWAY_PORT), JWKS_URL: jwksUrl },
+    // The host's entry of the gateway hands it the NATS bus for its live updates (ADR 0039).
+    entry: "apps/host/src/gateway-main.ts",
+    env: {
+      ...urls,
+      GATEWAY_PORT: String(gateway.GATEWAY_PORT),
+      JWKS_URL: jwksUrl,
+      NATS_URL: infra.NATS_URL,
+    },
   });
   return specs;
 }

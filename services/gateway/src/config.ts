@@ -14,6 +14,12 @@ export const gatewayConfigSchema = z.object({
   JWKS_URL: url(["http:", "https:"]).optional(),
   JWT_ISSUER: z.string().min(1).default("mercato-auth"),
   JWT_AUDIENCE: z.string().min(1).default("mercato"),
+  /**
+   * NATS the gateway's GraphQL subscriptions take their events from (ADR 0039), with a core
+   * subscription per replica. The gateway holds no bus of its own: the process that runs it
+   * connects and hands the bus in (apps/host/src/gateway-main.ts). Unset: no live updates.
+   */
+  NATS_URL: url(["nats:", "tls:"]).optional(),
   /** Redis for shared rate-limit counters; in-memory counters when absent. */
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
   RATE_LIMIT_MAX: z.coerce

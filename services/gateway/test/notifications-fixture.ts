@@ -185,6 +185,15 @@ export function notificationsFixture() {
     },
     /** A signed-in user the service does not need to know (say, a seller receiving order updates). */
     user: (roles: string[] = ["buyer"]) => signedIn(issuer, { roles }),
+    /** A signed-in buyer whose token expires in `seconds`. */
+    shortLived: async (seconds: number) => {
+      const id = uuidv7();
+      const token = await issuer.sign(
+        { sub: id, roles: ["buyer"], email_verified: true },
+        { expiresIn: seconds },
+      );
+      return { id, token, headers: { authorization: `Bearer ${token}` } };
+    },
     gatewayLogs: gatewayLogs as readonly LogLine[],
     /** A push token for a test device: recognisable, so that no answer or log line may carry it. */
     pushToken: () => `fcm-${uuidv7()}-secret`,

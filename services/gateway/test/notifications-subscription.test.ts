@@ -94,7 +94,7 @@ const notificationSubscription = /* GraphQL */ `
 `;
 
 describe("live notifications and order updates over a GraphQL subscription", () => {
-  const { signIn, publish, gateway, replica, withoutBus, user, rest } = notificationsFixture();
+  const { signIn, publish, gateway, replica, withoutBus, user, shortLived, rest } = notificationsFixture();
 
   afterAll(() => {
     for (const socket of sockets) socket.terminate();
@@ -316,6 +316,19 @@ describe("live notifications and order updates over a GraphQL subscription", () 
     expect(first("unknown")).toMatchObject({
       message: expect.stringContaining("nonsense"),
       extensions: { code: "INVALID_ARGUMENT" },
+    });
+    client.close();
+  });
+
+  it("completes a subscription once the token it was authorised with has expired", async () => {
+    const app = await listening(gateway());
+    const client = await signedInClient(app, await shortLived(2));
+    client.subscribe("orders", orderSubscription);
+    await subscribed(client, ["orders"]);
+    expect(client.messages.some((m) => m.id === "orders" && m.type === "complete")).toBe(false);
+    await waitFor(() => client.messages.some((m) => m.id === "orders" && m.type === "complete"), {
+      timeoutMs: 5_000,
+      message: "the subscription outlived its token",
     });
     client.close();
   });
