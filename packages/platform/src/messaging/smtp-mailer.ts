@@ -46,6 +46,10 @@ export class SmtpMailer implements Mailer {
     this.#server = `${url.hostname}:${port}`;
     this.#from = options.from;
     this.#transport = nodemailer.createTransport({
+      // Connections are kept and reused (up to five at once): a new TLS handshake and greeting per
+      // message capped a notifications replica at a few dozen e-mails a second.
+      pool: true,
+      maxConnections: 5,
       host,
       port,
       secure,
