@@ -31,7 +31,7 @@ export interface SubscriptionSetup {
 
 const protocol = "graphql-transport-ws";
 
-/** Upgrade requests that sent their connection_init in time (the context function runs at it). */
+/** Upgrade requests that sent their connection_init (the context function runs at it). */
 const initialised = new WeakSet<FastifyRequest>();
 
 /**
@@ -53,7 +53,13 @@ export function subscriptionOptions(setup: SubscriptionSetup): NonNullable<Mercu
       if (offered.includes(protocol)) next(true);
       else next(false, 400, `use the WebSocket subprotocol ${protocol}`);
     },
-    context: (_socket, request) => {
+    // Runs at each connection_init, before onConnect. A second one on the same connection would
+    // open a second session that no close ever ends: the protocol closes the socket with 4429.
+    context: (socket, request) => {
+      if (initialised.has(request)) {
+        socket.close(4429, "Too many initialisation requests");
+        throw new Error("a second connection_init on one WebSocket");
+      }
       initialised.add(request);
       return {};
     },

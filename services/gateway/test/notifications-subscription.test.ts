@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { eventSubjects } from "@mercato/contracts/events";
@@ -6,92 +5,17 @@ import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/e
 import { waitFor } from "@mercato/testing";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import type { Gateway } from "../src/app.js";
 import { maxConnectionsPerUser, maxSubscriptionsPerConnection } from "../src/live.js";
+import {
+  type Client,
+  connect,
+  notificationSubscription,
+  orderSubscription,
+  signedInClient,
+  sockets,
+} from "./graphql-ws-client.js";
 import { notificationsFixture } from "./notifications-fixture.js";
-
-/** One graphql-transport-ws message. */
-interface Message {
-  type: string;
-  id?: string;
-  payload?: unknown;
-}
-
-const protocol = "graphql-transport-ws";
-const sockets: WebSocket[] = [];
-
-/** A WebSocket client speaking graphql-transport-ws by hand, so every message it gets can be checked. */
-async function connect(gateway: Gateway, init: Record<string, unknown> | undefined, subprotocol = protocol) {
-  const address = gateway.app.server.address();
-  if (!address || typeof address === "string") throw new Error("the gateway does not listen");
-  const socket = new WebSocket(`ws://127.0.0.1:${address.port}/graphql`, subprotocol);
-  sockets.push(socket);
-  const messages: Message[] = [];
-  let closed: number | undefined;
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data)) as Message;
-    if (message.type === "ping") socket.send(JSON.stringify({ type: "pong" }));
-    else messages.push(message);
-  });
-  socket.on("close", (code) => {
-    closed = code;
-  });
-  const failed = once(socket, "unexpected-response").then(() => "refused" as const);
-  const opened = once(socket, "open").then(() => "open" as const);
-  socket.on("error", () => {});
-  if ((await Promise.race([opened, failed])) === "refused") return { refusedUpgrade: true as const };
-  socket.send(JSON.stringify({ type: "connection_init", payload: init }));
-  await waitFor(
-    () =>
-      closed !== undefined ||
-      messages.some((m) => m.type === "connection_ack" || m.type === "connection_error"),
-    { timeoutMs: 5_000, message: "no answer to connection_init" },
-  );
-  const acked = messages.some((m) => m.type === "connection_ack");
-  return {
-    refusedUpgrade: false as const,
-    acked,
-    messages,
-    closed: () => closed,
-    subscribe(id: string, query: string) {
-      socket.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
-    },
-    complete(id: string) {
-      socket.send(JSON.stringify({ id, type: "complete" }));
-    },
-    /** The `next` payloads of subscription `id`. */
-    data(id: string) {
-      return messages.filter((m) => m.id === id && m.type === "next").map((m) => m.payload);
-    },
-    errors(id: string) {
-      return messages.filter((m) => m.id === id && m.type === "error").map((m) => m.payload);
-    },
-    close: () => socket.close(),
-  };
-}
-
-type Client = Exclude<Awaited<ReturnType<typeof connect>>, { refusedUpgrade: true }>;
-
-async function signedInClient(
-  gateway: Gateway,
-  user: { headers: { authorization: string } },
-): Promise<Client> {
-  const client = await connect(gateway, { authorization: user.headers.authorization });
-  if (client.refusedUpgrade || !client.acked) throw new Error("connection refused");
-  return client;
-}
-
-const orderSubscription = /* GraphQL */ `
-  subscription {
-    orderStatusChanged { orderId status previousStatus trackingNumber carrier changedAt }
-  }
-`;
-const notificationSubscription = /* GraphQL */ `
-  subscription {
-    notificationReceived { id kind category title body data { name value } createdAt readAt }
-  }
-`;
 
 describe("live notifications and order updates over a GraphQL subscription", () => {
   const { signIn, publish, gateway, replica, withoutBus, user, shortLived, rest } = notificationsFixture();
@@ -230,6 +154,18 @@ describe("live notifications and order updates over a GraphQL subscription", () 
     }
     const legacy = await connect(app, undefined, "graphql-ws");
     expect(legacy.refusedUpgrade).toBe(true);
+  });
+
+  it("closes a connection that sends connection_init twice with 4429, and frees its place", async () => {
+    const app = await listening(gateway());
+    const buyer = await user();
+    const client = await signedInClient(app, buyer);
+    client.init({ authorization: buyer.headers.authorization });
+    await waitFor(() => client.closed() !== undefined, { timeoutMs: 5_000, message: "socket left open" });
+    expect(client.closed()).toBe(4429);
+    const clients: Client[] = [];
+    for (let i = 0; i < maxConnectionsPerUser; i++) clients.push(await signedInClient(app, buyer));
+    for (const open of clients) open.close();
   });
 
   it("delivers through every gateway replica on the bus to that replica's own clients", async () => {

@@ -20,10 +20,13 @@ const notificationCreated: LiveFeed = {
       event.payload,
     );
     if (!recipientId || !notification) return [];
+    const model = notificationJson(notification);
     return [
       {
         topic: liveTopic("notificationReceived", recipientId),
-        payload: { notificationReceived: notificationJson(notification) },
+        payload: {
+          notificationReceived: { ...model, createdAt: model.createdAt ?? event.occurredAt.toISOString() },
+        },
       },
     ];
   },
