@@ -39,7 +39,12 @@ import {
 } from "./graphql-http.js";
 import { costLimitError, noIntrospectionRule, operationCost, shapeLimitRules } from "./graphql-limits.js";
 import { composeSchema } from "./graphql-schema.js";
-import { acceptUpgrade, addSubscriptionLimits, subscriptionOptions } from "./graphql-subscriptions.js";
+import {
+  acceptUpgrade,
+  addSubscriptionLimits,
+  noSubscriptionOverHttpRule,
+  subscriptionOptions,
+} from "./graphql-subscriptions.js";
 import { type LiveEventSource, LiveHub, TopicPubSub } from "./live.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { opsAccess } from "./ops-access.js";
@@ -333,6 +338,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
       }),
       ...(introspection ? [] : [noIntrospectionRule]),
+      noSubscriptionOverHttpRule,
     ],
     context: (request) => ({ ctx: request.ctx, deps }),
     subscription: subscriptionOptions({

@@ -5,7 +5,14 @@ import { createRequire } from "node:module";
 import { acceptCorrelationId, newTrace, type RequestContext } from "@mercato/platform/context";
 import { type Authenticator, bearerToken } from "@mercato/platform/rpc";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { type DocumentNode, GraphQLError, Kind, parse } from "graphql";
+import {
+  type ASTVisitor,
+  type DocumentNode,
+  GraphQLError,
+  Kind,
+  parse,
+  type ValidationContext,
+} from "graphql";
 import { decodeJwt } from "jose";
 import type { CustomPubSub, MercuriusOptions } from "mercurius";
 import type { Logger } from "pino";
@@ -158,6 +165,18 @@ export function addSubscriptionLimits(
     const cost = highestCost(document);
     if (cost > config.GRAPHQL_MAX_COST) throw costLimitError(cost, config.GRAPHQL_MAX_COST);
   });
+}
+
+/** Refuses a subscription sent over HTTP (where it would only fail): they run over WebSocket. */
+export function noSubscriptionOverHttpRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (node.operation === "subscription")
+        context.reportError(
+          limitError(`subscriptions run over WebSocket at /graphql (subprotocol ${protocol}), not over HTTP`),
+        );
+    },
+  };
 }
 
 /** The cost of the document's dearest operation (the hook is not told which one runs). */

@@ -18,7 +18,8 @@ import {
 import { notificationsFixture } from "./notifications-fixture.js";
 
 describe("live notifications and order updates over a GraphQL subscription", () => {
-  const { signIn, publish, gateway, replica, withoutBus, user, shortLived, rest } = notificationsFixture();
+  const { signIn, publish, gateway, replica, withoutBus, user, shortLived, rest, graphql } =
+    notificationsFixture();
 
   afterAll(() => {
     for (const socket of sockets) socket.terminate();
@@ -267,6 +268,19 @@ describe("live notifications and order updates over a GraphQL subscription", () 
       message: "the subscription outlived its token",
     });
     client.close();
+  });
+
+  it("refuses a subscription sent over HTTP, pointing at the WebSocket", async () => {
+    const response = await graphql(orderSubscription, {}, await user());
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      errors: [
+        expect.objectContaining({
+          message: expect.stringContaining("subscriptions run over WebSocket"),
+          extensions: expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+        }),
+      ],
+    });
   });
 
   it("answers that live updates are off on a gateway without a bus", async () => {
