@@ -1,14 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { distributedSpecs, ensureDatabases, launch, serviceDatabaseUrl } from "@mercato/host/services";
 import { latestMailTo, latestSmsTo } from "@mercato/platform";
-import { describeWithInfra, freePort, startNatsServer, startRedisServer, waitFor } from "@mercato/testing";
+import { describeWithInfra, waitFor } from "@mercato/testing";
 import pg from "pg";
 import { expect, it } from "vitest";
-import { randomPhone, restClient } from "./stack.js";
+import { randomPhone, restClient, startPrivateDistributedStack } from "./stack.js";
 
 // The issue 16 fault drill, in distributed mode on real PostgreSQL with a private NATS and a private
 // Redis: buyers check out without pause while Redis is stopped for 10 s, and then while the
@@ -20,7 +15,6 @@ import { randomPhone, restClient } from "./stack.js";
 const deadlineMs = 5_000;
 /** What a busy two-core machine may add to a deadline: scheduling, the answer's own way back. */
 const graceMs = 1_500;
-const services = ["auth", "users", "sellers", "products", "inventory", "orders", "notifications"] as const;
 const adminEmail = "fault-admin@mercato.test";
 const adminPassword = "fault drill passphrase";
 const shipTo = {
@@ -45,34 +39,11 @@ describeWithInfra(
     it("keeps stock, ledger and orders in agreement through a Redis outage and a killed service, answering every checkout within its deadline", {
       timeout: 420_000,
     }, async () => {
-      const run = `f${randomBytes(3).toString("hex")}`;
-      const dbName = (service: string) => `${run}_${service}`;
-      const nats = await startNatsServer();
-      const redis = await startRedisServer();
-      const outboxDir = await mkdtemp(join(tmpdir(), "mercato-faults-"));
-      const ports = Object.fromEntries(
-        await Promise.all([...services, "gateway"].map(async (name) => [name, await freePort()] as const)),
-      );
-      const env: Record<string, string | undefined> = {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        ...Object.fromEntries(
-          Object.entries(ports).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
-        ),
-      };
-      const specs = distributedSpecs(env).map((spec) => ({
-        ...spec,
-        env: {
-          ...spec.env,
-          ...(spec.name === "gateway"
-            ? {}
-            : { DATABASE_URL: serviceDatabaseUrl(databaseUrl, dbName(spec.name)) }),
-          NATS_URL: nats.url,
-          REDIS_URL: redis.url,
-          OUTBOX_DIR: outboxDir,
-          LOG_LEVEL: "error",
+      const stack = await startPrivateDistributedStack({
+        databaseUrl,
+        name: "faults",
+        logLevel: "error",
+        env: () => ({
           ADMIN_EMAIL: adminEmail,
           ADMIN_PASSWORD: adminPassword,
           OTP_RATE_PER_IP: "1000",
@@ -83,12 +54,9 @@ describeWithInfra(
           // A checkout whose runner was lost is finished or undone within seconds, not 30 s.
           CHECKOUT_LEASE_MS: "8000",
           CHECKOUT_RECOVERY_MS: "1000",
-        },
-      }));
-      await ensureDatabases(databaseUrl, services.map(dbName));
-      const launched = launch(specs);
-      const gateway = `http://127.0.0.1:${ports.gateway}`;
-      const api = `${gateway}/api/v1`;
+        }),
+      });
+      const { run, api, outboxDir, redis, launched, ports } = stack;
       const call = restClient(() => api);
       const databases = new Map<string, pg.Client>();
       const query = async <R extends pg.QueryResultRow>(
@@ -98,7 +66,7 @@ describeWithInfra(
       ) => {
         let client = databases.get(service);
         if (!client) {
-          client = new pg.Client({ connectionString: serviceDatabaseUrl(databaseUrl, dbName(service)) });
+          client = new pg.Client({ connectionString: stack.databaseUrlOf(service) });
           await client.connect();
           databases.set(service, client);
         }
@@ -106,15 +74,6 @@ describeWithInfra(
       };
 
       try {
-        await waitFor(
-          async () => (await fetch(`${gateway}/health/services`).catch(() => undefined))?.status === 200,
-          {
-            timeoutMs: 120_000,
-            intervalMs: 250,
-            message: "the services never all answered",
-          },
-        );
-
         // A seller with three variants: two with plenty of stock, one scarce enough to sell out.
         const admin = (
           await call("POST", "/auth/login", { body: { email: adminEmail, password: adminPassword } })
@@ -396,20 +355,8 @@ describeWithInfra(
             `${duringRedisOutage.length} placed while Redis was stopped, slowest answer ${slowest} ms (${answers.find((a) => a.ms === slowest)?.status})`,
         );
       } finally {
-        await launched.stop();
         for (const client of databases.values()) await client.end().catch(() => {});
-        await Promise.allSettled([
-          nats.dispose(),
-          redis.dispose(),
-          rm(outboxDir, { recursive: true, force: true }),
-        ]);
-        const admin = new pg.Client({ connectionString: databaseUrl });
-        await admin.connect();
-        for (const service of services)
-          await admin
-            .query(`drop database if exists "mercato_${dbName(service)}" with (force)`)
-            .catch(() => {});
-        await admin.end();
+        await stack.stop();
       }
     });
   },

@@ -1,10 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { hostedServices } from "@mercato/host/catalog";
-import { distributedSpecs, ensureDatabases, launch, serviceDatabaseUrl } from "@mercato/host/services";
 import { latestMailTo, latestSmsTo, type ParsedMail, parseMail } from "@mercato/platform";
 import {
   type FcmTestServer,
@@ -12,17 +7,9 @@ import {
   startFcmTestServer,
   startSmtpTestServer,
 } from "@mercato/platform/messaging/test-servers";
-import {
-  describeWithInfra,
-  freePort,
-  type NatsServer,
-  startNatsServer,
-  startRedisServer,
-  waitFor,
-} from "@mercato/testing";
-import pg from "pg";
+import { describeWithInfra, type NatsServer, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPhone, restClient, startStack } from "./stack.js";
+import { randomPhone, restClient, startPrivateDistributedStack, startStack } from "./stack.js";
 
 // Notifications through the whole distributed stack (every service its own process, as
 // `npm run start:services` runs them) on real PostgreSQL, a private nats-server and a private Redis
@@ -80,65 +67,17 @@ const limits = {
  * database per service and run), a private nats-server and a private Redis.
  */
 async function distributed(databaseUrl: string, receivers: Receivers): Promise<Deployment> {
-  const run = `n${randomBytes(3).toString("hex")}`;
-  const names = hostedServices.map((s) => s.name);
-  const dbName = (service: string) => `${run}_${service}`;
-  const [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
-  const outboxDir = await mkdtemp(join(tmpdir(), "mercato-notify-e2e-"));
-  const ports = Object.fromEntries(
-    await Promise.all([...names, "gateway"].map(async (name) => [name, await freePort()] as const)),
-  );
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    NATS_URL: nats.url,
-    REDIS_URL: redis.url,
-    ...Object.fromEntries(
-      Object.entries(ports).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
-    ),
-  };
-  const specs = distributedSpecs(env).map((spec) => ({
-    ...spec,
-    env: {
-      ...spec.env,
-      ...(spec.name === "gateway"
-        ? {}
-        : { DATABASE_URL: serviceDatabaseUrl(databaseUrl, dbName(spec.name)) }),
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      OUTBOX_DIR: outboxDir,
-      LOG_LEVEL: "warn",
+  const stack = await startPrivateDistributedStack({
+    databaseUrl,
+    name: "notify-e2e",
+    logLevel: "warn",
+    env: (name) => ({
       ...limits,
       // Only the notifications service sends to the test servers; auth's mail stays in the outbox.
-      ...(spec.name === "notifications" ? notificationsEnv(receivers) : {}),
-    },
-  }));
-  await ensureDatabases(databaseUrl, names.map(dbName));
-  const launched = launch(specs);
-  const gateway = `http://127.0.0.1:${ports.gateway}`;
-  const stop = async () => {
-    await launched.stop();
-    await Promise.allSettled([
-      nats.dispose(),
-      redis.dispose(),
-      rm(outboxDir, { recursive: true, force: true }),
-    ]);
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    for (const service of names)
-      await admin.query(`drop database if exists "mercato_${dbName(service)}" with (force)`).catch(() => {});
-    await admin.end();
-  };
-  try {
-    await waitFor(
-      async () => (await fetch(`${gateway}/health/services`).catch(() => undefined))?.status === 200,
-      { timeoutMs: 120_000, intervalMs: 250, message: "the services never all answered" },
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { api: `${gateway}/api/v1`, outboxDir, nats, stop };
+      ...(name === "notifications" ? notificationsEnv(receivers) : {}),
+    }),
+  });
+  return { api: stack.api, outboxDir: stack.outboxDir, nats: stack.nats, stop: stack.stop };
 }
 
 /** The embedded host (one process, PGlite, in-process bus and queues), as `npm start` runs it. */

@@ -15,15 +15,31 @@ import {
   usersGatewayModule,
 } from "@mercato/gateway";
 import { type EmbeddedHost, startEmbedded } from "@mercato/host";
+import { hostedServices } from "@mercato/host/catalog";
 import { scratchInfrastructure } from "@mercato/host/scratch";
+import {
+  distributedSpecs,
+  ensureDatabases,
+  type Launched,
+  launch,
+  serviceDatabaseUrl,
+} from "@mercato/host/services";
 import { inventoryService } from "@mercato/inventory";
 import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import { createLogger, latestMailTo, latestSmsTo, type RunningService } from "@mercato/platform";
 import { productsService } from "@mercato/products";
 import { sellersService } from "@mercato/sellers";
-import { waitFor } from "@mercato/testing";
+import {
+  freePort,
+  type NatsServer,
+  type RedisServer,
+  startNatsServer,
+  startRedisServer,
+  waitFor,
+} from "@mercato/testing";
 import { usersService } from "@mercato/users";
+import pg from "pg";
 
 /** URLs of real infrastructure for a stack; absent = PGlite and the in-process adapters. */
 export interface RealInfra {
@@ -162,6 +178,120 @@ export async function startStack(
       await host.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Every service its own process with its own database, a private NATS and Redis, and the gateway. */
+export interface PrivateDistributedStack {
+  /** This run's id (in its database names), to make the suite's own data unique. */
+  run: string;
+  /** The gateway's base URL, `http://127.0.0.1:<port>`. */
+  gatewayUrl: string;
+  /** The gateway's REST API, `<gatewayUrl>/api/v1`. */
+  api: string;
+  /** The port of each service and of the gateway, by name. */
+  ports: Record<string, number>;
+  /** The names of the services launched (besides the gateway). */
+  services: readonly string[];
+  /** The URL of `service`'s own database. */
+  databaseUrlOf(service: string): string;
+  /** The private nats-server every process uses, to stop and start it. */
+  nats: NatsServer;
+  /** The private redis-server every process uses, to stop and start it. */
+  redis: RedisServer;
+  /** The launched processes, to kill one (the launcher restarts it). */
+  launched: Launched;
+  /** Where SMS and e-mails not sent elsewhere land. */
+  outboxDir: string;
+  /** Stops the processes, NATS and Redis, drops the databases and removes the outbox. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every service (the hosts' catalog unless `services` says otherwise) as its own process,
+ * as `npm run start:services` runs them, and the gateway, on free ports: on the PostgreSQL server
+ * of `databaseUrl` (a database per service and run), a private nats-server and a private Redis,
+ * and returns once the gateway finds every service healthy. NATS and Redis are private because
+ * the services' durable consumer names and queue keys are fixed: on shared servers another running
+ * stack would take this one's events and jobs. `env` adds to each process's environment by name.
+ */
+export async function startPrivateDistributedStack(options: {
+  databaseUrl: string;
+  /** Names the run (the outbox directory `mercato-<name>-…`, databases `mercato_<initial>…`). */
+  name: string;
+  services?: readonly string[];
+  logLevel?: string;
+  env?: (process: string) => Record<string, string | undefined>;
+}): Promise<PrivateDistributedStack> {
+  const { databaseUrl } = options;
+  const run = `${options.name.slice(0, 1)}${randomBytes(3).toString("hex")}`;
+  const services = options.services ?? hostedServices.map((s) => s.name);
+  const dbName = (service: string) => `${run}_${service}`;
+  const [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
+  const outboxDir = await mkdtemp(join(tmpdir(), `mercato-${options.name}-`));
+  const ports: Record<string, number> = Object.fromEntries(
+    await Promise.all([...services, "gateway"].map(async (name) => [name, await freePort()] as const)),
+  );
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NATS_URL: nats.url,
+    REDIS_URL: redis.url,
+    ...Object.fromEntries(
+      Object.entries(ports).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
+    ),
+  };
+  const specs = distributedSpecs(env).map((spec) => ({
+    ...spec,
+    env: {
+      ...spec.env,
+      ...(spec.name === "gateway"
+        ? {}
+        : { DATABASE_URL: serviceDatabaseUrl(databaseUrl, dbName(spec.name)) }),
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      OUTBOX_DIR: outboxDir,
+      LOG_LEVEL: options.logLevel ?? "warn",
+      ...options.env?.(spec.name),
+    },
+  }));
+  await ensureDatabases(databaseUrl, services.map(dbName));
+  const launched = launch(specs);
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const stop = async () => {
+    await launched.stop();
+    await Promise.allSettled([
+      nats.dispose(),
+      redis.dispose(),
+      rm(outboxDir, { recursive: true, force: true }),
+    ]);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    for (const service of services)
+      await admin.query(`drop database if exists "mercato_${dbName(service)}" with (force)`).catch(() => {});
+    await admin.end();
+  };
+  try {
+    await waitFor(
+      async () => (await fetch(`${gatewayUrl}/health/services`).catch(() => undefined))?.status === 200,
+      { timeoutMs: 120_000, intervalMs: 250, message: "the services never all answered" },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    run,
+    gatewayUrl,
+    api: `${gatewayUrl}/api/v1`,
+    ports,
+    services,
+    databaseUrlOf: (service) => serviceDatabaseUrl(databaseUrl, dbName(service)),
+    nats,
+    redis,
+    launched,
+    outboxDir,
+    stop,
   };
 }
 
