@@ -5,7 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { eventSubjects } from "@mercato/contracts/events";
 import { OrderStatusChangedSchema } from "@mercato/contracts/mercato/orders/v1/events_pb";
 import { ProfileCreatedSchema, ProfileSchema } from "@mercato/contracts/mercato/users/v1/users_pb";
-import { notificationsService } from "@mercato/notifications";
+import { notificationsService, UnsubscribeTokens } from "@mercato/notifications";
 import {
   createLogger,
   MemoryEventBus,
@@ -26,6 +26,9 @@ import { notificationsGatewayModule } from "../src/modules/notifications/index.j
 import { injectors, issuerAuthenticator, signedIn, type User } from "./module-harness.js";
 
 /** The one type the notifications SDL borrows from the catalog modules. */
+/** The key the service signs unsubscribe links with in these tests. */
+const unsubscribeSecret = "test-unsubscribe-secret-of-32-characters";
+
 const pageInfoModule = {
   name: "page-info",
   schema: /* GraphQL */ `
@@ -83,7 +86,7 @@ export function notificationsFixture() {
         bus,
         kv,
         logger: (name) => createLogger({ service: name, level: "silent" }),
-        env: { NODE_ENV: "test", OUTBOX_DIR: outboxDir },
+        env: { NODE_ENV: "test", OUTBOX_DIR: outboxDir, UNSUBSCRIBE_SECRET: unsubscribeSecret },
         authenticate,
       },
       { host: "127.0.0.1", port: 0 },
@@ -195,6 +198,9 @@ export function notificationsFixture() {
       return { id, token, headers: { authorization: `Bearer ${token}` } };
     },
     gatewayLogs: gatewayLogs as readonly LogLine[],
+    /** The token of an unsubscribe link the service would put in `userId`'s e-mail of `category`. */
+    unsubscribeToken: (userId: string, category: "marketing" | "low_stock" | "follows") =>
+      new UnsubscribeTokens(unsubscribeSecret).sign(userId, category),
     /** A push token for a test device: recognisable, so that no answer or log line may carry it. */
     pushToken: () => `fcm-${uuidv7()}-secret`,
   };

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { notificationsFixture } from "./notifications-fixture.js";
 
 describe("notifications gateway module in front of the notifications service", () => {
-  const { rest, graphql, gql, signIn, gateway, gatewayLogs, pushToken } = notificationsFixture();
+  const { rest, graphql, gql, signIn, gateway, gatewayLogs, pushToken, unsubscribeToken } =
+    notificationsFixture();
 
   describe("REST", () => {
     const id = uuidv7();
@@ -207,6 +208,42 @@ describe("notifications gateway module in front of the notifications service", (
       expect(response.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
     });
 
+    it("turns one category's e-mail off from a one-click unsubscribe link, without a sign-in, and refuses a forged link", async () => {
+      const user = await signIn();
+      await rest("PUT", "/notifications/preferences", user, {
+        preferences: [{ category: "marketing", channel: "email", enabled: true }],
+      });
+      const token = unsubscribeToken(user.id, "marketing");
+      const done = await rest("POST", `/notifications/unsubscribe?token=${token}`, undefined);
+      expect(done.statusCode).toBe(200);
+      expect(done.json()).toEqual({ category: "marketing" });
+      const { preferences } = (await rest("GET", "/notifications/preferences", user)).json();
+      expect(preferences).toContainEqual({
+        category: "marketing",
+        channel: "email",
+        enabled: false,
+        locked: false,
+      });
+      const forged = await rest(
+        "POST",
+        `/notifications/unsubscribe?token=${token.slice(0, -3)}abc`,
+        undefined,
+      );
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json().error.details.map((d: { field: string }) => d.field)).toEqual([
+        "querystring.token",
+      ]);
+      const missing = await rest("POST", "/notifications/unsubscribe", undefined);
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error.details.map((d: { field: string }) => d.field)).toEqual([
+        "querystring.token",
+      ]);
+      const viaGraphql = await gql("mutation($t: String!) { unsubscribeNotifications(token: $t) }", {
+        t: unsubscribeToken(user.id, "follows"),
+      });
+      expect(viaGraphql).toEqual({ data: { unsubscribeNotifications: "FOLLOWS" } });
+    });
+
     it("documents every route with its tag, bearer security and error envelope", async () => {
       const paths = (
         gateway().app.swagger() as unknown as {
@@ -228,10 +265,13 @@ describe("notifications gateway module in front of the notifications service", (
         "post /api/v1/notifications/dead-letters/{id}/requeue",
         "post /api/v1/notifications/devices",
         "post /api/v1/notifications/read",
+        "post /api/v1/notifications/unsubscribe",
         "put /api/v1/notifications/preferences",
       ]);
-      for (const { operation } of routes) {
-        expect(operation).toMatchObject({ tags: ["notifications"], security: [{ bearer: [] }] });
+      for (const { path, operation } of routes) {
+        // An unsubscribe link works without a sign-in: its signed token is the credential.
+        if (path.endsWith("/unsubscribe")) expect(operation).not.toHaveProperty("security");
+        else expect(operation).toMatchObject({ tags: ["notifications"], security: [{ bearer: [] }] });
         expect(Object.keys(operation.responses as object)).toEqual(expect.arrayContaining(["4XX", "5XX"]));
       }
     });

@@ -92,9 +92,11 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
     });
 
     /** A user the service knows (its profile event arrived), with a call option carrying its token. */
-    const user = async (options: { locale?: string; name?: string; roles?: string[] } = {}) => {
+    const user = async (
+      options: { locale?: string; name?: string; roles?: string[]; email?: string } = {},
+    ) => {
       const id = uuidv7();
-      const email = `${id}@mail.test`;
+      const email = options.email ?? `${id}@mail.test`;
       await rig.bus.publish(
         event(eventSubjects.users.profileCreated, {
           profile: { userId: id, email, displayName: options.name ?? "", locale: options.locale ?? "en" },
@@ -356,6 +358,17 @@ function describeNotifications(label: string, openFixture: () => Promise<Databas
       await waitFor(() => mailsTo(ada.email).length === 3);
       expect(mailsTo(ada.email)[2]?.text).toContain(`Your profile's e-mail address is now ${newEmail}.`);
       expect(mailsTo(newEmail)).toEqual([]);
+
+      // A user without an address who adds one is told at the new one.
+      const bob = await user({ email: "" });
+      const bobsEmail = `bob-${bob.id}@mail.test`;
+      await rig.bus.publish(
+        event(eventSubjects.users.profileUpdated, {
+          profile: { userId: bob.id, email: bobsEmail, locale: "de", updatedAt: timestampNow() },
+        }),
+      );
+      await waitFor(() => mailsTo(bobsEmail).length === 1);
+      expect(mailsTo(bobsEmail)[0]?.subject).toBe("E-Mail-Adresse hinzugefügt");
       const refused = await failure(
         client.updatePreferences(
           { preferences: [{ category: Category.SECURITY, channel: Channel.EMAIL, enabled: false }] },

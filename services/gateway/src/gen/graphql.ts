@@ -507,6 +507,8 @@ export type Mutation = {
   unfollowStorefront: Storefront;
   /** Forget one of the caller's devices, by id or by token; false when the caller has no such device */
   unregisterDeviceToken: Scalars['Boolean']['output'];
+  /** Turn one category's e-mail off with the token of an e-mail's unsubscribe link (no sign-in); answers the category */
+  unsubscribeNotifications: NotificationCategory;
   /** Replace one of the caller's addresses */
   updateAddress: Address;
   /** Set the units of a cart line */
@@ -730,6 +732,11 @@ export type MutationUnfollowStorefrontArgs = {
 export type MutationUnregisterDeviceTokenArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   token?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUnsubscribeNotificationsArgs = {
+  token: Scalars['String']['input'];
 };
 
 
@@ -2246,6 +2253,7 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   shipOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'id' | 'trackingNumber'>>;
   unfollowStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationUnfollowStorefrontArgs, 'id'>>;
   unregisterDeviceToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationUnregisterDeviceTokenArgs>>;
+  unsubscribeNotifications?: Resolver<ResolversTypes['NotificationCategory'], ParentType, ContextType, RequireFields<MutationUnsubscribeNotificationsArgs, 'token'>>;
   updateAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'id' | 'input'>>;
   updateCartLine?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationUpdateCartLineArgs, 'quantity' | 'variantId'>>;
   updateCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationUpdateCategoryArgs, 'id' | 'input'>>;

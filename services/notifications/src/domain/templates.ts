@@ -55,6 +55,7 @@ export type Message =
   | { kind: "security.password_changed"; byReset: boolean }
   | { kind: "security.new_device"; userAgent: string; ip: string; at: Date }
   | { kind: "security.email_changed"; newEmail: string }
+  | { kind: "security.email_added"; email: string }
   | { kind: "marketing.new_products"; storefrontId: string; storefrontName: string; titles: string[] };
 
 export type Kind = Message["kind"];
@@ -78,6 +79,7 @@ export const categoryOf: Record<Kind, Category> = {
   "security.password_changed": "security",
   "security.new_device": "security",
   "security.email_changed": "security",
+  "security.email_added": "security",
   "marketing.new_products": "marketing",
 };
 
@@ -342,6 +344,16 @@ export function render(
             : `No more of these e-mails: ${unsubscribeUrl}`,
         );
       return out(title, body, title, blocks, { storefront_id: message.storefrontId });
+    }
+    case "security.email_added": {
+      const title = de ? "E-Mail-Adresse hinzugefügt" : "E-mail address added";
+      const body = de
+        ? `Nachrichten zu deinen Bestellungen kommen jetzt an ${message.email}.`
+        : `News of your orders now comes to ${message.email}.`;
+      const warn = de
+        ? "Warst du das nicht, melde dich an und entferne sie."
+        : "If this was not you, sign in and remove it.";
+      return out(title, body, title, [body, warn], {});
     }
     case "security.email_changed": {
       const title = de ? "E-Mail-Adresse geändert" : "E-mail address changed";

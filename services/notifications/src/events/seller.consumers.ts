@@ -43,6 +43,12 @@ export function sellerConsumers(notifier: Notifier): ConsumerDefinition[] {
         { kind: "security.email_changed", newEmail: profile.email || "(none)" },
         { emailTo: before.email },
       );
+    // A first address is confirmed to itself: from now on order news goes there.
+    if (eventId && newer && !before?.email && profile.email)
+      await notifier.notify(tx, eventId, profile.userId, {
+        kind: "security.email_added",
+        email: profile.email,
+      });
   };
   const profiles = [
     defineConsumer({

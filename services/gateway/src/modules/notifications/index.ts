@@ -15,6 +15,7 @@ import {
   Preference,
   PreferenceList,
   UnreadCount,
+  Unsubscribed,
 } from "./schemas.js";
 
 /**
@@ -41,6 +42,7 @@ export function notificationsGatewayModule(serviceName = "notifications"): Gatew
       DeviceList,
       DeadLetter,
       DeadLetterList,
+      Unsubscribed,
     ],
     resolvers: notificationsResolvers,
     routes: notificationsRoutes,

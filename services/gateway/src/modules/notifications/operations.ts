@@ -10,7 +10,7 @@ import {
 } from "@mercato/contracts/mercato/notifications/v1/notifications_pb";
 import { InvalidArgument } from "@mercato/platform/errors";
 import type { GatewayDeps } from "../../module.js";
-import { operation, signedIn, withRole } from "../../operation.js";
+import { anyone, operation, signedIn, withRole } from "../../operation.js";
 import type { PageRequest } from "../../rest-schema.js";
 import { orNull } from "../catalog-common.js";
 import { enumName, enumValue } from "../catalog-json.js";
@@ -184,6 +184,15 @@ export function notificationsOperations({ services }: GatewayDeps, serviceName =
     deadLetters: operation(admins, async (_ctx, input: { limit: number }) =>
       (await notifications().listDeadLetters({ limit: input.limit })).deadLetters.map(deadLetterJson),
     ),
+
+    /**
+     * Turns one category's e-mail off for the user an unsubscribe link names (RFC 8058 one-click);
+     * the link's signed token is the only credential.
+     */
+    unsubscribe: operation(anyone, async (_ctx, input: { token: string }) => {
+      const { category } = await notifications().unsubscribe({ token: input.token });
+      return { category: enumName(Category, category) as CategoryName };
+    }),
 
     /** Sends a dead-lettered delivery again with fresh attempts. */
     requeueDeadLetter: operation(admins, async (_ctx, input: { id: string }) => {

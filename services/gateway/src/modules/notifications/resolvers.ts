@@ -92,6 +92,10 @@ export function notificationsResolvers(ops: NotificationsOperations): Resolvers 
       requeueNotificationDeadLetter: resolveWith(ops.requeueDeadLetter, (a) => ({ id: a.id }), {
         names: args,
       }),
+      unsubscribeNotifications: resolveWith(ops.unsubscribe, (a) => ({ token: a.token }), {
+        names: args,
+        answer: (result) => upper(result.category) as NotificationCategory,
+      }),
     },
   };
 }

@@ -17,6 +17,8 @@ import {
   PreferenceList,
   PreferencesBody,
   UnreadCount,
+  Unsubscribed,
+  UnsubscribeQuery,
 } from "./schemas.js";
 
 const body = clientField("body");
@@ -53,6 +55,21 @@ export function notificationsRoutes(app: RestApp, ops: NotificationsOperations):
       },
     },
     (request) => ops.unreadCount(request.ctx, {}),
+  );
+
+  // RFC 8058: mail clients POST the link with `List-Unsubscribe=One-Click`; the token is in the
+  // query. No GET: a link scanner following it must not unsubscribe anyone.
+  app.post(
+    "/notifications/unsubscribe",
+    {
+      config: { access: ops.unsubscribe.access },
+      schema: {
+        summary: "Turn one category's e-mail off, from an e-mail's one-click unsubscribe link (no sign-in)",
+        querystring: UnsubscribeQuery,
+        response: { 200: ref(Unsubscribed) },
+      },
+    },
+    (request) => renamingFields(ops.unsubscribe(request.ctx, request.query), query),
   );
 
   app.post(

@@ -50,6 +50,14 @@ export const NotificationQuery = closedObject({
   unreadOnly: Type.Optional(Type.Boolean({ description: "only unread notifications" })),
 });
 
+/** The query of a one-click unsubscribe link. */
+export const UnsubscribeQuery = closedObject({
+  token: Type.String({ minLength: 1, maxLength: 500, description: "the token parameter of the link" }),
+});
+
+/** What an unsubscribe turned off. */
+export const Unsubscribed = Type.Object({ category: stringEnum(categories) }, { $id: "Unsubscribed" });
+
 /** How many of the caller's notifications are unread. */
 export const UnreadCount = Type.Object(
   { unread: Type.Integer({ minimum: 0 }) },
