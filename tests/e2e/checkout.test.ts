@@ -1,6 +1,14 @@
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RealInfra, type RestReply, randomPhone, restClient, type Stack, startStack } from "./stack.js";
+import {
+  adminCategory,
+  type RealInfra,
+  type RestReply,
+  randomPhone,
+  restClient,
+  type Stack,
+  startStack,
+} from "./stack.js";
 
 const adminEmail = "commerce-admin@mercato.test";
 const adminPassword = "commerce admin passphrase";
@@ -110,15 +118,11 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
           UPSTREAM_TIMEOUT_MS: "60000",
         },
       });
-      const admin = (
-        await rest("POST", "/auth/login", { body: { email: adminEmail, password: adminPassword } })
-      ).body.accessToken as string;
-      const category = await rest("POST", "/categories", {
-        token: admin,
-        body: { name: "Kitchen", slug: "kitchen" },
-      });
-      expect(category.status, JSON.stringify(category.body)).toBe(201);
-      categoryId = category.body.id;
+      categoryId = await adminCategory(
+        rest,
+        { email: adminEmail, password: adminPassword },
+        { name: "Kitchen", slug: "kitchen" },
+      );
     }, 180_000);
     afterAll(async () => {
       await stack?.stop();

@@ -295,6 +295,20 @@ export async function startPrivateDistributedStack(options: {
   };
 }
 
+/** Signs the admin in (`ADMIN_EMAIL`/`ADMIN_PASSWORD` of the stack) and creates a category; returns its id. */
+export async function adminCategory(
+  rest: ReturnType<typeof restClient>,
+  admin: { email: string; password: string },
+  category: { name: string; slug: string },
+): Promise<string> {
+  const signedIn = await rest("POST", "/auth/login", { body: admin });
+  if (signedIn.status !== 200) throw new Error(`the admin cannot sign in: ${JSON.stringify(signedIn.body)}`);
+  const created = await rest("POST", "/categories", { token: signedIn.body.accessToken, body: category });
+  if (created.status !== 201)
+    throw new Error(`the category was not created: ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
+
 /** A random valid German mobile number, so runs on shared infrastructure never collide. */
 export function randomPhone(): string {
   return `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
