@@ -89,6 +89,10 @@ interface Fixture {
   addressId: string;
   sessionId: string;
   payoutId: string;
+  /** A push device of the buyer's. */
+  deviceId: string;
+  /** The id of a dead letter: none exist, so a well-formed id of none. */
+  deadLetterId: string;
 }
 
 /** A pool that runs `tasks` with at most `limit` in flight. */
@@ -338,6 +342,7 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     stack = await startStack({
       commerce: true,
+      notifications: true,
       env: {
         ADMIN_EMAIL: adminEmail,
         ADMIN_PASSWORD: adminPassword,
@@ -478,7 +483,16 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
       },
       { message: "the completed order never credited the seller's balance" },
     );
+    const device = await rest(
+      "POST",
+      "/notifications/devices",
+      { token: `fuzz-device-${label}`, platform: "android" },
+      tokens.buyer,
+    );
+    expect(device.status, device.text).toBe(201);
     const made = {
+      deviceId: device.body.id as string,
+      deadLetterId: "01a24400-0000-7000-8000-000000000000",
       categoryId: category.body.id,
       storefrontId: store.body.id,
       productId: product.id,
@@ -558,6 +572,8 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
       [/address/i, fixture.addressId],
       [/session/i, fixture.sessionId],
       [/payout/i, fixture.payoutId],
+      [/device/i, fixture.deviceId],
+      [/dead-letter/i, fixture.deadLetterId],
       [/variant/i, fixture.variantId],
       [/product/i, fixture.productId],
       [/categor/i, fixture.categoryId],

@@ -118,7 +118,9 @@ export function notificationsRoutes(router: ConnectRouter, deps: NotificationsDe
       if (req.all && req.ids.length > 0) throw InvalidArgument.field("ids", "must be empty when all is set");
       if (!req.all && req.ids.length === 0)
         throw InvalidArgument.field("ids", "name at least one, or set all");
-      const result = await inbox.markRead(caller.id, req.all ? "all" : req.ids.map((id) => id.toLowerCase()));
+      // An id that is no UUID this service makes (any hex passes the contract's rule) names nothing.
+      const ids = req.ids.map((id) => id.toLowerCase()).filter((id) => isUuid(id));
+      const result = await inbox.markRead(caller.id, req.all ? "all" : ids);
       return create(MarkReadResponseSchema, result);
     },
 

@@ -113,17 +113,25 @@ export class Devices {
   }
 }
 
-/** A Web Push token is the browser's subscription as JSON: an https endpoint and its two keys. */
+/**
+ * A Web Push token is the browser's subscription as JSON: an https endpoint and its two keys. A token
+ * that is not one is refused naming both fields, since either may be the mistake.
+ */
 function checkSubscription(token: string): void {
+  const refuse = (why: string) =>
+    new InvalidArgument(`token: ${why}`, [
+      { field: "token", message: why },
+      { field: "platform", message: "web needs a Web Push subscription as its token" },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(token);
   } catch {
-    throw InvalidArgument.field("token", "a web token must be a Web Push subscription as JSON");
+    throw refuse("a web token must be a Web Push subscription as JSON");
   }
   const s = parsed as { endpoint?: unknown; keys?: { p256dh?: unknown; auth?: unknown } };
   if (typeof s.endpoint !== "string" || !/^https?:\/\//.test(s.endpoint))
-    throw InvalidArgument.field("token", "a Web Push subscription needs an https endpoint");
+    throw refuse("a Web Push subscription needs an https endpoint");
   if (typeof s.keys?.p256dh !== "string" || typeof s.keys?.auth !== "string")
-    throw InvalidArgument.field("token", "a Web Push subscription needs keys.p256dh and keys.auth");
+    throw refuse("a Web Push subscription needs keys.p256dh and keys.auth");
 }
