@@ -3,6 +3,7 @@
 
 import { EmailVerifiedSchema, NewDeviceSignedInSchema, PasswordChangedSchema, UserRegisteredSchema } from "./mercato/auth/v1/auth_pb.js";
 import { StockLevelChangedSchema, StockLowSchema } from "./mercato/inventory/v1/events_pb.js";
+import { MediaStatusChangedSchema } from "./mercato/media/v1/media_pb.js";
 import { NotificationCreatedSchema } from "./mercato/notifications/v1/notifications_pb.js";
 import { CheckoutCompletedSchema, OrderStatusChangedSchema } from "./mercato/orders/v1/events_pb.js";
 import { CategoryChangedSchema, ProductChangedSchema } from "./mercato/products/v1/products_pb.js";
@@ -30,6 +31,14 @@ export const eventSubjects = {
     stockChanged: { subject: "mercato.inventory.stock.changed", schema: StockLevelChangedSchema },
     /** mercato.inventory.stock.low: mercato.inventory.v1.StockLow */
     stockLow: { subject: "mercato.inventory.stock.low", schema: StockLowSchema },
+  },
+  media: {
+    /** mercato.media.asset.deleted: mercato.media.v1.MediaStatusChanged */
+    assetDeleted: { subject: "mercato.media.asset.deleted", schema: MediaStatusChangedSchema },
+    /** mercato.media.asset.failed: mercato.media.v1.MediaStatusChanged */
+    assetFailed: { subject: "mercato.media.asset.failed", schema: MediaStatusChangedSchema },
+    /** mercato.media.asset.ready: mercato.media.v1.MediaStatusChanged */
+    assetReady: { subject: "mercato.media.asset.ready", schema: MediaStatusChangedSchema },
   },
   notifications: {
     /** mercato.notifications.notification.created: mercato.notifications.v1.NotificationCreated */
