@@ -1,6 +1,7 @@
 import type { GatewayModule } from "./module.js";
 import { authGatewayModule } from "./modules/auth/index.js";
 import { inventoryGatewayModule } from "./modules/inventory/index.js";
+import { mediaGatewayModule } from "./modules/media/index.js";
 import { notificationsGatewayModule } from "./modules/notifications/index.js";
 import { ordersGatewayModule } from "./modules/orders/index.js";
 import { payoutsGatewayModule } from "./modules/payouts/index.js";
@@ -23,6 +24,7 @@ export const upstreamServices: readonly UpstreamService[] = [
   { name: "inventory", defaultPort: 9004 },
   { name: "orders", defaultPort: 9005 },
   { name: "notifications", defaultPort: 9007 },
+  { name: "media", defaultPort: 8087 },
 ];
 
 /** The public surface of each domain; a new domain is one line here. */
@@ -35,4 +37,5 @@ export const gatewayModules: readonly GatewayModule[] = [
   inventoryGatewayModule(),
   ordersGatewayModule(),
   notificationsGatewayModule(),
+  mediaGatewayModule(),
 ];

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { RequestContext } from "@mercato/platform/context";
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -47,6 +48,11 @@ export interface Domain<Operations> {
   routes?: (app: RestApp, operations: Operations) => void;
   /** What the domain's subscription fields pass on live from the bus (ADR 0039). */
   live?: readonly LiveFeed[];
+  /**
+   * Completes each REST answer of the domain before it is sent, from what it names (say the
+   * media its `mediaId`s name); a part it cannot complete it leaves out, never failing the answer.
+   */
+  hydrate?: (deps: GatewayDeps) => (ctx: RequestContext, payload: unknown) => Promise<void>;
 }
 
 /** Reads a domain's SDL from its `.graphql` files. */
@@ -73,6 +79,12 @@ export function defineDomain<Operations>(domain: Domain<Operations>): GatewayMod
             await app.register(async (scoped) => {
               scoped.addHook("onRoute", completeRoute(domain.name));
               for (const schema of domain.schemas ?? []) scoped.addSchema(schema);
+              const hydrate = domain.hydrate?.(deps);
+              if (hydrate)
+                scoped.addHook("preSerialization", async (request, _reply, payload) => {
+                  await hydrate(request.ctx, payload);
+                  return payload;
+                });
               routes(scoped.withTypeProvider<TypeBoxTypeProvider>(), operationsOf(deps));
             });
           },

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountModel, TokensModel, SignInModel, SessionModel, OtpChallengeModel } from '../modules/auth/schemas.js';
 import type { StockLevelModel, StockMovementModel } from '../modules/inventory/schemas.js';
+import type { MediaRenditionModel, MediaVideoModel, MediaModel } from '../modules/media/schemas.js';
 import type { NotificationModel, MarkNotificationsReadResultModel, NotificationPreferenceModel, DeviceModel, NotificationDeadLetterModel, OrderStatusUpdateModel } from '../modules/notifications/schemas.js';
 import type { OrderLineModel, OrderTransitionModel, OrderModel, CartLineModel, CartModel, CheckoutModel } from '../modules/orders/schemas.js';
 import type { CurrencyBalanceModel, SellerBalanceModel, LedgerEntryModel, PayoutModel } from '../modules/payouts/schemas.js';
@@ -127,6 +128,8 @@ export type CartLine = {
   available: Scalars['Int']['output'];
   /** Enough units are available for the line's quantity */
   enoughStock: Scalars['Boolean']['output'];
+  /** The product's image now; null when it is not ready or the media service cannot be asked */
+  image?: Maybe<Media>;
   lineTotal?: Maybe<Money>;
   mediaId?: Maybe<Scalars['ID']['output']>;
   options: Array<ProductOption>;
@@ -273,6 +276,15 @@ export type CreateStorefrontInput = {
   slug: Scalars['String']['input'];
 };
 
+/** A file the client is about to upload. */
+export type CreateUploadInput = {
+  /** Exact size in bytes, within the purpose's cap (at most 10 GiB); the upload must be exactly this long */
+  byteSize: Scalars['SafeInt']['input'];
+  /** What the client says it is (image/jpeg, video/mp4, ...); checked again from the bytes */
+  contentType: Scalars['String']['input'];
+  purpose: MediaPurpose;
+};
+
 /** What a storefront holds in one currency. */
 export type CurrencyBalance = {
   __typename?: 'CurrencyBalance';
@@ -330,6 +342,26 @@ export type GeoPointInput = {
   /** -180 to 180 */
   lng: Scalars['Float']['input'];
 };
+
+/** The encoding of a rendition. */
+export type ImageFormat =
+  | 'AVIF'
+  | 'WEBP';
+
+/** The six sizes every image (and every video poster) is made in. */
+export type ImageSize =
+  /** 1200 wide at most, whole image */
+  | 'MAIN_DESKTOP'
+  /** 2000 wide at most, whole image */
+  | 'MAIN_LARGE_RETINA'
+  /** 480 wide at most, whole image */
+  | 'MAIN_MOBILE'
+  /** 800 wide at most, whole image */
+  | 'MAIN_TABLET'
+  /** 250×250, cropped to cover */
+  | 'THUMBNAIL_LARGE'
+  /** 100×100, cropped to cover */
+  | 'THUMBNAIL_SMALL';
 
 /** One change of a storefront's balance. */
 export type LedgerEntry = {
@@ -407,6 +439,136 @@ export type MeAddressesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** An uploaded image or video. Where it hydrates a product, storefront, profile, cart or order, it is the public view of a ready media (no failure reason or progress). */
+export type Media = {
+  __typename?: 'Media';
+  /** Bytes uploaded */
+  byteSize: Scalars['SafeInt']['output'];
+  /** The type found in the bytes (the client's word is never taken); null before */
+  contentType?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601 */
+  createdAt?: Maybe<Scalars['String']['output']>;
+  /** Dominant colour, #rrggbb; null before */
+  dominantColor?: Maybe<Scalars['String']['output']>;
+  /** Why it failed; null otherwise */
+  failureReason?: Maybe<Scalars['String']['output']>;
+  /** Pixels of the upright original; null before processing */
+  height?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  /** Null until the upload is checked */
+  kind?: Maybe<MediaKind>;
+  /** BlurHash of the image (a video's poster), to paint while it loads; null before */
+  placeholder?: Maybe<Scalars['String']['output']>;
+  /** Processing progress, 0 to 100 */
+  progress: Scalars['Int']['output'];
+  purpose: MediaPurpose;
+  /** The image (a video's poster) in every size and format, once ready */
+  renditions: Array<MediaRendition>;
+  status: MediaStatus;
+  /** ISO 8601 */
+  updatedAt?: Maybe<Scalars['String']['output']>;
+  /** URL of one rendition; null when there is none (before processing) */
+  url?: Maybe<Scalars['String']['output']>;
+  /** Set for a ready video */
+  video?: Maybe<MediaVideo>;
+  /** Pixels of the upright original (a video's frame); null before processing */
+  width?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** An uploaded image or video. Where it hydrates a product, storefront, profile, cart or order, it is the public view of a ready media (no failure reason or progress). */
+export type MediaUrlArgs = {
+  format?: ImageFormat;
+  size?: ImageSize;
+};
+
+/** A page of media, newest first. */
+export type MediaConnection = {
+  __typename?: 'MediaConnection';
+  edges: Array<MediaEdge>;
+  pageInfo: PageInfo;
+};
+
+/** One media of a page. */
+export type MediaEdge = {
+  __typename?: 'MediaEdge';
+  /** The cursor after this media; only the last edge of a page that has a next one carries it. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  node: Media;
+};
+
+/** What the uploaded bytes turned out to be. */
+export type MediaKind =
+  | 'IMAGE'
+  | 'VIDEO';
+
+/** Where a media will be shown; it decides what may be uploaded and where it may be attached. */
+export type MediaPurpose =
+  /** A profile's avatar (image) */
+  | 'AVATAR'
+  /** A product's image or video */
+  | 'PRODUCT'
+  /** A storefront's banner (image) */
+  | 'STOREFRONT_BANNER'
+  /** A storefront's logo (image) */
+  | 'STOREFRONT_LOGO';
+
+/** One size of an image in one format. */
+export type MediaRendition = {
+  __typename?: 'MediaRendition';
+  format: ImageFormat;
+  /** Pixels */
+  height: Scalars['Int']['output'];
+  size: ImageSize;
+  /** Signed (or CDN) URL to GET it; it expires */
+  url: Scalars['String']['output'];
+  /** Pixels */
+  width: Scalars['Int']['output'];
+};
+
+/** Where a media is in its life. */
+export type MediaStatus =
+  /** Deleted by its owner or an admin */
+  | 'DELETED'
+  /** Refused or failed; failureReason says why */
+  | 'FAILED'
+  /** Waiting for the client to upload the bytes and complete the upload */
+  | 'PENDING_UPLOAD'
+  /** Uploaded and checked; renditions being made */
+  | 'PROCESSING'
+  /** Renditions made; it can be attached and shown */
+  | 'READY';
+
+/** A new media and where to PUT its bytes. */
+export type MediaUpload = {
+  __typename?: 'MediaUpload';
+  /** ISO 8601: when the URL stops working */
+  expiresAt?: Maybe<Scalars['String']['output']>;
+  /** The media, PENDING_UPLOAD */
+  media: Media;
+  /** Headers the PUT must carry exactly (Content-Type, ...) */
+  uploadHeaders: Array<MediaUploadHeader>;
+  /** Presigned URL to PUT the bytes to */
+  uploadUrl: Scalars['String']['output'];
+};
+
+/** One header an upload's PUT must carry. */
+export type MediaUploadHeader = {
+  __typename?: 'MediaUploadHeader';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** A processed video. */
+export type MediaVideo = {
+  __typename?: 'MediaVideo';
+  durationSeconds: Scalars['Float']['output'];
+  /** Signed (or CDN) URL of the HLS master playlist */
+  hlsUrl: Scalars['String']['output'];
+  /** Heights of the HLS renditions, smallest first (e.g. 360, 720) */
+  renditionHeights: Array<Scalars['Int']['output']>;
+};
+
 /** An amount of money in the minor unit of its currency (cents for EUR, yen for JPY). */
 export type Money = {
   __typename?: 'Money';
@@ -445,6 +607,8 @@ export type Mutation = {
   clearCart: Cart;
   /** The buyer (or an admin) confirms a delivered order */
   completeOrder: Order;
+  /** Check the uploaded bytes and queue their processing; completing again answers the media unchanged */
+  completeUpload: Media;
   /** Add an address to the caller's book (at most 50) */
   createAddress: Address;
   /** Add a category (admin) */
@@ -453,8 +617,12 @@ export type Mutation = {
   createProduct: Product;
   /** Open the caller's storefront (a seller with a verified e-mail address; one per account) */
   createStorefront: Storefront;
+  /** Record a media waiting for its bytes: PUT them to uploadUrl with uploadHeaders before expiresAt (15 minutes), then completeUpload */
+  createUpload: MediaUpload;
   /** Delete one of the caller's addresses; a deleted default passes to the newest remaining address */
   deleteAddress: Scalars['Boolean']['output'];
+  /** Delete one of the caller's media (any, for an admin); one a product, storefront or profile still shows is refused */
+  deleteMedia: Scalars['Boolean']['output'];
   /** Remove a variant (its seller or an admin); an active product keeps at least one. Returns the product */
   deleteVariant: Product;
   /** Follow an active storefront (not one's own); following twice is one follow */
@@ -581,6 +749,11 @@ export type MutationCompleteOrderArgs = {
 };
 
 
+export type MutationCompleteUploadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationCreateAddressArgs = {
   input: AddressInput;
 };
@@ -601,7 +774,17 @@ export type MutationCreateStorefrontArgs = {
 };
 
 
+export type MutationCreateUploadArgs = {
+  input: CreateUploadInput;
+};
+
+
 export type MutationDeleteAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteMediaArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -938,6 +1121,8 @@ export type OrderEdge = {
 /** A line as it was bought. */
 export type OrderLine = {
   __typename?: 'OrderLine';
+  /** The image as bought (mediaId of the order's snapshot); null when it is gone or the media service cannot be asked */
+  image?: Maybe<Media>;
   lineTotal: Money;
   mediaId?: Maybe<Scalars['ID']['output']>;
   options: Array<ProductOption>;
@@ -1124,6 +1309,10 @@ export type Product = {
   createdAt: Scalars['String']['output'];
   description: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** The first of media; null when none is ready or the media service cannot be asked */
+  image?: Maybe<Media>;
+  /** The ready ones of mediaIds, in order; empty when the media service cannot be asked */
+  media: Array<Media>;
   /** Images and videos in display order */
   mediaIds: Array<Scalars['ID']['output']>;
   /** Names of the options its variants differ in */
@@ -1175,6 +1364,8 @@ export type ProductHit = {
   distanceMeters?: Maybe<Scalars['Float']['output']>;
   /** Product id */
   id: Scalars['ID']['output'];
+  /** The image of mediaId; null when it is not ready or the media service cannot be asked */
+  image?: Maybe<Media>;
   /** A variant is in stock (or stock is not tracked) */
   inStock: Scalars['Boolean']['output'];
   /** First image; null when none */
@@ -1241,6 +1432,8 @@ export type ProductStatus =
 /** What a user tells the marketplace about themselves. */
 export type Profile = {
   __typename?: 'Profile';
+  /** The image of avatarMediaId; null when it is not ready or the media service cannot be asked */
+  avatar?: Maybe<Media>;
   /** Media id of the avatar image */
   avatarMediaId?: Maybe<Scalars['ID']['output']>;
   /** ISO 8601 */
@@ -1280,6 +1473,10 @@ export type Query = {
   ledgerEntries: LedgerEntryConnection;
   /** The signed-in user; UNAUTHENTICATED without a token */
   me?: Maybe<Me>;
+  /** One media with its private state: the caller's own, or any for an admin; null when there is none the caller may see */
+  media?: Maybe<Media>;
+  /** The caller's media, newest first. first: 1 to 100, default 20 */
+  myMedia: MediaConnection;
   /** The caller's storefront; null before it is opened */
   myStorefront?: Maybe<Storefront>;
   /** Deliveries that failed every attempt, newest first (admins). limit: 1 to 100, default 50 */
@@ -1349,6 +1546,18 @@ export type QueryLedgerEntriesArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   storefrontId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryMediaArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryMyMediaArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  purpose?: InputMaybe<MediaPurpose>;
 };
 
 
@@ -1567,6 +1776,8 @@ export type StockMovementReason =
 export type Storefront = {
   __typename?: 'Storefront';
   address: PostalAddress;
+  /** The image of bannerMediaId; null when it is not ready or the media service cannot be asked */
+  banner?: Maybe<Media>;
   bannerMediaId?: Maybe<Scalars['ID']['output']>;
   contact: StorefrontContact;
   /** ISO 8601 */
@@ -1579,6 +1790,8 @@ export type Storefront = {
   followerCount: Scalars['Int']['output'];
   id: Scalars['ID']['output'];
   location: GeoPoint;
+  /** The image of logoMediaId; null when it is not ready or the media service cannot be asked */
+  logo?: Maybe<Media>;
   logoMediaId?: Maybe<Scalars['ID']['output']>;
   name: Scalars['String']['output'];
   /** Account id of the seller who owns it */
@@ -1851,6 +2064,7 @@ export type ResolversTypes = {
   CreateCategoryInput: CreateCategoryInput;
   CreateProductInput: CreateProductInput;
   CreateStorefrontInput: CreateStorefrontInput;
+  CreateUploadInput: CreateUploadInput;
   CurrencyBalance: ResolverTypeWrapper<CurrencyBalanceModel>;
   Device: ResolverTypeWrapper<DeviceModel>;
   DevicePlatform: DevicePlatform;
@@ -1859,6 +2073,8 @@ export type ResolversTypes = {
   GeoPoint: ResolverTypeWrapper<GeoPoint>;
   GeoPointInput: GeoPointInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ImageFormat: ImageFormat;
+  ImageSize: ImageSize;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LedgerEntry: ResolverTypeWrapper<LedgerEntryModel>;
   LedgerEntryConnection: ResolverTypeWrapper<Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversTypes['LedgerEntryEdge']> }>;
@@ -1866,6 +2082,16 @@ export type ResolversTypes = {
   LedgerEntryKind: LedgerEntryKind;
   MarkNotificationsReadResult: ResolverTypeWrapper<MarkNotificationsReadResultModel>;
   Me: ResolverTypeWrapper<MeModel>;
+  Media: ResolverTypeWrapper<MediaModel>;
+  MediaConnection: ResolverTypeWrapper<Omit<MediaConnection, 'edges'> & { edges: Array<ResolversTypes['MediaEdge']> }>;
+  MediaEdge: ResolverTypeWrapper<Omit<MediaEdge, 'node'> & { node: ResolversTypes['Media'] }>;
+  MediaKind: MediaKind;
+  MediaPurpose: MediaPurpose;
+  MediaRendition: ResolverTypeWrapper<MediaRenditionModel>;
+  MediaStatus: MediaStatus;
+  MediaUpload: ResolverTypeWrapper<Omit<MediaUpload, 'media'> & { media: ResolversTypes['Media'] }>;
+  MediaUploadHeader: ResolverTypeWrapper<MediaUploadHeader>;
+  MediaVideo: ResolverTypeWrapper<MediaVideoModel>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1961,6 +2187,7 @@ export type ResolversParentTypes = {
   CreateCategoryInput: CreateCategoryInput;
   CreateProductInput: CreateProductInput;
   CreateStorefrontInput: CreateStorefrontInput;
+  CreateUploadInput: CreateUploadInput;
   CurrencyBalance: CurrencyBalanceModel;
   Device: DeviceModel;
   Float: Scalars['Float']['output'];
@@ -1974,6 +2201,13 @@ export type ResolversParentTypes = {
   LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   MarkNotificationsReadResult: MarkNotificationsReadResultModel;
   Me: MeModel;
+  Media: MediaModel;
+  MediaConnection: Omit<MediaConnection, 'edges'> & { edges: Array<ResolversParentTypes['MediaEdge']> };
+  MediaEdge: Omit<MediaEdge, 'node'> & { node: ResolversParentTypes['Media'] };
+  MediaRendition: MediaRenditionModel;
+  MediaUpload: Omit<MediaUpload, 'media'> & { media: ResolversParentTypes['Media'] };
+  MediaUploadHeader: MediaUploadHeader;
+  MediaVideo: MediaVideoModel;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -2093,6 +2327,7 @@ export type CartLineResolvers<ContextType = GraphqlContext, ParentType extends R
   addedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   enoughStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   lineTotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   mediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['ProductOption']>, ParentType, ContextType>;
@@ -2206,6 +2441,62 @@ export type MeResolvers<ContextType = GraphqlContext, ParentType extends Resolve
   roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type MediaResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Media'] = ResolversParentTypes['Media']> = {
+  byteSize?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
+  contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dominantColor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['MediaKind']>, ParentType, ContextType>;
+  placeholder?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['MediaPurpose'], ParentType, ContextType>;
+  renditions?: Resolver<Array<ResolversTypes['MediaRendition']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MediaStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MediaUrlArgs, 'format' | 'size'>>;
+  video?: Resolver<Maybe<ResolversTypes['MediaVideo']>, ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type MediaConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaConnection'] = ResolversParentTypes['MediaConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MediaEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type MediaEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaEdge'] = ResolversParentTypes['MediaEdge']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Media'], ParentType, ContextType>;
+};
+
+export type MediaRenditionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaRendition'] = ResolversParentTypes['MediaRendition']> = {
+  format?: Resolver<ResolversTypes['ImageFormat'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['ImageSize'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type MediaUploadResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaUpload'] = ResolversParentTypes['MediaUpload']> = {
+  expiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  media?: Resolver<ResolversTypes['Media'], ParentType, ContextType>;
+  uploadHeaders?: Resolver<Array<ResolversTypes['MediaUploadHeader']>, ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MediaUploadHeaderResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaUploadHeader'] = ResolversParentTypes['MediaUploadHeader']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MediaVideoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MediaVideo'] = ResolversParentTypes['MediaVideo']> = {
+  durationSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hlsUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  renditionHeights?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amountMinor?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2222,11 +2513,14 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   checkout?: Resolver<ResolversTypes['Checkout'], ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'idempotencyKey' | 'input'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   completeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCompleteOrderArgs, 'id'>>;
+  completeUpload?: Resolver<ResolversTypes['Media'], ParentType, ContextType, RequireFields<MutationCompleteUploadArgs, 'id'>>;
   createAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType, RequireFields<MutationCreateAddressArgs, 'input'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationCreateStorefrontArgs, 'input'>>;
+  createUpload?: Resolver<ResolversTypes['MediaUpload'], ParentType, ContextType, RequireFields<MutationCreateUploadArgs, 'input'>>;
   deleteAddress?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAddressArgs, 'id'>>;
+  deleteMedia?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteMediaArgs, 'id'>>;
   deleteVariant?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationDeleteVariantArgs, 'id'>>;
   followStorefront?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationFollowStorefrontArgs, 'id'>>;
   login?: Resolver<ResolversTypes['SignIn'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
@@ -2336,6 +2630,7 @@ export type OrderEdgeResolvers<ContextType = GraphqlContext, ParentType extends 
 };
 
 export type OrderLineResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = {
+  image?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   mediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   options?: Resolver<Array<ResolversTypes['ProductOption']>, ParentType, ContextType>;
@@ -2438,6 +2733,8 @@ export type ProductResolvers<ContextType = GraphqlContext, ParentType extends Re
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
+  media?: Resolver<Array<ResolversTypes['Media']>, ParentType, ContextType>;
   mediaIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   optionNames?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   priceRange?: Resolver<Maybe<ResolversTypes['PriceRange']>, ParentType, ContextType>;
@@ -2471,6 +2768,7 @@ export type ProductHitResolvers<ContextType = GraphqlContext, ParentType extends
   compareAtPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   distanceMeters?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   mediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   priceRange?: Resolver<ResolversTypes['PriceRange'], ParentType, ContextType>;
@@ -2501,6 +2799,7 @@ export type ProductSearchConnectionResolvers<ContextType = GraphqlContext, Paren
 };
 
 export type ProfileResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Profile'] = ResolversParentTypes['Profile']> = {
+  avatar?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   avatarMediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2523,6 +2822,8 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   health?: Resolver<ResolversTypes['GatewayHealth'], ParentType, ContextType>;
   ledgerEntries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, Partial<QueryLedgerEntriesArgs>>;
   me?: Resolver<Maybe<ResolversTypes['Me']>, ParentType, ContextType>;
+  media?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType, RequireFields<QueryMediaArgs, 'id'>>;
+  myMedia?: Resolver<ResolversTypes['MediaConnection'], ParentType, ContextType, Partial<QueryMyMediaArgs>>;
   myStorefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   notificationDeadLetters?: Resolver<Array<ResolversTypes['NotificationDeadLetter']>, ParentType, ContextType, Partial<QueryNotificationDeadLettersArgs>>;
   notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
@@ -2612,6 +2913,7 @@ export type StockMovementEdgeResolvers<ContextType = GraphqlContext, ParentType 
 
 export type StorefrontResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront']> = {
   address?: Resolver<ResolversTypes['PostalAddress'], ParentType, ContextType>;
+  banner?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   bannerMediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   contact?: Resolver<ResolversTypes['StorefrontContact'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2621,6 +2923,7 @@ export type StorefrontResolvers<ContextType = GraphqlContext, ParentType extends
   followerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<ResolversTypes['GeoPoint'], ParentType, ContextType>;
+  logo?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
   logoMediaId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2700,6 +3003,13 @@ export type Resolvers<ContextType = GraphqlContext> = {
   LedgerEntryEdge?: LedgerEntryEdgeResolvers<ContextType>;
   MarkNotificationsReadResult?: MarkNotificationsReadResultResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
+  Media?: MediaResolvers<ContextType>;
+  MediaConnection?: MediaConnectionResolvers<ContextType>;
+  MediaEdge?: MediaEdgeResolvers<ContextType>;
+  MediaRendition?: MediaRenditionResolvers<ContextType>;
+  MediaUpload?: MediaUploadResolvers<ContextType>;
+  MediaUploadHeader?: MediaUploadHeaderResolvers<ContextType>;
+  MediaVideo?: MediaVideoResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;

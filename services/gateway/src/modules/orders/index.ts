@@ -1,6 +1,8 @@
 import { defineDomain } from "../../domain.js";
 import type { GatewayModule } from "../../module.js";
 import { moneySchema, nullableMoneySchema } from "../catalog-common.js";
+import { mediaHydration } from "../media/media-loaders.js";
+import { MediaImage } from "../media/schemas.js";
 import { defaultOrdersServiceNames, type OrdersServiceNames, ordersOperations } from "./operations.js";
 import { ordersResolvers } from "./resolvers.js";
 import { ordersRoutes } from "./routes.js";
@@ -18,8 +20,9 @@ export function ordersGatewayModule(names: OrdersServiceNames = defaultOrdersSer
     name: "orders",
     sdl: [new URL("./orders.graphql", import.meta.url)],
     operations: (deps) => ordersOperations(deps, names),
-    schemas: [moneySchema, nullableMoneySchema, Order, Cart, Checkout, OrderPage],
+    schemas: [moneySchema, nullableMoneySchema, MediaImage, Order, Cart, Checkout, OrderPage],
     resolvers: ordersResolvers,
     routes: ordersRoutes,
+    hydrate: mediaHydration,
   });
 }

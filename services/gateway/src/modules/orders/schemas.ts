@@ -11,6 +11,7 @@ import {
   Uuid,
 } from "../../rest-schema.js";
 import { type moneyJson, moneyRef, nullableMoneyRef } from "../catalog-common.js";
+import { mediaField } from "../media/schemas.js";
 import { PostalAddress, PostalAddressBody } from "../postal-address.js";
 
 /** Where an order stands, as REST names it (GraphQL upper-cases it). */
@@ -63,6 +64,7 @@ const OrderLine = Type.Object({
   sku: Type.String(),
   options,
   mediaId: optionalText,
+  image: mediaField("the image as bought (mediaId of the snapshot)"),
   unitPrice: Money,
   quantity: int64(),
   lineTotal: Money,
@@ -134,6 +136,7 @@ const CartLine = Type.Object({
   sku: optionalText,
   options: Type.Optional(options),
   mediaId: optionalText,
+  image: mediaField("the product's image now"),
   storefront: Type.Optional(
     Type.Union([Type.Object({ id: Uuid, name: Type.String(), slug: Type.String() }), Type.Null()]),
   ),

@@ -2,6 +2,8 @@ import { defineDomain } from "../../domain.js";
 import type { GatewayModule } from "../../module.js";
 import { moneySchema, nullableMoneySchema } from "../catalog-common.js";
 import type { CatalogServiceNames } from "../catalog-loaders.js";
+import { mediaHydration } from "../media/media-loaders.js";
+import { MediaImage } from "../media/schemas.js";
 import { defaultProductsServiceNames, productsOperations } from "./operations.js";
 import { productsResolvers } from "./resolvers.js";
 import { productsRoutes } from "./routes.js";
@@ -28,8 +30,9 @@ export function productsGatewayModule(options: ProductsModuleOptions = {}): Gate
     name: "products",
     sdl: [new URL("./categories.graphql", import.meta.url), new URL("./products.graphql", import.meta.url)],
     operations: (deps) => productsOperations(deps, names),
-    schemas: [moneySchema, nullableMoneySchema, ...productsSchemas],
+    schemas: [moneySchema, nullableMoneySchema, MediaImage, ...productsSchemas],
     resolvers: productsResolvers,
     routes: productsRoutes,
+    hydrate: mediaHydration,
   });
 }

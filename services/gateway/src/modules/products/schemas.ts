@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from "typebox";
 import { closedObject, DateTime, nullable, PageQuery, ref, stringEnum, Uuid } from "../../rest-schema.js";
 import { Money, type MoneyInput, moneyBody, NullableMoney } from "../catalog-common.js";
+import { mediaField, mediaListField } from "../media/schemas.js";
 
 /** Whether a category is offered, as REST names it (GraphQL upper-cases it). */
 export const categoryStatuses = ["active", "archived"] as const;
@@ -103,6 +104,8 @@ export const Product = Type.Object(
     attributes: stringMap(),
     optionNames: Type.Array(Type.String()),
     mediaIds: Type.Array(Type.String()),
+    media: mediaListField,
+    image: mediaField("the first of media"),
     status: stringEnum(productStatuses),
     variants: Type.Array(ref(Variant)),
     priceRange: Type.Union([PriceRange, Type.Null()], {
@@ -127,6 +130,7 @@ export const ProductHit = Type.Object(
     title: Type.String(),
     categoryId: Uuid,
     mediaId: nullable(Type.String({ description: "first image" })),
+    image: mediaField("the image of mediaId"),
     priceRange: PriceRange,
     compareAtPrice: NullableMoney,
     inStock: Type.Boolean(),

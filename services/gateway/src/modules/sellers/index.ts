@@ -1,6 +1,8 @@
 import { defineDomain } from "../../domain.js";
 import type { GatewayModule } from "../../module.js";
 import { catalogCommonSdl } from "../catalog-common.js";
+import { mediaHydration } from "../media/media-loaders.js";
+import { MediaImage } from "../media/schemas.js";
 import { sellersOperations } from "./operations.js";
 import { sellersResolvers } from "./resolvers.js";
 import { sellersRoutes } from "./routes.js";
@@ -17,8 +19,9 @@ export function sellersGatewayModule(serviceName = "sellers"): GatewayModule {
     name: "sellers",
     sdl: [catalogCommonSdl, new URL("./sellers.graphql", import.meta.url)],
     operations: (deps) => sellersOperations(deps, serviceName),
-    schemas: [Storefront, StorefrontPage],
+    schemas: [MediaImage, Storefront, StorefrontPage],
     resolvers: sellersResolvers,
     routes: sellersRoutes,
+    hydrate: mediaHydration,
   });
 }

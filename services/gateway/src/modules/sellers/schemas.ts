@@ -9,6 +9,7 @@ import {
   stringEnum,
   Uuid,
 } from "../../rest-schema.js";
+import { mediaField } from "../media/schemas.js";
 import { PostalAddress, PostalAddressBody } from "../postal-address.js";
 
 /** Whether buyers see a storefront, as REST names it (GraphQL upper-cases it). */
@@ -30,6 +31,8 @@ export const Storefront = Type.Object(
     description: Type.String(),
     logoMediaId: nullable(Type.String()),
     bannerMediaId: nullable(Type.String()),
+    logo: mediaField("the image of logoMediaId"),
+    banner: mediaField("the image of bannerMediaId"),
     contact: Type.Object({
       email: nullable(Type.String()),
       phone: nullable(Type.String({ description: "E.164" })),

@@ -1,5 +1,7 @@
 import { defineDomain } from "../../domain.js";
 import type { GatewayModule } from "../../module.js";
+import { mediaHydration } from "../media/media-loaders.js";
+import { MediaImage } from "../media/schemas.js";
 import { usersOperations } from "./operations.js";
 import { usersResolvers } from "./resolvers.js";
 import { usersRoutes } from "./routes.js";
@@ -14,8 +16,9 @@ export function usersGatewayModule(serviceName = "users"): GatewayModule {
     name: "users",
     sdl: [new URL("./users.graphql", import.meta.url)],
     operations: (deps) => usersOperations(deps, serviceName),
-    schemas: [Profile, Me, Address, AddressPage],
+    schemas: [MediaImage, Profile, Me, Address, AddressPage],
     resolvers: usersResolvers,
     routes: usersRoutes,
+    hydrate: mediaHydration,
   });
 }

@@ -1,6 +1,7 @@
 import type { Role } from "@mercato/platform/context";
 import { type Static, Type } from "typebox";
 import { closedObject, DateTime, nullable, page, stringEnum, Uuid } from "../../rest-schema.js";
+import { mediaField } from "../media/schemas.js";
 import { PostalAddressBody } from "../postal-address.js";
 
 /** A profile as clients see it: camelCase, unset fields null, times ISO 8601. */
@@ -11,6 +12,7 @@ export const Profile = Type.Object(
     email: nullable(Type.String()),
     phone: nullable(Type.String({ description: "E.164" })),
     avatarMediaId: nullable(Type.String({ format: "uuid" })),
+    avatar: mediaField("the image of avatarMediaId"),
     locale: Type.String({ description: "BCP 47, e.g. en or pt-BR" }),
     createdAt: DateTime,
     updatedAt: DateTime,
