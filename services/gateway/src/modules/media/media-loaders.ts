@@ -72,8 +72,8 @@ export async function readyMedia(
   return found.filter((media): media is MediaModel => media !== null && !(media instanceof Error));
 }
 
-/** A field of a REST answer naming media by id, and the field that carries them. */
-const singleField = /^(.*)MediaId$/;
+/** A field of a REST answer naming one media by id (`mediaId`, `logoMediaId`, ...): its name before `MediaId`. */
+const singleField = /^(?:mediaId|(\w+)MediaId)$/;
 
 /**
  * Hydrates a REST answer with one BatchGetMedia: in every object of it, a `mediaIds` list is
@@ -106,9 +106,8 @@ export function mediaHydration({ services }: GatewayDeps, serviceName = defaultM
           holder.image = media[0] ?? null;
           continue;
         }
-        const name = singleField.exec(key)?.[1];
-        if (name === undefined) continue;
-        holder[name === "" ? "image" : name] = one(value);
+        const match = singleField.exec(key);
+        if (match) holder[match[1] ?? "image"] = one(value);
       }
     }
   };

@@ -1,5 +1,6 @@
 import { MediaService, Purpose } from "@mercato/contracts/mercato/media/v1/media_pb";
 import type { RequestContext } from "@mercato/platform/context";
+import { InvalidArgument } from "@mercato/platform/errors";
 import type { GatewayDeps } from "../../module.js";
 import { operation, signedIn } from "../../operation.js";
 import type { PageRequest } from "../../rest-schema.js";
@@ -7,7 +8,19 @@ import { enumValue } from "../catalog-json.js";
 import { isoTime } from "../rest.js";
 import { mediaJson } from "./media-json.js";
 import { defaultMediaServiceName, mediaLoader } from "./media-loaders.js";
-import type { CreateUploadInput, MediaUploadAnswer, PurposeName } from "./schemas.js";
+import {
+  type CreateUploadInput,
+  type MediaUploadAnswer,
+  maxUploadBytes,
+  type PurposeName,
+} from "./schemas.js";
+
+/** Checks the size a client declares (REST's schema does too; GraphQL's SafeInt takes any number). */
+function uploadSize(byteSize: number): bigint {
+  if (!Number.isSafeInteger(byteSize) || byteSize < 1 || byteSize > maxUploadBytes)
+    throw InvalidArgument.field("byte_size", `must be a whole number of bytes from 1 to ${maxUploadBytes}`);
+  return BigInt(byteSize);
+}
 
 /** A page of the caller's media, of one purpose when given. */
 export type MediaListInput = PageRequest & { purpose?: PurposeName | null | undefined };
@@ -28,7 +41,7 @@ export function mediaOperations({ services }: GatewayDeps, serviceName = default
       const answer = await media().createUpload({
         purpose: enumValue(Purpose, input.purpose),
         contentType: input.contentType,
-        byteSize: BigInt(input.byteSize),
+        byteSize: uploadSize(input.byteSize),
       });
       return {
         media: mediaJson(answer.media),
