@@ -1,5 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampNow } from "@bufbuild/protobuf/wkt";
+import { InventoryService } from "@mercato/contracts/mercato/inventory/v1/inventory_pb";
 import {
   ImageFormat,
   ImageSize,
@@ -104,6 +105,7 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
   const shopId = uuidv7();
   const orderId = uuidv7();
   const unknown = uuidv7();
+  const [cartVariant, otherVariant] = [uuidv7(), uuidv7()];
   const owner = uuidv7();
 
   const { rest, graphql } = injectors(() => gateway);
@@ -204,6 +206,17 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
           async getProduct() {
             return { product: product() };
           },
+          async batchGetVariants(request) {
+            return {
+              variants: request.ids.map((id, index) => ({
+                variant: { id, productId, sku: `MUG-${index}`, price: eur(1200) },
+                productTitle: "Blue mug",
+                storefrontId: shopId,
+                mediaId: index === 0 ? second : "",
+                productStatus: ProductStatus.ACTIVE,
+              })),
+            };
+          },
           async searchProducts() {
             return { hits: [hit(hitImage), hit(first), hit("")], nextCursor: "", correctedQuery: "" };
           },
@@ -213,6 +226,16 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       await startFakeService(
         SellersService,
         {
+          async batchGetStorefronts(request) {
+            return {
+              storefronts: request.ids.map((id) => ({
+                id,
+                name: "Blue Pottery",
+                slug: "blue-pottery",
+                status: StorefrontStatus.ACTIVE,
+              })),
+            };
+          },
           async getStorefront() {
             return {
               storefront: {
@@ -252,6 +275,20 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       await startFakeService(
         OrdersService,
         {
+          async getCart(_request, context) {
+            return {
+              cart: {
+                buyerId: callRecorder([])("getCart", {}, context)?.id ?? "",
+                lines: [cartVariant, otherVariant].map((variantId) => ({
+                  variantId,
+                  quantity: 1n,
+                  priceWhenAdded: eur(1200),
+                  addedAt: timestampNow(),
+                })),
+                updatedAt: timestampNow(),
+              },
+            };
+          },
           async getOrder() {
             return {
               order: {
@@ -296,7 +333,18 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
         authenticate,
       ),
     );
-    const [media, products, sellers, users, orders] = servers.map((s) => s.url);
+    servers.push(
+      await startFakeService(
+        InventoryService,
+        {
+          async getStock(request) {
+            return { levels: request.variantIds.map((variantId) => ({ variantId, available: 5n })) };
+          },
+        },
+        authenticate,
+      ),
+    );
+    const [media, products, sellers, users, orders, inventory] = servers.map((s) => s.url);
     const modules = () => [
       sellersGatewayModule(),
       usersGatewayModule(),
@@ -309,6 +357,7 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       { name: "sellers", url: sellers ?? "" },
       { name: "users", url: users ?? "" },
       { name: "orders", url: orders ?? "" },
+      { name: "inventory", url: inventory ?? "" },
     ];
     gateway = await moduleGateway({
       services: [...others, { name: "media", url: media ?? "" }],
@@ -652,6 +701,18 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       const body = (await rest("GET", `/orders/${orderId}`, await signIn(["buyer"]))).json();
       expect(body.snapshot.lines.map((l: { image: unknown }) => l.image)).toEqual([image(asBought), null]);
       expect(batches()).toHaveLength(1);
+    });
+
+    it("REST and GraphQL: a cart line shows the product's image now", async () => {
+      const buyer = await signIn(["buyer"]);
+      const cart = (await rest("GET", "/cart", buyer)).json();
+      expect(cart.lines.map((l: { image: unknown }) => l.image)).toEqual([image(second), null]);
+      expect(batches()).toHaveLength(1);
+      const body = await gql("{ cart { lines { variantId image { id } } } }", {}, buyer);
+      expect(body.data.cart.lines).toEqual([
+        { variantId: cartVariant, image: { id: second } },
+        { variantId: otherVariant, image: null },
+      ]);
     });
 
     it("REST: a storefront carries its logo (and a null banner), a profile its avatar", async () => {
