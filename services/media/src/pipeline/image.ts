@@ -185,7 +185,7 @@ export async function processImage(input: Buffer, options: ImageOptions = {}): P
       renditionFormats.map(async ({ format, quality, contentType }) => {
         const pipeline = resized.clone();
         const { data, info } = await (format === "avif"
-          ? pipeline.avif({ quality, effort: 2, chromaSubsampling: "4:2:0" })
+          ? pipeline.avif({ quality, effort: 3, chromaSubsampling: "4:2:0" })
           : pipeline.webp({ quality, effort: 4 })
         ).toBuffer({ resolveWithObject: true });
         return { size: size.name, format, width: info.width, height: info.height, contentType, bytes: data };
