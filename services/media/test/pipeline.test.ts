@@ -284,6 +284,19 @@ describe("videos", () => {
     expect(await readFile(join(dir, "small", "master.m3u8"), "utf8")).toContain("RESOLUTION=320x240");
   });
 
+  it("a portrait video's renditions are laddered by its width", async () => {
+    const portrait = await testVideo(dir, {
+      seconds: 1,
+      width: 360,
+      height: 640,
+      audio: false,
+      name: "portrait.mp4",
+    });
+    const out = await transcodeHls(portrait, join(dir, "portrait"));
+    expect(out.renditionHeights).toEqual([360]);
+    expect(await readFile(join(dir, "portrait", "master.m3u8"), "utf8")).toContain("RESOLUTION=360x640");
+  });
+
   it("probeVideo refuses a truncated video and an image", async () => {
     const truncated = join(dir, "truncated.mp4");
     const bytes = await readFile(source);

@@ -15,14 +15,17 @@ export interface VideoProbe {
   codec: string;
 }
 
-/** One HLS rendition: its height in pixels and target bit rates in bits per second. */
+/**
+ * One HLS rendition: its height in pixels (the shorter side, so a portrait phone video's "720p" is
+ * 720×1280) and target bit rates in bits per second.
+ */
 export interface HlsRung {
   height: number;
   videoBitrate: number;
   audioBitrate: number;
 }
 
-/** The HLS ladder, lowest first; a source gets the rungs no taller than itself. */
+/** The HLS ladder, lowest first; a source gets the rungs no larger than its shorter side. */
 export const hlsLadder: readonly HlsRung[] = [
   { height: 360, videoBitrate: 800_000, audioBitrate: 96_000 },
   { height: 720, videoBitrate: 2_800_000, audioBitrate: 128_000 },
@@ -54,7 +57,7 @@ export interface HlsOutput {
   master: string;
   /** Every file written, relative to the output folder with `/` separators, playlists and segments. */
   files: string[];
-  /** Each rendition's height in pixels, lowest first. */
+  /** Each rendition's height in pixels ("720" of 720p; the width of a portrait video), lowest first. */
   renditionHeights: number[];
 }
 
@@ -191,7 +194,7 @@ export async function probeVideo(path: string, options: ToolOptions = {}): Promi
   };
 }
 
-/** The rungs a source of `height` pixels gets: those no taller, or one at its own (even) height. */
+/** The rungs a source gets by its shorter side in pixels: those no larger, or one at its own (even) size. */
 export function hlsRungsFor(height: number): HlsRung[] {
   const rungs = hlsLadder.filter((rung) => rung.height <= height);
   if (rungs.length > 0) return rungs;
@@ -212,7 +215,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /**
  * Transcodes a video to HLS in `outDir`: H.264 (yuv420p) and AAC renditions at 360p, 720p and
- * 1080p but none taller than the source, in ~6 s segments with aligned keyframes, each rendition
+ * 1080p but none larger than the source (by its shorter side: the height of a landscape video), in ~6 s segments with aligned keyframes, each rendition
  * in its own folder (`360p/index.m3u8`, `360p/segment_000.ts`, ...) and a `master.m3u8` listing
  * them with BANDWIDTH, RESOLUTION and CODECS. Sources without audio give video-only renditions.
  * The deadline defaults to 2 minutes or 20 s per second of video, whichever is longer.
@@ -223,13 +226,16 @@ export async function transcodeHls(
   options: TranscodeOptions = {},
 ): Promise<HlsOutput> {
   const probe = options.probe ?? (await probeVideo(inputPath, options));
-  const rungs = hlsRungsFor(probe.height);
+  const portrait = probe.height > probe.width;
+  const rungs = hlsRungsFor(Math.min(probe.width, probe.height));
   const names = rungs.map((rung) => `${rung.height}p`);
   await mkdir(outDir, { recursive: true });
   for (const name of names) await mkdir(join(outDir, name), { recursive: true });
 
   const split = `[0:v:0]split=${rungs.length}${rungs.map((_, i) => `[s${i}]`).join("")}`;
-  const scales = rungs.map((rung, i) => `[s${i}]scale=-2:${rung.height},setsar=1[v${i}]`);
+  const scales = rungs.map(
+    (rung, i) => `[s${i}]scale=${portrait ? `${rung.height}:-2` : `-2:${rung.height}`},setsar=1[v${i}]`,
+  );
   const args = [
     "-v",
     "error",
