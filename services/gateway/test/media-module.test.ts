@@ -21,6 +21,7 @@ import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../src/app.js";
 import { mediaGatewayModule } from "../src/modules/media/index.js";
+import { mediaWaitMs } from "../src/modules/media/media-loaders.js";
 import { ordersGatewayModule } from "../src/modules/orders/index.js";
 import { productsGatewayModule } from "../src/modules/products/index.js";
 import { sellersGatewayModule } from "../src/modules/sellers/index.js";
@@ -85,6 +86,9 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
   let gateway: Gateway;
   /** The same modules in front of a media service that is not there. */
   let withoutMedia: Gateway;
+  /** The same modules in front of a media service that never answers. */
+  let hungMedia: Gateway;
+  const hung = new AbortController();
   const mediaCalls: RecordedCall[] = [];
 
   // Ready media: two of the product (a pending one between them), the hits', the storefront's
@@ -120,6 +124,8 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
     description: "Stoneware",
     categoryId: uuidv7(),
     mediaIds: [first, pending, second],
+    // A seller's attributes are text, whatever their names.
+    attributes: { mediaId: second, coverMediaId: "blue" },
     status: ProductStatus.ACTIVE,
     variants: [{ id: uuidv7(), productId, sku: "MUG-1", price: eur(1200), position: 0 }],
     createdAt: timestampNow(),
@@ -344,7 +350,21 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
         authenticate,
       ),
     );
-    const [media, products, sellers, users, orders, inventory] = servers.map((s) => s.url);
+    servers.push(
+      await startFakeService(
+        MediaService,
+        {
+          batchGetMedia: (_request, context) =>
+            new Promise((_resolve, reject) => {
+              const stop = () => reject(new Error("stopped"));
+              context.signal.addEventListener("abort", stop);
+              hung.signal.addEventListener("abort", stop);
+            }),
+        },
+        authenticate,
+      ),
+    );
+    const [media, products, sellers, users, orders, inventory, hangs] = servers.map((s) => s.url);
     const modules = () => [
       sellersGatewayModule(),
       usersGatewayModule(),
@@ -364,6 +384,11 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       modules: modules(),
       authenticate,
     });
+    hungMedia = await moduleGateway({
+      services: [...others, { name: "media", url: hangs ?? "" }],
+      modules: modules(),
+      authenticate,
+    });
     withoutMedia = await moduleGateway({
       services: [...others, { name: "media", url: `http://127.0.0.1:${await freePort()}` }],
       modules: modules(),
@@ -374,6 +399,8 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
   afterAll(async () => {
     await gateway?.app.close();
     await withoutMedia?.app.close();
+    await hungMedia?.app.close();
+    hung.abort();
     await Promise.all(servers.map((s) => s.close()));
   });
 
@@ -683,6 +710,7 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       expect(body.media).toEqual([image(first), image(second)]);
       expect(body.media[0].renditions).toHaveLength(12);
       expect(body.image).toEqual(image(first));
+      expect(body.attributes).toEqual({ mediaId: second, coverMediaId: "blue" });
       expect(batches()).toHaveLength(1);
       expect(batches()[0]?.request.mediaIds).toEqual([first, pending, second]);
     });
@@ -789,6 +817,18 @@ describe("media gateway module: uploads, the caller's media, and pictures hydrat
       const order = await degraded.rest("GET", `/orders/${orderId}`, await signIn(["buyer"]));
       expect(order.statusCode).toBe(200);
       expect(order.json().snapshot.lines[0]).not.toHaveProperty("image");
+    });
+
+    it("REST: with a media service that hangs, a product answers without pictures after mediaWaitMs, within the service deadline", async () => {
+      const started = performance.now();
+      const response = await hungMedia.app.inject({ method: "GET", url: `/api/v1/products/${productId}` });
+      const elapsed = performance.now() - started;
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: productId, title: "Blue mug" });
+      expect(response.json()).not.toHaveProperty("image");
+      // The gateway's service deadline here is 2 000 ms; the pictures are waited for 1 000 ms.
+      expect(elapsed).toBeGreaterThanOrEqual(mediaWaitMs - 50);
+      expect(elapsed).toBeLessThan(1_800);
     });
 
     it("GraphQL: with the media service down, pictures are null and the rest of the answer is there", async () => {

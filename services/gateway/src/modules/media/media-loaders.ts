@@ -9,12 +9,19 @@ import type { MediaImageJson, MediaModel } from "./schemas.js";
 /**
  * Ready media by id through one BatchGetMedia per request (per 200 ids): a media that is not
  * ready, or unknown, is null; every media of a batch the media service could not answer (down,
- * slow, not configured) is undefined, so a page still answers without its pictures.
+ * not configured, or slower than `mediaWaitMs`) is undefined, so a page still answers without
+ * its pictures.
  */
 export type MediaLoader = DataLoader<string, MediaModel | null | undefined>;
 
 /** Name of the media service in the gateway's directory. */
 export const defaultMediaServiceName = "media";
+
+/**
+ * How long an answer waits for its pictures, in milliseconds: a hung media service costs a product
+ * page this much, not the whole service deadline, until its circuit opens.
+ */
+export const mediaWaitMs = 1_000;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,7 +53,10 @@ export function mediaLoader(
       try {
         const answer = await services
           .client(serviceName, MediaService)
-          .batchGetMedia({ mediaIds: wellFormed });
+          .batchGetMedia(
+            { mediaIds: wellFormed },
+            { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(mediaWaitMs)]) },
+          );
         const found = new Map(answer.media.map((media) => [media.id, mediaJson(media)]));
         return ids.map((id) => found.get(id) ?? null);
       } catch {
@@ -113,6 +123,12 @@ export function mediaHydration({ services }: GatewayDeps, serviceName = defaultM
   };
 }
 
+/**
+ * Maps whose names and values sellers and buyers write (product attributes, variant options): a
+ * name there that looks like `mediaId` is text, never a media to show.
+ */
+const freeFormMaps = new Set(["attributes", "options"]);
+
 /** Finds the objects of `value` that name media, and the ids they name (a bounded walk). */
 function collect(value: unknown, holders: Record<string, unknown>[], ids: Set<string>, depth: number): void {
   if (depth > 8 || value === null || typeof value !== "object") return;
@@ -129,7 +145,7 @@ function collect(value: unknown, holders: Record<string, unknown>[], ids: Set<st
     } else if (singleField.test(key)) {
       names = true;
       if (typeof field === "string") ids.add(field);
-    } else collect(field, holders, ids, depth + 1);
+    } else if (!freeFormMaps.has(key)) collect(field, holders, ids, depth + 1);
   }
   if (names) holders.push(record);
 }
