@@ -15,7 +15,7 @@ import {
   renditionFormats,
   renditionKey,
 } from "../src/pipeline/image.js";
-import { sniffType } from "../src/pipeline/sniff.js";
+import { sniffHeadBytes, sniffType } from "../src/pipeline/sniff.js";
 import { extractPoster, type HlsOutput, probeVideo, transcodeHls } from "../src/pipeline/video.js";
 import {
   bombPng,
@@ -61,10 +61,23 @@ describe("sniffType", () => {
       expect(await sniffType(bytes)).toEqual({ kind: "image", mime });
   });
 
-  it("recognises an MP4 as a video", async () => {
-    const video = await testVideo(dir, { seconds: 1, width: 160, height: 120, name: "sniff.mp4" });
-    const head = (await readFile(video)).subarray(0, 4100);
-    expect(await sniffType(head)).toEqual({ kind: "video", mime: "video/mp4" });
+  it("recognises MP4, QuickTime and WebM videos, and refuses Matroska", async () => {
+    const mp4 = await testVideo(dir, { seconds: 1, width: 160, height: 120, name: "sniff.mp4" });
+    const remux = async (name: string, ...codec: string[]) => {
+      const path = join(dir, name);
+      await exec("ffmpeg", ["-v", "error", "-y", "-i", mp4, ...codec, path]);
+      return path;
+    };
+    const head = async (path: string) => (await readFile(path)).subarray(0, sniffHeadBytes);
+    expect(await sniffType(await head(mp4))).toEqual({ kind: "video", mime: "video/mp4" });
+    expect(await sniffType(await head(await remux("sniff.mov", "-c", "copy")))).toEqual({
+      kind: "video",
+      mime: "video/quicktime",
+    });
+    const webm = await remux("sniff.webm", "-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libvorbis");
+    expect(await sniffType(await head(webm))).toEqual({ kind: "video", mime: "video/webm" });
+    expect(await probeVideo(webm)).toMatchObject({ width: 160, height: 120, codec: "vp8" });
+    expect(await sniffType(await head(await remux("sniff.mkv", "-c", "copy")))).toBeUndefined();
   });
 
   it("refuses an executable named .jpg, an SVG with a script and unknown bytes", async () => {
