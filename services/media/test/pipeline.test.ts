@@ -16,7 +16,13 @@ import {
   renditionKey,
 } from "../src/pipeline/image.js";
 import { sniffHeadBytes, sniffType } from "../src/pipeline/sniff.js";
-import { extractPoster, type HlsOutput, probeVideo, transcodeHls } from "../src/pipeline/video.js";
+import {
+  extractPoster,
+  type HlsOutput,
+  probeVideo,
+  ToolFailed,
+  transcodeHls,
+} from "../src/pipeline/video.js";
 import {
   bombPng,
   executableBytes,
@@ -308,6 +314,12 @@ describe("videos", () => {
     const out = await transcodeHls(portrait, join(dir, "portrait"));
     expect(out.renditionHeights).toEqual([360]);
     expect(await readFile(join(dir, "portrait", "master.m3u8"), "utf8")).toContain("RESOLUTION=360x640");
+  });
+
+  it("kills a tool that passes its deadline, and says so", async () => {
+    const error = await transcodeHls(source, join(dir, "late"), { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolFailed);
+    expect(error).toMatchObject({ why: "stopped", message: "ffmpeg did not finish within 0.2 s" });
   });
 
   it("probeVideo refuses a truncated video and an image", async () => {

@@ -66,6 +66,8 @@ export class ToolFailed extends Error {
   constructor(
     message: string,
     readonly stderrTail: string,
+    /** `exit`: it ran and failed; `stopped`: its deadline passed or it was aborted; `spawn`: it did not start. */
+    readonly why: "exit" | "stopped" | "spawn",
   ) {
     super(stderrTail ? `${message}: ${stderrTail}` : message);
     this.name = "ToolFailed";
@@ -117,13 +119,13 @@ function run(
     };
     child.on("error", (error) => {
       done();
-      reject(new ToolFailed(`${command} could not be started (${error.message})`, ""));
+      reject(new ToolFailed(`${command} could not be started (${error.message})`, "", "spawn"));
     });
     child.on("close", (code, signal) => {
       done();
       const tail = stderr.trim();
-      if (stopped) reject(new ToolFailed(stopped, tail));
-      else if (code !== 0) reject(new ToolFailed(`${command} failed (${code ?? signal})`, tail));
+      if (stopped) reject(new ToolFailed(stopped, tail, "stopped"));
+      else if (code !== 0) reject(new ToolFailed(`${command} failed (${code ?? signal})`, tail, "exit"));
       else resolve(stdout);
     });
   });
@@ -168,8 +170,8 @@ export async function probeVideo(path: string, options: ToolOptions = {}): Promi
     );
     output = JSON.parse(json) as FfprobeOutput;
   } catch (error) {
-    if (error instanceof ToolFailed && error.message.includes("could not be started")) throw error;
-    if (options.signal?.aborted) throw error;
+    // Only a run that ended in an error is the file's fault; a missing tool or a deadline is ours.
+    if (error instanceof ToolFailed && error.why !== "exit") throw error;
     throw new MediaRejected("the video could not be read: it is damaged or not a video we accept", {
       cause: error,
     });
