@@ -8,6 +8,7 @@ export * from "./events/index.js";
 export * from "./health/index.js";
 export * from "./kv/index.js";
 export * from "./logging/index.js";
+export * from "./media-refs/index.js";
 export * from "./messaging/index.js";
 export * from "./metrics/index.js";
 export * from "./queue/index.js";

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { ProductsService } from "@mercato/contracts/mercato/products/v1/products_pb";
-import { defineService, loadSqlMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations, MediaReferences } from "@mercato/platform";
 import { storefrontConsumers } from "./events/storefront-changed.consumer.js";
 import { callerOf } from "./rpc/caller.js";
 import { catalogRoutes } from "./rpc/products.rpc.js";
@@ -23,14 +23,15 @@ export const productsService = defineService({
   migrations: async () => [...(await loadSqlMigrations(migrationsFolder)), ...(await searchMigrations())],
   setup(runtime) {
     const { database, outbox } = runtime;
+    const media = new MediaReferences(database);
     return {
       rpc: (router) =>
         catalogRoutes(router, {
           categories: new Categories(database, outbox),
-          catalog: new Catalog(database, outbox),
+          catalog: new Catalog(database, outbox, media),
           searchProducts: (req, context) => searchProducts(database, req, callerOf(context)),
         }),
-      consumers: [...storefrontConsumers(), ...searchConsumers(runtime)],
+      consumers: [...storefrontConsumers(), ...searchConsumers(runtime), ...media.consumers()],
     };
   },
 });

@@ -3,6 +3,7 @@ import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/p
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { GeoPointSchema, MoneySchema } from "@mercato/contracts/mercato/common/v1/common_pb";
+import { MediaKind, Purpose } from "@mercato/contracts/mercato/media/v1/media_pb";
 import {
   CategoryChangedSchema,
   CategoryStatus,
@@ -18,7 +19,7 @@ import {
   StorefrontStatus,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { createRpcClient, type EventEnvelope, type RunningService, rowsOf } from "@mercato/platform";
-import { describeWithInfra, waitFor } from "@mercato/testing";
+import { describeWithInfra, publishMediaState, readyMedia, waitFor } from "@mercato/testing";
 import {
   type DatabaseFixture,
   failure,
@@ -148,6 +149,10 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
       await announce({ id: storefrontId, ownerId: owner.id, status }, "created");
       return { ...owner, storefrontId };
     }
+
+    /** A media of `ownerId` the service has seen become ready (a product image unless told otherwise). */
+    const media = (ownerId: string, purpose = Purpose.PRODUCT, kind = MediaKind.IMAGE) =>
+      readyMedia(rig.bus, service, { ownerId, purpose, kind });
 
     let skuCounter = 0;
     const sku = () => `SKU-${Date.now().toString(36)}-${++skuCounter}`;
@@ -449,14 +454,18 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
 
       it("creates a draft by default, at version 1, unpublished, and publishes it on .created", async () => {
         const owner = await seller();
-        const media = [uuidv7(), uuidv7(), uuidv7()];
+        const mediaIds = [
+          await media(owner.id),
+          await media(owner.id, Purpose.PRODUCT, MediaKind.VIDEO),
+          await media(owner.id),
+        ];
         const { product: created } = await client.createProduct(
           {
             title: "  Wool scarf ",
             categoryId,
             attributes: { material: "wool" },
             optionNames: ["color"],
-            mediaIds: media,
+            mediaIds,
             variants: [variant({ options: { color: "red" } }), variant({ options: { color: "blue" } })],
           },
           owner.as,
@@ -466,7 +475,7 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
           status: ProductStatus.DRAFT,
           version: 1n,
           storefrontId: owner.storefrontId,
-          mediaIds: media,
+          mediaIds,
           attributes: { material: "wool" },
         });
         expect(created?.publishedAt).toBeUndefined();
@@ -629,19 +638,19 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
 
       it("bumps the version and publishes .updated on a change, and nothing when nothing changes", async () => {
         const owner = await seller();
-        const listed = await product(owner, { mediaIds: [uuidv7()] });
+        const listed = await product(owner, { mediaIds: [await media(owner.id)] });
         const { product: same } = await client.updateProduct(
           { id: listed.id, title: listed.title, replaceMediaIds: true, mediaIds: listed.mediaIds },
           owner.as,
         );
         expect(same?.version).toBe(1n);
-        const media = [uuidv7(), uuidv7(), uuidv7()];
+        const mediaIds = [await media(owner.id), await media(owner.id), await media(owner.id)];
         const { product: changed } = await client.updateProduct(
           {
             id: listed.id,
             description: "New text",
             replaceMediaIds: true,
-            mediaIds: media,
+            mediaIds,
             replaceAttributes: true,
             attributes: { origin: "Italy" },
           },
@@ -650,7 +659,7 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
         expect(changed).toMatchObject({
           version: 2n,
           description: "New text",
-          mediaIds: media,
+          mediaIds,
           attributes: { origin: "Italy" },
         });
         await waitFor(() => productEvents(listed.id).length === 2, { message: "no ProductChanged" });
@@ -692,6 +701,104 @@ function describeProductsService(label: string, openFixture: () => Promise<Datab
           await failure(client.listStorefrontProducts({ storefrontId: owner.storefrontId, cursor: "nope" })),
         ).toMatchObject({ code: Code.InvalidArgument, fields: ["cursor"] });
         expect((await client.listStorefrontProducts({ storefrontId: uuidv7() })).products).toEqual([]);
+      });
+    });
+
+    describe("media ids", () => {
+      const refused = async (owner: Seller, mediaIds: string[]) =>
+        failure(client.createProduct({ title: "Framed print", categoryId, mediaIds }, owner.as));
+
+      it("refuses another account's media, naming its index and saying why", async () => {
+        const owner = await seller();
+        const stranger = await seller();
+        const foreign = await media(stranger.id);
+        expect(await refused(owner, [await media(owner.id), foreign])).toEqual({
+          code: Code.InvalidArgument,
+          fields: ["media_ids[1]"],
+          message: `media_ids[1]: media ${foreign} is not a ready product image or video of yours`,
+        });
+      });
+
+      it("refuses an unknown media id", async () => {
+        const owner = await seller();
+        expect(await refused(owner, [uuidv7()])).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["media_ids[0]"],
+        });
+      });
+
+      it("refuses a media of the caller uploaded for another purpose", async () => {
+        const owner = await seller();
+        const logo = await media(owner.id, Purpose.STOREFRONT_LOGO);
+        expect(await refused(owner, [logo])).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["media_ids[0]"],
+        });
+      });
+
+      it("refuses a media whose processing failed and one deleted after it was ready", async () => {
+        const owner = await seller();
+        const failed = await publishMediaState(
+          rig.bus,
+          service,
+          { ownerId: owner.id, purpose: Purpose.PRODUCT },
+          "failed",
+        );
+        const deleted = await media(owner.id);
+        await publishMediaState(
+          rig.bus,
+          service,
+          { mediaId: deleted, ownerId: owner.id, purpose: Purpose.PRODUCT },
+          "deleted",
+        );
+        expect(await refused(owner, [failed, deleted])).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["media_ids[0]", "media_ids[1]"],
+        });
+      });
+
+      it("lets an admin attach any seller's media to a product", async () => {
+        const owner = await seller();
+        const listed = await product(owner);
+        const stranger = await seller();
+        const theirs = await media(stranger.id);
+        const { product: changed } = await client.updateProduct(
+          { id: listed.id, replaceMediaIds: true, mediaIds: [theirs] },
+          admin.as,
+        );
+        expect(changed?.mediaIds).toEqual([theirs]);
+      });
+
+      it("checks only the ids an update adds: a media deleted since it was attached stays", async () => {
+        const owner = await seller();
+        const kept = await media(owner.id);
+        const listed = await product(owner, { mediaIds: [kept] });
+        await publishMediaState(
+          rig.bus,
+          service,
+          { mediaId: kept, ownerId: owner.id, purpose: Purpose.PRODUCT },
+          "deleted",
+        );
+        const { product: retitled } = await client.updateProduct(
+          { id: listed.id, title: "Retitled boots", replaceMediaIds: true, mediaIds: [kept] },
+          owner.as,
+        );
+        expect(retitled).toMatchObject({ title: "Retitled boots", mediaIds: [kept] });
+        const added = await media(owner.id);
+        const { product: extended } = await client.updateProduct(
+          { id: listed.id, replaceMediaIds: true, mediaIds: [added, kept] },
+          owner.as,
+        );
+        expect(extended?.mediaIds).toEqual([added, kept]);
+        const unknown = uuidv7();
+        expect(
+          await failure(
+            client.updateProduct(
+              { id: listed.id, replaceMediaIds: true, mediaIds: [added, kept, unknown] },
+              owner.as,
+            ),
+          ),
+        ).toMatchObject({ code: Code.InvalidArgument, fields: ["media_ids[2]"] });
       });
     });
 

@@ -1,4 +1,9 @@
-import { FailedPrecondition, InvalidArgument } from "@mercato/platform";
+import {
+  FailedPrecondition,
+  InvalidArgument,
+  listedMediaReferences,
+  type MediaReference,
+} from "@mercato/platform";
 
 /** The title as stored: trimmed, at least 2 characters (InvalidArgument on `title`). */
 export function checkTitle(title: string): string {
@@ -23,4 +28,15 @@ export function assertSellable(status: string, variantCount: number): void {
   if (status === "active" && variantCount === 0) {
     throw new FailedPrecondition("status: an active product needs at least one variant; add one first");
   }
+}
+
+/**
+ * The media ids of a product to check (ADR 0041): ready product images or videos of the caller, each
+ * named `media_ids[i]`; ids in `kept` (already on the product) are not checked again.
+ */
+export function productMediaReferences(
+  ids: readonly string[],
+  kept: readonly string[] = [],
+): MediaReference[] {
+  return listedMediaReferences("media_ids", ids, "product", kept);
 }

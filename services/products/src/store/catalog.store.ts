@@ -6,6 +6,7 @@ import {
   type Executor,
   FailedPrecondition,
   isUniqueViolation,
+  type MediaReferences,
   NotFound,
   type Outbox,
   PermissionDenied,
@@ -14,7 +15,12 @@ import {
 import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { accessTo, isAdmin, manages, type ProductAccess } from "../domain/catalog-access.js";
-import { assertSellable, checkOptionNames, checkTitle } from "../domain/product-rules.js";
+import {
+  assertSellable,
+  checkOptionNames,
+  checkTitle,
+  productMediaReferences,
+} from "../domain/product-rules.js";
 import {
   checkCompareAt,
   checkOptions,
@@ -118,6 +124,7 @@ export class Catalog {
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
+    private readonly media: MediaReferences,
   ) {}
 
   /** Lists a product in the caller's storefront, with its first variants. */
@@ -133,6 +140,7 @@ export class Catalog {
         throw new FailedPrecondition(`storefront ${storefront.slug} is suspended; it cannot list products`);
       }
       await requireActiveCategory(tx, input.categoryId);
+      await this.media.check(tx, caller, productMediaReferences(input.mediaIds));
       await assertSkusFree(
         tx,
         storefront.id,
@@ -190,6 +198,8 @@ export class Catalog {
         set.attributes = changes.attributes;
       }
       if (changes.mediaIds && changes.mediaIds.join() !== product.mediaIds.join()) {
+        // Only ids the change adds are checked: a media deleted since it was attached stays (ADR 0041).
+        await this.media.check(tx, caller, productMediaReferences(changes.mediaIds, product.mediaIds));
         set.mediaIds = [...changes.mediaIds];
       }
       if (changes.status !== undefined && changes.status !== product.status) {

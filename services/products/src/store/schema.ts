@@ -1,3 +1,4 @@
+import { mediaAssetsTable } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -131,3 +132,6 @@ export const variants = productsSchema.table(
 
 /** A stored variant row. */
 export type VariantRow = typeof variants.$inferSelect;
+
+/** The media this service may attach, kept from the media service's status events (ADR 0041). */
+export const mediaAssets = mediaAssetsTable(productsSchema);
