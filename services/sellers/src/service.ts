@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { PayoutsService, SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { defineService, loadSqlMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations, MediaReferences } from "@mercato/platform";
 import { type SellersConfig, sellersConfigSchema } from "./config.js";
 import { orderConsumers } from "./events/order.consumers.js";
 import { payoutsRoutes } from "./rpc/payouts.rpc.js";
@@ -24,14 +24,15 @@ export const sellersService = defineService<SellersConfig>({
   extensions: ["postgis", "pg_trgm"],
   migrations: () => loadSqlMigrations(migrationsFolder),
   setup({ config, database, outbox, logger }) {
-    const storefronts = new Storefronts(database, outbox);
+    const media = new MediaReferences(database);
+    const storefronts = new Storefronts(database, outbox, media);
     const payouts = new Payouts(database, outbox, new ManualPayoutProvider(logger));
     return {
       rpc(router) {
         sellersRoutes(router, { storefronts, approval: config.STOREFRONT_APPROVAL });
         payoutsRoutes(router, { storefronts, payouts });
       },
-      consumers: orderConsumers(config.PLATFORM_COMMISSION_BPS),
+      consumers: [...orderConsumers(config.PLATFORM_COMMISSION_BPS), ...media.consumers()],
     };
   },
 });

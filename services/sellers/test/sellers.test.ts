@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
+import { MediaKind, Purpose } from "@mercato/contracts/mercato/media/v1/media_pb";
 import {
   type CreateStorefrontRequest,
   CreateStorefrontRequestSchema,
@@ -12,7 +13,7 @@ import {
   StorefrontUnfollowedSchema,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import { createRpcClient, type EventBus, type RunningService, rowsOf } from "@mercato/platform";
-import { describeWithInfra, waitFor } from "@mercato/testing";
+import { describeWithInfra, publishMediaState, readyMedia, waitFor } from "@mercato/testing";
 import {
   type DatabaseFixture,
   failure,
@@ -117,12 +118,17 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
     const opened = async (
       overrides: CreateOverrides = {},
       via: Client = client,
+      owner?: Account,
     ): Promise<{ owner: Account; storefront: Storefront }> => {
-      const owner = await seller();
+      owner ??= await seller();
       const { storefront } = await via.createStorefront(request(overrides), owner.as);
       if (!storefront) throw new Error("no storefront returned");
       return { owner, storefront };
     };
+
+    /** A media of `ownerId` the service has seen become ready (a storefront logo image unless told otherwise). */
+    const media = (ownerId: string, purpose = Purpose.STOREFRONT_LOGO, kind = MediaKind.IMAGE) =>
+      readyMedia(rig.bus, service, { ownerId, purpose, kind });
 
     const changes = (storefrontId: string) =>
       rig.published
@@ -272,7 +278,7 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
       it("applies the owner's changes, bumps the version and publishes StorefrontChanged on updated", async () => {
         const { owner, storefront } = await opened();
         const slug = `renamed-${token()}`;
-        const logo = uuidv7();
+        const logo = await media(owner.id);
         const { storefront: updated } = await client.updateStorefront(
           { id: storefront.id, name: "  Renamed Shop ", slug, logoMediaId: logo, location: cities.potsdam },
           owner.as,
@@ -303,7 +309,9 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
       });
 
       it("removes a logo set to an empty id", async () => {
-        const { owner, storefront } = await opened({ logoMediaId: uuidv7() });
+        const owner = await seller();
+        const { storefront } = await opened({ logoMediaId: await media(owner.id) }, client, owner);
+        expect(storefront.logoMediaId).not.toBe("");
         const { storefront: updated } = await client.updateStorefront(
           { id: storefront.id, logoMediaId: "" },
           owner.as,
@@ -393,6 +401,83 @@ function describeSellersService(label: string, openFixture: () => Promise<Databa
           ),
         );
         expect(result).toMatchObject({ code: Code.InvalidArgument, fields: ["address.line1"] });
+      });
+    });
+
+    describe("logo and banner media", () => {
+      const openedWith = async (owner: Account, overrides: CreateOverrides) =>
+        failure(client.createStorefront(request(overrides), owner.as));
+
+      it("opens a storefront with a ready logo and banner of its owner", async () => {
+        const owner = await seller();
+        const logo = await media(owner.id);
+        const banner = await media(owner.id, Purpose.STOREFRONT_BANNER);
+        const { storefront } = await opened({ logoMediaId: logo, bannerMediaId: banner }, client, owner);
+        expect(storefront).toMatchObject({ logoMediaId: logo, bannerMediaId: banner });
+      });
+
+      it("refuses another account's logo and an unknown banner, naming each field, and opens nothing", async () => {
+        const owner = await seller();
+        const foreign = await media((await seller()).id);
+        const failed = await openedWith(owner, { logoMediaId: foreign, bannerMediaId: uuidv7() });
+        expect(failed).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["logo_media_id", "banner_media_id"],
+        });
+        expect(failed.message).toContain(`media ${foreign} is not a ready storefront logo image of yours`);
+        // Nothing was opened: the seller may still open its one storefront.
+        expect((await opened({}, client, owner)).storefront.ownerId).toBe(owner.id);
+      });
+
+      it("refuses a video as a logo and a banner image as a logo", async () => {
+        const owner = await seller();
+        const video = await media(owner.id, Purpose.STOREFRONT_LOGO, MediaKind.VIDEO);
+        expect(await openedWith(owner, { logoMediaId: video })).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["logo_media_id"],
+        });
+        const banner = await media(owner.id, Purpose.STOREFRONT_BANNER);
+        expect(await openedWith(owner, { logoMediaId: banner })).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["logo_media_id"],
+        });
+      });
+
+      it("refuses a logo deleted after it was ready, and keeps one deleted after it was set", async () => {
+        const { owner, storefront } = await opened();
+        const gone = await media(owner.id);
+        await publishMediaState(
+          rig.bus,
+          service,
+          { mediaId: gone, ownerId: owner.id, purpose: Purpose.STOREFRONT_LOGO },
+          "deleted",
+        );
+        expect(
+          await failure(client.updateStorefront({ id: storefront.id, logoMediaId: gone }, owner.as)),
+        ).toMatchObject({ code: Code.InvalidArgument, fields: ["logo_media_id"] });
+        const logo = await media(owner.id);
+        await client.updateStorefront({ id: storefront.id, logoMediaId: logo }, owner.as);
+        await publishMediaState(
+          rig.bus,
+          service,
+          { mediaId: logo, ownerId: owner.id, purpose: Purpose.STOREFRONT_LOGO },
+          "deleted",
+        );
+        const { storefront: renamed } = await client.updateStorefront(
+          { id: storefront.id, name: "Still my logo", logoMediaId: logo },
+          owner.as,
+        );
+        expect(renamed).toMatchObject({ name: "Still my logo", logoMediaId: logo });
+      });
+
+      it("lets an admin set another account's banner on a storefront", async () => {
+        const { storefront } = await opened();
+        const banner = await media((await seller()).id, Purpose.STOREFRONT_BANNER);
+        const { storefront: updated } = await client.updateStorefront(
+          { id: storefront.id, bannerMediaId: banner },
+          (await admin()).as,
+        );
+        expect(updated?.bannerMediaId).toBe(banner);
       });
     });
 

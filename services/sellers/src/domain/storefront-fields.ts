@@ -4,7 +4,7 @@ import type {
   CreateStorefrontRequest,
   UpdateStorefrontRequest,
 } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { InvalidArgument } from "@mercato/platform";
+import { InvalidArgument, type MediaReference } from "@mercato/platform";
 import { checkedName, checkedText } from "./storefront-rules.js";
 
 /** The fields of a storefront that its owner sets, in stored form (no media = null, other blanks = ""). */
@@ -58,6 +58,29 @@ export function changesFromUpdate(req: UpdateStorefrontRequest): Partial<Storefr
       ? { location: { latitude: req.location.latitude, longitude: req.location.longitude } }
       : {}),
   };
+}
+
+/**
+ * The logo and banner a storefront change sets, as media references to check (ADR 0041): ready
+ * images of the caller uploaded as a storefront logo or banner. Cleared or absent fields are none.
+ */
+export function storefrontMediaReferences(fields: Partial<StorefrontFields>): MediaReference[] {
+  const references: MediaReference[] = [];
+  if (fields.logoMediaId)
+    references.push({
+      field: "logo_media_id",
+      mediaId: fields.logoMediaId,
+      purpose: "storefront_logo",
+      kinds: ["image"],
+    });
+  if (fields.bannerMediaId)
+    references.push({
+      field: "banner_media_id",
+      mediaId: fields.bannerMediaId,
+      purpose: "storefront_banner",
+      kinds: ["image"],
+    });
+  return references;
 }
 
 function mediaId(value: string): string | null {

@@ -67,7 +67,7 @@ export function sellersRoutes(
     async createStorefront(req, context) {
       const caller = requireUser(context);
       assertMayOpenStorefront(caller);
-      const row = await storefronts.create(caller.id, fieldsFromCreate(req), initialStatus(approval));
+      const row = await storefronts.create(caller, fieldsFromCreate(req), initialStatus(approval));
       return create(CreateStorefrontResponseSchema, { storefront: storefrontToProto(row) });
     },
 

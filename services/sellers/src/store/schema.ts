@@ -1,3 +1,4 @@
+import { mediaAssetsTable } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -191,3 +192,6 @@ export const ledgerEntries = sellersSchema.table(
 
 /** A stored ledger entry row. */
 export type LedgerEntryRow = typeof ledgerEntries.$inferSelect;
+
+/** The media this service may attach, kept from the media service's status events (ADR 0041). */
+export const mediaAssets = mediaAssetsTable(sellersSchema);

@@ -4,12 +4,13 @@ import {
   type Database,
   type Executor,
   isUniqueViolation,
+  type MediaReferences,
   NotFound,
   type Outbox,
 } from "@mercato/platform";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
-import type { StorefrontFields } from "../domain/storefront-fields.js";
+import { type StorefrontFields, storefrontMediaReferences } from "../domain/storefront-fields.js";
 import {
   assertFollowable,
   assertMayManage,
@@ -69,14 +70,16 @@ export class Storefronts {
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
+    private readonly media: MediaReferences,
   ) {}
 
   /** Opens a storefront for `ownerId`; Conflict when the account has one or the slug is taken. */
   async create(
-    ownerId: string,
+    caller: Caller,
     fields: StorefrontFields,
     status: StorefrontStatusName,
   ): Promise<StorefrontRow> {
+    const ownerId = caller.id;
     try {
       return await this.database.transaction(async (tx) => {
         const [owned] = await tx
@@ -86,6 +89,7 @@ export class Storefronts {
           .limit(1);
         if (owned) throw alreadyOpen();
         if (await this.slugInUse(tx, fields.slug)) throw slugTaken();
+        await this.media.check(tx, caller, storefrontMediaReferences(fields));
         const [row] = await tx
           .insert(storefronts)
           .values({ id: uuidv7(), ownerId, ...fields, status, version: 1 })
@@ -137,6 +141,8 @@ export class Storefronts {
         const changed = changedFields(current, changes);
         if (Object.keys(changed).length === 0) return current;
         if (changed.slug !== undefined && (await this.slugInUse(tx, changed.slug))) throw slugTaken();
+        // Only a logo or banner the change sets is checked: one deleted since it was set stays (ADR 0041).
+        await this.media.check(tx, caller, storefrontMediaReferences(changed));
         return this.applyChange(tx, id, changed);
       });
     } catch (error) {
