@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { UsersService } from "@mercato/contracts/mercato/users/v1/users_pb";
-import { defineService, loadSqlMigrations } from "@mercato/platform";
+import { defineService, loadSqlMigrations, MediaReferences } from "@mercato/platform";
 import { userRegisteredConsumer } from "./events/user-registered.consumer.js";
 import { usersRoutes } from "./rpc/users.rpc.js";
 import { AddressBook } from "./store/address-book.store.js";
@@ -15,10 +15,11 @@ export const usersService = defineService({
   rpcServices: [UsersService.typeName],
   migrations: () => loadSqlMigrations(migrationsFolder),
   setup({ database, outbox }) {
-    const profiles = new Profiles(database, outbox);
+    const media = new MediaReferences(database);
+    const profiles = new Profiles(database, outbox, media);
     return {
       rpc: (router) => usersRoutes(router, { profiles, addressBook: new AddressBook(database) }),
-      consumers: [userRegisteredConsumer(profiles)],
+      consumers: [userRegisteredConsumer(profiles), ...media.consumers()],
     };
   },
 });

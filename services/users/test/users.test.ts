@@ -1,5 +1,6 @@
 import { create, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
+import { MediaKind, Purpose } from "@mercato/contracts/mercato/media/v1/media_pb";
 import {
   type AddressFields,
   AddressFieldsSchema,
@@ -9,7 +10,7 @@ import {
 } from "@mercato/contracts/mercato/users/v1/users_pb";
 import { createRpcClient, type EventEnvelope, type RunningService, rowsOf } from "@mercato/platform";
 import { createTestIssuer } from "@mercato/platform/auth/test-keys";
-import { describeWithInfra, waitFor } from "@mercato/testing";
+import { describeWithInfra, publishMediaState, readyMedia, waitFor } from "@mercato/testing";
 import { userRegisteredEvent } from "@mercato/testing/identity-events";
 import {
   type DatabaseFixture,
@@ -85,6 +86,10 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
       await waitFor(() => client.getMyProfile({}, user.as), { message: "profile was not created" });
       return user;
     };
+
+    /** A media of `ownerId` the service has seen become ready (an avatar image unless told otherwise). */
+    const media = (ownerId: string, purpose = Purpose.AVATAR, kind = MediaKind.IMAGE) =>
+      readyMedia(rig.bus, service, { ownerId, purpose, kind });
 
     const eventsFor = (userId: string) => ({
       created: rig.published
@@ -194,8 +199,12 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
 
       it("clears optional fields sent as empty strings", async () => {
         const user = await registered();
-        const avatar = uuidv7();
-        await client.updateMyProfile({ displayName: "Ada", avatarMediaId: avatar }, user.as);
+        const avatar = await media(user.id);
+        const { profile: set } = await client.updateMyProfile(
+          { displayName: "Ada", avatarMediaId: avatar },
+          user.as,
+        );
+        expect(set?.avatarMediaId).toBe(avatar);
         const { profile } = await client.updateMyProfile(
           { email: "", phone: "", avatarMediaId: "" },
           user.as,
@@ -257,6 +266,72 @@ function describeUsersService(label: string, openFixture: () => Promise<Database
       it("refuses a caller whose id is not a user account", async () => {
         const as = await tokenFor("service:orders", []);
         expect((await failure(client.getMyProfile({}, as))).code).toBe(Code.PermissionDenied);
+      });
+    });
+
+    describe("avatar media", () => {
+      const refused = async (user: User, avatarMediaId: string) =>
+        failure(client.updateMyProfile({ avatarMediaId }, user.as));
+
+      it("refuses another account's avatar, naming the field and saying why", async () => {
+        const user = await registered();
+        const foreign = await media((await registered()).id);
+        expect(await refused(user, foreign)).toEqual({
+          code: Code.InvalidArgument,
+          fields: ["avatar_media_id"],
+          message: `avatar_media_id: media ${foreign} is not a ready avatar image of yours`,
+        });
+      });
+
+      it.each([
+        ["an unknown media id", async () => uuidv7()],
+        ["a product image", async (user: User) => media(user.id, Purpose.PRODUCT)],
+        ["a video", async (user: User) => media(user.id, Purpose.AVATAR, MediaKind.VIDEO)],
+        [
+          "a media whose processing failed",
+          (user: User) =>
+            publishMediaState(rig.bus, service, { ownerId: user.id, purpose: Purpose.AVATAR }, "failed"),
+        ],
+        [
+          "a media deleted after it was ready",
+          async (user: User) =>
+            publishMediaState(
+              rig.bus,
+              service,
+              { mediaId: await media(user.id), ownerId: user.id, purpose: Purpose.AVATAR },
+              "deleted",
+            ),
+        ],
+      ])("refuses %s as an avatar", async (_label, avatar) => {
+        const user = await registered();
+        expect(await refused(user, await avatar(user))).toMatchObject({
+          code: Code.InvalidArgument,
+          fields: ["avatar_media_id"],
+        });
+      });
+
+      it("keeps an avatar deleted since it was set when other fields change", async () => {
+        const user = await registered();
+        const avatar = await media(user.id);
+        await client.updateMyProfile({ avatarMediaId: avatar }, user.as);
+        await publishMediaState(
+          rig.bus,
+          service,
+          { mediaId: avatar, ownerId: user.id, purpose: Purpose.AVATAR },
+          "deleted",
+        );
+        const { profile } = await client.updateMyProfile(
+          { displayName: "Ada", avatarMediaId: avatar },
+          user.as,
+        );
+        expect(profile).toMatchObject({ displayName: "Ada", avatarMediaId: avatar });
+      });
+
+      it("lets an admin use another account's avatar image", async () => {
+        const admin = await registered(["admin"]);
+        const theirs = await media((await registered()).id);
+        const { profile } = await client.updateMyProfile({ avatarMediaId: theirs }, admin.as);
+        expect(profile?.avatarMediaId).toBe(theirs);
       });
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalLocale, profileChanges } from "./profile-rules.js";
+import { avatarMediaReferences, canonicalLocale, profileChanges } from "./profile-rules.js";
 
 describe("canonicalLocale", () => {
   it.each([
@@ -48,5 +48,16 @@ describe("profileChanges", () => {
 
   it("refuses control characters in the e-mail address", () => {
     expect(() => profileChanges({ email: "ada\u0000@example.com" })).toThrow(/^email: /);
+  });
+});
+
+describe("avatarMediaReferences", () => {
+  it("checks a new avatar as a ready avatar image, and nothing for a cleared or untouched one", () => {
+    const id = "0190f5a0-0000-7000-8000-000000000001";
+    expect(avatarMediaReferences({ avatarMediaId: id })).toEqual([
+      { field: "avatar_media_id", mediaId: id, purpose: "avatar", kinds: ["image"] },
+    ]);
+    expect(avatarMediaReferences({ avatarMediaId: null })).toEqual([]);
+    expect(avatarMediaReferences({ displayName: "Ada" })).toEqual([]);
   });
 });

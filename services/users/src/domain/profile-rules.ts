@@ -1,4 +1,4 @@
-import { InvalidArgument } from "@mercato/platform";
+import { InvalidArgument, type MediaReference } from "@mercato/platform";
 
 /** The profile fields a user may change; `null` clears an optional one. */
 export interface ProfileChanges {
@@ -86,4 +86,11 @@ export function profileChanges(update: ProfileUpdate): ProfileChanges {
     changes.locale = canonicalLocale(update.locale);
   }
   return changes;
+}
+
+/** The avatar a profile change sets, as a media reference to check: a ready avatar image of the caller. */
+export function avatarMediaReferences(changes: ProfileChanges): MediaReference[] {
+  return changes.avatarMediaId
+    ? [{ field: "avatar_media_id", mediaId: changes.avatarMediaId, purpose: "avatar", kinds: ["image"] }]
+    : [];
 }

@@ -34,7 +34,7 @@ export function usersRoutes(router: ConnectRouter, deps: { profiles: Profiles; a
 
     async updateMyProfile(req, context) {
       const caller = requireUser(context);
-      const row = await profiles.update(caller.id, profileChanges(req));
+      const row = await profiles.update(caller, profileChanges(req));
       return create(UpdateMyProfileResponseSchema, { profile: profileToProto(row) });
     },
 

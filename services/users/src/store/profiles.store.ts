@@ -1,7 +1,14 @@
 import type { Account } from "@mercato/contracts/mercato/auth/v1/auth_pb";
-import { type Database, type Executor, NotFound, type Outbox } from "@mercato/platform";
+import {
+  type Caller,
+  type Database,
+  type Executor,
+  type MediaReferences,
+  NotFound,
+  type Outbox,
+} from "@mercato/platform";
 import { eq, sql } from "drizzle-orm";
-import { defaultLocale, type ProfileChanges } from "../domain/profile-rules.js";
+import { avatarMediaReferences, defaultLocale, type ProfileChanges } from "../domain/profile-rules.js";
 import { recordProfileCreated, recordProfileUpdated } from "../events/profile-events.js";
 import { profileToProto } from "./mappers.js";
 import { type ProfileRow, profiles } from "./schema.js";
@@ -14,6 +21,7 @@ export class Profiles {
   constructor(
     private readonly database: Database,
     private readonly outbox: Outbox,
+    private readonly media: MediaReferences,
   ) {}
 
   /**
@@ -46,10 +54,12 @@ export class Profiles {
   }
 
   /**
-   * Applies `changes` to the profile of `userId` and records ProfileUpdated in the same
-   * transaction; when nothing actually changes it writes and publishes nothing.
+   * Applies `changes` to the caller's profile and records ProfileUpdated in the same transaction;
+   * when nothing actually changes it writes and publishes nothing. A new avatar must be a ready
+   * avatar image of the caller (ADR 0041).
    */
-  async update(userId: string, changes: ProfileChanges): Promise<ProfileRow> {
+  async update(caller: Caller, changes: ProfileChanges): Promise<ProfileRow> {
+    const userId = caller.id;
     return this.database.transaction(async (tx) => {
       const [current] = await tx
         .select()
@@ -62,6 +72,8 @@ export class Profiles {
         Object.entries(changes).filter(([key, value]) => current[key as keyof ProfileChanges] !== value),
       ) as ProfileChanges;
       if (Object.keys(changed).length === 0) return current;
+      // Only an avatar the change sets is checked: one deleted since it was set stays (ADR 0041).
+      await this.media.check(tx, caller, avatarMediaReferences(changed));
       const [updated] = await tx
         .update(profiles)
         .set({ ...changed, updatedAt: sql`now()` })

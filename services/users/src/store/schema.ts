@@ -1,3 +1,4 @@
+import { mediaAssetsTable } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 import { boolean, index, pgSchema, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
@@ -54,3 +55,6 @@ export const addresses = usersSchema.table(
 
 /** A stored address row. */
 export type AddressRow = typeof addresses.$inferSelect;
+
+/** The media this service may attach, kept from the media service's status events (ADR 0041). */
+export const mediaAssets = mediaAssetsTable(usersSchema);
