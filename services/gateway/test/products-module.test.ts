@@ -10,7 +10,13 @@ import {
   type Variant,
 } from "@mercato/contracts/mercato/products/v1/products_pb";
 import { SellersService, StorefrontStatus } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
-import { type Listening, NotFound, PermissionDenied, Unauthenticated } from "@mercato/platform";
+import {
+  InvalidArgument,
+  type Listening,
+  NotFound,
+  PermissionDenied,
+  Unauthenticated,
+} from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -90,6 +96,28 @@ describe("products gateway module in front of products and sellers services", ()
     },
   } satisfies Partial<ServiceImpl<typeof SellersService>>;
 
+  // Media the fake products service has seen become ready; like the real one (ADR 0041) it
+  // refuses any other id a change adds, naming its index.
+  const readyMedia = new Set<string>();
+  const mediaReady = () => {
+    const id = uuidv7();
+    readyMedia.add(id);
+    return id;
+  };
+  const checkMedia = (ids: readonly string[], kept: readonly string[] = []) => {
+    const violations = ids.flatMap((id, i) =>
+      readyMedia.has(id) || kept.includes(id)
+        ? []
+        : [
+            {
+              field: `media_ids[${i}]`,
+              message: `media ${id} is not a ready product image or video of yours`,
+            },
+          ],
+    );
+    if (violations.length > 0) throw new InvalidArgument("media_ids: not ready", violations);
+  };
+
   const findProduct = (id: string) => {
     const product = products.get(id);
     if (!product) throw new NotFound(`product ${id} not found`);
@@ -150,6 +178,7 @@ describe("products gateway module in front of products and sellers services", ()
       const caller = record("createProduct", request, context);
       const storefrontId = caller ? storefrontOf(caller.id) : undefined;
       if (!storefrontId) throw new PermissionDenied("open a storefront first");
+      checkMedia(request.mediaIds);
       const id = uuidv7();
       const product = {
         ...request,
@@ -168,6 +197,7 @@ describe("products gateway module in front of products and sellers services", ()
       const caller = record("updateProduct", request, context);
       const product = findProduct(request.id);
       mayChange(product, caller?.id);
+      if (request.replaceMediaIds) checkMedia(request.mediaIds, product.mediaIds);
       const changed = {
         ...product,
         title: request.title ?? product.title,
@@ -423,6 +453,33 @@ describe("products gateway module in front of products and sellers services", ()
       ]);
     });
 
+    it("names a media id the products service refuses by its index, in REST and GraphQL", async () => {
+      const ready = mediaReady();
+      const unknown = uuidv7();
+      const response = await rest("POST", "/products", await seller(0), {
+        ...tee,
+        mediaIds: [ready, unknown],
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([
+        {
+          field: "body.mediaIds[1]",
+          message: `media ${unknown} is not a ready product image or video of yours`,
+        },
+      ]);
+      const body = (
+        await graphql(
+          `mutation($ids: [ID!]) { createProduct(input: { title: "Hat", categoryId: "${tees}", mediaIds: $ids }) { id } }`,
+          { ids: [ready, unknown] },
+          await seller(0),
+        )
+      ).json();
+      expect(body.errors[0].extensions).toMatchObject({
+        code: "INVALID_ARGUMENT",
+        details: [expect.objectContaining({ field: "input.mediaIds[1]" })],
+      });
+    });
+
     it("reads a product anonymously and answers 404 for an unknown one", async () => {
       const product = await list(1);
       const read = await rest("GET", `/products/${product.id}`);
@@ -433,7 +490,7 @@ describe("products gateway module in front of products and sellers services", ()
 
     it("patches a product, replacing attributes, media ids and option names, and answers 403 to another seller", async () => {
       const product = await list(0);
-      const media = uuidv7();
+      const media = mediaReady();
       const patched = await rest("PATCH", `/products/${product.id}`, await seller(0), {
         title: "Organic tee v2",
         attributes: { fit: "slim" },

@@ -39,6 +39,29 @@ const berlin = {
   location: { lat: 52.4875, lng: 13.4326 },
 };
 
+/** Media the fake sellers service has seen become ready; like the real one (ADR 0041) it refuses others. */
+const readyMedia = new Set<string>();
+const mediaReady = () => {
+  const id = uuidv7();
+  readyMedia.add(id);
+  return id;
+};
+
+/** Refuses a logo or banner the change sets that is not a ready media, naming the field. */
+function checkMedia(
+  change: { logoMediaId?: string | undefined; bannerMediaId?: string | undefined },
+  current?: Storefront,
+): void {
+  const violations = (["logoMediaId", "bannerMediaId"] as const).flatMap((key) => {
+    const id = change[key];
+    if (!id || readyMedia.has(id) || id === current?.[key]) return [];
+    const field = key === "logoMediaId" ? "logo_media_id" : "banner_media_id";
+    const what = key === "logoMediaId" ? "logo" : "banner";
+    return [{ field, message: `media ${id} is not a ready storefront ${what} image of yours` }];
+  });
+  if (violations.length > 0) throw new InvalidArgument("media not ready", violations);
+}
+
 /**
  * A sellers service for the gateway's tests: storefronts in memory, the contract's validation
  * and caller rules, and a record of every call with the token it carried.
@@ -73,6 +96,7 @@ function fakeSellers(calls: RecordedCall[]) {
         if (!caller) throw new Unauthenticated("sign in first");
         if ([...storefronts.values()].some((s) => s.ownerId === caller.id))
           throw new Conflict("you already have a storefront");
+        checkMedia(request);
         const storefront = {
           ...request,
           id: uuidv7(),
@@ -92,6 +116,7 @@ function fakeSellers(calls: RecordedCall[]) {
         const caller = seen("updateStorefront", request, context);
         const storefront = find(request.id);
         mayChange(storefront, caller);
+        checkMedia(request, storefront);
         const changed = { ...storefront } as Storefront;
         for (const key of ["name", "slug", "description", "logoMediaId", "bannerMediaId"] as const) {
           const value = request[key];
@@ -370,7 +395,7 @@ describe("sellers gateway module in front of a sellers service", () => {
     });
 
     it("patches the fields sent, removes a logo sent as null, and forwards only those", async () => {
-      const { seller, storefront } = await openStorefront({ logoMediaId: uuidv7() });
+      const { seller, storefront } = await openStorefront({ logoMediaId: mediaReady() });
       calls.length = 0;
       const response = await rest("PATCH", `/sellers/${storefront.id}`, seller, {
         name: "Kiez Kaffee & Kuchen",
@@ -386,6 +411,33 @@ describe("sellers gateway module in front of a sellers service", () => {
         expect.arrayContaining(["id", "name", "logoMediaId"]),
       );
       expect(calls[0]?.request).toMatchObject({ logoMediaId: "" });
+    });
+
+    it("names a logo the sellers service refuses, in REST and GraphQL", async () => {
+      const { seller, storefront } = await openStorefront();
+      const unknown = uuidv7();
+      const response = await rest("PATCH", `/sellers/${storefront.id}`, seller, { logoMediaId: unknown });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([
+        {
+          field: "body.logoMediaId",
+          message: `media ${unknown} is not a ready storefront logo image of yours`,
+        },
+      ]);
+      const body = (
+        await graphql(
+          "mutation($id: ID!, $logo: ID) { updateStorefront(id: $id, input: { logoMediaId: $logo }) { id } }",
+          { id: storefront.id, logo: unknown },
+          seller,
+        )
+      ).json();
+      expect(body.errors[0].extensions).toMatchObject({
+        code: "INVALID_ARGUMENT",
+        details: [expect.objectContaining({ field: "input.logoMediaId" })],
+      });
+      const logo = mediaReady();
+      const patched = await rest("PATCH", `/sellers/${storefront.id}`, seller, { logoMediaId: logo });
+      expect(patched.json()).toMatchObject({ logoMediaId: logo });
     });
 
     it("answers 403 when a seller patches another seller's storefront", async () => {

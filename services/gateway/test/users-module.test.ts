@@ -1,3 +1,4 @@
+import { Purpose } from "@mercato/contracts/mercato/media/v1/media_pb";
 import {
   createLogger,
   MemoryEventBus,
@@ -7,7 +8,7 @@ import {
   startService,
 } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
-import { waitFor } from "@mercato/testing";
+import { readyMedia, waitFor } from "@mercato/testing";
 import { userRegisteredEvent } from "@mercato/testing/identity-events";
 import { usersService } from "@mercato/users";
 import { v7 as uuidv7 } from "uuid";
@@ -122,6 +123,23 @@ describe("users gateway module in front of the users service", () => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.json().profile).toMatchObject({ displayName: "Ada", phone: null, locale: "de-DE" });
+    });
+
+    it("sets an avatar the users service has seen ready, and answers 400 naming body.avatarMediaId for another", async () => {
+      const user = await signIn();
+      const avatar = await readyMedia(bus, users, { ownerId: user.id, purpose: Purpose.AVATAR });
+      const set = await rest("PATCH", "/users/me", user, { avatarMediaId: avatar });
+      expect(set.statusCode).toBe(200);
+      expect(set.json().profile).toMatchObject({ avatarMediaId: avatar });
+      const unknown = uuidv7();
+      const refused = await rest("PATCH", "/users/me", user, { avatarMediaId: unknown });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toMatchObject({
+        code: "INVALID_ARGUMENT",
+        details: [
+          { field: "body.avatarMediaId", message: `media ${unknown} is not a ready avatar image of yours` },
+        ],
+      });
     });
 
     it("answers 400 naming body.locale for an unknown language", async () => {
