@@ -137,8 +137,9 @@ let fromEnvironment: Promise<ReturnType<typeof createHandler>> | undefined;
 
 /**
  * The Lambda entry (`@mercato/media/lambda`, handler `handler`): its store is the bucket
- * `S3_BUCKET` in `S3_REGION` (or `AWS_REGION`), at `S3_ENDPOINT` when not AWS itself, with
- * path-style URLs when `S3_FORCE_PATH_STYLE` is true; credentials come from the function's role.
+ * `S3_BUCKET` in `S3_REGION` (or the function's `AWS_REGION`), at `S3_ENDPOINT` when not AWS
+ * itself, with path-style URLs when `S3_FORCE_PATH_STYLE` is true; credentials are the function
+ * role's unless `S3_ACCESS_KEY_ID` and `S3_SECRET_ACCESS_KEY` are set.
  */
 export async function handler(event: S3Event): Promise<HandledRecord[]> {
   if (!fromEnvironment) {
@@ -152,18 +153,21 @@ export async function handler(event: S3Event): Promise<HandledRecord[]> {
 }
 
 async function fromEnv(): Promise<ReturnType<typeof createHandler>> {
-  const bucket = process.env.S3_BUCKET;
-  const region = process.env.S3_REGION ?? process.env.AWS_REGION;
-  if (!bucket || !region) throw new Error("S3_BUCKET and S3_REGION (or AWS_REGION) must be set");
-  const endpoint = process.env.S3_ENDPOINT;
+  const env = process.env;
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new Error("S3_BUCKET must be set to the bucket the uploads arrive in");
+  const region = env.S3_REGION ?? env.AWS_REGION;
   const store = await createS3ObjectStore({
     bucket,
-    region,
-    forcePathStyle: flag(process.env.S3_FORCE_PATH_STYLE),
-    ...(endpoint ? { endpoint } : {}),
+    forcePathStyle: flag(env.S3_FORCE_PATH_STYLE),
+    ...(region ? { region } : {}),
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+    ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } }
+      : {}),
   });
-  const maxImageBytes = Number(process.env.MEDIA_MAX_IMAGE_BYTES) || undefined;
-  const maxPixels = Number(process.env.MEDIA_MAX_IMAGE_PIXELS) || undefined;
+  const maxImageBytes = Number(env.MEDIA_MAX_IMAGE_BYTES) || undefined;
+  const maxPixels = Number(env.MEDIA_MAX_IMAGE_PIXELS) || undefined;
   return createHandler(store, {
     bucket,
     ...(maxImageBytes ? { maxImageBytes } : {}),
