@@ -1,5 +1,6 @@
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { mediaService } from "@mercato/media";
 import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import { type Database, migrateService, rowsOf, type ServiceDefinition } from "@mercato/platform";
@@ -13,6 +14,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as authSchema from "../../services/auth/src/store/schema.js";
 import * as inventorySchema from "../../services/inventory/src/store/schema.js";
+import * as mediaSchema from "../../services/media/src/store/schema.js";
 import * as notificationsSchema from "../../services/notifications/src/store/schema.js";
 import * as ordersSchema from "../../services/orders/src/store/schema.js";
 import * as productsSchema from "../../services/products/src/store/schema.js";
@@ -61,6 +63,7 @@ const services: ServiceUnderTest[] = [
   { definition: inventoryService, schema: inventorySchema },
   { definition: ordersService, schema: ordersSchema },
   { definition: notificationsService, schema: notificationsSchema },
+  { definition: mediaService, schema: mediaSchema },
 ];
 
 /** The SQL drizzle-kit generates for `schema` from nothing, as its `generate` command drafts it. */

@@ -31,6 +31,8 @@ const allowed = [
 const ownFolders: Record<string, string[]> = {
   // The search projection has its own migrations, consumers and rebuild command.
   products: ["search/"],
+  // The image and video pipeline, which the AWS Lambda entry shares with the service.
+  media: ["pipeline/", "lambda.ts"],
 };
 
 const isDir = (path: string) => statSync(path).isDirectory();
@@ -43,6 +45,7 @@ describe("every service folder", () => {
     expect(names.sort()).toEqual([
       "auth",
       "inventory",
+      "media",
       "notifications",
       "orders",
       "products",

@@ -1,5 +1,6 @@
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { mediaService } from "@mercato/media";
 import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import type { ServiceDefinition } from "@mercato/platform";
@@ -19,4 +20,5 @@ export const hostedServices: readonly ServiceDefinition<never>[] = [
   inventoryService,
   ordersService,
   notificationsService,
+  mediaService,
 ];

@@ -15,3 +15,4 @@ export * from "./queue/index.js";
 export * from "./random/index.js";
 export * from "./rpc/index.js";
 export * from "./service/index.js";
+export * from "./storage/index.js";

@@ -5,5 +5,6 @@ export * from "./media-events.js";
 export * from "./nats-server.js";
 export * from "./outcome.js";
 export * from "./redis-server.js";
+export * from "./s3-server.js";
 export type { PrivateServer, ServerStopOptions } from "./server-process.js";
 export * from "./wait-for.js";

@@ -40,13 +40,7 @@ describe("the Lambda handler", () => {
 
   beforeAll(async () => {
     server = await startS3Server();
-    store = await createS3ObjectStore({
-      bucket: server.bucket,
-      region: server.region,
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    });
+    store = await createS3ObjectStore(server.storeOptions);
     handler = createHandler(store, { bucket: server.bucket, log: () => {} });
   });
   afterAll(async () => {
@@ -105,14 +99,7 @@ describe("the Lambda handler", () => {
 
   it("the exported handler builds its store from S3_* variables", async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, {
-      S3_BUCKET: server.bucket,
-      S3_REGION: server.region,
-      S3_ENDPOINT: server.endpoint,
-      S3_FORCE_PATH_STYLE: "true",
-      S3_ACCESS_KEY_ID: server.accessKeyId,
-      S3_SECRET_ACCESS_KEY: server.secretAccessKey,
-    });
+    Object.assign(process.env, server.env);
     try {
       const mediaId = uuidv7();
       const png = await smallPng();

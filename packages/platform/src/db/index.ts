@@ -1,4 +1,5 @@
 export * from "./database.js";
+export * from "./kept-secret.js";
 export * from "./migrate.js";
 export * from "./pg-errors.js";
 export * from "./pglite-prepare.js";

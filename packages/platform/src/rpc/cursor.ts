@@ -1,3 +1,5 @@
+import { InvalidArgument } from "../errors/index.js";
+
 /**
  * Page cursors are opaque to clients: a list's position (a few JSON values) as base64url text.
  * Each list checks the parts it decodes and answers InvalidArgument on `cursor` when they do not fit.
@@ -37,4 +39,25 @@ export function isCursorBigint(value: unknown): value is string {
   if (typeof value !== "string" || !/^-?\d{1,19}$/.test(value)) return false;
   const n = BigInt(value);
   return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
+/** The id a cursor of a list ordered by id (UUIDv7, newest first) carries; InvalidArgument on `cursor` otherwise. */
+export function idFromCursor(cursor: string): string {
+  const [id] = decodeOpaqueCursor(cursor) ?? [];
+  if (typeof id !== "string" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    throw InvalidArgument.field("cursor", "is not a cursor of this list");
+  return id;
+}
+
+/**
+ * One page of a list ordered by id, from `limit + 1` rows read: the first `limit`, and the cursor
+ * of the next page (empty on the last).
+ */
+export function idPage<T extends { id: string }>(
+  rows: readonly T[],
+  limit: number,
+): { rows: T[]; nextCursor: string } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeOpaqueCursor([last.id]) : "" };
 }

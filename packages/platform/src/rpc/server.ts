@@ -149,6 +149,12 @@ export interface HttpRoute {
   handle(): Promise<{ status: number; contentType: string; body: string }>;
 }
 
+/** A plain HTTP handler next to the RPC routes (file uploads and downloads); true when it took the request. */
+export type HttpHandler = (
+  req: import("node:http").IncomingMessage | import("node:http2").Http2ServerRequest,
+  res: import("node:http").ServerResponse | import("node:http2").Http2ServerResponse,
+) => boolean;
+
 /** Options of startRpcServer. */
 export interface RpcServerOptions {
   host?: string;
@@ -156,6 +162,8 @@ export interface RpcServerOptions {
   routes: (router: ConnectRouter) => void;
   interceptors?: Interceptor[];
   httpRoutes?: HttpRoute[];
+  /** Serves other plain HTTP requests (any method, streamed bodies); true when it took the request. */
+  httpHandler?: HttpHandler;
   /** Longest deadline a caller may ask for; default 60 000 ms. */
   maxTimeoutMs?: number;
   /** Binary Connect unary calls through createUnaryServer (docs/adr/0020); default from RPC_DIRECT (on). */
@@ -182,6 +190,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<Listeni
     fallback: (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       const route = routes.get(`${req.method} ${path}`);
+      if (!route && options.httpHandler?.(req, res as Parameters<HttpHandler>[1])) return;
       if (!route) {
         res.writeHead(404, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: "not found" }));

@@ -23,6 +23,7 @@ import type { Listening } from "../rpc/listen.js";
 import {
   type Authenticator,
   contextInterceptor,
+  type HttpHandler,
   type HttpRoute,
   observeInterceptor,
   startRpcServer,
@@ -47,6 +48,8 @@ export interface ServiceRuntime<Config = Record<string, never>> {
    * when the host gave the service no token secret.
    */
   serviceToken(): Promise<string>;
+  /** The URL it serves on (`http://host:port`); known once it listens, so ask from `start` or later. */
+  url(): string;
 }
 
 /**
@@ -58,6 +61,8 @@ export interface ServiceParts {
   consumers?: readonly ConsumerDefinition[];
   /** Plain HTTP GET routes served next to the RPCs (for example a JWKS document). */
   httpRoutes?: readonly HttpRoute[];
+  /** Other plain HTTP requests it serves (signed file uploads and downloads). */
+  httpHandler?: HttpHandler;
   /** Background work started after the server listens; returns how to stop it. */
   start?: () => Promise<(() => Promise<void>) | undefined>;
   /** Releases what `setup` opened (mail transports, clients), last when the service stops. */
@@ -171,7 +176,12 @@ export async function startService<Config>(
 
     const relay = new OutboxRelay({ database, bus: infra.bus, logger });
     const outbox = new Outbox(definition.name, () => relay.kick());
+    let listeningUrl: string | undefined;
     const runtime: ServiceRuntime<Config> = {
+      url: () => {
+        if (!listeningUrl) throw new Error(`${definition.name} is not listening yet`);
+        return listeningUrl;
+      },
       name: definition.name,
       config,
       database,
@@ -240,7 +250,9 @@ export async function startService<Config>(
         metricsRoute(metrics),
         ...(parts.httpRoutes ?? []),
       ],
+      ...(parts.httpHandler ? { httpHandler: parts.httpHandler } : {}),
     });
+    listeningUrl = server.url;
     stops.unshift(() => server.close());
 
     const stopWork = await parts.start?.();

@@ -1,13 +1,6 @@
-import {
-  type Database,
-  decodeOpaqueCursor,
-  type Executor,
-  encodeOpaqueCursor,
-  InvalidArgument,
-  uuidArray,
-} from "@mercato/platform";
+import { type Database, type Executor, idFromCursor, idPage, uuidArray } from "@mercato/platform";
 import { and, count, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
-import { validate as isUuid, v7 as uuidv7 } from "uuid";
+import { v7 as uuidv7 } from "uuid";
 import type { Category } from "../domain/preferences.js";
 import { type InboxRow, inbox } from "./schema.js";
 
@@ -46,19 +39,15 @@ export class Inbox {
   ): Promise<{ entries: InboxRow[]; nextCursor: string }> {
     const conditions: SQL[] = [eq(inbox.recipientId, userId)];
     if (options.unreadOnly) conditions.push(isNull(inbox.readAt));
-    if (options.cursor) conditions.push(lt(inbox.id, cursorId(options.cursor)));
+    if (options.cursor) conditions.push(lt(inbox.id, idFromCursor(options.cursor)));
     const rows = await this.database.db
       .select()
       .from(inbox)
       .where(and(...conditions))
       .orderBy(desc(inbox.id))
       .limit(options.limit + 1);
-    const entries = rows.slice(0, options.limit);
-    const last = entries.at(-1);
-    return {
-      entries,
-      nextCursor: rows.length > options.limit && last ? encodeOpaqueCursor([last.id]) : "",
-    };
+    const page = idPage(rows, options.limit);
+    return { entries: page.rows, nextCursor: page.nextCursor };
   }
 
   async unread(userId: string, executor: Executor = this.database.db): Promise<number> {
@@ -84,11 +73,4 @@ export class Inbox {
       return { marked: marked.length, unread: await this.unread(userId, tx) };
     });
   }
-}
-
-function cursorId(cursor: string): string {
-  const [id] = decodeOpaqueCursor(cursor) ?? [];
-  if (typeof id !== "string" || !isUuid(id))
-    throw InvalidArgument.field("cursor", "is not a cursor of this list");
-  return id;
 }
