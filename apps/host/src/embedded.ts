@@ -9,6 +9,7 @@ import {
   gatewayModules,
   type LiveEventSource,
 } from "@mercato/gateway";
+import { openSeedStore } from "@mercato/media";
 import {
   type Authenticator,
   createJwksAuthenticator,
@@ -152,7 +153,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         ),
       );
     }
-    const seeded = await seedOnFirstStart(config.SEED_DEMO, running, infra, logger("host"));
+    const seeded = await seedOnFirstStart(config.SEED_DEMO, env, running, infra, logger("host"));
     const gateway = await createGateway({
       config: gatewayConfig,
       services: running.map((service) => ({ name: service.name, url: service.url })),
@@ -188,6 +189,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 /** Seeds the demo marketplace when sellers and products both run and neither has data yet. */
 async function seedOnFirstStart(
   enabled: boolean,
+  env: Record<string, string | undefined>,
   running: readonly RunningService[],
   infra: HostInfrastructure,
   logger: Logger,
@@ -203,7 +205,11 @@ async function seedOnFirstStart(
     ...(names.has("notifications") ? { notifications: infra.database("notifications") } : {}),
   };
   if (!(await marketplaceIsEmpty(targets))) return undefined;
-  const result = await seedMarketplace(targets, defaultDemoSize);
+  const store = names.has("media") ? await openSeedStore(env) : undefined;
+  const result = await seedMarketplace(
+    { ...targets, ...(store ? { media: { database: infra.database("media"), store } } : {}) },
+    defaultDemoSize,
+  ).finally(() => store?.close());
   logger.info(result, "seeded the demo marketplace (SEED_DEMO=false turns this off)");
   return result;
 }
@@ -247,7 +253,7 @@ if (isMain) {
       ...host.services.map((s) => `  ${s.name.padEnd(16)} ${s.url}  (gRPC, /health, /ready, /metrics)`),
       ...(host.seeded
         ? [
-            `  demo data        seeded ${host.seeded.storefronts} storefronts and ${host.seeded.products} products (first start; SEED_DEMO=false skips it)`,
+            `  demo data        seeded ${host.seeded.storefronts} storefronts and ${host.seeded.products} products with ${host.seeded.pictures} pictures (first start; SEED_DEMO=false skips it)`,
           ]
         : []),
       "",

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { authService } from "@mercato/auth";
 import { inventoryService } from "@mercato/inventory";
+import { mediaService, openSeedStore } from "@mercato/media";
 import { notificationsService } from "@mercato/notifications";
 import {
   createLogger,
@@ -26,9 +27,10 @@ const usage = `usage: npm run seed -- --products <n> [--storefronts <n>]
 
 Seeds a demo marketplace of <n> products (default one storefront per 25 products) into the
 sellers', products' and inventory's databases (0 to 60 units of each variant), gives each
-storefront a verified seller account (owner@<slug>.example, in auth's and users' databases) and
+storefront a verified seller account (owner@<slug>.example, in auth's and users' databases), each
+product a generated picture (media's database; renditions to S3_BUCKET or MEDIA_DIR/DATA_DIR) and
 rebuilds the search projection. With DATABASE_URL set it writes the distributed databases
-(mercato_sellers, mercato_products, mercato_inventory, mercato_auth, mercato_users on that server,
+(mercato_sellers, mercato_products, mercato_inventory, mercato_auth, mercato_users, mercato_media on that server,
 created and migrated when missing); without it, the embedded data under DATA_DIR (default ./data; stop
 \`npm start\` first: PGlite allows one process at a time). Ids are deterministic: running it again
 adds nothing, and a bigger <n> adds the missing products.`;
@@ -63,8 +65,9 @@ runMain(async () => {
     authService,
     usersService,
     notificationsService,
+    mediaService,
   ];
-  type Name = "sellers" | "products" | "inventory" | "auth" | "users" | "notifications";
+  type Name = "sellers" | "products" | "inventory" | "auth" | "users" | "notifications" | "media";
   const names = services.map((service) => service.name as Name);
   let targets: Record<Name, Database>;
   if (url) {
@@ -87,11 +90,12 @@ runMain(async () => {
   }
   try {
     for (const service of services) await migrateService(service, targets[service.name as Name]);
+    const store = await openSeedStore(process.env);
     const result = await seedMarketplace(
-      targets,
+      { ...targets, media: { database: targets.media, store } },
       { products, ...(storefronts ? { storefronts } : {}) },
       logger,
-    );
+    ).finally(() => store.close());
     process.stdout.write(
       `seeded ${result.storefronts} new storefronts (${result.sellerAccounts} owner accounts) and ${result.products} new products (${result.stockLevels} variants stocked); ${result.searchDocuments} search documents; took ${(result.tookMs / 1000).toFixed(1)} s\n`,
     );

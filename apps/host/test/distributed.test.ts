@@ -140,7 +140,8 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     timeout: 120_000,
   }, async () => {
     const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, sellers, products, inventory, orders, notifications, gateway] = [
+    const [auth, users, sellers, products, inventory, orders, notifications, media, gateway] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -162,6 +163,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       INVENTORY_PORT: String(inventory),
       ORDERS_PORT: String(orders),
       NOTIFICATIONS_PORT: String(notifications),
+      MEDIA_PORT: String(media),
       GATEWAY_PORT: String(gateway),
     };
     const specs = distributedSpecs(env).map((spec) => ({
@@ -169,6 +171,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       env: {
         ...spec.env,
         OUTBOX_DIR: outboxDir,
+        MEDIA_DIR: join(outboxDir, "media"),
         LOG_LEVEL: "warn",
         NATS_URL: env.NATS_URL,
         REDIS_URL: env.REDIS_URL,
@@ -182,6 +185,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       "inventory",
       "orders",
       "notifications",
+      "media",
       "gateway",
     ]);
     await ensureDatabases(databaseUrl, [
@@ -192,6 +196,7 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
       "inventory",
       "orders",
       "notifications",
+      "media",
     ]);
     const launched = launch(specs);
     const api = `http://127.0.0.1:${gateway}/api/v1`;

@@ -1,4 +1,10 @@
 export { Collector } from "./collect.workflow.js";
 export { MediaUrls } from "./domain/urls.js";
 export * from "./service.js";
-export { demoImageCount, demoMediaId, type SeedPicture, seedMediaLibrary } from "./store/seed.js";
+export {
+  demoImageCount,
+  demoMediaId,
+  openSeedStore,
+  type SeedPicture,
+  seedMediaLibrary,
+} from "./store/seed.js";

@@ -1,3 +1,4 @@
+import { demoMediaId } from "@mercato/media";
 import { seededRandom } from "@mercato/platform";
 import type { SeedCategory, SeedProduct, SeedStorefrontProjection } from "@mercato/products";
 import type { SeedStorefront } from "@mercato/sellers";
@@ -222,15 +223,17 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
       const optionNames = Object.keys(kind.options);
       const combos = combinations(productRandom, kind.options);
       const skuStem = `${store.slug.slice(0, 12).toUpperCase()}-${Math.floor(i / storefrontCount) + 1}`;
+      const id = productId(publishedAt.getTime());
       yield {
-        id: productId(publishedAt.getTime()),
+        id,
         storefrontId: store.id,
         title,
         description: `${title} in ${material}, from ${store.name} in ${store.address.city}. Made in small batches and shipped from our own shop.`,
         categoryId: leaf.id,
         attributes: { material, origin: store.address.city },
         optionNames,
-        mediaIds: [],
+        // A generated picture (the media seed writes it under this id).
+        mediaIds: [demoMediaId(id, "product")],
         status: "active",
         publishedAt,
         variants: combos.map((options, position) => {
@@ -240,16 +243,16 @@ export function demoMarketplace(size: DemoSize = defaultDemoSize): DemoMarketpla
             0,
           );
           const priceMinor = tidy(base + step * base * 0.08);
-          const id = productId(publishedAt.getTime());
+          const variantId = productId(publishedAt.getTime());
           return {
-            id,
+            id: variantId,
             sku: `${skuStem}-${position + 1}`,
             priceMinor,
             currency: "EUR",
             compareAtMinor: onSale ? Math.round((priceMinor * 1.25) / 100) * 100 : null,
             options,
             position,
-            stock: demoStock(id),
+            stock: demoStock(variantId),
           };
         }),
       };

@@ -1,7 +1,8 @@
 import { seedSellerAccounts } from "@mercato/auth";
 import { seedStock } from "@mercato/inventory";
+import { demoImageCount, seedMediaLibrary } from "@mercato/media";
 import { seedNotificationsDirectory } from "@mercato/notifications";
-import { type Database, rowsOf } from "@mercato/platform";
+import { type Database, type ObjectStore, rowsOf } from "@mercato/platform";
 import { rebuildSearchProjection, type SeedProduct, seedCatalog } from "@mercato/products";
 import { seedStorefronts } from "@mercato/sellers";
 import { seedProfiles } from "@mercato/users";
@@ -21,6 +22,8 @@ export interface SeedTargets {
   users?: Database;
   /** With it, the notifications service knows the owners' addresses, storefronts and products. */
   notifications?: Database;
+  /** With it, each product's generated picture is written (its renditions to `store`) as a ready media of its seller. */
+  media?: { database: Database; store: ObjectStore };
 }
 
 /** What a seed wrote. */
@@ -31,6 +34,8 @@ export interface SeedResult {
   products: number;
   /** Variants given stock; 0 without an inventory target. */
   stockLevels: number;
+  /** Product pictures written; 0 without a media target. */
+  pictures: number;
   searchDocuments: number;
   tookMs: number;
 }
@@ -78,6 +83,7 @@ export async function seedMarketplace(
   });
   let products = 0;
   let stockLevels = 0;
+  let pictures = 0;
   let batch: SeedProduct[] = [];
   const owners = new Map(demo.projections.map((s) => [s.id, s.ownerId]));
   const flush = async () => {
@@ -102,6 +108,21 @@ export async function seedMarketplace(
           })),
         ),
       );
+    if (targets.media)
+      pictures += await seedMediaLibrary(
+        targets.media.database,
+        targets.media.store,
+        batch.flatMap((p) =>
+          p.mediaIds.map((mediaId) => ({
+            mediaId,
+            ownerId: owners.get(p.storefrontId) ?? "",
+            purpose: "product" as const,
+            referrer: `product:${p.id}`,
+            // The same kind of thing looks alike: the picture follows the category.
+            image: Number.parseInt(p.categoryId.slice(-4), 16) % demoImageCount,
+          })),
+        ),
+      );
     batch = [];
     logger?.debug({ products }, "seeding products");
   };
@@ -116,6 +137,7 @@ export async function seedMarketplace(
     sellerAccounts,
     products,
     stockLevels,
+    pictures,
     searchDocuments: documents,
     tookMs: Math.round(performance.now() - started),
   };

@@ -1,7 +1,9 @@
-import { createHash } from "node:crypto";
-import type { Database, ObjectStore } from "@mercato/platform";
+import { createHash, randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { createObjectStore, type Database, type ObjectStore, parseConfig } from "@mercato/platform";
 import sharp from "sharp";
 import { v7 as uuidv7 } from "uuid";
+import { mediaConfigSchema } from "../config.js";
 import { processImage } from "../pipeline/image.js";
 import { type PublishedRendition, publishImage } from "../pipeline/publish.js";
 import { assets, objects, references, referrers } from "./schema.js";
@@ -18,6 +20,19 @@ export interface SeedPicture {
 
 /** How many different pictures the demo seed generates; media share their renditions (content-addressed keys). */
 export const demoImageCount = 16;
+
+/**
+ * The object store the media service of `env` writes to (S3_* or MEDIA_DIR/DATA_DIR), for the seed
+ * to write renditions where the service will serve them from. It signs no URLs.
+ */
+export function openSeedStore(env: Record<string, string | undefined>): Promise<ObjectStore> {
+  const config = parseConfig(mediaConfigSchema, env);
+  return createObjectStore(config, {
+    dir: resolve(config.MEDIA_DIR ?? join(config.DATA_DIR, "media")),
+    secret: randomBytes(32).toString("base64url"),
+    baseUrl: () => "http://127.0.0.1/files",
+  });
+}
 
 /** A deterministic media id for a demo picture of `of` (a product or storefront id). */
 export function demoMediaId(of: string, purpose: string): string {
