@@ -30,15 +30,16 @@ export interface S3TestServer {
 }
 
 /**
- * Starts s3rver in this process on a free port of 127.0.0.1 with a bucket and a temporary folder.
+ * Starts s3rver in this process on a free port of 127.0.0.1 (or `port`, to bring one back where it
+ * was) with a bucket and a temporary folder.
  * It checks AWS signatures (v4 presigned URLs, with their expiry) with the key pair S3RVER/S3RVER.
  */
-export async function startS3Server(options: { bucket?: string } = {}): Promise<S3TestServer> {
+export async function startS3Server(options: { bucket?: string; port?: number } = {}): Promise<S3TestServer> {
   const bucket = options.bucket ?? "mercato-test";
   const directory = await mkdtemp(join(tmpdir(), "mercato-s3-"));
   const server = new S3rver({
     address: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     silent: true,
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],

@@ -536,3 +536,57 @@ describeMedia(
   () => pgliteFixture({ postgis: false }),
   localStorage,
 );
+
+describe("media service when object storage is gone", () => {
+  it("reports itself not ready naming storage, answers UNAVAILABLE rather than failing, and serves again once storage is back", async () => {
+    const work = await mkdtemp(join(tmpdir(), "mercato-media-fault-"));
+    const rig = await openServiceRig(() => pgliteFixture({ postgis: false }), "mercato.media.>");
+    let server = await startS3Server();
+    const env = { ...server.env, S3_TIMEOUT_MS: "1000", DATA_DIR: work };
+    const service = await startTestService(mediaService, { ...rig, env });
+    try {
+      const client = createRpcClient(MediaService, {
+        baseUrl: service.url,
+        maxRetries: 0,
+        timeoutMs: 15_000,
+      });
+      const call = {
+        headers: { authorization: `Bearer ${await rig.issuer.sign({ sub: uuidv7(), roles: ["seller"] })}` },
+      };
+      const bytes = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#123456" } })
+        .jpeg()
+        .toBuffer();
+      const created = await client.createUpload(
+        { purpose: Purpose.PRODUCT, contentType: "image/jpeg", byteSize: BigInt(bytes.length) },
+        call,
+      );
+      expect(
+        (await fetch(created.uploadUrl, { method: "PUT", headers: created.uploadHeaders, body: bytes })).ok,
+      ).toBe(true);
+      const port = new URL(server.endpoint).port;
+      await server.stop();
+
+      const ready = await fetch(`${service.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toContain("storage");
+      const gone = await failure(client.completeUpload({ mediaId: created.media?.id ?? "" }, call));
+      expect(gone.code).toBe(Code.Unavailable);
+      expect(gone.message).toMatch(/object storage did not answer/);
+      // Nothing was decided: the media still waits for its completion.
+      expect((await client.getMedia({ mediaId: created.media?.id ?? "" }, call)).media?.status).toBe(
+        MediaStatus.PENDING_UPLOAD,
+      );
+
+      // Storage back on the same address (empty, as a new bucket): the service serves again.
+      server = await startS3Server({ port: Number(port) });
+      await waitFor(async () => (await fetch(`${service.url}/ready`)).status === 200, { timeoutMs: 10_000 });
+      const lost = await failure(client.completeUpload({ mediaId: created.media?.id ?? "" }, call));
+      expect(lost.code).toBe(Code.FailedPrecondition);
+    } finally {
+      await service.stop();
+      await rig.close();
+      await server.stop();
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
