@@ -22,6 +22,8 @@ import type { AssetRow, StoredRendition } from "./store/schema.js";
 export const processingAttempts = 4;
 
 export interface ProcessorDeps {
+  /** Records how long each processing attempt took, by kind and outcome. */
+  duration?: { observe(labels: { kind: string; outcome: string }, seconds: number): void };
   database: Database;
   assets: Assets;
   references: References;
@@ -51,15 +53,21 @@ export class Processor {
     const row = await assets.get(job.data.mediaId);
     if (row?.status !== "processing") return;
     const written: string[] = [];
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      this.deps.duration?.observe({ kind: row.kind ?? "", outcome }, (performance.now() - started) / 1000);
     try {
       const fields = row.kind === "video" ? await this.video(row, written) : await this.image(row, written);
       await this.ready(row, fields, written);
+      observe("done");
     } catch (error) {
       const rejected = error instanceof MediaRejected;
       if (!rejected && job.attempt < processingAttempts) {
+        observe("retry");
         await this.discard(row.id, written);
         throw error;
       }
+      observe("failed");
       const reason = rejected
         ? error.message
         : `processing failed: ${String((error as Error)?.message ?? error)}`;

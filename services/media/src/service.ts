@@ -4,6 +4,7 @@ import {
   createObjectStore,
   defineService,
   isLocalObjectStore,
+  jobHistogram,
   keptSecret,
   loadSqlMigrations,
   localObjectHandler,
@@ -66,7 +67,20 @@ export const mediaService = defineService<MediaConfig>({
       limits,
       logger,
     });
-    const processor = new Processor({ database, assets, references, store, library, logger, limits });
+    const processor = new Processor({
+      database,
+      assets,
+      references,
+      store,
+      library,
+      logger,
+      limits,
+      duration: jobHistogram(
+        runtime.metrics,
+        "media_processing_seconds",
+        "Time to make a media's renditions, by kind (image, video) and outcome (done, failed, retry)",
+      ),
+    });
     const queue = runtime.jobQueue<ProcessJob>({
       name: "media-process",
       handler: (job) => processor.handle(job),

@@ -21,6 +21,17 @@ export function rpcServerHistogram(registry: Registry): Histogram<"method" | "co
   });
 }
 
+/** Durations of a service's background jobs by kind and outcome (`done`, `failed`, `retry`), in seconds. */
+export function jobHistogram(registry: Registry, name: string, help: string): Histogram<"kind" | "outcome"> {
+  return new Histogram({
+    name,
+    help,
+    labelNames: ["kind", "outcome"],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600],
+    registers: [registry],
+  });
+}
+
 /** Client-side RPC durations by called service, method and result code, in seconds. */
 export function rpcClientHistogram(registry: Registry): Histogram<"target" | "method" | "code"> {
   return new Histogram({
