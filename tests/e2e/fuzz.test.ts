@@ -93,6 +93,8 @@ interface Fixture {
   deviceId: string;
   /** The id of a dead letter: none exist, so a well-formed id of none. */
   deadLetterId: string;
+  /** An upload of the seller's, waiting for its bytes. */
+  mediaId: string;
 }
 
 /** A pool that runs `tasks` with at most `limit` in flight. */
@@ -343,6 +345,7 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
     stack = await startStack({
       commerce: true,
       notifications: true,
+      media: true,
       env: {
         ADMIN_EMAIL: adminEmail,
         ADMIN_PASSWORD: adminPassword,
@@ -490,7 +493,15 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
       tokens.buyer,
     );
     expect(device.status, device.text).toBe(201);
+    const upload = await rest(
+      "POST",
+      "/media/uploads",
+      { purpose: "product", contentType: "image/jpeg", byteSize: 1000 },
+      tokens.seller,
+    );
+    expect(upload.status, upload.text).toBe(201);
     const made = {
+      mediaId: upload.body.media.id as string,
       deviceId: device.body.id as string,
       deadLetterId: "01a24400-0000-7000-8000-000000000000",
       categoryId: category.body.id,
@@ -560,6 +571,10 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
         return [fixture.variantId];
       case "quantity":
         return 1;
+      case "contentType":
+        return "image/jpeg";
+      case "byteSize":
+        return 1000;
       default:
         return undefined;
     }
@@ -573,6 +588,7 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
       [/session/i, fixture.sessionId],
       [/payout/i, fixture.payoutId],
       [/device/i, fixture.deviceId],
+      [/media|upload/i, fixture.mediaId],
       [/dead-letter/i, fixture.deadLetterId],
       [/variant/i, fixture.variantId],
       [/product/i, fixture.productId],

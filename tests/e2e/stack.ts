@@ -7,6 +7,7 @@ import { authService } from "@mercato/auth";
 import {
   authGatewayModule,
   inventoryGatewayModule,
+  mediaGatewayModule,
   notificationsGatewayModule,
   ordersGatewayModule,
   payoutsGatewayModule,
@@ -25,6 +26,7 @@ import {
   serviceDatabaseUrl,
 } from "@mercato/host/services";
 import { inventoryService } from "@mercato/inventory";
+import { mediaService } from "@mercato/media";
 import { notificationsService } from "@mercato/notifications";
 import { ordersService } from "@mercato/orders";
 import { createLogger, latestMailTo, latestSmsTo, type RunningService } from "@mercato/platform";
@@ -65,7 +67,7 @@ export interface Stack {
 
 /**
  * Starts auth, users (with `catalog`, sellers and products; with `commerce`, inventory and orders
- * too; with `notifications`, the notifications service as well) and the gateway on embedded or real
+ * too; with `notifications`, the notifications service as well; with `media`, media) and the gateway on embedded or real
  * infrastructure, with logs captured. The demo seed stays off: suites make their own data.
  */
 export async function startStack(
@@ -75,6 +77,8 @@ export async function startStack(
     catalog?: boolean;
     commerce?: boolean;
     notifications?: boolean;
+    /** The media service and its gateway module (files under the stack's data folder unless `env` names S3). */
+    media?: boolean;
   } = {},
 ): Promise<Stack> {
   const run = randomBytes(5).toString("hex");
@@ -122,6 +126,7 @@ export async function startStack(
       ...(catalog ? [sellersService, productsService] : []),
       ...(options.commerce ? [inventoryService, ordersService] : []),
       ...(options.notifications ? [notificationsService] : []),
+      ...(options.media ? [mediaService] : []),
     ],
     modules: [
       authGatewayModule(),
@@ -129,6 +134,7 @@ export async function startStack(
       ...(catalog ? [sellersGatewayModule(), productsGatewayModule()] : []),
       ...(options.commerce ? [inventoryGatewayModule(), ordersGatewayModule(), payoutsGatewayModule()] : []),
       ...(options.notifications ? [notificationsGatewayModule()] : []),
+      ...(options.media ? [mediaGatewayModule()] : []),
     ],
     ports: {
       auth: 0,
@@ -138,6 +144,7 @@ export async function startStack(
       inventory: 0,
       orders: 0,
       ...(options.notifications ? { notifications: 0 } : {}),
+      ...(options.media ? { media: 0 } : {}),
     },
     logger: (service) => createLogger({ service, level: "debug", destination: sink }),
     ...(infrastructure ? { infrastructure } : {}),
@@ -251,6 +258,8 @@ export async function startPrivateDistributedStack(options: {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
       OUTBOX_DIR: outboxDir,
+      // The media service's local files stay with the run, not in the repository's ./data.
+      MEDIA_DIR: join(outboxDir, "media"),
       LOG_LEVEL: options.logLevel ?? "warn",
       ...options.env?.(spec.name),
     },

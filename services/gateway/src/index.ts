@@ -7,6 +7,7 @@ export type { LiveEventSource } from "./live.js";
 export * from "./module.js";
 export * from "./modules/auth/index.js";
 export * from "./modules/inventory/index.js";
+export * from "./modules/media/index.js";
 export * from "./modules/notifications/index.js";
 export * from "./modules/orders/index.js";
 export * from "./modules/payouts/index.js";
