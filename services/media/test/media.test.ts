@@ -351,8 +351,12 @@ function describeMedia(
         const ready = await fetch(`${service.url}/ready`);
         expect(ready.status).toBe(200);
         const metrics = await (await fetch(`${service.url}/metrics`)).text();
-        expect(metrics).toMatch(/media_processing_seconds_count\{[^}]*kind="image",outcome="done"[^}]*\} [1-9]/);
-        expect(metrics).toMatch(/media_processing_seconds_count\{[^}]*kind="image",outcome="failed"[^}]*\} [1-9]/);
+        expect(metrics).toMatch(
+          /media_processing_seconds_count\{[^}]*kind="image",outcome="done"[^}]*\} [1-9]/,
+        );
+        expect(metrics).toMatch(
+          /media_processing_seconds_count\{[^}]*kind="image",outcome="failed"[^}]*\} [1-9]/,
+        );
       });
     });
 
