@@ -1,13 +1,25 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { encode } from "blurhash";
-import sharp, { type Metadata, type OutputInfo, type Sharp } from "sharp";
+import type { Metadata, OutputInfo, Sharp, SharpConstructor } from "sharp";
 import { MediaRejected } from "./errors.js";
 
-// Each libvips operation may use this many threads; more than the cores only adds contention.
-// The operation cache keeps decoded images for reuse, which never happens with unique uploads.
-sharp.concurrency(Math.min(2, availableParallelism()));
-sharp.cache(false);
+let loaded: Promise<SharpConstructor> | undefined;
+
+/**
+ * sharp (and libvips with it) loaded on first use: a process that never processes an image (most
+ * of an embedded host's life, every other service) does not carry it.
+ */
+export function loadSharp(): Promise<SharpConstructor> {
+  loaded ??= import("sharp").then(({ default: sharp }) => {
+    // Each libvips operation may use this many threads; more than the cores only adds contention.
+    // The operation cache keeps decoded images for reuse, which never happens with unique uploads.
+    sharp.concurrency(Math.min(2, availableParallelism()));
+    sharp.cache(false);
+    return sharp as SharpConstructor;
+  });
+  return loaded;
+}
 
 /** Default pixel limit of a source image (50 megapixels): larger ones are refused before decoding. */
 export const defaultMaxImagePixels = 50_000_000;
@@ -113,7 +125,7 @@ export async function probeImage(input: Buffer, options: ImageOptions = {}): Pro
   let metadata: Metadata;
   try {
     // The pixel limit is checked below with a clearer message; reading a header decodes nothing.
-    metadata = await sharp(input, { limitInputPixels: false }).metadata();
+    metadata = await (await loadSharp())(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new MediaRejected("the file is not an image we can read: it is damaged or of an unknown type", {
       cause: error,
@@ -152,6 +164,7 @@ function workingScale(width: number, height: number): number {
  */
 export async function processImage(input: Buffer, options: ImageOptions = {}): Promise<ProcessedImage> {
   const probe = await probeImage(input, options);
+  const sharp = await loadSharp();
   const scale = workingScale(probe.width, probe.height);
   let working: { data: Buffer; info: OutputInfo };
   try {

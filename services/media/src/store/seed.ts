@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createObjectStore, type Database, type ObjectStore, parseConfig } from "@mercato/platform";
-import sharp from "sharp";
 import { v7 as uuidv7 } from "uuid";
 import { mediaConfigSchema } from "../config.js";
-import { processImage } from "../pipeline/image.js";
+import { loadSharp, processImage } from "../pipeline/image.js";
 import { type PublishedRendition, publishImage } from "../pipeline/publish.js";
 import { assets, objects, references, referrers } from "./schema.js";
 
@@ -44,7 +43,7 @@ export function demoMediaId(of: string, purpose: string): string {
  * An 800×800 picture, number `n` of the set: a diagonal gradient in a hue of its own with a few
  * soft shapes, enough to tell products apart on a page.
  */
-function demoImage(n: number): Promise<Buffer> {
+async function demoImage(n: number): Promise<Buffer> {
   const hue = Math.round((n * 360) / demoImageCount);
   const shapes = [0, 1, 2]
     .map((i) => {
@@ -61,7 +60,7 @@ function demoImage(n: number): Promise<Buffer> {
     <rect width="800" height="800" fill="url(#g)"/>${shapes}
     <rect x="250" y="250" width="300" height="300" rx="40" fill="white" fill-opacity="0.35"/>
   </svg>`;
-  return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+  return (await loadSharp())(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
 }
 
 /**
