@@ -127,7 +127,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     config.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url"),
   );
   const stopAll = async () => {
-    for (const service of running.splice(0).reverse()) await service.stop().catch(() => {});
+    // All at once: each waits up to 2 s for connections its callers left open (ADR 0003's listener),
+    // and none needs another to stop first (they share only the bus and the database, closed after).
+    await Promise.all(running.splice(0).map((service) => service.stop().catch(() => {})));
     await infra.close();
   };
   try {
