@@ -1,4 +1,5 @@
 import { runCheckout } from "./checkout.js";
+import { runMedia } from "./media.js";
 import { runNotifications } from "./notifications.js";
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
@@ -27,6 +28,7 @@ try {
   if (options.only === "search") await runSearch(options);
   if (options.only === "checkout") await runCheckout(options);
   if (options.only === "notifications") await runNotifications(options);
+  if (options.only === "media") await runMedia(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -80,6 +80,9 @@ async function startOnce(dataDir: string, settle: boolean): Promise<StartFigures
     GATEWAY_PORT: String(port),
     LOG_LEVEL: "warn",
     LOG_PRETTY: "false",
+    // As `npm start` sets it: two glibc malloc arenas, so libvips' threads (the seed's pictures)
+    // do not each keep an arena of their own (docs/performance.md, media).
+    MALLOC_ARENA_MAX: "2",
     // The Node that runs the benchmark (24) must also run tsx's child, whatever node PATH finds first.
     PATH: [dirname(process.execPath), join(root, "node_modules/.bin"), process.env.PATH].join(delimiter),
   };
