@@ -1,10 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processImage, publishImage } from "@mercato/media/pipeline";
 import { createLocalObjectStore, MemoryJobQueue } from "@mercato/platform";
-// The pipeline's own files: the service's package exports only its service and Lambda entries.
-import { defaultMaxImagePixels, processImage } from "../../services/media/src/pipeline/image.js";
-import { publishImage } from "../../services/media/src/pipeline/publish.js";
 
 // The media bench's worker, alone in its process so that its memory is its own: it processes the
 // JPEGs named in BENCH_MEDIA_INPUTS (files, taken in turn) as the media service does, as jobs of a
@@ -17,8 +15,8 @@ export interface MediaWorkerResult {
   /** Images finished inside the measured window. */
   done: number;
   seconds: number;
-  /** ms of each image started and finished inside the window. */
-  times: number[];
+  /** ms of each image started and finished inside the window, per input (in BENCH_MEDIA_INPUTS order). */
+  times: number[][];
   /** Renditions written per image (12 expected). */
   outputs: number;
   /** VmHWM after the last job: the most resident memory the worker ever had, bytes. */
@@ -29,6 +27,8 @@ export interface MediaWorkerResult {
   windowPeakRssBytes: number;
 }
 
+/** The service's default MEDIA_MAX_IMAGE_PIXELS (50 megapixels). */
+const maxPixels = 50_000_000;
 const jobs = Number(process.env.BENCH_JOBS ?? 1);
 const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 3) * 1000;
 const durationMs = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
@@ -40,16 +40,21 @@ if (inputs.length === 0 || inputs.some((input) => input.length === 0))
 
 async function memory(): Promise<{ rss: number; hwm: number }> {
   const status = await readFile("/proc/self/status", "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
 
 const dir = await mkdtemp(join(tmpdir(), "mercato-bench-media-"));
-const store = createLocalObjectStore({ dir, secret: "b".repeat(32), baseUrl: () => "http://127.0.0.1/files" });
+const store = createLocalObjectStore({
+  dir,
+  secret: "b".repeat(32),
+  baseUrl: () => "http://127.0.0.1/files",
+});
 const begin = performance.now();
 const measuredFrom = begin + warmupMs;
 const until = measuredFrom + durationMs;
-const times: number[] = [];
+const times: number[][] = inputs.map(() => []);
 let done = 0;
 let outputs = 0;
 let added = 0;
@@ -66,12 +71,12 @@ const queue = new MemoryJobQueue<{ input: number }>({
       const started = performance.now();
       const published = await publishImage(
         store,
-        await processImage(inputs[data.input] as Buffer, { maxPixels: defaultMaxImagePixels }),
+        await processImage(inputs[data.input] as Buffer, { maxPixels }),
       );
       const ended = performance.now();
       outputs = published.length;
       if (ended >= measuredFrom && ended <= until) done++;
-      if (started >= measuredFrom && ended <= until) times.push(ended - started);
+      if (started >= measuredFrom && ended <= until) times[data.input]?.push(ended - started);
       if (ended < until) await feed();
     } catch (error) {
       failure ??= error;
