@@ -23,6 +23,8 @@ export interface MediaWorkerResult {
   peakRssBytes: number;
   /** VmRSS at the end of the window, bytes: where it settled. */
   endRssBytes: number;
+  /** The worker's CPU time in the measured window over its length: cores kept busy (user + system, all threads). */
+  coresBusy: number;
   /** Most RSS sampled during the measured window, bytes. */
   windowPeakRssBytes: number;
 }
@@ -91,6 +93,10 @@ async function feed(): Promise<void> {
 await queue.start();
 for (let i = 0; i < jobs * 2; i++) await feed();
 
+let cpuFrom: NodeJS.CpuUsage | undefined;
+setTimeout(() => {
+  cpuFrom = process.cpuUsage();
+}, measuredFrom - performance.now());
 const sampler = setInterval(() => {
   if (performance.now() < measuredFrom) return;
   void memory().then(({ rss }) => {
@@ -99,6 +105,7 @@ const sampler = setInterval(() => {
 }, 100);
 await new Promise((resolve) => setTimeout(resolve, until - performance.now()));
 clearInterval(sampler);
+const cpu = process.cpuUsage(cpuFrom);
 const end = await memory();
 await queue.close();
 const peak = await memory();
@@ -111,6 +118,7 @@ const result: MediaWorkerResult = {
   outputs,
   peakRssBytes: peak.hwm,
   endRssBytes: end.rss,
+  coresBusy: (cpu.user + cpu.system) / 1000 / durationMs,
   windowPeakRssBytes: Math.max(windowPeak, end.rss),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

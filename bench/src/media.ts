@@ -93,7 +93,7 @@ export async function runMedia(options: BenchOptions): Promise<void> {
           const key = `${jobs} job${jobs > 1 ? "s" : ""}, ${label}`;
           results.set(key, [...(results.get(key) ?? []), result]);
           process.stdout.write(
-            `  round ${round + 1}, ${key}: ${result.done} images (${result.outputs} outputs each), ${(result.done / result.seconds).toFixed(2)}/s, p50 ${result.times.map((t) => percentile(t, 50).toFixed(0)).join(" / ")} ms, peak RSS ${mb(result.peakRssBytes)}, end ${mb(result.endRssBytes)}\n`,
+            `  round ${round + 1}, ${key}: ${result.done} images (${result.outputs} outputs each), ${(result.done / result.seconds).toFixed(2)}/s, ${result.coresBusy.toFixed(2)} cores, p50 ${result.times.map((t) => percentile(t, 50).toFixed(0)).join(" / ")} ms, peak RSS ${mb(result.peakRssBytes)}, end ${mb(result.endRssBytes)}\n`,
           );
         }
       }
@@ -110,13 +110,14 @@ export async function runMedia(options: BenchOptions): Promise<void> {
             percentile(times(input), 50).toFixed(0),
             percentile(times(input), 95).toFixed(0),
           ]),
+          median(runs.map((run) => run.coresBusy)).toFixed(2),
           mb(median(runs.map((run) => run.peakRssBytes))),
           mb(median(runs.map((run) => run.windowPeakRssBytes))),
           mb(median(runs.map((run) => run.endRssBytes))),
         ]);
       }
     process.stdout.write(
-      `\n${formatTable(["worker", "images/s", "4000×3000 p50 ms", "p95", "1200×1200 p50 ms", "p95", "peak RSS (VmHWM)", "most RSS in window", "RSS at end"], rows)}\n` +
+      `\n${formatTable(["worker", "images/s", "4000×3000 p50 ms", "p95", "1200×1200 p50 ms", "p95", "cores busy", "peak RSS (VmHWM)", "most RSS in window", "RSS at end"], rows)}\n` +
         `images/s and memory: medians of ${options.rounds} round(s); ms per image: p50/p95 of each input's images of all rounds. No bar.\n`,
     );
   } finally {
