@@ -258,7 +258,9 @@ export async function startPrivateDistributedStack(options: {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
       OUTBOX_DIR: outboxDir,
-      // The media service's local files stay with the run, not in the repository's ./data.
+      // Every process's local files (media's uploads and renditions, anything under DATA_DIR) stay
+      // with the run, not in the repository's ./data.
+      DATA_DIR: join(outboxDir, "data"),
       MEDIA_DIR: join(outboxDir, "media"),
       LOG_LEVEL: options.logLevel ?? "warn",
       ...options.env?.(spec.name),
@@ -316,6 +318,88 @@ export async function adminCategory(
   if (created.status !== 201)
     throw new Error(`the category was not created: ${JSON.stringify(created.body)}`);
   return created.body.id as string;
+}
+
+/**
+ * Registers a seller, follows the verification link from the stack's mail outbox and signs in
+ * again; with `storefront`, opens a storefront in Berlin too. Returns the verified session's token.
+ */
+export async function verifiedSeller(
+  stack: Pick<Stack, "linkTokenFor">,
+  rest: ReturnType<typeof restClient>,
+  name: string,
+  options: { storefront?: boolean } = {},
+): Promise<{ email: string; token: string }> {
+  const email = `${name}-${randomBytes(4).toString("hex")}@shop.test`;
+  const password = `${name} has a long passphrase`;
+  const registered = await rest("POST", "/auth/sellers", { body: { email, password } });
+  if (registered.status !== 201)
+    throw new Error(`seller ${name} was not registered: ${JSON.stringify(registered.body)}`);
+  const verify = await stack.linkTokenFor(email, "/api/v1/auth/email/verify");
+  const verified = await rest("GET", `/auth/email/verify?token=${verify}`);
+  if (verified.status !== 200)
+    throw new Error(`seller ${name} was not verified: ${JSON.stringify(verified.body)}`);
+  const login = await rest("POST", "/auth/login", { body: { email, password } });
+  if (login.status !== 200) throw new Error(`seller ${name} cannot sign in: ${JSON.stringify(login.body)}`);
+  const token = login.body.accessToken as string;
+  if (options.storefront) {
+    const slug = `${name}-${randomBytes(3).toString("hex")}`;
+    const store = await rest("POST", "/sellers", {
+      token,
+      body: {
+        name: `${name} shop`,
+        slug,
+        contact: { email: `hello@${slug}.test` },
+        address: { line1: "Hauptstraße 1", city: "Berlin", postalCode: "10115", countryCode: "DE" },
+        location: { lat: 52.52, lng: 13.405 },
+      },
+    });
+    if (store.status !== 201)
+      throw new Error(`seller ${name} has no storefront: ${JSON.stringify(store.body)}`);
+  }
+  return { email, token };
+}
+
+/** Signs a new buyer in by SMS code (a random phone, the code from the stack's outbox); returns the token. */
+export async function phoneBuyer(
+  stack: Pick<Stack, "otpFor">,
+  rest: ReturnType<typeof restClient>,
+): Promise<string> {
+  const phone = randomPhone();
+  const requested = await rest("POST", "/auth/otp/request", { body: { phone } });
+  if (requested.status !== 202) throw new Error(`no code for ${phone}: ${JSON.stringify(requested.body)}`);
+  const signedIn = await rest("POST", "/auth/otp/verify", {
+    body: { phone, code: await stack.otpFor(phone) },
+  });
+  if (signedIn.status !== 200) throw new Error(`${phone} cannot sign in: ${JSON.stringify(signedIn.body)}`);
+  return signedIn.body.accessToken as string;
+}
+
+/** A GraphQL answer of the gateway: its data and errors (each with `extensions.code`). */
+export interface GraphqlReply {
+  // biome-ignore lint/suspicious/noExplicitAny: answers are shaped by each query and checked by the assertions
+  data?: Record<string, any> | null;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+/** Posts queries to the gateway's `/graphql` under `url()` (a function, for suites whose stack starts later). */
+export function graphqlClient(url: () => string) {
+  return async (
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ): Promise<GraphqlReply> => {
+    const response = await fetch(`${url()}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    return (await response.json()) as GraphqlReply;
+  };
 }
 
 /** A random valid German mobile number, so runs on shared infrastructure never collide. */
