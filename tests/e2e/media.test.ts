@@ -291,6 +291,33 @@ describe(`media through the gateway on S3 (${real ? "real PostgreSQL, NATS and R
       failed.push(id);
     }
 
+    // Completing before the bytes were PUT is refused and changes nothing; bytes that are not the
+    // size declared fail the media.
+    const jpeg = await exifJpeg(400, 300);
+    const early = await rest("POST", "/media/uploads", {
+      token,
+      body: { purpose: "product", contentType: "image/jpeg", byteSize: jpeg.length },
+    });
+    const tooEarly = await rest("POST", `/media/${early.body.media.id}/complete`, { token });
+    expect(tooEarly.status, JSON.stringify(tooEarly.body)).toBe(422);
+    expect(tooEarly.body.error.message).toMatch(/PUT the file to its upload URL first/);
+    expect((await rest("GET", `/media/${early.body.media.id}`, { token })).body.status).toBe(
+      "pending_upload",
+    );
+    const short = await rest("POST", "/media/uploads", {
+      token,
+      body: { purpose: "product", contentType: "image/jpeg", byteSize: jpeg.length + 10 },
+    });
+    // s3rver does not check the signed Content-Length (S3 would refuse this PUT); the service does.
+    expect(
+      (await fetch(short.body.upload.url, { method: "PUT", headers: short.body.upload.headers, body: jpeg }))
+        .status,
+    ).toBe(200);
+    const shortCompleted = await rest("POST", `/media/${short.body.media.id}/complete`, { token });
+    expect(shortCompleted.status, JSON.stringify(shortCompleted.body)).toBe(400);
+    expect(shortCompleted.body.error.message).toMatch(/not the \d+ declared/);
+    failed.push(short.body.media.id);
+
     // A truncated JPEG passes the checks of the upload and fails while it is processed.
     const truncated = await upload(token, await truncatedJpeg(), "image/jpeg");
     expect(truncated.completed.status, JSON.stringify(truncated.completed.body)).toBe(200);
