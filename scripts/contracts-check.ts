@@ -164,11 +164,33 @@ function checkGenerated(): void {
   );
 }
 
+/** The web app's operation types (apps/web/src/gql) against the schema and the operations under apps/web/src. */
+async function checkWebTypes(): Promise<void> {
+  const { generate } = await import("@graphql-codegen/cli");
+  const { default: config } = await import("../apps/web/codegen.js");
+  const cwd = join(ROOT, "apps/web");
+  const outputs = await generate({ ...config, cwd, silent: true }, false);
+  const stale = outputs
+    .filter((file: { filename: string; content: string }) => {
+      try {
+        return readFileSync(join(cwd, file.filename), "utf8") !== file.content;
+      } catch {
+        return true;
+      }
+    })
+    .map((file: { filename: string }) => `  outdated  apps/web/${file.filename}`);
+  report(
+    "web app operation types",
+    stale.length === 0 ? undefined : `${stale.join("\n")}\n  run \`npm run gen\` and commit.`,
+  );
+}
+
 checkVendor();
 checkLint();
 checkBreaking();
 await checkPublicBreaking();
 checkGenerated();
+await checkWebTypes();
 if (failures.length > 0) {
   console.error(`contracts-check: ${failures.length} failed: ${failures.join(", ")}`);
   process.exitCode = 1;

@@ -162,7 +162,7 @@ export class Marketplace {
     const email = `${name}-${this.run}@shop.test`;
     const password = `${name} has a long passphrase`;
     await this.client.json("POST", "/auth/sellers", 201, { body: { email, password } });
-    const link = await this.linkToken(email, "/api/v1/auth/email/verify");
+    const link = await this.linkToken(email, "/verify-email");
     await this.client.json("GET", `/auth/email/verify?token=${link}`, 200);
     const { accessToken: token } = await this.client.json<{ accessToken: string }>(
       "POST",

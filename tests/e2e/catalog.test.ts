@@ -75,7 +75,7 @@ function catalogSuite(label: string, real: () => RealInfra | undefined) {
       const password = `${name} has a long passphrase`;
       const registered = await rest("POST", "/auth/sellers", { body: { email, password } });
       expect(registered.status).toBe(201);
-      const token = await stack.linkTokenFor(email, "/api/v1/auth/email/verify");
+      const token = await stack.linkTokenFor(email, "/verify-email");
       expect((await rest("GET", `/auth/email/verify?token=${token}`)).status).toBe(200);
       const login = await rest("POST", "/auth/login", { body: { email, password } });
       expect(login.status).toBe(200);

@@ -51,7 +51,7 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
       const email = `${name}-${Math.random().toString(36).slice(2)}@shop.test`;
       const password = `${name} has a long passphrase`;
       expect((await rest("POST", "/auth/sellers", { body: { email, password } })).status).toBe(201);
-      const link = await stack.linkTokenFor(email, "/api/v1/auth/email/verify");
+      const link = await stack.linkTokenFor(email, "/verify-email");
       expect((await rest("GET", `/auth/email/verify?token=${link}`)).status).toBe(200);
       const token = (await rest("POST", "/auth/login", { body: { email, password } })).body
         .accessToken as string;

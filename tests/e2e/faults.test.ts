@@ -87,10 +87,7 @@ describeWithInfra(
         const password = "fault drill seller passphrase";
         expect((await call("POST", "/auth/sellers", { body: { email, password } })).status).toBe(201);
         const mail = await waitFor(
-          async () =>
-            (await latestMailTo(outboxDir, email))?.text.match(
-              /\/api\/v1\/auth\/email\/verify\?token=([\w-]+)/,
-            ),
+          async () => (await latestMailTo(outboxDir, email))?.text.match(/\/verify-email\?token=([\w-]+)/),
           { timeoutMs: 15_000, intervalMs: 100, message: "no verification mail" },
         );
         expect((await call("GET", `/auth/email/verify?token=${mail[1]}`)).status).toBe(200);

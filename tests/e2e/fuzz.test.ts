@@ -385,7 +385,7 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
     expect(
       (await rest("POST", "/auth/sellers", { email: sellerEmail, password: sellerPassword })).status,
     ).toBe(201);
-    const link = await stack.linkTokenFor(sellerEmail, "/api/v1/auth/email/verify");
+    const link = await stack.linkTokenFor(sellerEmail, "/verify-email");
     expect((await rest("GET", `/auth/email/verify?token=${link}`)).status).toBe(200);
     // A second session of the seller's, for the operations that revoke one.
     await signIn(sellerEmail, sellerPassword);

@@ -208,7 +208,7 @@ function identitySuite(label: string, real: () => RealInfra | undefined) {
         email_verified: false,
       });
 
-      const verifyToken = keep(await stack.linkTokenFor(email, "/api/v1/auth/email/verify"));
+      const verifyToken = keep(await stack.linkTokenFor(email, "/verify-email"));
       const verified = await rest("GET", `/auth/email/verify?token=${verifyToken}`);
       expect(verified.status).toBe(200);
       expect(verified.body.account).toMatchObject({ email, emailVerified: true });
@@ -280,7 +280,7 @@ function identitySuite(label: string, real: () => RealInfra | undefined) {
       });
       keep(registered.data?.registerSeller.tokens.accessToken);
       keep(registered.data?.registerSeller.tokens.refreshToken);
-      const token = keep(await stack.linkTokenFor(email, "/api/v1/auth/email/verify"));
+      const token = keep(await stack.linkTokenFor(email, "/verify-email"));
       const verified = await gql(`mutation($t: String!) { verifyEmail(token: $t) { emailVerified } }`, {
         t: token,
       });

@@ -335,7 +335,7 @@ export async function verifiedSeller(
   const registered = await rest("POST", "/auth/sellers", { body: { email, password } });
   if (registered.status !== 201)
     throw new Error(`seller ${name} was not registered: ${JSON.stringify(registered.body)}`);
-  const verify = await stack.linkTokenFor(email, "/api/v1/auth/email/verify");
+  const verify = await stack.linkTokenFor(email, "/verify-email");
   const verified = await rest("GET", `/auth/email/verify?token=${verify}`);
   if (verified.status !== 200)
     throw new Error(`seller ${name} was not verified: ${JSON.stringify(verified.body)}`);

@@ -38,6 +38,7 @@ import { z } from "zod";
 import { hostedServices } from "./catalog.js";
 import { defaultDemoSize } from "./seed/demo-data.js";
 import { marketplaceIsEmpty, type SeedResult, seedMarketplace } from "./seed/seed.js";
+import { builtWebApp } from "./web-root.js";
 
 /** Environment of the embedded host. */
 export const embeddedConfigSchema = z.object({
@@ -98,7 +99,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const started = performance.now();
   const env = options.env ?? process.env;
   const config = parseConfig(embeddedConfigSchema, env);
-  const gatewayConfig = parseConfig(gatewayConfigSchema, env);
+  const gatewayConfig = parseConfig(gatewayConfigSchema, { WEB_ROOT: builtWebApp, ...env });
   const logger =
     options.logger ??
     ((service: string) => createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }));

@@ -8,6 +8,7 @@ import { gatewayConfigSchema, upstreamServices } from "@mercato/gateway";
 import { parseConfig, runMain, servicePorts, standaloneConfigSchema } from "@mercato/platform";
 import pg from "pg";
 import { hostedServices } from "./catalog.js";
+import { builtWebApp } from "./web-root.js";
 
 /** One process to run: a service (or the gateway) and its entry file. */
 export interface ProcessSpec {
@@ -210,6 +211,7 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
       GATEWAY_PORT: String(gateway.GATEWAY_PORT),
       JWKS_URL: jwksUrl,
       NATS_URL: infra.NATS_URL,
+      WEB_ROOT: env.WEB_ROOT ?? builtWebApp,
     },
   });
   return specs;

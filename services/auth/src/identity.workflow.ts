@@ -647,7 +647,7 @@ export class Identity {
           "Welcome to Mercato!",
           "",
           `Open this link within ${days} day(s) to verify your e-mail address and start selling:`,
-          `${this.deps.config.PUBLIC_URL}/api/v1/auth/email/verify?token=${token}`,
+          `${this.deps.config.PUBLIC_URL}/verify-email?token=${token}`,
           "",
           "If you did not register, ignore this e-mail.",
         ].join("\n"),

@@ -56,6 +56,7 @@ import {
   type ServiceTarget,
   servicesHealthSchema,
 } from "./services.js";
+import { registerWebApp } from "./web.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -224,8 +225,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         : resolved.message;
     return reply.status(resolved.status).send(envelope({ ...resolved, message }, request.id));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(
+  const web = config.WEB_ROOT ? await registerWebApp(app, config.WEB_ROOT) : undefined;
+  app.setNotFoundHandler((request, reply) => {
+    if (web?.fallback(request, reply)) return reply;
+    return reply.status(404).send(
       envelope(
         {
           status: 404,
@@ -235,8 +238,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         },
         request.id,
       ),
-    ),
-  );
+    );
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: false,

@@ -20,6 +20,11 @@ export const gatewayConfigSchema = z.object({
    * connects and hands the bus in (apps/host/src/gateway-main.ts). Unset: no live updates.
    */
   NATS_URL: url(["nats:", "tls:"]).optional(),
+  /**
+   * Folder of the built web application (apps/web/dist) to serve at `/`, with its page for every
+   * other path a browser opens; unset, the gateway serves only the API.
+   */
+  WEB_ROOT: z.string().min(1).optional(),
   /** Redis for shared rate-limit counters; in-memory counters when absent. */
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
   RATE_LIMIT_MAX: z.coerce
