@@ -1,9 +1,10 @@
 import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet } from "react-router";
-import { BuyerNav } from "../buyer/nav";
+import { AccountNav } from "../account/nav";
 import { type Language, languages, setLanguage } from "../lib/i18n";
 import { useSession } from "../lib/session";
+import { ShopHeader } from "../shop/header";
 import { Loading } from "../ui/states";
 
 const languageNames: Record<Language, string> = { en: "English", de: "Deutsch" };
@@ -22,9 +23,10 @@ export function Layout() {
           <Link to="/" className="brand">
             {t("brand")}
           </Link>
+          <ShopHeader />
           <nav aria-label={t("nav.main")} className="main-nav">
             <ul>
-              <BuyerNav />
+              <AccountNav />
               {has("seller") ? (
                 <li>
                   <NavLink to="/seller">{t("nav.dashboard")}</NavLink>

@@ -1,6 +1,6 @@
 import { lazy } from "react";
 import { Route, Routes } from "react-router";
-import BuyerArea from "../buyer/area";
+import ShopArea from "../shop/area";
 import { Layout } from "./layout";
 
 // The dashboard and the console load only when opened: the storefront's first load stays small.
@@ -17,7 +17,7 @@ export function AppRoutes() {
         {/* The pages the e-mails link to. */}
         <Route path="/verify-email" element={<SellerPublic page="verify-email" />} />
         <Route path="/reset-password" element={<SellerPublic page="reset-password" />} />
-        <Route path="/*" element={<BuyerArea />} />
+        <Route path="/*" element={<ShopArea />} />
       </Route>
     </Routes>
   );

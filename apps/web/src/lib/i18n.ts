@@ -1,9 +1,10 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
+import * as account from "../account/messages";
 import * as admin from "../admin/messages";
-import * as buyer from "../buyer/messages";
 import * as common from "../i18n/common";
 import * as seller from "../seller/messages";
+import * as shop from "../shop/messages";
 
 export const languages = ["en", "de"] as const;
 export type Language = (typeof languages)[number];
@@ -17,8 +18,8 @@ function initial(): Language {
 }
 
 export const resources = {
-  en: { common: common.en, buyer: buyer.en, seller: seller.en, admin: admin.en },
-  de: { common: common.de, buyer: buyer.de, seller: seller.de, admin: admin.de },
+  en: { common: common.en, shop: shop.en, account: account.en, seller: seller.en, admin: admin.en },
+  de: { common: common.de, shop: shop.de, account: account.de, seller: seller.de, admin: admin.de },
 } as const;
 
 declare module "i18next" {
@@ -33,7 +34,7 @@ void i18next.use(initReactI18next).init({
   lng: initial(),
   fallbackLng: "en",
   defaultNS: "common",
-  ns: ["common", "buyer", "seller", "admin"],
+  ns: ["common", "shop", "account", "seller", "admin"],
   interpolation: { escapeValue: false },
 });
 

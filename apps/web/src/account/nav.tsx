@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 
-/** The buyer's links in the header. */
-export function BuyerNav() {
+/** The buyer's links in the header (search, cart, orders, inbox, account). */
+export function AccountNav() {
   const { t } = useTranslation();
   return (
     <>

@@ -1,10 +1,10 @@
 import type { Translation } from "../i18n/types";
 
-// The buyer area's texts; keys are grouped by page.
+// The account's texts; keys are grouped by page.
 export const en = {
-  title: "buyer",
+  title: "account",
 } as const;
 
 export const de: Translation<typeof en> = {
-  title: "buyer",
+  title: "account",
 };
