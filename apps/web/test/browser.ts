@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@mercato/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { describe, it } from "vitest";
 import { type RealInfra, type Stack, startStack } from "../../../tests/e2e/stack.js";
 import { buildWeb } from "../scripts/build.js";
 
@@ -30,6 +31,30 @@ export const viewports = {
 export function chromiumPath(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   return candidates.find((path): path is string => !!path && existsSync(path));
+}
+
+/**
+ * A vitest `describe` for browser journeys: runs where a chromium is installed; without one it is
+ * skipped with the reason printed, except under CI=true, where it fails naming what to install
+ * (`npm test` on a fresh clone needs nothing but npm; `.ci/run` installs Debian's chromium).
+ */
+export function describeInBrowser(label: string, fn: () => void): void {
+  if (chromiumPath()) {
+    describe(label, fn);
+    return;
+  }
+  const reason =
+    "no chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH";
+  if (process.env.CI === "true" || process.env.CI === "1") {
+    describe(label, () => {
+      it("needs chromium", () => {
+        throw new Error(`${reason}; CI must run the browser journeys`);
+      });
+    });
+    return;
+  }
+  console.info(`[skipped] ${label}: ${reason}`);
+  describe.skip(`${label} (skipped: ${reason})`, fn);
 }
 
 export interface WebStack {

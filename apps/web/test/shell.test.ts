@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, startWebStack, type WebStack } from "./browser.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInBrowser, expectAccessible, startWebStack, type WebStack } from "./browser.js";
 
 // The shell every page shares, served by the gateway: deep links, not-found, language, API paths.
-describe("web app shell", () => {
+describeInBrowser("web app shell", () => {
   let web: WebStack;
   beforeAll(async () => {
     web = await startWebStack();
