@@ -87,7 +87,7 @@ describe("auth service with real delivery adapters", () => {
     expect(message?.user).toBe(smtp.user);
     const text = message?.raw.toString("utf8").replace(/=\r?\n/g, "") ?? "";
     expect(text).toContain("Verify your e-mail address");
-    const token = /email\/verify\?token=3D([A-Za-z0-9_-]+)|email\/verify\?token=([A-Za-z0-9_-]+)/.exec(text);
+    const token = /verify-email\?token=3D([A-Za-z0-9_-]+)|verify-email\?token=([A-Za-z0-9_-]+)/.exec(text);
     const verified = await auth.client().verifyEmail({ token: token?.[1] ?? token?.[2] ?? "" });
     expect(verified.account?.emailVerified).toBe(true);
   });
