@@ -1,16 +1,80 @@
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
+import { useQuery, useSubscription } from "urql";
+import { graphql } from "../gql";
+import { useSession } from "../lib/session";
 
-/** The buyer's links in the header (search, cart, orders, inbox, account). */
+const NavCounts = graphql(`
+  query NavCounts {
+    cart {
+      lines {
+        variantId
+        quantity
+      }
+    }
+    unreadNotificationCount
+  }
+`);
+
+const NavNotifications = graphql(`
+  subscription NavNotifications {
+    notificationReceived {
+      id
+      title
+    }
+  }
+`);
+
+/** The buyer's links in the header: cart with its count, orders, inbox with unread count, account. */
 export function AccountNav() {
+  const { has } = useSession();
   const { t } = useTranslation();
+  if (!has("buyer"))
+    return (
+      <li>
+        <NavLink to="/cart">{t("nav.cart")}</NavLink>
+      </li>
+    );
+  return <BuyerLinks />;
+}
+
+function BuyerLinks() {
+  const { t } = useTranslation();
+  const [{ data }, refetch] = useQuery({ query: NavCounts });
+  // A new notification refreshes the counts (and the cart, which orders empty).
+  useSubscription({ query: NavNotifications }, () => {
+    refetch({ requestPolicy: "network-only" });
+    return null;
+  });
+  const items = data?.cart.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
+  const unread = data?.unreadNotificationCount ?? 0;
   return (
     <>
       <li>
-        <NavLink to="/search">{t("nav.search")}</NavLink>
+        <NavLink to="/cart" aria-label={t("nav.cartCount", { count: items })}>
+          {t("nav.cart")}
+          {items > 0 ? (
+            <span className="badge" aria-hidden="true">
+              {items}
+            </span>
+          ) : null}
+        </NavLink>
       </li>
       <li>
-        <NavLink to="/cart">{t("nav.cart")}</NavLink>
+        <NavLink to="/orders">{t("nav.orders")}</NavLink>
+      </li>
+      <li>
+        <NavLink to="/inbox" aria-label={unread > 0 ? t("nav.inboxUnread", { count: unread }) : undefined}>
+          {t("nav.inbox")}
+          {unread > 0 ? (
+            <span className="badge" aria-hidden="true">
+              {unread}
+            </span>
+          ) : null}
+        </NavLink>
+      </li>
+      <li>
+        <NavLink to="/account">{t("nav.account")}</NavLink>
       </li>
     </>
   );

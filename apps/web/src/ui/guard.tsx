@@ -8,11 +8,13 @@ import { Page } from "./page";
  * Shows its children to a caller with the role it needs; otherwise a page saying why, with a link to the
  * sign-in page that fits the role (SMS code for buyers, e-mail and password for sellers and admins).
  */
-export function RequireRole({ need, children }: { need: "buyer" | "seller" | "admin"; children: ReactNode }) {
+type Role = "buyer" | "seller" | "admin";
+
+export function RequireRole({ need, orRole, children }: { need: Role; orRole?: Role; children: ReactNode }) {
   const { session, has } = useSession();
   const { t } = useTranslation();
   const location = useLocation();
-  if (has(need)) return children;
+  if (has(need) || (orRole && has(orRole))) return children;
   const next = encodeURIComponent(location.pathname + location.search);
   const signIn = need === "buyer" ? `/sign-in?next=${next}` : `/seller/sign-in?next=${next}`;
   return (
