@@ -35,7 +35,16 @@ export interface AddressValues {
   defaultShipping?: boolean;
 }
 
-const fields = ["label", "recipientName", "line1", "line2", "city", "postalCode", "countryCode", "phone"] as const;
+const fields = [
+  "label",
+  "recipientName",
+  "line1",
+  "line2",
+  "city",
+  "postalCode",
+  "countryCode",
+  "phone",
+] as const;
 
 /** Adds an address to the book, or changes one; the API's errors appear under their fields. */
 export function AddressForm({
@@ -74,18 +83,53 @@ export function AddressForm({
       defaultShipping: form.get("defaultShipping") === "on",
     };
     const result = address?.id ? await update({ id: address.id, input }) : await create({ input });
-    const id = result.data && ("createAddress" in result.data ? result.data.createAddress.id : result.data.updateAddress.id);
+    const id =
+      result.data &&
+      ("createAddress" in result.data ? result.data.createAddress.id : result.data.updateAddress.id);
     if (id) onSaved(id);
   };
   const error = (name: (typeof fields)[number]) => problem?.fields[name];
   return (
     <form onSubmit={submit} noValidate className="address-form">
-      <TextField label={t("address.recipientName")} name="recipientName" autoComplete="name" required defaultValue={address?.recipientName ?? ""} error={error("recipientName")} />
-      <TextField label={t("address.line1")} name="line1" autoComplete="address-line1" required defaultValue={address?.line1 ?? ""} error={error("line1")} />
-      <TextField label={t("address.line2")} name="line2" autoComplete="address-line2" defaultValue={address?.line2 ?? ""} error={error("line2")} />
+      <TextField
+        label={t("address.recipientName")}
+        name="recipientName"
+        autoComplete="name"
+        required
+        defaultValue={address?.recipientName ?? ""}
+        error={error("recipientName")}
+      />
+      <TextField
+        label={t("address.line1")}
+        name="line1"
+        autoComplete="address-line1"
+        required
+        defaultValue={address?.line1 ?? ""}
+        error={error("line1")}
+      />
+      <TextField
+        label={t("address.line2")}
+        name="line2"
+        autoComplete="address-line2"
+        defaultValue={address?.line2 ?? ""}
+        error={error("line2")}
+      />
       <div className="row two">
-        <TextField label={t("address.postalCode")} name="postalCode" autoComplete="postal-code" defaultValue={address?.postalCode ?? ""} error={error("postalCode")} />
-        <TextField label={t("address.city")} name="city" autoComplete="address-level2" required defaultValue={address?.city ?? ""} error={error("city")} />
+        <TextField
+          label={t("address.postalCode")}
+          name="postalCode"
+          autoComplete="postal-code"
+          defaultValue={address?.postalCode ?? ""}
+          error={error("postalCode")}
+        />
+        <TextField
+          label={t("address.city")}
+          name="city"
+          autoComplete="address-level2"
+          required
+          defaultValue={address?.city ?? ""}
+          error={error("city")}
+        />
       </div>
       <TextField
         label={t("address.countryCode")}
@@ -97,9 +141,26 @@ export function AddressForm({
         hint={t("address.countryHint")}
         error={countryError ?? error("countryCode")}
       />
-      <TextField label={t("address.phone")} name="phone" type="tel" autoComplete="tel" defaultValue={address?.phone ?? ""} error={error("phone")} />
-      <TextField label={t("address.label")} name="label" defaultValue={address?.label ?? ""} hint={t("address.labelHint")} error={error("label")} />
-      <Checkbox label={t("address.default")} name="defaultShipping" defaultChecked={address?.defaultShipping ?? false} />
+      <TextField
+        label={t("address.phone")}
+        name="phone"
+        type="tel"
+        autoComplete="tel"
+        defaultValue={address?.phone ?? ""}
+        error={error("phone")}
+      />
+      <TextField
+        label={t("address.label")}
+        name="label"
+        defaultValue={address?.label ?? ""}
+        hint={t("address.labelHint")}
+        error={error("label")}
+      />
+      <Checkbox
+        label={t("address.default")}
+        name="defaultShipping"
+        defaultChecked={address?.defaultShipping ?? false}
+      />
       <FormProblem problem={problem} />
       <div className="row">
         <button type="submit" disabled={created.fetching || updated.fetching}>

@@ -50,7 +50,9 @@ export const CartPage = graphql(`
 type Line = { storefront?: { id: string; name: string; slug: string } | null };
 
 /** Lines grouped by their storefront, in the cart's order. */
-export function bySeller<T extends Line>(lines: readonly T[]): { id: string; name: string; slug: string; lines: T[] }[] {
+export function bySeller<T extends Line>(
+  lines: readonly T[],
+): { id: string; name: string; slug: string; lines: T[] }[] {
   const groups = new Map<string, { id: string; name: string; slug: string; lines: T[] }>();
   for (const line of lines) {
     const store = line.storefront ?? { id: "", name: "", slug: "" };

@@ -59,8 +59,12 @@ function CartContents() {
         </Empty>
       ) : null}
       <div role="status">
-        {changed.length > 0 ? <p className="alert alert-warning">{t("cart.pricesChanged", { count: changed.length })}</p> : null}
-        {short.length > 0 ? <p className="alert alert-warning">{t("cart.stockShort", { count: short.length })}</p> : null}
+        {changed.length > 0 ? (
+          <p className="alert alert-warning">{t("cart.pricesChanged", { count: changed.length })}</p>
+        ) : null}
+        {short.length > 0 ? (
+          <p className="alert alert-warning">{t("cart.stockShort", { count: short.length })}</p>
+        ) : null}
       </div>
       <FormProblem problem={problem} />
       {bySeller(lines).map((group) => (
@@ -80,7 +84,9 @@ function CartContents() {
                   <p>
                     {line.unitPrice?.formatted}
                     {line.priceChanged ? (
-                      <span className="status">{t("cart.wasPrice", { price: line.priceWhenAdded.formatted })}</span>
+                      <span className="status">
+                        {t("cart.wasPrice", { price: line.priceWhenAdded.formatted })}
+                      </span>
                     ) : null}
                   </p>
                   {!line.purchasable ? (

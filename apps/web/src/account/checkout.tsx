@@ -132,7 +132,13 @@ function CheckoutForm() {
                     onChange={() => setChosen(a.id)}
                   />
                   <label htmlFor={`address-${a.id}`}>
-                    {[a.label, a.recipientName, a.line1, `${a.postalCode ?? ""} ${a.city}`.trim(), a.countryCode]
+                    {[
+                      a.label,
+                      a.recipientName,
+                      a.line1,
+                      `${a.postalCode ?? ""} ${a.city}`.trim(),
+                      a.countryCode,
+                    ]
                       .filter(Boolean)
                       .join(", ")}
                   </label>

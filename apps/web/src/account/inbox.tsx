@@ -147,7 +147,11 @@ function InboxList() {
           </button>
         ) : null}
         {data?.notifications.pageInfo.hasNextPage ? (
-          <button type="button" className="secondary" onClick={() => setAfter(data.notifications.pageInfo.endCursor ?? null)}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setAfter(data.notifications.pageInfo.endCursor ?? null)}
+          >
             {t("orders.older")}
           </button>
         ) : null}

@@ -51,12 +51,14 @@ function BuyerLinks() {
   return (
     <>
       <li>
-        <NavLink to="/cart" aria-label={t("nav.cartCount", { count: items })}>
+        <NavLink to="/cart">
           {t("nav.cart")}
           {items > 0 ? (
-            <span className="badge" aria-hidden="true">
-              {items}
-            </span>
+            <>
+              {" "}
+              <span className="badge">{items}</span>
+              <span className="visually-hidden"> {t("nav.items", { count: items })}</span>
+            </>
           ) : null}
         </NavLink>
       </li>
@@ -64,12 +66,14 @@ function BuyerLinks() {
         <NavLink to="/orders">{t("nav.orders")}</NavLink>
       </li>
       <li>
-        <NavLink to="/inbox" aria-label={unread > 0 ? t("nav.inboxUnread", { count: unread }) : undefined}>
+        <NavLink to="/inbox">
           {t("nav.inbox")}
           {unread > 0 ? (
-            <span className="badge" aria-hidden="true">
-              {unread}
-            </span>
+            <>
+              {" "}
+              <span className="badge">{unread}</span>
+              <span className="visually-hidden"> {t("nav.unread")}</span>
+            </>
           ) : null}
         </NavLink>
       </li>

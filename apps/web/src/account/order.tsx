@@ -126,7 +126,8 @@ function OrderPage() {
                 <p className="muted small">{line.options.map((o) => `${o.name}: ${o.value}`).join(", ")}</p>
               </div>
               <p>
-                {line.quantity} × {line.unitPrice.formatted} = <span className="price">{line.lineTotal.formatted}</span>
+                {line.quantity} × {line.unitPrice.formatted} ={" "}
+                <span className="price">{line.lineTotal.formatted}</span>
               </p>
             </li>
           ))}

@@ -81,15 +81,21 @@ function OrderList() {
             <li key={order.id} className="card">
               <article aria-labelledby={`order-${order.id}`}>
                 <h2 id={`order-${order.id}`} className="h3">
-                  <Link to={`/orders/${order.id}`}>{t("orders.from", { seller: order.snapshot.seller.name })}</Link>
+                  <Link to={`/orders/${order.id}`}>
+                    {t("orders.from", { seller: order.snapshot.seller.name })}
+                  </Link>
                 </h2>
                 <p className="row">
                   <StatusBadge status={order.status} />
                   <span>{dateTime(order.createdAt)}</span>
-                  <span>{t("orders.items", { count: order.snapshot.lines.reduce((n, l) => n + l.quantity, 0) })}</span>
+                  <span>
+                    {t("orders.items", { count: order.snapshot.lines.reduce((n, l) => n + l.quantity, 0) })}
+                  </span>
                   <span className="price">{order.snapshot.total.formatted}</span>
                 </p>
-                {order.trackingNumber ? <p className="muted">{t("orders.tracking", { number: order.trackingNumber })}</p> : null}
+                {order.trackingNumber ? (
+                  <p className="muted">{t("orders.tracking", { number: order.trackingNumber })}</p>
+                ) : null}
               </article>
             </li>
           ))}
@@ -102,7 +108,11 @@ function OrderList() {
           </button>
         ) : null}
         {data?.orders.pageInfo.hasNextPage ? (
-          <button type="button" className="secondary" onClick={() => setAfter(data.orders.pageInfo.endCursor ?? null)}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setAfter(data.orders.pageInfo.endCursor ?? null)}
+          >
             {t("orders.older")}
           </button>
         ) : null}

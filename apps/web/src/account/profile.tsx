@@ -104,8 +104,21 @@ function ProfileForm() {
       <h2 id="profile-heading">{t("profile.details")}</h2>
       {profile ? null : <p className="muted">{t("profile.notYet")}</p>}
       <form onSubmit={submit} noValidate>
-        <TextField label={t("profile.displayName")} name="displayName" autoComplete="name" defaultValue={profile?.displayName ?? ""} error={problem?.fields.displayName} />
-        <TextField label={t("profile.email")} name="email" type="email" autoComplete="email" defaultValue={profile?.email ?? ""} error={problem?.fields.email} />
+        <TextField
+          label={t("profile.displayName")}
+          name="displayName"
+          autoComplete="name"
+          defaultValue={profile?.displayName ?? ""}
+          error={problem?.fields.displayName}
+        />
+        <TextField
+          label={t("profile.email")}
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={profile?.email ?? ""}
+          error={problem?.fields.email}
+        />
         <p className="muted">{t("profile.phone", { phone: profile?.phone ?? "—" })}</p>
         <FormProblem problem={problem} />
         <button type="submit" disabled={saved.fetching}>
@@ -209,7 +222,9 @@ function Preferences() {
             checked={p.enabled}
             disabled={p.locked || saving.fetching}
             onChange={(event) =>
-              save({ preferences: [{ category: p.category, channel: p.channel, enabled: event.target.checked }] })
+              save({
+                preferences: [{ category: p.category, channel: p.channel, enabled: event.target.checked }],
+              })
             }
           />
         ))}
@@ -225,7 +240,12 @@ function Sessions() {
   return (
     <section aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">{t("profile.sessions")}</h2>
-      <button type="button" className="secondary" disabled={result.fetching} onClick={() => signOutOthers({})}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={result.fetching}
+        onClick={() => signOutOthers({})}
+      >
         {t("profile.signOutOthers")}
       </button>
       <p role="status">

@@ -5,7 +5,9 @@ export function distance(meters: number | null | undefined): string | undefined 
   if (meters === null || meters === undefined) return undefined;
   const language = i18next.language;
   return meters < 1000
-    ? new Intl.NumberFormat(language, { style: "unit", unit: "meter", maximumFractionDigits: 0 }).format(meters)
+    ? new Intl.NumberFormat(language, { style: "unit", unit: "meter", maximumFractionDigits: 0 }).format(
+        meters,
+      )
     : new Intl.NumberFormat(language, { style: "unit", unit: "kilometer", maximumFractionDigits: 1 }).format(
         meters / 1000,
       );

@@ -72,7 +72,9 @@ export function Home() {
         {products.error ? (
           <LoadError error={products.error} retry={() => retry({ requestPolicy: "network-only" })} />
         ) : null}
-        {products.data && products.data.search.edges.length === 0 ? <Empty>{t("home.noneNear")}</Empty> : null}
+        {products.data && products.data.search.edges.length === 0 ? (
+          <Empty>{t("home.noneNear")}</Empty>
+        ) : null}
         <ul className="grid">
           {products.data?.search.edges.map(({ node }) => (
             <ProductCard key={node.id} hit={node} />

@@ -20,7 +20,9 @@ export function PlacePicker() {
         }}
       >
         <option value="">{t("place.anywhere")}</option>
-        {place && !cities.some((c) => c.name === place.name) ? <option value="here">{t("place.here")}</option> : null}
+        {place && !cities.some((c) => c.name === place.name) ? (
+          <option value="here">{t("place.here")}</option>
+        ) : null}
         {cities.map((city) => (
           <option key={city.name} value={city.name}>
             {city.name}

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery } from "urql";
+import { NotFound } from "../app/not-found";
 import { graphql } from "../gql";
 import { apiProblem } from "../lib/errors";
 import { useSession } from "../lib/session";
@@ -9,7 +10,6 @@ import { FormProblem, SelectField, TextField } from "../ui/form";
 import { Page } from "../ui/page";
 import { Picture } from "../ui/picture";
 import { LoadError, Loading } from "../ui/states";
-import { NotFound } from "../app/not-found";
 
 const ProductPage = graphql(`
   query ProductPage($id: ID!) {
@@ -90,7 +90,8 @@ export default function Product() {
   );
   const matches = (variant: (typeof product.variants)[number], wanted: Record<string, string>) =>
     names.every((name) => variant.options.find((o) => o.name === name)?.value === wanted[name]);
-  const variant = product.variants.find((v) => matches(v, selection)) ?? (names.length === 0 ? first : undefined);
+  const variant =
+    product.variants.find((v) => matches(v, selection)) ?? (names.length === 0 ? first : undefined);
   const amount = Number(quantity);
   const quantityError = !Number.isInteger(amount) || amount < 1 ? t("product.badQuantity") : undefined;
   const problem = apiProblem(adding.error, ["quantity", "variantId"]);
@@ -102,7 +103,11 @@ export default function Product() {
       return;
     }
     setAdded(false);
-    const result = await add({ variantId: variant.id, quantity: amount, idempotencyKey: crypto.randomUUID() });
+    const result = await add({
+      variantId: variant.id,
+      quantity: amount,
+      idempotencyKey: crypto.randomUUID(),
+    });
     if (!result.error) setAdded(true);
   };
 
@@ -112,13 +117,19 @@ export default function Product() {
         <div className="gallery">
           {product.media.length === 0 ? <Picture media={null} alt="" /> : null}
           {product.media.map((m, index) => (
-            <Picture key={m.id} media={m} alt={t("product.picture", { index: index + 1, title: product.title })} eager={index === 0} />
+            <Picture
+              key={m.id}
+              media={m}
+              alt={t("product.picture", { index: index + 1, title: product.title })}
+              eager={index === 0}
+            />
           ))}
         </div>
         <div className="buy-box stack">
           {product.storefront ? (
             <p>
-              {t("product.soldBy")} <Link to={`/storefronts/${product.storefront.slug}`}>{product.storefront.name}</Link>
+              {t("product.soldBy")}{" "}
+              <Link to={`/storefronts/${product.storefront.slug}`}>{product.storefront.name}</Link>
             </p>
           ) : null}
           {variant ? (
@@ -137,7 +148,9 @@ export default function Product() {
             </p>
           )}
           {names.map((name) => {
-            const values = [...new Set(product.variants.map((v) => v.options.find((o) => o.name === name)?.value ?? ""))];
+            const values = [
+              ...new Set(product.variants.map((v) => v.options.find((o) => o.name === name)?.value ?? "")),
+            ];
             return (
               <SelectField
                 key={name}
@@ -169,7 +182,11 @@ export default function Product() {
             error={quantityError ?? problem?.fields.quantity}
           />
           <FormProblem problem={problem} />
-          <button type="button" onClick={addToCart} disabled={!variant || adding.fetching || !!quantityError || product.status !== "ACTIVE"}>
+          <button
+            type="button"
+            onClick={addToCart}
+            disabled={!variant || adding.fetching || !!quantityError || product.status !== "ACTIVE"}
+          >
             {t("product.addToCart")}
           </button>
           <p role="status">
@@ -187,7 +204,8 @@ export default function Product() {
         <p className="description">{product.description || t("product.noDescription")}</p>
         {product.category ? (
           <p>
-            {t("product.category")} <Link to={`/search?category=${product.category.id}`}>{product.category.name}</Link>
+            {t("product.category")}{" "}
+            <Link to={`/search?category=${product.category.id}`}>{product.category.name}</Link>
           </p>
         ) : null}
       </section>

@@ -103,7 +103,10 @@ function ResultPage({
   onCorrected?: (query: string | null | undefined) => ReactNode;
 }) {
   const { t } = useTranslation("shop");
-  const [{ data, error, fetching }, retry] = useQuery({ query: SearchProducts, variables: { ...variables, after } });
+  const [{ data, error, fetching }, retry] = useQuery({
+    query: SearchProducts,
+    variables: { ...variables, after },
+  });
   const edges = data?.search.edges ?? [];
   return (
     <>
@@ -120,7 +123,11 @@ function ResultPage({
       ) : null}
       {last && data?.search.pageInfo.hasNextPage && data.search.pageInfo.endCursor ? (
         <p className="more">
-          <button type="button" className="secondary" onClick={() => onMore(data.search.pageInfo.endCursor ?? "")}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => onMore(data.search.pageInfo.endCursor ?? "")}
+          >
             {t("search.more")}
           </button>
         </p>
@@ -157,7 +164,10 @@ export default function Search() {
     sort: sort === "DISTANCE" && !place ? null : (sort ?? null),
   };
   const filtersKey = JSON.stringify(variables);
-  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key: filtersKey, cursors: [null] });
+  const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({
+    key: filtersKey,
+    cursors: [null],
+  });
   const cursors = pages.key === filtersKey ? pages.cursors : [null];
   const [priceError, setPriceError] = useState<string | undefined>();
 
@@ -183,7 +193,11 @@ export default function Search() {
       <div className="split">
         <form onSubmit={submit} aria-label={t("search.filters")} className="filters" key={params.toString()}>
           <TextField label={t("search.query")} name="q" type="search" defaultValue={q} />
-          <SelectField label={t("search.category")} name="category" defaultValue={params.get("category") ?? ""}>
+          <SelectField
+            label={t("search.category")}
+            name="category"
+            defaultValue={params.get("category") ?? ""}
+          >
             <option value="">{t("search.anyCategory")}</option>
             {categories.data?.categories.map((c) => (
               <option key={c.id} value={c.id}>
@@ -195,7 +209,13 @@ export default function Search() {
           <fieldset>
             <legend>{t("search.price")}</legend>
             <div className="row two">
-              <TextField label={t("search.min")} name="min" inputMode="decimal" defaultValue={min} error={priceError} />
+              <TextField
+                label={t("search.min")}
+                name="min"
+                inputMode="decimal"
+                defaultValue={min}
+                error={priceError}
+              />
               <TextField label={t("search.max")} name="max" inputMode="decimal" defaultValue={max} />
             </div>
           </fieldset>
@@ -205,7 +225,12 @@ export default function Search() {
             defaultValue={option}
             hint={t("search.optionHint")}
           />
-          <Checkbox label={t("search.inStock")} name="inStock" value="1" defaultChecked={params.get("inStock") === "1"} />
+          <Checkbox
+            label={t("search.inStock")}
+            name="inStock"
+            value="1"
+            defaultChecked={params.get("inStock") === "1"}
+          />
           <PlacePicker />
           <SelectField
             label={t("search.distance")}

@@ -109,12 +109,17 @@ export default function Storefront() {
     <Page title={store.name} wide>
       {store.banner ? <Picture media={store.banner} alt="" className="banner" eager /> : null}
       <div className="storefront-head row">
-        {store.logo ? <Picture media={store.logo} alt={t("storefront.logo", { name: store.name })} className="logo" /> : null}
+        {store.logo ? (
+          <Picture media={store.logo} alt={t("storefront.logo", { name: store.name })} className="logo" />
+        ) : null}
         <div className="stack">
           <p className="muted">
-            {store.address.city}, {store.address.countryCode} · {t("storefront.followers", { count: store.followerCount })}
+            {store.address.city}, {store.address.countryCode} ·{" "}
+            {t("storefront.followers", { count: store.followerCount })}
           </p>
-          {store.status !== "ACTIVE" ? <p className="status">{t(`storefront.status.${store.status}`)}</p> : null}
+          {store.status !== "ACTIVE" ? (
+            <p className="status">{t(`storefront.status.${store.status}`)}</p>
+          ) : null}
         </div>
         {has("buyer") ? (
           <button
@@ -162,7 +167,11 @@ export default function Storefront() {
             </button>
           ) : null}
           {store.products.pageInfo.hasNextPage ? (
-            <button type="button" className="secondary" onClick={() => setAfter(store.products.pageInfo.endCursor ?? null)}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setAfter(store.products.pageInfo.endCursor ?? null)}
+            >
               {t("storefront.nextPage")}
             </button>
           ) : null}

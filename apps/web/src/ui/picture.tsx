@@ -23,7 +23,14 @@ export function Picture({
   eager?: boolean;
 }) {
   const src = media?.url ?? media?.small;
-  if (!src) return <div className={`placeholder ${className ?? ""}`} role={alt ? "img" : undefined} aria-label={alt || undefined} />;
+  if (!src)
+    return (
+      <div
+        className={`placeholder ${className ?? ""}`}
+        role={alt ? "img" : undefined}
+        aria-label={alt || undefined}
+      />
+    );
   return (
     <img
       className={className}
