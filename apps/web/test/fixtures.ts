@@ -75,7 +75,6 @@ export async function sellerWithProducts(
           return reply.body as { id: string; variants: { id: string; sku: string }[] };
         // The products service learns of the storefront from an event; until then it refuses.
         throw new Error(`${reply.status} ${JSON.stringify(reply.body)}`);
-        return undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, message: `${product.title} was never created` },
     );

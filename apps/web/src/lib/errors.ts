@@ -38,9 +38,21 @@ export function apiProblem(
         placed = true;
       }
     }
+    // Without details, a message of the form "slug: …" names its field too.
+    const named = details.length === 0 ? /^([A-Za-z_.]+): (.+)$/.exec(e.message) : null;
+    const field = named ? fieldName(camelCase(named[1] ?? ""), known) : undefined;
+    if (field && named?.[2] && !fields[field]) {
+      fields[field] = named[2];
+      placed = true;
+    }
     if (!placed) general.push(e.message);
   }
   return { fields, general, ...(code ? { code } : {}) };
+}
+
+/** `new_password` → `newPassword`, as the gateway names fields. */
+function camelCase(path: string): string {
+  return path.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 /** The known field a path names: `input.variants.0.sku` → `variants.0.sku` or `sku`, whichever the form knows. */

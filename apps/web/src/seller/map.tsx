@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 /**
  * A map (Leaflet with OpenStreetMap tiles, loaded only on this page) where a click or a drag of
  * the marker sets the storefront's point. The latitude and longitude fields beside it are the way
- * for keyboards and screen readers; the map is hidden from assistive technology.
+ * for keyboards and screen readers; the map itself is a labelled region with Leaflet's zoom buttons.
  */
 export function LocationMap({
   lat,
@@ -24,6 +24,8 @@ export function LocationMap({
   const pick = useRef(onPick);
   pick.current = onPick;
 
+  // The map is made once; later changes of the point move it (below).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: lat and lng only seed the first view
   useEffect(() => {
     let disposed = false;
     let remove: (() => void) | undefined;
@@ -50,8 +52,6 @@ export function LocationMap({
       remove?.();
       map.current = null;
     };
-    // The map is made once; later changes of the point move it (below).
-    // biome-ignore lint/correctness/useExhaustiveDependencies: lat and lng only seed the first view
   }, []);
 
   useEffect(() => {
@@ -61,7 +61,7 @@ export function LocationMap({
 
   return (
     <div className="map-box">
-      <div ref={element} className="map" aria-hidden="true" />
+      <div ref={element} className="map" role="region" aria-label={t("storefront.map")} />
       <p className="hint">{t("storefront.mapHint")}</p>
     </div>
   );

@@ -76,7 +76,7 @@ export default function Stock() {
     products.data?.myStorefront?.products.edges.flatMap(({ node }) =>
       node.variants.map((v) => ({
         id: v.id,
-        label: [node.title, ...v.options.map((o) => o.value)].join(" · ") + ` (${v.sku})`,
+        label: `${[node.title, ...v.options.map((o) => o.value)].join(" · ")} (${v.sku})`,
       })),
     ) ?? [];
   const ids = variants.map((v) => v.id);

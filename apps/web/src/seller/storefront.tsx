@@ -52,7 +52,6 @@ const known = [
 
 /** Opens the seller's storefront, or edits it: details, address, its point on a map, logo and banner. */
 export default function StorefrontEditor() {
-  const { t } = useTranslation("seller");
   const [{ data, error, fetching }, retry] = useQuery({ query: MyStorefront });
   if (fetching && !data) return <Loading />;
   if (error) return <LoadError error={error} retry={() => retry({ requestPolicy: "network-only" })} />;

@@ -4,11 +4,13 @@ import { useTranslation } from "react-i18next";
 export function ShopHeader() {
   const { t } = useTranslation();
   return (
-    <form role="search" action="/search" className="header-search">
-      <label htmlFor="header-q" className="visually-hidden">
-        {t("nav.search")}
-      </label>
-      <input id="header-q" name="q" type="search" placeholder={t("nav.search")} />
-    </form>
+    <search className="header-search">
+      <form action="/search">
+        <label htmlFor="header-q" className="visually-hidden">
+          {t("nav.search")}
+        </label>
+        <input id="header-q" name="q" type="search" placeholder={t("nav.search")} />
+      </form>
+    </search>
   );
 }

@@ -5,7 +5,6 @@ import {
   type TextareaHTMLAttributes,
   useId,
 } from "react";
-import { useTranslation } from "react-i18next";
 import type { ApiProblem } from "../lib/errors";
 
 interface FieldShell {
@@ -47,13 +46,10 @@ export function TextField({
   ...input
 }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   const { id, describedBy } = useFieldIds(error, hint);
-  const { t } = useTranslation();
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {label}
-        {input.required ? <span className="visually-hidden"> ({t("field.required")})</span> : null}
-      </label>
+      {/* `required` on the input is what screen readers announce. */}
+      <label htmlFor={id}>{label}</label>
       <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
       <Messages id={id} error={error} hint={hint} />
     </div>

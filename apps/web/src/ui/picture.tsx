@@ -24,12 +24,10 @@ export function Picture({
 }) {
   const src = media?.url ?? media?.small;
   if (!src)
-    return (
-      <div
-        className={`placeholder ${className ?? ""}`}
-        role={alt ? "img" : undefined}
-        aria-label={alt || undefined}
-      />
+    return alt ? (
+      <div className={`placeholder ${className ?? ""}`} role="img" aria-label={alt} />
+    ) : (
+      <div className={`placeholder ${className ?? ""}`} />
     );
   return (
     <img
