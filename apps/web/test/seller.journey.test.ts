@@ -114,9 +114,9 @@ describeInBrowser("seller journey in the browser", () => {
       {},
       sellerToken,
     );
-    const large = (
-      mine.data?.myStorefront.products.edges[0].node.variants as { id: string; sku: string }[]
-    ).find((v) => v.sku === "mug-l");
+    const variants: { id: string; sku: string }[] =
+      mine.data?.myStorefront.products.edges[0].node.variants ?? [];
+    const large = variants.find((v) => v.sku === "mug-l");
     const buyer = await phoneBuyer(web.stack, api(web).rest);
     const added = await waitFor(
       async () => {

@@ -16,7 +16,7 @@ export function LocationMap({
   onPick: (lat: number, lng: number) => void;
 }) {
   const { t } = useTranslation("seller");
-  const element = useRef<HTMLDivElement>(null);
+  const element = useRef<HTMLElement>(null);
   const map = useRef<{
     setView: (at: [number, number]) => void;
     marker: { setLatLng: (at: [number, number]) => void };
@@ -61,7 +61,7 @@ export function LocationMap({
 
   return (
     <div className="map-box">
-      <div ref={element} className="map" role="region" aria-label={t("storefront.map")} />
+      <section ref={element} className="map" aria-label={t("storefront.map")} />
       <p className="hint">{t("storefront.mapHint")}</p>
     </div>
   );
