@@ -44,7 +44,10 @@ describeInBrowser("admin journey in the browser", () => {
     await page.getByRole("heading", { name: "Storefronts waiting for approval" }).waitFor();
     await keyPage(page, "admin");
 
-    await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Categories" }).click();
+    await page
+      .getByRole("navigation", { name: "Admin console" })
+      .getByRole("link", { name: "Categories" })
+      .click();
     const slug = `garden-${randomBytes(3).toString("hex")}`;
     const form = page.getByRole("form", { name: "New category" });
     await form.getByLabel("Name").fill("Garden");
@@ -60,7 +63,10 @@ describeInBrowser("admin journey in the browser", () => {
     await keyPage(page, "admin-categories");
 
     expect(await searchFinds(title)).toBe(true);
-    await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Storefronts" }).click();
+    await page
+      .getByRole("navigation", { name: "Admin console" })
+      .getByRole("link", { name: "Storefronts" })
+      .click();
     await page.getByLabel("Name contains").fill("woodshop");
     await page.getByRole("button", { name: "Filter" }).click();
     const store = page.getByRole("article", { name: "woodshop shop" });
@@ -88,12 +94,18 @@ describeInBrowser("admin journey in the browser", () => {
     await page.getByRole("heading", { level: 1, name: "Payouts" }).waitFor();
     await page.getByText("No payouts here.").waitFor();
     await keyPage(page, "admin-payouts");
-    await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Dead letters" }).click();
+    await page
+      .getByRole("navigation", { name: "Admin console" })
+      .getByRole("link", { name: "Dead letters" })
+      .click();
     await page.getByRole("heading", { level: 1, name: "Dead letters" }).waitFor();
     await keyPage(page, "admin-dead-letters");
 
     // Reactivated, the storefront's products come back.
-    await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Storefronts" }).click();
+    await page
+      .getByRole("navigation", { name: "Admin console" })
+      .getByRole("link", { name: "Storefronts" })
+      .click();
     await page.getByLabel("Status").selectOption("SUSPENDED");
     await page.getByRole("button", { name: "Filter" }).click();
     await page

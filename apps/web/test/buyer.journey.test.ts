@@ -7,6 +7,7 @@ import { api, category, sellerWithProducts } from "./fixtures.js";
 // sellers, check out once (a double click included) and follow the two orders.
 describeInBrowser("buyer journey in the browser", () => {
   let web: WebStack;
+  let potterySlug: string;
   beforeAll(async () => {
     web = await startWebStack();
     const categoryId = await category(web, "Coffee");
@@ -20,9 +21,10 @@ describeInBrowser("buyer journey in the browser", () => {
         ],
       },
     ]);
-    await sellerWithProducts(web, "potter", categoryId, [
+    const potter = await sellerWithProducts(web, "potter", categoryId, [
       { title: "Espresso cups", variants: [{ sku: "cups-2", price: 2400, stock: 8 }] },
     ]);
+    potterySlug = potter.slug;
   }, 240_000);
   afterAll(async () => {
     await web?.stop();
@@ -95,6 +97,16 @@ describeInBrowser("buyer journey in the browser", () => {
     expect((await api(web).graphql("{ cart { lines { variantId } } }", {}, token)).data?.cart.lines).toEqual(
       [],
     );
+
+    // A storefront's page, followed by the buyer.
+    await page.goto(`/storefronts/${potterySlug}`);
+    await page.getByRole("heading", { level: 1, name: "potter shop" }).waitFor();
+    await page.getByRole("button", { name: "Follow" }).click();
+    await page.getByText("You follow this storefront now.").waitFor();
+    await expect
+      .poll(() => page.getByRole("button", { name: "Following" }).getAttribute("aria-pressed"))
+      .toBe("true");
+    await keyPage(page, "storefront");
 
     await page.getByRole("link", { name: /^Inbox/ }).click();
     await page.getByRole("heading", { level: 1, name: "Inbox" }).waitFor();

@@ -46,10 +46,6 @@ export const en = {
     close: "Close",
     submit: "Submit",
   },
-  field: {
-    required: "required",
-    optional: "optional",
-  },
   footer: {
     text: "Mercato — an open-source marketplace.",
     api: "API docs",
@@ -101,10 +97,6 @@ export const de: Translation<typeof en> = {
     next: "Weiter",
     close: "Schließen",
     submit: "Absenden",
-  },
-  field: {
-    required: "Pflichtfeld",
-    optional: "optional",
   },
   footer: {
     text: "Mercato — ein Open-Source-Marktplatz.",
