@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { phoneBuyer, verifiedSeller } from "../../../tests/e2e/stack.js";
+import { verifiedSeller } from "../../../tests/e2e/stack.js";
 import { describeInBrowser, keyPage, startWebStack, type WebStack } from "./browser.js";
 import { api, category } from "./fixtures.js";
 
@@ -117,7 +117,19 @@ describeInBrowser("seller journey in the browser", () => {
     const variants: { id: string; sku: string }[] =
       mine.data?.myStorefront.products.edges[0].node.variants ?? [];
     const large = variants.find((v) => v.sku === "mug-l");
-    const buyer = await phoneBuyer(web.stack, api(web).rest);
+    // The buyer signs in in a browser of their own and watches their orders while the seller works.
+    const buyerContext = await web.context({ viewport: "phone" });
+    const buyerPage = await buyerContext.newPage();
+    const phone = `+49152${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+    await buyerPage.goto("/sign-in");
+    await buyerPage.getByLabel("Mobile number").fill(phone);
+    await buyerPage.getByRole("button", { name: "Send code" }).click();
+    await buyerPage.getByLabel("Code from the SMS").fill(await web.stack.otpFor(phone));
+    await buyerPage.getByRole("button", { name: "Sign in" }).click();
+    await buyerPage.getByRole("link", { name: "Orders", exact: true }).waitFor();
+    const buyer = await buyerPage.evaluate<string>(
+      'JSON.parse(localStorage.getItem("mercato.session")).accessToken',
+    );
     const added = await waitFor(
       async () => {
         const reply = await graphql(
@@ -145,10 +157,15 @@ describeInBrowser("seller journey in the browser", () => {
     );
     expect(placed.errors).toBeUndefined();
 
+    await buyerPage.getByRole("link", { name: "Orders", exact: true }).click();
+    await buyerPage.getByText("Placed", { exact: true }).waitFor();
+
     await page.getByRole("link", { name: "Orders" }).click();
     const order = page.getByRole("article", { name: "Order for Grace Buyer" });
     await order.getByRole("button", { name: "Accept" }).click();
     await order.getByText("Accepted").waitFor();
+    // The buyer's page shows the new status without a reload: the gateway pushes it.
+    await buyerPage.getByText("Accepted", { exact: true }).waitFor();
     await order.getByRole("button", { name: "Ship" }).click();
     await order.getByLabel("Carrier").fill("DHL");
     await order.getByLabel("Tracking number").fill("00340434161094042557");
@@ -161,6 +178,8 @@ describeInBrowser("seller journey in the browser", () => {
       buyer,
     );
     expect(shipped.data?.order).toEqual({ status: "SHIPPED", trackingNumber: "00340434161094042557" });
+    await buyerPage.getByText("Tracking number 00340434161094042557").waitFor();
+    await buyerContext.close();
 
     await page.getByRole("link", { name: "Money" }).click();
     await page.getByRole("heading", { name: "Ledger" }).waitFor();
