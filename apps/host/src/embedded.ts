@@ -249,6 +249,7 @@ if (isMain) {
     const lines = [
       "",
       `Mercato is running (embedded) — started in ${host.startedInMs} ms`,
+      `  shop             ${host.gatewayUrl}/   (sellers: ${host.gatewayUrl}/seller, admins: ${host.gatewayUrl}/admin)`,
       `  gateway          ${host.gatewayUrl}`,
       `  GraphQL          ${host.gatewayUrl}/graphql   (GraphiQL: ${host.gatewayUrl}/graphiql)`,
       `  REST + OpenAPI   ${host.gatewayUrl}/api/v1    (docs: ${host.gatewayUrl}/docs)`,

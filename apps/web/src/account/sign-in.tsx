@@ -17,20 +17,27 @@ const RequestOtp = graphql(`
   }
 `);
 
+/** What every sign-in keeps of its answer (the session of lib/session.tsx). */
+export const SignInFields = graphql(`
+  fragment SignInFields on SignIn {
+    tokens {
+      accessToken
+      accessTokenExpiresAt
+      refreshToken
+    }
+    account {
+      id
+      roles
+      phone
+      email
+    }
+  }
+`);
+
 const VerifyOtp = graphql(`
   mutation VerifyOtp($phone: String!, $code: String!) {
     verifyOtp(phone: $phone, code: $code) {
-      tokens {
-        accessToken
-        accessTokenExpiresAt
-        refreshToken
-      }
-      account {
-        id
-        roles
-        phone
-        email
-      }
+      ...SignInFields
     }
   }
 `);

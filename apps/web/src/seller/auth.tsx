@@ -13,17 +13,7 @@ import { Notice } from "../ui/states";
 const Login = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
-      tokens {
-        accessToken
-        accessTokenExpiresAt
-        refreshToken
-      }
-      account {
-        id
-        roles
-        email
-        emailVerified
-      }
+      ...SignInFields
     }
   }
 `);
@@ -31,17 +21,7 @@ const Login = graphql(`
 const RegisterSeller = graphql(`
   mutation RegisterSeller($email: String!, $password: String!) {
     registerSeller(email: $email, password: $password) {
-      tokens {
-        accessToken
-        accessTokenExpiresAt
-        refreshToken
-      }
-      account {
-        id
-        roles
-        email
-        emailVerified
-      }
+      ...SignInFields
     }
   }
 `);
