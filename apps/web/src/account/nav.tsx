@@ -27,8 +27,10 @@ const NavNotifications = graphql(`
 
 /** The buyer's links in the header: cart with its count, orders, inbox with unread count, account. */
 export function AccountNav() {
-  const { has } = useSession();
+  const { session, has } = useSession();
   const { t } = useTranslation();
+  // Sellers and admins sign in by e-mail and do not buy with that account.
+  if (session && !has("buyer")) return null;
   if (!has("buyer"))
     return (
       <li>
