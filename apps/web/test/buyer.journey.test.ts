@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInBrowser, keyPage, startWebStack, type WebStack } from "./browser.js";
-import { api, category, sellerWithProducts } from "./fixtures.js";
+import { api, category, randomPhone, sellerWithProducts } from "./fixtures.js";
 
 // The buyer's journey: sign in with an SMS code, search with a typo, fill one cart from two
 // sellers, check out once (a double click included) and follow the two orders.
@@ -41,7 +41,7 @@ describeInBrowser("buyer journey in the browser", () => {
   it("signs in, searches with a typo, buys from two sellers and sees two orders", async () => {
     const context = await web.context({ viewport: "phone" });
     const page = await context.newPage();
-    const phone = `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+    const phone = randomPhone();
 
     await page.goto("/");
     await page.getByRole("heading", { level: 1 }).waitFor();
@@ -120,7 +120,7 @@ describeInBrowser("buyer journey in the browser", () => {
   it("shows a wrong code next to the code field", async () => {
     const context = await web.context({ viewport: "desktop", locale: "de-DE" });
     const page = await context.newPage();
-    const phone = `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+    const phone = randomPhone();
     await page.goto("/sign-in");
     await page.getByLabel("Handynummer").fill(phone);
     await page.getByRole("button", { name: "Code senden" }).click();

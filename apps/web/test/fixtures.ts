@@ -5,6 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { waitFor } from "@mercato/testing";
 import { adminCategory, graphqlClient, restClient, verifiedSeller } from "../../../tests/e2e/stack.js";
+
+export { randomPhone } from "../../../tests/e2e/stack.js";
+
 import type { WebStack } from "./browser.js";
 
 export interface VariantSeed {
