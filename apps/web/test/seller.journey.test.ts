@@ -216,6 +216,16 @@ describeInBrowser("seller journey in the browser", () => {
     await page.getByLabel("Password").fill(fresh);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Maker's Pottery" }).waitFor();
+
+    // A link works once: used again, it says so in words, and so does a mangled verification link.
+    await page.goto(`/reset-password?token=${token}`);
+    await page.getByLabel("New password", { exact: true }).fill(`${fresh} again`);
+    await page.getByLabel("New password again").fill(`${fresh} again`);
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await page.getByText(/This link no longer works/).waitFor();
+    await page.getByRole("link", { name: "Ask for a new link" }).waitFor();
+    await page.goto(`/verify-email?token=${token.slice(0, 10)}`);
+    await page.getByText(/This link no longer works/).waitFor();
     await context.close();
   }, 180_000);
 });

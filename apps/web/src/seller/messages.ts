@@ -61,6 +61,7 @@ export const en = {
     done: "Your password is changed and your other sessions are signed out.",
     noToken: "This page needs the link from the e-mail.",
     askAgain: "Ask for a new link",
+    badLink: "This link no longer works: it was used already, it expired, or it was copied incompletely.",
   },
   verify: {
     title: "Confirm your e-mail address",
@@ -68,6 +69,7 @@ export const en = {
     done: "Your e-mail address is confirmed.",
     noToken: "This page needs the link from the e-mail.",
     askAgain: "Sign in and ask for a new link from the registration page.",
+    badLink: "This link no longer works: it was used already, it expired, or it was copied incompletely.",
     openStorefront: "Open your storefront",
     signIn: "Sign in to continue",
   },
@@ -293,6 +295,8 @@ export const de: Translation<typeof en> = {
     done: "Dein Passwort ist geändert und deine anderen Sitzungen sind abgemeldet.",
     noToken: "Diese Seite braucht den Link aus der E-Mail.",
     askAgain: "Neuen Link anfordern",
+    badLink:
+      "Dieser Link gilt nicht mehr: Er wurde schon benutzt, ist abgelaufen oder unvollständig kopiert.",
   },
   verify: {
     title: "E-Mail-Adresse bestätigen",
@@ -300,6 +304,8 @@ export const de: Translation<typeof en> = {
     done: "Deine E-Mail-Adresse ist bestätigt.",
     noToken: "Diese Seite braucht den Link aus der E-Mail.",
     askAgain: "Melde dich an und fordere auf der Registrierungsseite einen neuen Link an.",
+    badLink:
+      "Dieser Link gilt nicht mehr: Er wurde schon benutzt, ist abgelaufen oder unvollständig kopiert.",
     openStorefront: "Laden eröffnen",
     signIn: "Anmelden und weiter",
   },

@@ -71,7 +71,7 @@ function Verify() {
       {token && !done && !result.error ? <Loading label={t("verify.checking")} /> : null}
       {problem ? (
         <div className="alert alert-error" role="alert">
-          <p>{problem.fields.token ?? problem.general.join(" ")}</p>
+          <p>{problem.fields.token ? t("verify.badLink") : problem.general.join(" ")}</p>
           <p>{t("verify.askAgain")}</p>
         </div>
       ) : null}
@@ -151,7 +151,7 @@ function Reset() {
         />
         {problem?.fields.token ? (
           <p className="alert alert-error" role="alert">
-            {problem.fields.token} <Link to="/seller/forgot-password">{t("reset.askAgain")}</Link>
+            {t("reset.badLink")} <Link to="/seller/forgot-password">{t("reset.askAgain")}</Link>
           </p>
         ) : null}
         <FormProblem problem={problem} />
