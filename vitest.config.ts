@@ -11,9 +11,12 @@ const include = [
 
 // Files that start whole hosts, launch processes or stop and freeze private servers: they measure
 // deadlines and outages, so they run one at a time after the rest, with both cores to themselves.
+// The image recipe's test (apps/host/test/image.test.ts) mostly waits on npm installs: it runs
+// beside the suites.
 const alone = [
   "tests/**/*.test.ts",
-  "apps/*/test/**/*.test.ts",
+  "apps/web/test/**/*.test.ts",
+  "apps/host/test/!(image).test.ts",
   "**/*outage*.test.ts",
   "packages/testing/test/*-server.test.ts",
 ];

@@ -51,7 +51,27 @@ export interface Launched {
 }
 
 const root = resolve(import.meta.dirname, "../../..");
-const exitWithLauncher = pathToFileURL(resolve(import.meta.dirname, "exit-with-launcher.ts")).href;
+// Run from the production build (`npm run build`, `dist/*.js`), the launcher starts the built
+// processes; run from source, it starts them from source like `npm start` (ADR 0044).
+const fromBuild = import.meta.filename.endsWith(".js");
+
+/**
+ * How Node starts `entry`: a built `.js` file with the workspaces' `mercato-dist` exports and no
+ * transpiler; a `.ts` file through tsx. Either way with the hook that ends it with the launcher.
+ */
+export function nodeArguments(entry: string): string[] {
+  const built = entry.endsWith(".js");
+  const hook = resolve(
+    root,
+    built ? "apps/host/dist/exit-with-launcher.js" : "apps/host/src/exit-with-launcher.ts",
+  );
+  return [
+    ...(built ? ["--conditions=mercato-dist"] : ["--import", "tsx"]),
+    "--import",
+    pathToFileURL(hook).href,
+    entry,
+  ];
+}
 
 /** The database URL of one service: the same server as `base`, database `mercato_<service>`. */
 export function serviceDatabaseUrl(base: string, service: string): string {
@@ -76,7 +96,7 @@ export async function ensureDatabases(base: string, services: readonly string[])
 }
 
 /**
- * Starts one process per spec (`node --import tsx`, like `npm start`), each leading its own process
+ * Starts one process per spec (from source through tsx, like `npm start`, or from the build), each leading its own process
  * group, prefixing each output line with its name. A process that exits is restarted after a
  * growing delay while the others go on; only `stop` ends them (ADR 0030).
  */
@@ -91,7 +111,7 @@ export function launch(specs: readonly ProcessSpec[], options: LaunchOptions = {
   let stopping = false;
 
   const start = (spec: ProcessSpec, quickExits: number) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--import", exitWithLauncher, spec.entry], {
+    const child = spawn(process.execPath, nodeArguments(spec.entry), {
       cwd: root,
       env: { ...process.env, ...spec.env },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -178,8 +198,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** The processes of the distributed mode: every catalog service, then the gateway. */
-export function distributedSpecs(env: Record<string, string | undefined>): ProcessSpec[] {
+/**
+ * The processes of the distributed mode: every catalog service, then the gateway; from the build
+ * (`build: true`, the default when the launcher itself runs from it) or from source.
+ */
+export function distributedSpecs(
+  env: Record<string, string | undefined>,
+  options: { build?: boolean } = {},
+): ProcessSpec[] {
+  const code = (options.build ?? fromBuild) ? { folder: "dist", ext: "js" } : { folder: "src", ext: "ts" };
   const infra = parseConfig(standaloneConfigSchema, env);
   const gateway = parseConfig(gatewayConfigSchema, env);
   const host = infra.HOST;
@@ -193,7 +220,7 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   const serviceSecret = env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url");
   const specs: ProcessSpec[] = hostedServices.map((service) => ({
     name: service.name,
-    entry: `services/${service.name}/src/main.ts`,
+    entry: `services/${service.name}/${code.folder}/main.${code.ext}`,
     env: {
       ...urls,
       SERVICE_TOKEN_SECRET: serviceSecret,
@@ -205,7 +232,7 @@ export function distributedSpecs(env: Record<string, string | undefined>): Proce
   specs.push({
     name: "gateway",
     // The host's entry of the gateway hands it the NATS bus for its live updates (ADR 0039).
-    entry: "apps/host/src/gateway-main.ts",
+    entry: `apps/host/${code.folder}/gateway-main.${code.ext}`,
     env: {
       ...urls,
       GATEWAY_PORT: String(gateway.GATEWAY_PORT),

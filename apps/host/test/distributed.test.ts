@@ -136,127 +136,138 @@ describeWithInfra("DATABASE_URL", "distributed mode on real PostgreSQL, NATS and
     for (const child of launched.children.values()) expect(child.exitCode ?? child.signalCode).not.toBeNull();
   });
 
-  it("signs a buyer in through the launcher's processes: gateway, auth and users over NATS, with sellers, products and orders serving", {
-    timeout: 120_000,
-  }, async () => {
-    const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
-    const [auth, users, sellers, products, inventory, orders, notifications, media, gateway] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const env = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      AUTH_PORT: String(auth),
-      USERS_PORT: String(users),
-      SELLERS_PORT: String(sellers),
-      PRODUCTS_PORT: String(products),
-      INVENTORY_PORT: String(inventory),
-      ORDERS_PORT: String(orders),
-      NOTIFICATIONS_PORT: String(notifications),
-      MEDIA_PORT: String(media),
-      GATEWAY_PORT: String(gateway),
-    };
-    const specs = distributedSpecs(env).map((spec) => ({
-      ...spec,
-      env: {
-        ...spec.env,
-        OUTBOX_DIR: outboxDir,
-        MEDIA_DIR: join(outboxDir, "media"),
-        LOG_LEVEL: "warn",
-        NATS_URL: env.NATS_URL,
-        REDIS_URL: env.REDIS_URL,
-      },
-    }));
-    expect(specs.map((s) => s.name)).toEqual([
-      "auth",
-      "users",
-      "sellers",
-      "products",
-      "inventory",
-      "orders",
-      "notifications",
-      "media",
-      "gateway",
-    ]);
-    await ensureDatabases(databaseUrl, [
-      "auth",
-      "users",
-      "sellers",
-      "products",
-      "inventory",
-      "orders",
-      "notifications",
-      "media",
-    ]);
-    const launched = launch(specs);
-    const api = `http://127.0.0.1:${gateway}/api/v1`;
-    const post = (path: string, body: unknown) =>
-      fetch(`${api}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    try {
-      await waitFor(
-        async () =>
-          (await fetch(`http://127.0.0.1:${gateway}/health/services`).catch(() => undefined))?.status === 200,
-        { timeoutMs: 90_000, intervalMs: 250, message: "the services never all answered" },
-      );
-      const phone = `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-      expect((await post("/auth/otp/request", { phone })).status).toBe(202);
-      const sms = await waitFor(() => latestSmsTo(outboxDir, phone), { timeoutMs: 10_000, intervalMs: 50 });
-      const code = /\b(\d{6})\b/.exec(sms.body)?.[1];
-      const signedIn = (await (await post("/auth/otp/verify", { phone, code })).json()) as {
-        accessToken: string;
+  // From source as `npm run start:services` runs it, and from the production build
+  // (`npm run build`, `node dist/...` with no transpiler) as the container image runs it.
+  it.each([
+    { from: "source", build: false },
+    { from: "build", build: true },
+  ])(
+    "signs a buyer in through the launcher's processes from $from: gateway, auth and users over NATS, with sellers, products and orders serving",
+    {
+      timeout: 180_000,
+    },
+    async ({ build }) => {
+      if (build) {
+        const built = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
+          cwd: root,
+          encoding: "utf8",
+          timeout: 120_000,
+        });
+        expect(built.stderr).toBe("");
+        expect(built.status).toBe(0);
+      }
+      const outboxDir = await mkdtemp(join(tmpdir(), "mercato-dist-"));
+      const services = [
+        "auth",
+        "users",
+        "sellers",
+        "products",
+        "inventory",
+        "orders",
+        "notifications",
+        "media",
+      ];
+      const [auth, users, sellers, products, inventory, orders, notifications, media, gateway] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
+      const env = {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        NATS_URL: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+        REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        AUTH_PORT: String(auth),
+        USERS_PORT: String(users),
+        SELLERS_PORT: String(sellers),
+        PRODUCTS_PORT: String(products),
+        INVENTORY_PORT: String(inventory),
+        ORDERS_PORT: String(orders),
+        NOTIFICATIONS_PORT: String(notifications),
+        MEDIA_PORT: String(media),
+        GATEWAY_PORT: String(gateway),
       };
-      // The users process verifies the token against the auth process's JWKS and has the
-      // profile from the registration event that crossed NATS.
-      const me = await waitFor(
-        async () => {
-          const response = await fetch(`${api}/users/me`, {
-            headers: { authorization: `Bearer ${signedIn.accessToken}` },
-          });
-          const body = (await response.json()) as { profile: { phone: string } | null };
-          return body.profile ? body : undefined;
+      const specs = distributedSpecs(env, { build }).map((spec) => ({
+        ...spec,
+        env: {
+          ...spec.env,
+          OUTBOX_DIR: outboxDir,
+          MEDIA_DIR: join(outboxDir, "media"),
+          LOG_LEVEL: "warn",
+          NATS_URL: env.NATS_URL,
+          REDIS_URL: env.REDIS_URL,
         },
-        { timeoutMs: 20_000, intervalMs: 100, message: "the profile never appeared" },
-      );
-      expect(me.profile?.phone).toBe(phone);
-      // Sellers and products answer through the gateway from their own processes and databases.
-      const near = await fetch(`${api}/products?near=52.52,13.405&radius=1000&query=zzzz`);
-      expect(near.status).toBe(200);
-      expect(await near.json()).toMatchObject({ items: [] });
-      expect((await fetch(`${api}/sellers/no-such-shop`)).status).toBe(404);
-      // Orders answers from its process, and asks products (at the URL the launcher gave it) at checkout.
-      const authorization = `Bearer ${signedIn.accessToken}`;
-      const cart = await fetch(`${api}/cart`, { headers: { authorization } });
-      expect(await cart.json()).toMatchObject({ lines: [], totals: [] });
-      const checkout = await fetch(`${api}/checkout`, {
-        method: "POST",
-        headers: { authorization, "content-type": "application/json", "idempotency-key": "distributed-1" },
-        body: JSON.stringify({
-          shippingAddress: {
-            name: "Ada",
-            address: { line1: "Main St 1", city: "Berlin", postalCode: "10115", countryCode: "DE" },
+      }));
+      expect(specs.map((s) => s.name)).toEqual([...services, "gateway"]);
+      await ensureDatabases(databaseUrl, services);
+      if (build) expect(specs.map((spec) => spec.entry)).toContain("services/orders/dist/main.js");
+      const launched = launch(specs);
+      const api = `http://127.0.0.1:${gateway}/api/v1`;
+      const post = (path: string, body: unknown) =>
+        fetch(`${api}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      try {
+        await waitFor(
+          async () =>
+            (await fetch(`http://127.0.0.1:${gateway}/health/services`).catch(() => undefined))?.status ===
+            200,
+          { timeoutMs: 90_000, intervalMs: 250, message: "the services never all answered" },
+        );
+        const phone = `+49151${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+        expect((await post("/auth/otp/request", { phone })).status).toBe(202);
+        const sms = await waitFor(() => latestSmsTo(outboxDir, phone), { timeoutMs: 10_000, intervalMs: 50 });
+        const code = /\b(\d{6})\b/.exec(sms.body)?.[1];
+        const signedIn = (await (await post("/auth/otp/verify", { phone, code })).json()) as {
+          accessToken: string;
+        };
+        // The users process verifies the token against the auth process's JWKS and has the
+        // profile from the registration event that crossed NATS.
+        const me = await waitFor(
+          async () => {
+            const response = await fetch(`${api}/users/me`, {
+              headers: { authorization: `Bearer ${signedIn.accessToken}` },
+            });
+            const body = (await response.json()) as { profile: { phone: string } | null };
+            return body.profile ? body : undefined;
           },
-          lines: [{ variantId: "01890a5d-ac96-774b-bcce-b302099a8057", quantity: 1 }],
-        }),
-      });
-      expect(checkout.status).toBe(422);
-      expect(await checkout.text()).toContain("not for sale");
-    } finally {
-      await launched.stop();
-      await rm(outboxDir, { recursive: true, force: true });
-    }
-  });
+          { timeoutMs: 20_000, intervalMs: 100, message: "the profile never appeared" },
+        );
+        expect(me.profile?.phone).toBe(phone);
+        // Sellers and products answer through the gateway from their own processes and databases.
+        const near = await fetch(`${api}/products?near=52.52,13.405&radius=1000&query=zzzz`);
+        expect(near.status).toBe(200);
+        expect(await near.json()).toMatchObject({ items: [] });
+        expect((await fetch(`${api}/sellers/no-such-shop`)).status).toBe(404);
+        // Orders answers from its process, and asks products (at the URL the launcher gave it) at checkout.
+        const authorization = `Bearer ${signedIn.accessToken}`;
+        const cart = await fetch(`${api}/cart`, { headers: { authorization } });
+        expect(await cart.json()).toMatchObject({ lines: [], totals: [] });
+        const checkout = await fetch(`${api}/checkout`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json", "idempotency-key": "distributed-1" },
+          body: JSON.stringify({
+            shippingAddress: {
+              name: "Ada",
+              address: { line1: "Main St 1", city: "Berlin", postalCode: "10115", countryCode: "DE" },
+            },
+            lines: [{ variantId: "01890a5d-ac96-774b-bcce-b302099a8057", quantity: 1 }],
+          }),
+        });
+        expect(checkout.status).toBe(422);
+        expect(await checkout.text()).toContain("not for sale");
+      } finally {
+        await launched.stop();
+        await rm(outboxDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -24,9 +24,11 @@ export function isInitialized(dataDir: string): boolean {
 export async function prepareDataDir(dataDir: string, extensions: readonly string[]): Promise<void> {
   if (isInitialized(dataDir)) return;
   for (const extension of extensions) createExtension(extension);
-  const script = fileURLToPath(new URL("./pglite-prepare-cli.ts", import.meta.url));
-  const tsx = import.meta.resolve("tsx");
-  const child = spawn(process.execPath, ["--import", tsx, script, dataDir, ...extensions], {
+  // From the production build the script is JavaScript; from source it runs through tsx.
+  const fromBuild = import.meta.url.endsWith(".js");
+  const script = fileURLToPath(new URL(`./pglite-prepare-cli.${fromBuild ? "js" : "ts"}`, import.meta.url));
+  const loader = fromBuild ? ["--conditions=mercato-dist"] : ["--import", import.meta.resolve("tsx")];
+  const child = spawn(process.execPath, [...loader, script, dataDir, ...extensions], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },
   });
