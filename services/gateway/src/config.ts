@@ -1,4 +1,4 @@
-import { durationMs, flag, logLevel, port, url } from "@mercato/platform/config";
+import { durationMs, flag, logLevel, port, url, urls } from "@mercato/platform/config";
 import { z } from "zod";
 
 /** The gateway's environment, validated at start. */
@@ -19,7 +19,7 @@ export const gatewayConfigSchema = z.object({
    * subscription per replica. The gateway holds no bus of its own: the process that runs it
    * connects and hands the bus in (apps/host/src/gateway-main.ts). Unset: no live updates.
    */
-  NATS_URL: url(["nats:", "tls:"]).optional(),
+  NATS_URL: urls(["nats:", "tls:"]).optional(),
   /**
    * Folder of the built web application (apps/web/dist) to serve at `/`, with its page for every
    * other path a browser opens; unset, the gateway serves only the API.

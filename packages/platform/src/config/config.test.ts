@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigError, durationMs, flag, parseConfig, port, servicePorts, url } from "./config.js";
+import { ConfigError, durationMs, flag, parseConfig, port, servicePorts, url, urls } from "./config.js";
 
 const schema = z.object({
   PORT: port(8080),
@@ -39,6 +39,16 @@ describe("parseConfig", () => {
     expect(() => parseConfig(schema, { DATABASE_URL: "mysql://x" })).toThrow(
       /^invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\/ \(got "mysql:\/\/x"\)$/,
     );
+  });
+
+  it("takes the servers of a cluster comma-separated, and names a bad one", () => {
+    const cluster = z.object({ NATS_URL: urls(["nats:", "tls:"]) });
+    const servers = "nats://nats-1:4222, nats://nats-2:4222,nats://nats-3:4222";
+    expect(parseConfig(cluster, { NATS_URL: servers }).NATS_URL).toBe(servers);
+    expect(() => parseConfig(cluster, { NATS_URL: "nats://nats-1:4222,http://nats-2:4222" })).toThrow(
+      /^invalid configuration: NATS_URL must be a URL starting with nats:\/\/ or tls:\/\/, or several separated by commas \(got "nats:\/\/nats-1:4222,http:\/\/nats-2:4222"\)$/,
+    );
+    expect(() => parseConfig(cluster, { NATS_URL: "nats://a:4222," })).toThrow(/NATS_URL must be a URL/);
   });
 
   it("names a secret's length but never its value, and masks a URL's password", () => {

@@ -79,6 +79,25 @@ export const url = (protocols: readonly string[]) =>
     { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
   );
 
+/**
+ * One URL or several, comma-separated (the servers of a cluster, the replicas of a service), each
+ * with one of `protocols`; the value stays the string as given.
+ */
+export const urls = (protocols: readonly string[]) =>
+  z.string({ error: "is required" }).refine(
+    (value) =>
+      value.split(",").every((one) => {
+        try {
+          return protocols.includes(new URL(one.trim()).protocol);
+        } catch {
+          return false;
+        }
+      }),
+    {
+      error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}, or several separated by commas`,
+    },
+  );
+
 /** A positive integer duration in milliseconds from an env string, with a default. */
 export const durationMs = (fallback: number) =>
   z.coerce

@@ -29,6 +29,11 @@ export interface NatsEventBusOptions {
   maxAgeMs?: number;
   /** Window in which a repeated `Nats-Msg-Id` is dropped; default 120 000 ms. */
   duplicateWindowMs?: number;
+  /**
+   * Copies of the stream across a JetStream cluster (1 to 5; 3 rides out the loss of one server of
+   * three); default 1. A stream made with fewer is raised to it on connect.
+   */
+  replicas?: number;
   /** Publish acknowledgement timeout; default 5 000 ms. */
   publishTimeoutMs?: number;
   name?: string;
@@ -96,12 +101,17 @@ export class NatsEventBus implements EventBus {
       retention: RetentionPolicy.Limits,
       max_age: nanos(options.maxAgeMs ?? 7 * 24 * 3600_000),
       duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
+      num_replicas: options.replicas ?? 1,
     };
     try {
       const info = await jsm.streams.info(stream);
       const subjects = new Set([...(info.config.subjects ?? []), ...config.subjects]);
-      if (subjects.size !== (info.config.subjects ?? []).length) {
-        await jsm.streams.update(stream, { subjects: [...subjects] });
+      const fewer = (info.config.num_replicas ?? 1) < config.num_replicas;
+      if (subjects.size !== (info.config.subjects ?? []).length || fewer) {
+        await jsm.streams.update(stream, {
+          subjects: [...subjects],
+          num_replicas: Math.max(info.config.num_replicas ?? 1, config.num_replicas),
+        });
       }
     } catch (error) {
       if (!isNotFound(error)) throw error;

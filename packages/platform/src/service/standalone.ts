@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createJwksAuthenticator } from "../auth/jwks-authenticator.js";
 import { minServiceSecretLength, ServiceTokens } from "../auth/service-tokens.js";
-import { flag, logLevel, parseConfig, port, url } from "../config/config.js";
+import { flag, logLevel, parseConfig, port, url, urls } from "../config/config.js";
 import { openPostgres } from "../db/database.js";
 import { NatsEventBus } from "../events/nats-event-bus.js";
 import { RedisKeyValue } from "../kv/redis-key-value.js";
@@ -13,7 +13,14 @@ import { type RunningService, type ServiceDefinition, startService } from "./ser
 /** Environment every standalone service process reads (distributed mode). */
 export const standaloneConfigSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]),
-  NATS_URL: url(["nats:", "tls:"]),
+  NATS_URL: urls(["nats:", "tls:"]),
+  /** Copies of the event stream in a JetStream cluster (3 for three servers). */
+  NATS_STREAM_REPLICAS: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be an integer" })
+    .min(1, { error: "must be between 1 and 5" })
+    .max(5, { error: "must be between 1 and 5" })
+    .default(1),
   REDIS_URL: url(["redis:", "rediss:"]),
   HOST: z.string().default("127.0.0.1"),
   PORT: port(0).optional(),
@@ -44,7 +51,12 @@ export async function runStandalone<Config>(
   const logger = (service: string) =>
     createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const log = logger(definition.name);
-  const bus = await NatsEventBus.connect({ url: config.NATS_URL, name: definition.name, logger: log });
+  const bus = await NatsEventBus.connect({
+    url: config.NATS_URL,
+    name: definition.name,
+    logger: log,
+    replicas: config.NATS_STREAM_REPLICAS,
+  });
   const kv = new RedisKeyValue({
     url: config.REDIS_URL,
     keyPrefix: `mercato:${definition.name}:`,
