@@ -1,5 +1,6 @@
 import { runCheckout } from "./checkout.js";
 import { runMedia } from "./media.js";
+import { runMemory } from "./memory.js";
 import { runNotifications } from "./notifications.js";
 import { parseOptions } from "./options.js";
 import { runRead } from "./read.js";
@@ -29,6 +30,7 @@ try {
   if (options.only === "checkout") await runCheckout(options);
   if (options.only === "notifications") await runNotifications(options);
   if (options.only === "media") await runMedia(options);
+  if (options.only === "memory") await runMemory(options);
 } catch (error) {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

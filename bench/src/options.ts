@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
  * RPC transports, the catalog search, checkouts or notification fan-out on real infrastructure,
  * or image processing (those five only on request); `undefined` runs read and start.
  */
-export type Only = "read" | "start" | "rpc" | "search" | "checkout" | "notifications" | "media";
+export type Only = "read" | "start" | "rpc" | "search" | "checkout" | "notifications" | "media" | "memory";
 
 /**
  * Where the read target runs the service and the gateway: `shared`, one process and event loop as
@@ -37,7 +37,7 @@ export interface BenchOptions {
   profileDir: string | undefined;
 }
 
-const usage = `npm run bench -- [--only read|start|rpc|search|checkout|notifications|media] [--products n] [--events n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
+const usage = `npm run bench -- [--only read|start|rpc|search|checkout|notifications|media|memory] [--products n] [--events n] [--duration s] [--warmup s] [--connections n[,n...]] [--rounds n] [--topology shared|split] [--profile dir]`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
@@ -67,11 +67,11 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   });
   if (values.help) throw new Error(`usage: ${usage}`);
   const only = values.only ?? env.BENCH_ONLY;
-  const known = ["read", "start", "rpc", "search", "checkout", "notifications", "media"] as const;
+  const known = ["read", "start", "rpc", "search", "checkout", "notifications", "media", "memory"] as const;
   const chosen = known.find((name) => name === only);
   if (only !== undefined && only !== "" && chosen === undefined)
     throw new Error(
-      `--only must be read, start, rpc, search, checkout, notifications or media, got '${only}'\nusage: ${usage}`,
+      `--only must be read, start, rpc, search, checkout, notifications, media or memory, got '${only}'\nusage: ${usage}`,
     );
   const topology = values.topology ?? env.BENCH_TOPOLOGY ?? "shared";
   if (topology !== "shared" && topology !== "split")
