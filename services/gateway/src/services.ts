@@ -4,6 +4,7 @@ import {
   CircuitBreaker,
   type CircuitState,
   createRpcClient,
+  ServiceEndpoints,
   withCalledServiceErrors,
 } from "@mercato/platform/rpc";
 import type { Histogram } from "prom-client";
@@ -12,7 +13,7 @@ import type { Histogram } from "prom-client";
 export interface ServiceTarget {
   /** Name as clients see it in errors and /health/services (`auth`, `orders`, ...). */
   name: string;
-  /** `http://host:port` of its gRPC endpoint. */
+  /** `http://host:port` of its gRPC endpoint, or several comma-separated (its replicas). */
   url: string;
   /** Deadline of each call to it; default the gateway's SERVICE_TIMEOUT_MS. */
   timeoutMs?: number;
@@ -47,6 +48,18 @@ export class ServiceDirectory {
   ) {
     this.targets = new Map(targets.map((target) => [target.name, target]));
     for (const target of targets) this.breakers.set(target.name, new CircuitBreaker(target.name));
+  }
+
+  private readonly endpoints = new Map<string, ServiceEndpoints>();
+
+  /** The replicas of `target` as /health/services asks them. */
+  private endpointsOf(target: ServiceTarget): ServiceEndpoints {
+    let known = this.endpoints.get(target.name);
+    if (!known) {
+      known = new ServiceEndpoints(target.url);
+      this.endpoints.set(target.name, known);
+    }
+    return known;
   }
 
   /** Names of the services, in registration order. */
@@ -98,8 +111,19 @@ export class ServiceDirectory {
           ...more,
         });
         try {
-          const response = await fetch(`${target.url}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
-          const report = (await response.json().catch(() => ({}))) as ReadyAnswer;
+          // Every replica is asked; the service is up while one of them can serve.
+          const endpoints = this.endpointsOf(target);
+          await endpoints.refresh();
+          const replies = await Promise.allSettled(
+            endpoints.current().map(async (origin) => {
+              const response = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+              return { response, report: (await response.json().catch(() => ({}))) as ReadyAnswer };
+            }),
+          );
+          const answers = replies.flatMap((reply) => (reply.status === "fulfilled" ? [reply.value] : []));
+          const chosen = answers.find((a) => a.response.ok) ?? answers[0];
+          if (!chosen) throw (replies[0] as PromiseRejectedResult).reason;
+          const { response, report } = chosen;
           const failing = (report.checks ?? []).filter((check) => !check.ok);
           const error = failing.map((check) => `${check.name}: ${check.error ?? "no answer"}`).join("; ");
           return answer(response.ok ? "up" : "down", {

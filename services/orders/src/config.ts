@@ -1,7 +1,8 @@
-import { durationMs, url } from "@mercato/platform";
+import { durationMs, urls } from "@mercato/platform";
 import { z } from "zod";
 
-const http = url(["http:", "https:"]);
+// One URL or several (the replicas), comma-separated.
+const http = urls(["http:", "https:"]);
 
 /** The orders service's environment, validated at start. */
 export const ordersConfigSchema = z.object({

@@ -15,13 +15,17 @@ import { childTraceparent, remainingMs } from "../context/context.js";
 import { fromConnectError, ServiceUnavailable } from "../errors/errors.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { directRpcPath } from "./direct-path.js";
+import { ServiceEndpoints, type ServiceEndpointsOptions } from "./endpoints.js";
 import { failedService, isAvailabilityError, isOwnFailure } from "./failures.js";
 import { codeName, headerNames } from "./metadata.js";
 import { createUnaryCaller, type UnaryCaller } from "./unary.js";
 
 /** Options of createRpcClient. */
 export interface RpcClientOptions {
-  /** `http://host:port` of the service. */
+  /**
+   * `http://host:port` of the service, or several comma-separated; names are looked up in DNS for
+   * every replica (ADR 0047).
+   */
   baseUrl: string;
   /** Deadline of each call when the request context has none (or a later one); default 5 000 ms. */
   timeoutMs?: number;
@@ -35,6 +39,8 @@ export interface RpcClientOptions {
   interceptors?: Interceptor[];
   /** Unary calls through createUnaryCaller (docs/adr/0020) rather than connect-node; default from RPC_DIRECT (on). */
   direct?: boolean;
+  /** How the service's replicas are found and left out (ServiceEndpoints). */
+  endpoints?: ServiceEndpointsOptions;
 }
 
 /** Correlation id, trace context and the caller's token of the running request, as headers for the callee. */
@@ -116,6 +122,23 @@ export function withCalledServiceErrors<S extends DescService>(
  * that drops the connection or refuses the stream is `unavailable` here too (connect-node says
  * `canceled` and `internal`), so retries and the circuit breaker see an outage on both paths.
  */
+/**
+ * Whether a call failed before any replica saw it (the connection was refused or could not be
+ * made, or the stream was refused): safe to send again, to another replica, whatever it does.
+ */
+export function neverReached(error: unknown): boolean {
+  if (!(error instanceof ConnectError) || error.code !== Code.Unavailable) return false;
+  if (error.rawMessage.includes("refused the stream")) return true;
+  // The socket's error, perhaps under the stream's (`ERR_HTTP2_STREAM_CANCEL` caused by it).
+  const unconnected = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND"]);
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause; depth++) {
+    if (unconnected.has((cause as { code?: string }).code ?? "")) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function connectUnaryCaller(client: Client<DescService>): UnaryCaller {
   const calls = client as unknown as Record<string, (req: unknown, opts: CallOptions) => Promise<unknown>>;
   return async (method, message, options) => {
@@ -156,42 +179,72 @@ function connectUnaryCaller(client: Client<DescService>): UnaryCaller {
  * ones through connect-node.
  */
 export function createRpcClient<S extends DescService>(service: S, options: RpcClientOptions): Client<S> {
-  // connect-node's transport: the Connect protocol with binary Protobuf over HTTP/2 (docs/adr/0008).
-  // It opens no connection until used.
-  const transport = createConnectTransport({
-    baseUrl: options.baseUrl,
-    httpVersion: "2",
-    useBinaryFormat: true,
-    interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
-    idleConnectionTimeoutMs: 60_000,
-    // Without pings a peer that vanished without closing the connection (a killed pod, a dropped
-    // route) holds every later call until its deadline. A ping every 10 s on a connection with
-    // calls in flight, answered within 5 s (the default deadline), retires such a connection
-    // within 15 s; a call on a connection idle for 10 s pings it first and opens a new one if it
-    // is dead. Idle connections are not pinged: they close after 60 s anyway.
-    pingIntervalMs: 10_000,
-    pingTimeoutMs: 5_000,
-    pingIdleConnection: false,
-    // Calls stay inside the cluster's network, where gzip costs both ends more CPU than the bytes
-    // it saves take to send (a 20-hit search page: ≈0.3 ms of zlib a call); ask for none.
-    acceptCompression: [],
-  });
-  const client = createClient(service, transport);
-  const unary: UnaryCaller =
-    (options.direct ?? directRpcPath())
-      ? createUnaryCaller(service, options.baseUrl, options.interceptors ?? [])
-      : connectUnaryCaller(client);
+  // Every replica of the service, each call to the next one (ADR 0047).
+  const endpoints = new ServiceEndpoints(options.baseUrl, options.endpoints);
+  const path = new URL(options.baseUrl.split(",")[0]?.trim() ?? "").pathname.replace(/\/$/, "");
+  const direct = options.direct ?? directRpcPath();
+  const perOrigin = new Map<string, { client: Client<S>; unary: UnaryCaller }>();
+  const at = (origin: string) => {
+    const known = perOrigin.get(origin);
+    if (known) return known;
+    const baseUrl = `${origin}${path}`;
+    // connect-node's transport: the Connect protocol with binary Protobuf over HTTP/2 (docs/adr/0008).
+    // It opens no connection until used.
+    const transport = createConnectTransport({
+      baseUrl,
+      httpVersion: "2",
+      useBinaryFormat: true,
+      interceptors: [propagationInterceptor(), ...(options.interceptors ?? [])],
+      idleConnectionTimeoutMs: 60_000,
+      // Without pings a peer that vanished without closing the connection (a killed pod, a dropped
+      // route) holds every later call until its deadline. A ping every 10 s on a connection with
+      // calls in flight, answered within 5 s (the default deadline), retires such a connection
+      // within 15 s; a call on a connection idle for 10 s pings it first and opens a new one if it
+      // is dead. Idle connections are not pinged: they close after 60 s anyway.
+      pingIntervalMs: 10_000,
+      pingTimeoutMs: 5_000,
+      pingIdleConnection: false,
+      // Calls stay inside the cluster's network, where gzip costs both ends more CPU than the bytes
+      // it saves take to send (a 20-hit search page: ≈0.3 ms of zlib a call); ask for none.
+      acceptCompression: [],
+    });
+    const client = createClient(service, transport);
+    const made = {
+      client,
+      unary: direct
+        ? createUnaryCaller(service, baseUrl, options.interceptors ?? [])
+        : connectUnaryCaller(client as Client<DescService>),
+    };
+    perOrigin.set(origin, made);
+    return made;
+  };
+  /** Calls `method` on the next endpoint; one that cannot be reached is left out for a while. */
+  const unary: UnaryCaller = async (method, message, callOptions) => {
+    const origin = await endpoints.next();
+    try {
+      return await at(origin).unary(method, message, callOptions);
+    } catch (error) {
+      if (isOwnFailure(error) && error instanceof ConnectError && error.code === Code.Unavailable)
+        endpoints.down(origin);
+      throw error;
+    }
+  };
   const defaultTimeout = options.timeoutMs ?? 5_000;
   const maxRetries = options.maxRetries ?? 2;
   const target = options.target ?? service.typeName;
   const wrapped: Record<string, unknown> = {};
   for (const method of service.methods) {
-    const call = (client as unknown as Record<string, (req: unknown, opts?: CallOptions) => unknown>)[
-      method.localName
-    ];
-    if (!call) continue;
     if (method.methodKind !== "unary") {
-      wrapped[method.localName] = call;
+      // A stream stays on the endpoint it started on.
+      wrapped[method.localName] = (request: unknown, callOptions?: CallOptions) => {
+        const origins = endpoints.current();
+        const origin = origins[Math.floor(Math.random() * origins.length)] ?? "";
+        const calls = at(origin).client as unknown as Record<
+          string,
+          (req: unknown, opts?: CallOptions) => unknown
+        >;
+        return calls[method.localName]?.(request, callOptions);
+      };
       continue;
     }
     const unaryMethod = method as DescMethodUnary;
@@ -222,7 +275,7 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
             const backoff = 25 * 2 ** tries;
             // An outage the service passes on from further up was retried there already.
             const retry =
-              isRetryable(method) &&
+              (isRetryable(method) || (neverReached(error) && endpoints.current().length > 1)) &&
               tries < maxRetries &&
               error instanceof ConnectError &&
               error.code === Code.Unavailable &&
