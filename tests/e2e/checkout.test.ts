@@ -2,8 +2,8 @@ import { describeWithInfra, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminCategory,
+  ledgerSum,
   type RealInfra,
-  type RestReply,
   randomPhone,
   restClient,
   type Stack,
@@ -323,17 +323,7 @@ function checkoutSuite(label: string, real: () => RealInfra | undefined) {
         reserved: 0,
         available: 0,
       });
-      let ledger = 0;
-      let cursor: string | null = null;
-      do {
-        const page: RestReply = await rest(
-          "GET",
-          `/inventory/${seller.variantId}/movements?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
-          { token: seller.token },
-        );
-        ledger += page.body.items.reduce((sum: number, m: { quantity: number }) => sum + m.quantity, 0);
-        cursor = page.body.nextCursor;
-      } while (cursor);
+      const ledger = await ledgerSum(rest, seller.token, seller.variantId);
       expect(ledger).toBe(0);
       const selling = await rest("GET", "/orders/selling?limit=100", { token: seller.token });
       expect(selling.body.items).toHaveLength(50);

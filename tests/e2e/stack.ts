@@ -159,7 +159,18 @@ export async function startStack(
       if (!found) throw new Error(`no service ${name}`);
       return found;
     },
-    otpFor: async (phone) => {
+    ...outboxReader(outboxDir),
+    stop: async () => {
+      await host.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The SMS codes and e-mailed link tokens a stack wrote to its local outbox, waited for. */
+export function outboxReader(outboxDir: string): Pick<Stack, "otpFor" | "linkTokenFor"> {
+  return {
+    otpFor: async (phone: string) => {
       const sms = await waitFor(() => latestSmsTo(outboxDir, phone), {
         timeoutMs: 10_000,
         intervalMs: 50,
@@ -169,7 +180,7 @@ export async function startStack(
       if (!code) throw new Error(`no code in the SMS to ${phone}`);
       return code;
     },
-    linkTokenFor: async (email, path) => {
+    linkTokenFor: async (email: string, path: string) => {
       const mail = await waitFor(
         async () => {
           const found = await latestMailTo(outboxDir, email);
@@ -181,15 +192,11 @@ export async function startStack(
       if (!link?.[1]) throw new Error(`no ${path} link in the mail to ${email}`);
       return link[1];
     },
-    stop: async () => {
-      await host.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
   };
 }
 
 /** Every service its own process with its own database, a private NATS and Redis, and the gateway. */
-export interface PrivateDistributedStack {
+export interface PrivateDistributedStack extends Pick<Stack, "otpFor" | "linkTokenFor"> {
   /** This run's id (in its database names), to make the suite's own data unique. */
   run: string;
   /** The gateway's base URL, `http://127.0.0.1:<port>`. */
@@ -227,6 +234,8 @@ export async function startPrivateDistributedStack(options: {
   /** Names the run (the outbox directory `mercato-<name>-…`, databases `mercato_<initial>…`). */
   name: string;
   services?: readonly string[];
+  /** Replicas per service (`{ orders: 2 }`): processes `orders` and `orders-2`, on ports of their own. */
+  replicas?: Record<string, number>;
   logLevel?: string;
   env?: (process: string) => Record<string, string | undefined>;
 }): Promise<PrivateDistributedStack> {
@@ -236,8 +245,13 @@ export async function startPrivateDistributedStack(options: {
   const dbName = (service: string) => `${run}_${service}`;
   const [nats, redis] = await Promise.all([startNatsServer(), startRedisServer()]);
   const outboxDir = await mkdtemp(join(tmpdir(), `mercato-${options.name}-`));
+  const replicaNames = Object.entries(options.replicas ?? {}).flatMap(([name, count]) =>
+    Array.from({ length: count - 1 }, (_, k) => `${name}-${k + 2}`),
+  );
   const ports: Record<string, number> = Object.fromEntries(
-    await Promise.all([...services, "gateway"].map(async (name) => [name, await freePort()] as const)),
+    await Promise.all(
+      [...services, ...replicaNames, "gateway"].map(async (name) => [name, await freePort()] as const),
+    ),
   );
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -245,16 +259,23 @@ export async function startPrivateDistributedStack(options: {
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
     ...Object.fromEntries(
-      Object.entries(ports).map(([name, port]) => [`${name.toUpperCase()}_PORT`, String(port)]),
+      [...services, "gateway"].map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(options.replicas ?? {}).map(([name, count]) => [
+        `${name.toUpperCase()}_REPLICA_PORTS`,
+        Array.from({ length: count - 1 }, (_, k) => ports[`${name}-${k + 2}`]).join(","),
+      ]),
     ),
   };
-  const specs = distributedSpecs(env).map((spec) => ({
+  const specs = distributedSpecs(env, { replicas: options.replicas ?? {} }).map((spec) => ({
     ...spec,
     env: {
       ...spec.env,
       ...(spec.name === "gateway"
         ? {}
-        : { DATABASE_URL: serviceDatabaseUrl(databaseUrl, dbName(spec.name)) }),
+        : // A replica (`orders-2`) shares its service's database.
+          { DATABASE_URL: serviceDatabaseUrl(databaseUrl, dbName(spec.name.replace(/-\d+$/, ""))) }),
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
       OUTBOX_DIR: outboxDir,
@@ -263,7 +284,7 @@ export async function startPrivateDistributedStack(options: {
       DATA_DIR: join(outboxDir, "data"),
       MEDIA_DIR: join(outboxDir, "media"),
       LOG_LEVEL: options.logLevel ?? "warn",
-      ...options.env?.(spec.name),
+      ...options.env?.(spec.name.replace(/-\d+$/, "")),
     },
   }));
   await ensureDatabases(databaseUrl, services.map(dbName));
@@ -292,6 +313,7 @@ export async function startPrivateDistributedStack(options: {
     throw error;
   }
   return {
+    ...outboxReader(outboxDir),
     run,
     gatewayUrl,
     api: `${gatewayUrl}/api/v1`,
@@ -304,6 +326,26 @@ export async function startPrivateDistributedStack(options: {
     outboxDir,
     stop,
   };
+}
+
+/** The sum of every movement in a variant's ledger (its stock on hand), read page by page as its owner. */
+export async function ledgerSum(
+  rest: ReturnType<typeof restClient>,
+  token: string,
+  variantId: string,
+): Promise<number> {
+  let sum = 0;
+  let cursor: string | null = null;
+  do {
+    const page: RestReply = await rest(
+      "GET",
+      `/inventory/${variantId}/movements?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+      { token },
+    );
+    sum += page.body.items.reduce((total: number, m: { quantity: number }) => total + m.quantity, 0);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return sum;
 }
 
 /** Signs the admin in (`ADMIN_EMAIL`/`ADMIN_PASSWORD` of the stack) and creates a category; returns its id. */

@@ -4,8 +4,9 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { gatewayConfigSchema, upstreamServices } from "@mercato/gateway";
-import { parseConfig, runMain, servicePorts, standaloneConfigSchema } from "@mercato/platform";
+import { ConfigError, parseConfig, runMain, servicePorts, standaloneConfigSchema } from "@mercato/platform";
 import pg from "pg";
 import { hostedServices } from "./catalog.js";
 import { builtWebApp } from "./web-root.js";
@@ -199,36 +200,83 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * The processes of the distributed mode: every catalog service, then the gateway; from the build
- * (`build: true`, the default when the launcher itself runs from it) or from source.
+ * Replicas per service from `orders=2,inventory=2` (`--replicas` or MERCATO_REPLICAS): 1 to 16
+ * each; a service not named runs once. Throws ConfigError naming what is wrong.
+ */
+export function parseReplicas(text: string | undefined): Record<string, number> {
+  const known = new Set(hostedServices.map((s) => s.name));
+  const replicas: Record<string, number> = {};
+  for (const part of (text ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name = "", count = ""] = part.split("=").map((p) => p.trim());
+    if (!known.has(name))
+      throw new ConfigError(
+        `invalid configuration: --replicas names ${JSON.stringify(name)}, which is not one of ${[...known].join(", ")}`,
+      );
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < 1 || n > 16)
+      throw new ConfigError(
+        `invalid configuration: --replicas ${name} must be a whole number from 1 to 16 (got "${count}")`,
+      );
+    replicas[name] = n;
+  }
+  return replicas;
+}
+
+/**
+ * The processes of the distributed mode: every catalog service (`replicas` of it: `orders`,
+ * `orders-2`, …), then the gateway; from the build (`build: true`, the default when the launcher
+ * itself runs from it) or from source. Replica k of a service listens on the k-th port of
+ * `<NAME>_REPLICA_PORTS` (comma-separated), else on its port + 100 × (k − 1); its callers get every
+ * replica's URL, comma-separated, and spread their calls (ADR 0047).
  */
 export function distributedSpecs(
   env: Record<string, string | undefined>,
-  options: { build?: boolean } = {},
+  options: { build?: boolean; replicas?: Record<string, number> } = {},
 ): ProcessSpec[] {
   const code = (options.build ?? fromBuild) ? { folder: "dist", ext: "js" } : { folder: "src", ext: "ts" };
   const infra = parseConfig(standaloneConfigSchema, env);
   const gateway = parseConfig(gatewayConfigSchema, env);
   const host = infra.HOST;
-  // Every process verifies bearer tokens against the auth service's key set unless told otherwise.
   const ports = servicePorts([...upstreamServices, ...hostedServices], env);
+  const replicaPorts = (name: string): number[] => {
+    const count = options.replicas?.[name] ?? 1;
+    const base = ports[name] ?? 0;
+    const variable = `${name.toUpperCase()}_REPLICA_PORTS`;
+    const listed = env[variable]?.split(",").map((p) => Number(p.trim()));
+    if (listed?.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535))
+      throw new ConfigError(
+        `invalid configuration: ${variable} must be ports separated by commas (got "${env[variable]}")`,
+      );
+    return Array.from({ length: count }, (_, k) => (k === 0 ? base : (listed?.[k - 1] ?? base + 100 * k)));
+  };
+  // Every process verifies bearer tokens against the auth service's key set unless told otherwise.
   const jwksUrl = env.JWKS_URL ?? `http://${host}:${ports.auth ?? 9000}/.well-known/jwks.json`;
   const urls = Object.fromEntries(
-    upstreamServices.map((s) => [`${s.name.toUpperCase()}_SERVICE_URL`, `http://${host}:${ports[s.name]}`]),
+    upstreamServices.map((s) => [
+      `${s.name.toUpperCase()}_SERVICE_URL`,
+      replicaPorts(s.name)
+        .map((port) => `http://${host}:${port}`)
+        .join(","),
+    ]),
   );
   // The services sign their own tokens with one secret; made up for this launch when not given.
   const serviceSecret = env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("base64url");
-  const specs: ProcessSpec[] = hostedServices.map((service) => ({
-    name: service.name,
-    entry: `services/${service.name}/${code.folder}/main.${code.ext}`,
-    env: {
-      ...urls,
-      SERVICE_TOKEN_SECRET: serviceSecret,
-      DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
-      PORT: String(ports[service.name]),
-      JWKS_URL: jwksUrl,
-    },
-  }));
+  const specs: ProcessSpec[] = hostedServices.flatMap((service) =>
+    replicaPorts(service.name).map((port, k) => ({
+      name: k === 0 ? service.name : `${service.name}-${k + 1}`,
+      entry: `services/${service.name}/${code.folder}/main.${code.ext}`,
+      env: {
+        ...urls,
+        SERVICE_TOKEN_SECRET: serviceSecret,
+        DATABASE_URL: serviceDatabaseUrl(infra.DATABASE_URL, service.name),
+        PORT: String(port),
+        JWKS_URL: jwksUrl,
+      },
+    })),
+  );
   specs.push({
     name: "gateway",
     // The host's entry of the gateway hands it the NATS bus for its live updates (ADR 0039).
@@ -247,7 +295,10 @@ export function distributedSpecs(
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
 if (isMain) {
   runMain(async () => {
-    const specs = distributedSpecs(process.env);
+    const { values } = parseArgs({ options: { replicas: { type: "string" } } });
+    const specs = distributedSpecs(process.env, {
+      replicas: parseReplicas(values.replicas ?? process.env.MERCATO_REPLICAS),
+    });
     const infra = parseConfig(standaloneConfigSchema);
     await ensureDatabases(
       infra.DATABASE_URL,

@@ -5,7 +5,13 @@ import { join, resolve } from "node:path";
 import { latestSmsTo } from "@mercato/platform";
 import { describeWithInfra, freePort, waitFor } from "@mercato/testing";
 import { describe, expect, it } from "vitest";
-import { distributedSpecs, ensureDatabases, launch, serviceDatabaseUrl } from "../src/services.js";
+import {
+  distributedSpecs,
+  ensureDatabases,
+  launch,
+  parseReplicas,
+  serviceDatabaseUrl,
+} from "../src/services.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 const tsx = resolve(root, "node_modules/.bin/tsx");
@@ -66,6 +72,39 @@ describe("distributedSpecs", () => {
     expect(specs.find((spec) => spec.name === "orders")?.env.INVENTORY_SERVICE_URL).toBe(
       "http://127.0.0.1:9104",
     );
+  });
+});
+
+describe("replicas", () => {
+  const env = { DATABASE_URL: "postgres://u@db/x", NATS_URL: "nats://n:4222", REDIS_URL: "redis://r:6379" };
+
+  it("starts each replica on its own port and gives callers every replica's URL", () => {
+    // One port listed for orders' replicas: the third falls back to its port + 200.
+    const specs = distributedSpecs(
+      { ...env, ORDERS_PORT: "9105", ORDERS_REPLICA_PORTS: "9400" },
+      { replicas: parseReplicas("orders=3, inventory=2") },
+    );
+    const orders = specs.filter((spec) => spec.entry.includes("services/orders/"));
+    expect(orders.map((spec) => [spec.name, spec.env.PORT, spec.env.DATABASE_URL])).toEqual([
+      ["orders", "9105", "postgres://u@db/mercato_orders"],
+      ["orders-2", "9400", "postgres://u@db/mercato_orders"],
+      ["orders-3", "9305", "postgres://u@db/mercato_orders"],
+    ]);
+    const gateway = specs.find((spec) => spec.name === "gateway");
+    expect(gateway?.env.INVENTORY_SERVICE_URL).toBe("http://127.0.0.1:9004,http://127.0.0.1:9104");
+  });
+
+  it("refuses an unknown service or a count out of range, naming it", () => {
+    expect(() => parseReplicas("billing=2")).toThrow(
+      /--replicas names "billing", which is not one of auth, users/,
+    );
+    expect(() => parseReplicas("orders=0")).toThrow(
+      /--replicas orders must be a whole number from 1 to 16 \(got "0"\)/,
+    );
+    expect(() => parseReplicas("orders=two")).toThrow(/got "two"/);
+    expect(() =>
+      distributedSpecs({ ...env, ORDERS_REPLICA_PORTS: "9305,x" }, { replicas: { orders: 2 } }),
+    ).toThrow(/ORDERS_REPLICA_PORTS must be ports separated by commas/);
   });
 });
 

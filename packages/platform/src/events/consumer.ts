@@ -54,6 +54,8 @@ export interface EventConsumerOptions {
   database: Database;
   bus: EventBus;
   logger?: Logger;
+  /** Counts each handled delivery by consumer and outcome (`events_handled_total`). */
+  handled?: { inc(labels: { consumer: string; outcome: HandleOutcome }): void };
   /**
    * How far before its service's first start a new durable begins (ADR 0023), so that events other
    * services of the same deployment published while this one was still starting are not missed;
@@ -94,7 +96,8 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         ...(startAt ? { startAt } : {}),
       },
       async (event, attempt) => {
-        await this.handle(event, attempt);
+        const outcome = await this.handle(event, attempt);
+        this.options.handled?.inc({ consumer: this.durable, outcome });
       },
     );
   }

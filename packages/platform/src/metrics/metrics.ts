@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { checkReadiness, type ReadinessCheck } from "../health/health.js";
 import type { HttpRoute } from "../rpc/server.js";
 
@@ -28,6 +28,20 @@ export function jobHistogram(registry: Registry, name: string, help: string): Hi
     help,
     labelNames: ["kind", "outcome"],
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600],
+    registers: [registry],
+  });
+}
+
+/**
+ * `events_handled_total{consumer, outcome}`: deliveries a consumer of this process handled, by
+ * outcome (`applied`, `duplicate` for one the inbox had seen, `parked`); summed over a service's
+ * replicas, `applied` counts each event once.
+ */
+export function eventsHandledCounter(registry: Registry): Counter<"consumer" | "outcome"> {
+  return new Counter({
+    name: "events_handled_total",
+    help: "Event deliveries handled by this process's consumers, by consumer and outcome",
+    labelNames: ["consumer", "outcome"],
     registers: [registry],
   });
 }

@@ -14,6 +14,7 @@ import type { KeyValue } from "../kv/key-value.js";
 import {
   createMetricsRegistry,
   dependencyGauge,
+  eventsHandledCounter,
   metricsRoute,
   rpcServerHistogram,
 } from "../metrics/metrics.js";
@@ -204,12 +205,14 @@ export async function startService<Config>(
     closeParts = parts.close;
 
     const consumers = new Map<string, EventConsumer>();
+    const handled = eventsHandledCounter(metrics);
     for (const consumerDefinition of parts.consumers ?? []) {
       const consumer = new EventConsumer(consumerDefinition, {
         service: definition.name,
         database,
         bus: infra.bus,
         logger,
+        handled,
       });
       await consumer.start();
       consumers.set(consumerDefinition.name, consumer);
