@@ -179,6 +179,15 @@ describeWithInfra(
         expect(applied, `${service}: applied deliveries against the inbox`).toBe(Number(row?.n));
         expect(duplicates, `${service}: deliveries seen twice`).toBe(0);
       }
+      // The backlog every service reports for its alerts: outbox, parked events, consumer lag, jobs.
+      const inventory = await metricsOf("inventory");
+      expect(inventory).toMatch(/^outbox_backlog\{service="inventory"\} \d+$/m);
+      expect(inventory).toMatch(/^outbox_oldest_seconds\{service="inventory"\} [\d.]+$/m);
+      expect(inventory).toMatch(/^events_parked\{service="inventory"\} 0$/m);
+      expect(inventory).toMatch(/^consumer_lag\{consumer="inventory\.[\w-]+",service="inventory"\} \d+$/m);
+      expect(await metricsOf("notifications")).toMatch(
+        /^jobs\{queue="[\w-]+",state="failed",service="notifications"\} 0$/m,
+      );
       expect(
         counterSum(await metricsOf("inventory"), "events_handled_total", { outcome: "applied" }) +
           counterSum(await metricsOf("inventory-2"), "events_handled_total", { outcome: "applied" }),

@@ -32,6 +32,7 @@ import {
   ServiceTokens,
   servicePorts,
   startService,
+  startTracing,
   Unauthenticated,
 } from "@mercato/platform";
 import { z } from "zod";
@@ -245,6 +246,8 @@ async function embeddedInfrastructure(
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
 if (isMain) {
   runMain(async () => {
+    // Spans to OTLP when the OTEL_* variables ask for it (ADR 0048); one process, every service.
+    const tracing = await startTracing("mercato");
     const host = await startEmbedded();
     const lines = [
       "",
@@ -265,6 +268,7 @@ if (isMain) {
     process.stdout.write(`${lines.join("\n")}\n`);
     const stop = async () => {
       await host.stop();
+      await tracing?.shutdown();
       process.exit(0);
     };
     process.once("SIGINT", () => void stop());

@@ -16,3 +16,4 @@ export * from "./random/index.js";
 export * from "./rpc/index.js";
 export * from "./service/index.js";
 export * from "./storage/index.js";
+export * from "./telemetry/index.js";

@@ -14,6 +14,7 @@ import { DomainError, Unauthenticated } from "@mercato/platform/errors";
 import { boundedRedisOptions, reportRedisOutages } from "@mercato/platform/kv";
 import { createMetricsRegistry, rpcClientHistogram } from "@mercato/platform/metrics";
 import { type Authenticator, bearerToken } from "@mercato/platform/rpc";
+import { endSpan, type Span, SpanKind, startSpan } from "@mercato/platform/telemetry";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -61,6 +62,8 @@ import { registerWebApp } from "./web.js";
 declare module "fastify" {
   interface FastifyRequest {
     ctx: RequestContext;
+    /** The request's server span (undefined while nothing records spans). */
+    span: Span | undefined;
   }
 }
 
@@ -152,6 +155,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   app.decorateRequest("ctx", undefined as unknown as RequestContext);
+  app.decorateRequest("span", undefined);
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-correlation-id", request.id);
     reply.header("x-request-id", request.id);
@@ -159,11 +163,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) controller.abort(new Error("client went away"));
     });
+    // The request's server span (ADR 0048): every call made for it is under it.
+    const incoming = parseTraceparent(header(request.headers.traceparent)) ?? newTrace();
+    const route = request.routeOptions.url ?? "unmatched";
+    const { span, trace } = startSpan("gateway", `${request.method} ${route}`, SpanKind.SERVER, incoming, {
+      "http.request.method": request.method,
+      "http.route": route,
+    });
+    request.span = span;
     request.ctx = {
       caller: undefined,
       token: undefined,
       correlationId: request.id,
-      trace: parseTraceparent(header(request.headers.traceparent)) ?? newTrace(),
+      trace: trace ?? incoming,
       deadline: Date.now() + config.SERVICE_TIMEOUT_MS * 2,
       signal: controller.signal,
     };
@@ -194,6 +206,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return payload;
   });
   app.addHook("onResponse", async (request, reply) => {
+    if (request.span) {
+      request.span.setAttribute("http.response.status_code", reply.statusCode);
+      endSpan(request.span, reply.statusCode >= 500 ? new Error(`HTTP ${reply.statusCode}`) : undefined);
+    }
     httpDuration.observe(
       {
         method: request.method,

@@ -1,6 +1,7 @@
 import { createJwksAuthenticator } from "@mercato/platform/auth";
 import { parseConfig } from "@mercato/platform/config";
 import { createLogger } from "@mercato/platform/logging";
+import { startTracing } from "@mercato/platform/telemetry";
 import { createGateway } from "./app.js";
 import { gatewayModules, upstreamServices } from "./catalog.js";
 import { gatewayConfigSchema } from "./config.js";
@@ -27,6 +28,8 @@ export interface ServeGatewayOptions {
 export async function serveGateway(options: ServeGatewayOptions = {}): Promise<void> {
   const config = parseConfig(gatewayConfigSchema);
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  // Spans to OTLP when the OTEL_* variables ask for it, nothing otherwise (ADR 0048).
+  const tracing = await startTracing("gateway");
   if (config.NATS_URL && !options.events)
     logger.warn(
       "NATS_URL is set but this process hands the gateway no bus: start it with apps/host/src/gateway-main.ts for live updates",
@@ -51,6 +54,7 @@ export async function serveGateway(options: ServeGatewayOptions = {}): Promise<v
   const stop = async () => {
     await gateway.app.close();
     await options.onStop?.();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop());

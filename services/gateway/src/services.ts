@@ -85,6 +85,7 @@ export class ServiceDirectory {
         baseUrl: target.url,
         timeoutMs: target.timeoutMs ?? this.defaults.timeoutMs,
         target: name,
+        caller: "gateway",
         ...(breaker ? { breaker } : {}),
         ...(this.defaults.duration ? { duration: this.defaults.duration } : {}),
       }),

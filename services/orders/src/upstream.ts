@@ -54,6 +54,7 @@ function upstreamClient<S extends DescService>(
     baseUrl,
     timeoutMs,
     target: name,
+    caller: "orders",
     breaker: new CircuitBreaker(name),
   });
   return withCalledServiceErrors(name, client);

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { validate as isUuid } from "uuid";
+import { inSpan, SpanKind } from "../telemetry/tracing.js";
 import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
 import { TypedPgClient, typeParsers } from "./type-parsers.js";
@@ -52,7 +53,15 @@ function wrap(kind: Database["kind"], schema: string, db: Db, close: () => Promi
     schema,
     kind,
     db,
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) => runTransaction<Tx, T>((body) => db.transaction(body), fn),
+    // A span per transaction (ADR 0048): what the statements of one unit of work cost.
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+      inSpan(
+        schema,
+        "db.transaction",
+        SpanKind.CLIENT,
+        { "db.system": "postgresql", "db.namespace": schema },
+        () => runTransaction<Tx, T>((body) => db.transaction(body), fn),
+      ),
     ping: async () => {
       await db.execute(sql`select 1`);
     },

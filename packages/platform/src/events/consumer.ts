@@ -1,7 +1,7 @@
 import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
-import { runWithContext } from "../context/als.js";
+import { currentContext, runWithContext } from "../context/als.js";
 import {
   acceptCorrelationId,
   backgroundContext,
@@ -10,6 +10,7 @@ import {
   type RequestContext,
 } from "../context/context.js";
 import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
+import { inSpan, SpanKind } from "../telemetry/tracing.js";
 import type { EventEnvelope, EventSubject } from "./envelope.js";
 import type { EventBus, Subscription } from "./event-bus.js";
 import { eventTablesMigrationId, type StoredEventRow, storedEnvelope } from "./outbox.js";
@@ -146,7 +147,18 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         return "parked";
       }
       try {
-        return await this.apply(ctx, event, message);
+        // The consumer's span, a child of the event's producer (ADR 0048).
+        return await inSpan(
+          this.options.service,
+          `consume ${this.durable}`,
+          SpanKind.CONSUMER,
+          {
+            "messaging.system": "nats",
+            "messaging.destination.name": event.subject,
+            "messaging.message.id": event.id,
+          },
+          () => this.apply(currentContext() ?? ctx, event, message),
+        );
       } catch (error) {
         if (isPermanentFailure(error) || attempt >= (this.definition.maxAttempts ?? 5)) {
           await this.park(event, attempt, errorText(error));

@@ -50,6 +50,11 @@ export interface EventBus {
   subscribeEphemeral?(subject: string, handler: EphemeralHandler): Promise<Subscription>;
   /** Resolves when the bus can take and deliver events. */
   ping(): Promise<void>;
+  /**
+   * Events of a durable consumer not yet acknowledged: waiting to be delivered plus delivered
+   * and unanswered (its lag); undefined where the bus cannot tell.
+   */
+  pending?(durable: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

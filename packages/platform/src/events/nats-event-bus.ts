@@ -134,6 +134,18 @@ export class NatsEventBus implements EventBus {
     return bus;
   }
 
+  async pending(durable: string): Promise<number | undefined> {
+    try {
+      const info = await this.jsm.consumers.info(
+        this.stream,
+        natsDurableName(`${this.durables.prefix}${durable}`),
+      );
+      return info.num_pending + info.num_ack_pending;
+    } catch {
+      return undefined;
+    }
+  }
+
   async publish(event: EventEnvelope): Promise<void> {
     const h = natsHeaders();
     h.set(eventHeaders.type, event.type);

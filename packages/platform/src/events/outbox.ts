@@ -3,10 +3,11 @@ import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { currentContext } from "../context/als.js";
-import { childTraceparent } from "../context/context.js";
+import { parseTraceparent } from "../context/context.js";
 import { type Database, type Executor, quoteSchema, rowsOf } from "../db/database.js";
 import type { Migration } from "../db/migrate.js";
 import { afterCommit } from "../db/transaction-hooks.js";
+import { endSpan, isTracing, outgoingTraceparent, SpanKind, startSpan } from "../telemetry/tracing.js";
 import { assertEventSubject, type EventEnvelope, type EventSubject } from "./envelope.js";
 import type { EventBus } from "./event-bus.js";
 
@@ -83,7 +84,7 @@ export class Outbox {
       insert into ${sql.raw(quoteSchema(this.schema))}.outbox
         (id, subject, type, payload, correlation_id, traceparent, occurred_at)
       values (${id}, ${event.subject}, ${event.schema.typeName}, ${Buffer.from(payload)},
-        ${ctx?.correlationId ?? id}, ${ctx ? childTraceparent(ctx.trace) : null}, now())`);
+        ${ctx?.correlationId ?? id}, ${ctx ? outgoingTraceparent(ctx.trace) : null}, now())`);
     afterCommit(tx, this.onCommitted);
     return id;
   }
@@ -180,7 +181,29 @@ export class OutboxRelay {
     let failed: { row: OutboxRow; error: unknown } | undefined;
     for (const row of rows) {
       try {
-        await bus.publish(storedEnvelope(row.id, row));
+        // The producer span joins the trace of the change that wrote the event; the consumer's
+        // span becomes its child through the event's traceparent (ADR 0048).
+        const event = storedEnvelope(row.id, row);
+        const { span, trace } = startSpan(
+          database.schema,
+          `publish ${row.subject}`,
+          SpanKind.PRODUCER,
+          parseTraceparent(row.traceparent),
+          {
+            "messaging.system": "nats",
+            "messaging.destination.name": row.subject,
+            "messaging.message.id": row.id,
+          },
+        );
+        try {
+          await bus.publish(
+            trace && isTracing() ? { ...event, traceparent: outgoingTraceparent(trace) } : event,
+          );
+          endSpan(span);
+        } catch (error) {
+          endSpan(span, error);
+          throw error;
+        }
         published.push(row.id);
       } catch (error) {
         // Later rows would most likely fail the same way; keep the order and stop this round.

@@ -75,6 +75,79 @@ export function dependencyGauge(registry: Registry, checks: readonly ReadinessCh
   });
 }
 
+/** What the backlog gauges read at each scrape (ADR 0048): a service's event and job queues. */
+export interface BacklogSources {
+  /** Rows in the outbox and the age of the oldest, in seconds. */
+  outbox(): Promise<{ rows: number; oldestSeconds: number }>;
+  /** Events its consumers parked. */
+  parked(): Promise<number>;
+  /** Each durable consumer's unacknowledged events, by durable name. */
+  lag(): Promise<Map<string, number>>;
+  /** Jobs of each queue by state (`waiting`, `active`, `delayed`, `failed` = dead letters). */
+  jobs(): Promise<Map<string, Record<string, number>>>;
+}
+
+/**
+ * `outbox_backlog`, `outbox_oldest_seconds`, `events_parked`, `consumer_lag{consumer}` and
+ * `jobs{queue,state}`: read at each scrape; a source that fails leaves its gauge as it was.
+ */
+export function backlogGauges(registry: Registry, sources: BacklogSources): void {
+  const quietly = async (read: () => Promise<void>) => {
+    try {
+      await read();
+    } catch {
+      // A database or bus outage shows on dependency_up; the backlog stays at its last reading.
+    }
+  };
+  new Gauge({
+    name: "outbox_backlog",
+    help: "Events written to the outbox and not yet published",
+    registers: [registry],
+    async collect() {
+      await quietly(async () => this.set((await sources.outbox()).rows));
+    },
+  });
+  new Gauge({
+    name: "outbox_oldest_seconds",
+    help: "Age of the oldest event waiting in the outbox, in seconds (0 when empty)",
+    registers: [registry],
+    async collect() {
+      await quietly(async () => this.set((await sources.outbox()).oldestSeconds));
+    },
+  });
+  new Gauge({
+    name: "events_parked",
+    help: "Events this service's consumers parked after failing (dead letters of the bus)",
+    registers: [registry],
+    async collect() {
+      await quietly(async () => this.set(await sources.parked()));
+    },
+  });
+  new Gauge({
+    name: "consumer_lag",
+    help: "Events of a durable consumer not yet acknowledged",
+    labelNames: ["consumer"],
+    registers: [registry],
+    async collect() {
+      await quietly(async () => {
+        for (const [consumer, lag] of await sources.lag()) this.set({ consumer }, lag);
+      });
+    },
+  });
+  new Gauge({
+    name: "jobs",
+    help: "Jobs of a queue by state; failed ones are its dead letters",
+    labelNames: ["queue", "state"],
+    registers: [registry],
+    async collect() {
+      await quietly(async () => {
+        for (const [queue, states] of await sources.jobs())
+          for (const [state, count] of Object.entries(states)) this.set({ queue, state }, count);
+      });
+    },
+  });
+}
+
 /** `GET /metrics` in the Prometheus text format. */
 export function metricsRoute(registry: Registry): HttpRoute {
   return {

@@ -11,8 +11,9 @@ import {
 import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Histogram } from "prom-client";
 import { currentContext } from "../context/als.js";
-import { childTraceparent, remainingMs } from "../context/context.js";
+import { remainingMs } from "../context/context.js";
 import { fromConnectError, ServiceUnavailable } from "../errors/errors.js";
+import { inSpan, isTracing, outgoingTraceparent, SpanKind } from "../telemetry/tracing.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { directRpcPath } from "./direct-path.js";
 import { ServiceEndpoints, type ServiceEndpointsOptions } from "./endpoints.js";
@@ -39,6 +40,8 @@ export interface RpcClientOptions {
   interceptors?: Interceptor[];
   /** Unary calls through createUnaryCaller (docs/adr/0020) rather than connect-node; default from RPC_DIRECT (on). */
   direct?: boolean;
+  /** The calling service, named on the client spans; default `client`. */
+  caller?: string;
   /** How the service's replicas are found and left out (ServiceEndpoints). */
   endpoints?: ServiceEndpointsOptions;
 }
@@ -49,7 +52,7 @@ function propagatedHeaders(): Record<string, string> {
   if (!ctx) return {};
   const headers: Record<string, string> = {
     [headerNames.correlationId]: ctx.correlationId,
-    [headerNames.traceparent]: childTraceparent(ctx.trace),
+    [headerNames.traceparent]: outgoingTraceparent(ctx.trace),
   };
   if (ctx.token) headers[headerNames.authorization] = `Bearer ${ctx.token}`;
   return headers;
@@ -259,12 +262,30 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
         });
       }
       const signal = callOptions.signal ?? ctx?.signal;
+      // Each attempt is a client span (ADR 0048); the callee's server span is its child.
       const attempt = async () =>
-        unary(unaryMethod, request, {
-          timeoutMs: Math.max(1, deadline - Date.now()),
-          headers,
-          ...(signal ? { signal } : {}),
-        });
+        inSpan(
+          options.caller ?? "client",
+          `${service.typeName}/${method.name}`,
+          SpanKind.CLIENT,
+          {
+            "rpc.system": "connect_rpc",
+            "rpc.service": service.typeName,
+            "rpc.method": method.name,
+            "peer.service": target,
+          },
+          () => {
+            const now = currentContext();
+            return unary(unaryMethod, request, {
+              timeoutMs: Math.max(1, deadline - Date.now()),
+              headers:
+                now && isTracing()
+                  ? { ...headers, [headerNames.traceparent]: outgoingTraceparent(now.trace) }
+                  : headers,
+              ...(signal ? { signal } : {}),
+            });
+          },
+        );
       const started = performance.now();
       let code = "ok";
       const withRetries = async () => {

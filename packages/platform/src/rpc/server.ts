@@ -19,6 +19,7 @@ import {
   type RequestContext,
 } from "../context/context.js";
 import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
+import { endSpan, SpanKind, startSpan } from "../telemetry/tracing.js";
 import { directRpcPath } from "./direct-path.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
@@ -58,7 +59,10 @@ export function signedInCaller(handlerContext: HandlerContext): Caller {
 }
 
 /** Builds the request context from incoming headers: correlation id, trace, deadline, caller. */
-export function contextInterceptor(authenticate: Authenticator | undefined): Interceptor {
+export function contextInterceptor(
+  authenticate: Authenticator | undefined,
+  service = "service",
+): Interceptor {
   return (next) => async (req) => {
     const token = bearerToken(req.header.get(headerNames.authorization));
     let caller: Caller | undefined;
@@ -85,8 +89,28 @@ export function contextInterceptor(authenticate: Authenticator | undefined): Int
       deadline: timeout === undefined ? undefined : Date.now() + timeout,
       signal: req.signal,
     };
+    // The server span of this call (ADR 0048): what the handler does and calls is under it.
+    const { span, trace } = startSpan(
+      service,
+      `${req.service.typeName}/${req.method.name}`,
+      SpanKind.SERVER,
+      ctx.trace,
+      {
+        "rpc.system": "connect_rpc",
+        "rpc.service": req.service.typeName,
+        "rpc.method": req.method.name,
+      },
+    );
+    if (trace) ctx.trace = trace;
     req.contextValues.set(requestContextKey, ctx);
-    return runWithContext(ctx, () => next(req));
+    try {
+      const answer = await runWithContext(ctx, () => next(req));
+      endSpan(span);
+      return answer;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   };
 }
 

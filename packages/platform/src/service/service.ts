@@ -1,10 +1,11 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { z } from "zod";
 import type { ServiceTokens } from "../auth/service-tokens.js";
 import { parseConfig } from "../config/config.js";
-import type { Database } from "../db/database.js";
+import { type Database, quoteSchema, rowsOf } from "../db/database.js";
 import { type MigrateResult, type Migration, migrate } from "../db/migrate.js";
 import { type ConsumerDefinition, EventConsumer } from "../events/consumer.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -12,6 +13,7 @@ import { eventTablesMigration, Outbox, OutboxRelay } from "../events/outbox.js";
 import { healthRoutes, type ReadinessCheck, registerGrpcHealth } from "../health/health.js";
 import type { KeyValue } from "../kv/key-value.js";
 import {
+  backlogGauges,
   createMetricsRegistry,
   dependencyGauge,
   eventsHandledCounter,
@@ -30,6 +32,7 @@ import {
   startRpcServer,
   validationInterceptor,
 } from "../rpc/server.js";
+import { tracedJobQueue } from "../telemetry/traced-queue.js";
 
 /** What a service gets at run time: its config, its own schema, the bus, key-value store, logger and metrics. */
 export interface ServiceRuntime<Config = Record<string, never>> {
@@ -178,6 +181,7 @@ export async function startService<Config>(
     const relay = new OutboxRelay({ database, bus: infra.bus, logger });
     const outbox = new Outbox(definition.name, () => relay.kick());
     let listeningUrl: string | undefined;
+    const queues = new Map<string, { counts(): Promise<Record<string, number>> }>();
     const runtime: ServiceRuntime<Config> = {
       url: () => {
         if (!listeningUrl) throw new Error(`${definition.name} is not listening yet`);
@@ -188,7 +192,16 @@ export async function startService<Config>(
       database,
       bus: infra.bus,
       kv: infra.kv,
-      jobQueue: infra.jobQueue ?? ((queueOptions) => new MemoryJobQueue(queueOptions)),
+      // Jobs join the trace that added them (ADR 0048); their counts are on /metrics.
+      jobQueue: (queueOptions) => {
+        const queue = tracedJobQueue(
+          definition.name,
+          infra.jobQueue ?? ((memoryOptions) => new MemoryJobQueue(memoryOptions)),
+          queueOptions,
+        );
+        queues.set(queueOptions.name, queue);
+        return queue;
+      },
       logger,
       metrics,
       outbox,
@@ -233,12 +246,43 @@ export async function startService<Config>(
       ...(parts.readiness ?? []),
     ];
     dependencyGauge(metrics, checks);
+    const table = (name: string) => sql.raw(`${quoteSchema(database.schema)}.${name}`);
+    backlogGauges(metrics, {
+      outbox: async () => {
+        const [row] = rowsOf<{ rows: number | string; oldest: number | string | null }>(
+          await database.db.execute(
+            sql`select count(*) as rows, extract(epoch from now() - min(occurred_at)) as oldest from ${table("outbox")}`,
+          ),
+        );
+        return { rows: Number(row?.rows ?? 0), oldestSeconds: Math.max(0, Number(row?.oldest ?? 0)) };
+      },
+      parked: async () => {
+        const [row] = rowsOf<{ n: number | string }>(
+          await database.db.execute(sql`select count(*) as n from ${table("parked_events")}`),
+        );
+        return Number(row?.n ?? 0);
+      },
+      lag: async () => {
+        const lags = new Map<string, number>();
+        for (const consumer of consumers.values()) {
+          const pending = await infra.bus.pending?.(consumer.durable);
+          if (pending !== undefined) lags.set(consumer.durable, pending);
+        }
+        return lags;
+      },
+      jobs: async () => {
+        const found = new Map<string, Record<string, number>>();
+        for (const [name, queue] of queues) found.set(name, await queue.counts());
+        return found;
+      },
+    });
     const server: Listening = await startRpcServer({
       host: options.host ?? "127.0.0.1",
       port: options.port ?? definition.defaultPort,
       interceptors: [
         contextInterceptor(
           infra.serviceTokens ? infra.serviceTokens.authenticator(infra.authenticate) : infra.authenticate,
+          definition.name,
         ),
         observeInterceptor({ logger, duration: rpcServerHistogram(metrics) }),
         validationInterceptor(),

@@ -8,6 +8,7 @@ import { RedisKeyValue } from "../kv/redis-key-value.js";
 import { createLogger } from "../logging/logger.js";
 import { BullMqJobQueue } from "../queue/bullmq-queue.js";
 import type { Authenticator } from "../rpc/server.js";
+import { startTracing } from "../telemetry/setup.js";
 import { type RunningService, type ServiceDefinition, startService } from "./service.js";
 
 /** Environment every standalone service process reads (distributed mode). */
@@ -51,6 +52,8 @@ export async function runStandalone<Config>(
   const logger = (service: string) =>
     createLogger({ service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const log = logger(definition.name);
+  // Spans to OTLP when the OTEL_* variables ask for it, nothing otherwise (ADR 0048).
+  const tracing = await startTracing(definition.name, { env });
   const bus = await NatsEventBus.connect({
     url: config.NATS_URL,
     name: definition.name,
@@ -105,6 +108,7 @@ export async function runStandalone<Config>(
     await service.stop();
     await bus.close();
     await kv.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
