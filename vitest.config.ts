@@ -11,8 +11,9 @@ const include = [
 
 // Files that start whole hosts, launch processes or stop and freeze private servers: they measure
 // deadlines and outages, so they run one at a time after the rest, with both cores to themselves.
-// The image recipe's test (apps/host/test/image.test.ts) mostly waits on npm installs: it runs
-// beside the suites.
+// The image recipe's test mostly waits on npm installs: it runs in a project of its own beside
+// the suites (same group), not in one of their two worker slots.
+const packaging = ["apps/host/test/image.test.ts"];
 const alone = [
   "tests/**/*.test.ts",
   "apps/web/test/**/*.test.ts",
@@ -33,8 +34,17 @@ export default defineConfig({
           ...shared,
           name: "suites",
           include,
-          exclude: ["**/node_modules/**", ...alone],
+          exclude: ["**/node_modules/**", ...alone, ...packaging],
           maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "packaging",
+          include: packaging,
+          exclude: ["**/node_modules/**"],
           sequence: { groupOrder: 0 },
         },
       },

@@ -121,12 +121,17 @@ describeWithInfra(
       mkdirSync(buildApp);
       // The machine's own settings (PATH, HOME, certificates, proxies) as a Docker build would have
       // them from its host's daemon; not what the test run set for itself.
-      const base = Object.fromEntries(
-        Object.entries(process.env).filter(
-          ([key]) =>
-            !/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|CI$|DATABASE_URL$|NATS_URL$|REDIS_URL$)/i.test(key),
+      const base = {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([key]) =>
+              !/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|CI$|DATABASE_URL$|NATS_URL$|REDIS_URL$)/i.test(key),
+          ),
         ),
-      );
+        // What this machine's npm cache holds is not asked for again (a Docker build has no cache
+        // and fetches it: the recipe is the same).
+        npm_config_prefer_offline: "true",
+      };
       for (const instruction of build.instructions) {
         const keyword = instruction.getKeyword();
         if (keyword === "WORKDIR") expect(text(instruction)).toBe("/app");
