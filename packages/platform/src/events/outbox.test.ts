@@ -1,9 +1,9 @@
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
-import { waitFor } from "@mercato/testing";
+import { describeWithInfra, waitFor } from "@mercato/testing";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, PgliteHost, rowsOf } from "../db/database.js";
+import { type Database, openPostgres, PgliteHost, rowsOf } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { defineConsumer, EventConsumer } from "./consumer.js";
 import type { EventEnvelope } from "./envelope.js";
@@ -191,5 +191,55 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
     };
     expect(await consumer.handle(garbage, 1)).toBe("parked");
     expect((await consumer.parked()).map((p) => p.event.id)).toEqual([garbage.id]);
+  });
+});
+
+// Replicas of a service each run a relay on the same outbox (issue 21): rows are claimed under a
+// lease with `for update skip locked`, so two relays racing over one backlog publish every event
+// once between them.
+describeWithInfra("DATABASE_URL", "two relays on one outbox in PostgreSQL", (databaseUrl) => {
+  it("publishes each of 300 events exactly once between them", async () => {
+    const schema = `relays_${uuidv7().slice(-8)}`;
+    const [one, two] = [
+      openPostgres({ url: databaseUrl, schema, maxConnections: 2 }),
+      openPostgres({ url: databaseUrl, schema, maxConnections: 2 }),
+    ];
+    try {
+      await migrate(one, [eventTablesMigration(schema)]);
+      const outbox = new Outbox(schema, () => {});
+      const ids = new Set<string>();
+      for (let i = 0; i < 300; i += 50)
+        await one.transaction(async (tx) => {
+          for (let j = i; j < i + 50; j++) ids.add(await outbox.add(tx, noteWritten, { value: `note ${j}` }));
+        });
+      const published = new Map<string, number>();
+      const counting = (): EventBus => ({
+        publish: async (event) => {
+          // A slow bus, so that the two relays' batches overlap in time.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          published.set(event.id, (published.get(event.id) ?? 0) + 1);
+        },
+        consume: async () => ({ stop: async () => {} }),
+        ping: async () => {},
+        close: async () => {},
+      });
+      const relays = [one, two].map(
+        (database) => new OutboxRelay({ database, bus: counting(), batchSize: 20 }),
+      );
+      const drain = async (relay: OutboxRelay) => {
+        const took: number[] = [];
+        for (let n = await relay.runOnce(); n > 0; n = await relay.runOnce()) took.push(n);
+        return took.reduce((sum, n) => sum + n, 0);
+      };
+      const [first = 0, second = 0] = await Promise.all(relays.map(drain));
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBeGreaterThan(0);
+      expect(first + second).toBe(300);
+      expect([...published.keys()].sort()).toEqual([...ids].sort());
+      expect([...published.values()].every((times) => times === 1)).toBe(true);
+    } finally {
+      await one.db.execute(sql.raw(`drop schema if exists "${schema}" cascade`));
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
