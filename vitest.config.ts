@@ -11,9 +11,7 @@ const include = [
 
 // Files that start whole hosts, launch processes or stop and freeze private servers: they measure
 // deadlines and outages, so they run one at a time after the rest, with both cores to themselves.
-// The image recipe's test mostly waits on npm installs: it runs in a project of its own beside
-// the suites (same group), not in one of their two worker slots.
-const packaging = ["apps/host/test/image.test.ts"];
+// The image recipe's test mostly waits on npm installs: it runs with the suites.
 const alone = [
   "tests/**/*.test.ts",
   "apps/web/test/**/*.test.ts",
@@ -34,17 +32,8 @@ export default defineConfig({
           ...shared,
           name: "suites",
           include,
-          exclude: ["**/node_modules/**", ...alone, ...packaging],
+          exclude: ["**/node_modules/**", ...alone],
           maxWorkers: 2,
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        test: {
-          ...shared,
-          name: "packaging",
-          include: packaging,
-          exclude: ["**/node_modules/**"],
           sequence: { groupOrder: 0 },
         },
       },
