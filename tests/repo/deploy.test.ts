@@ -7,18 +7,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { describeWhenAvailable } from "@mercato/testing";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { baseDir, renderBase, services } from "../../scripts/k8s-base.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const has = (command: string) => spawnSync(command, ["--help"], { stdio: "ignore" }).error === undefined;
-const describeWithTool = (tool: string, name: string, body: () => void) => {
-  if (has(tool)) describe(name, body);
-  else if (process.env.CI)
-    describe(name, () => it(`needs ${tool}`, () => expect.fail(`${tool} is not installed`)));
-  else describe.skip(`${name} (no ${tool})`, body);
-};
+const describeWithTool = (tool: string, label: string, body: () => void) =>
+  describeWhenAvailable(has(tool), label, `${tool} is not installed`, body);
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are read as loose JSON, their shape checked by the schemas
 type Loose = any;

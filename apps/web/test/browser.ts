@@ -8,9 +8,8 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@mercato/testing";
+import { describeWhenAvailable, freePort } from "@mercato/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { describe, it } from "vitest";
 import { type RealInfra, type Stack, startStack } from "../../../tests/e2e/stack.js";
 import { buildWeb } from "../scripts/build.js";
 
@@ -39,22 +38,12 @@ export function chromiumPath(): string | undefined {
  * (`npm test` on a fresh clone needs nothing but npm; `.ci/run` installs Debian's chromium).
  */
 export function describeInBrowser(label: string, fn: () => void): void {
-  if (chromiumPath()) {
-    describe(label, fn);
-    return;
-  }
-  const reason =
-    "no chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH";
-  if (process.env.CI === "true" || process.env.CI === "1") {
-    describe(label, () => {
-      it("needs chromium", () => {
-        throw new Error(`${reason}; CI must run the browser journeys`);
-      });
-    });
-    return;
-  }
-  console.info(`[skipped] ${label}: ${reason}`);
-  describe.skip(`${label} (skipped: ${reason})`, fn);
+  describeWhenAvailable(
+    chromiumPath() !== undefined,
+    label,
+    "no chromium: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH",
+    fn,
+  );
 }
 
 export interface WebStack {

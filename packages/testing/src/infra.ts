@@ -58,3 +58,30 @@ export function describeWithInfra(name: InfraVariable, label: string, fn: (url: 
   const resolved = url;
   describe(label, () => fn(resolved));
 }
+
+/**
+ * A vitest `describe` that needs something on the machine (a browser, a command-line tool):
+ * runs `fn` when `available`, registers one failing test with `reason` under CI (which must run
+ * it), and otherwise skips with the reason printed.
+ */
+export function describeWhenAvailable(
+  available: boolean,
+  label: string,
+  reason: string,
+  fn: () => void,
+): void {
+  if (available) {
+    describe(label, fn);
+    return;
+  }
+  if (isCi()) {
+    describe(label, () => {
+      it("needs what it tests with", () => {
+        throw new Error(`${reason}; CI must run ${label}`);
+      });
+    });
+    return;
+  }
+  console.info(`[skipped] ${label}: ${reason}`);
+  describe.skip(`${label} (skipped: ${reason})`, fn);
+}
