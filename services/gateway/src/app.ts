@@ -14,7 +14,7 @@ import { DomainError, Unauthenticated } from "@mercato/platform/errors";
 import { boundedRedisOptions, reportRedisOutages } from "@mercato/platform/kv";
 import { createMetricsRegistry, rpcClientHistogram } from "@mercato/platform/metrics";
 import { type Authenticator, bearerToken } from "@mercato/platform/rpc";
-import { endSpan, type Span, SpanKind, startSpan } from "@mercato/platform/telemetry";
+import { endSpan, isTracing, type Span, SpanKind, startSpan } from "@mercato/platform/telemetry";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -163,19 +163,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) controller.abort(new Error("client went away"));
     });
-    // The request's server span (ADR 0048): every call made for it is under it.
     const incoming = parseTraceparent(header(request.headers.traceparent)) ?? newTrace();
-    const route = request.routeOptions.url ?? "unmatched";
-    const { span, trace } = startSpan("gateway", `${request.method} ${route}`, SpanKind.SERVER, incoming, {
-      "http.request.method": request.method,
-      "http.route": route,
-    });
-    request.span = span;
+    let trace = incoming;
+    if (isTracing()) {
+      // The request's server span (ADR 0048): every call made for it is under it.
+      const route = request.routeOptions.url ?? "unmatched";
+      const started = startSpan("gateway", `${request.method} ${route}`, SpanKind.SERVER, incoming, {
+        "http.request.method": request.method,
+        "http.route": route,
+      });
+      request.span = started.span;
+      trace = started.trace ?? incoming;
+    }
     request.ctx = {
       caller: undefined,
       token: undefined,
       correlationId: request.id,
-      trace: trace ?? incoming,
+      trace,
       deadline: Date.now() + config.SERVICE_TIMEOUT_MS * 2,
       signal: controller.signal,
     };

@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { validate as isUuid } from "uuid";
-import { inSpan, SpanKind } from "../telemetry/tracing.js";
+import { inSpan, isTracing, SpanKind } from "../telemetry/tracing.js";
 import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
 import { TypedPgClient, typeParsers } from "./type-parsers.js";
@@ -53,15 +53,19 @@ function wrap(kind: Database["kind"], schema: string, db: Db, close: () => Promi
     schema,
     kind,
     db,
-    // A span per transaction (ADR 0048): what the statements of one unit of work cost.
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
-      inSpan(
-        schema,
-        "db.transaction",
-        SpanKind.CLIENT,
-        { "db.system": "postgresql", "db.namespace": schema },
-        () => runTransaction<Tx, T>((body) => db.transaction(body), fn),
-      ),
+    // While spans are recorded, one per transaction (ADR 0048): what a unit of work cost.
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) => {
+      const run = () => runTransaction<Tx, T>((body) => db.transaction(body), fn);
+      return isTracing()
+        ? inSpan(
+            schema,
+            "db.transaction",
+            SpanKind.CLIENT,
+            { "db.system": "postgresql", "db.namespace": schema },
+            run,
+          )
+        : run();
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -262,30 +262,34 @@ export function createRpcClient<S extends DescService>(service: S, options: RpcC
         });
       }
       const signal = callOptions.signal ?? ctx?.signal;
-      // Each attempt is a client span (ADR 0048); the callee's server span is its child.
+      const send = () => {
+        const now = currentContext();
+        return unary(unaryMethod, request, {
+          timeoutMs: Math.max(1, deadline - Date.now()),
+          headers:
+            now && isTracing()
+              ? { ...headers, [headerNames.traceparent]: outgoingTraceparent(now.trace) }
+              : headers,
+          ...(signal ? { signal } : {}),
+        });
+      };
+      // While spans are recorded each attempt is a client span (ADR 0048), the callee's server span
+      // its child; otherwise the call goes as it is, with nothing made for a span.
       const attempt = async () =>
-        inSpan(
-          options.caller ?? "client",
-          `${service.typeName}/${method.name}`,
-          SpanKind.CLIENT,
-          {
-            "rpc.system": "connect_rpc",
-            "rpc.service": service.typeName,
-            "rpc.method": method.name,
-            "peer.service": target,
-          },
-          () => {
-            const now = currentContext();
-            return unary(unaryMethod, request, {
-              timeoutMs: Math.max(1, deadline - Date.now()),
-              headers:
-                now && isTracing()
-                  ? { ...headers, [headerNames.traceparent]: outgoingTraceparent(now.trace) }
-                  : headers,
-              ...(signal ? { signal } : {}),
-            });
-          },
-        );
+        isTracing()
+          ? inSpan(
+              options.caller ?? "client",
+              `${service.typeName}/${method.name}`,
+              SpanKind.CLIENT,
+              {
+                "rpc.system": "connect_rpc",
+                "rpc.service": service.typeName,
+                "rpc.method": method.name,
+                "peer.service": target,
+              },
+              send,
+            )
+          : send();
       const started = performance.now();
       let code = "ok";
       const withRetries = async () => {

@@ -19,7 +19,7 @@ import {
   type RequestContext,
 } from "../context/context.js";
 import { DomainError, InvalidArgument, toConnectError, Unauthenticated } from "../errors/errors.js";
-import { endSpan, SpanKind, startSpan } from "../telemetry/tracing.js";
+import { endSpan, isTracing, SpanKind, startSpan } from "../telemetry/tracing.js";
 import { directRpcPath } from "./direct-path.js";
 import { type DualHandler, type Listening, listenDual } from "./listen.js";
 import { bearerToken, codeName, headerNames, timeoutFromHeaders } from "./metadata.js";
@@ -89,6 +89,8 @@ export function contextInterceptor(
       deadline: timeout === undefined ? undefined : Date.now() + timeout,
       signal: req.signal,
     };
+    req.contextValues.set(requestContextKey, ctx);
+    if (!isTracing()) return runWithContext(ctx, () => next(req));
     // The server span of this call (ADR 0048): what the handler does and calls is under it.
     const { span, trace } = startSpan(
       service,
@@ -102,7 +104,6 @@ export function contextInterceptor(
       },
     );
     if (trace) ctx.trace = trace;
-    req.contextValues.set(requestContextKey, ctx);
     try {
       const answer = await runWithContext(ctx, () => next(req));
       endSpan(span);
