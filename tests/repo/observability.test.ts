@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parser } from "@prometheus-io/lezer-promql";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -32,17 +33,17 @@ function registeredMetrics(): Set<string> {
   return names;
 }
 
-/** The metric names a PromQL expression reads (histogram and counter suffixes taken off). */
+/** The metric names a PromQL expression reads (histogram and counter suffixes taken off), from Prometheus's own grammar. */
 function metricsIn(expr: string): string[] {
-  const bare = expr
-    .replace(/"[^"]*"/g, "") // label values
-    .replace(/\{[^}]*\}/g, "") // label matchers
-    .replace(/\[[^\]]*\]/g, "") // range windows
-    .replace(/\b(by|without)\s*\([^)]*\)/g, ""); // grouping labels
-  return [...bare.matchAll(/\b([a-z_][a-z0-9_]*)\b(?!\s*\()/g)]
-    .map((m) => m[1] ?? "")
-    .filter((name) => !["and", "or", "unless", "bool", "on", "ignoring"].includes(name))
-    .map((name) => name.replace(/_(bucket|count|sum)$/, ""));
+  const names: string[] = [];
+  parser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.name !== "VectorSelector") return;
+      const name = node.node.getChild("Identifier");
+      if (name) names.push(expr.slice(name.from, name.to).replace(/_(bucket|count|sum)$/, ""));
+    },
+  });
+  return names;
 }
 
 describe("deploy/observability", () => {
