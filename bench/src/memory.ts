@@ -44,6 +44,8 @@ async function idleMemory(mode: Mode, databaseUrl: string): Promise<Map<string, 
       OUTBOX_DIR: outbox,
       DATA_DIR: join(outbox, "data"),
       LOG_LEVEL: "warn",
+      // As the npm scripts and the image run them (ADR 0049).
+      MALLOC_ARENA_MAX: "2",
     },
   }));
   await ensureDatabases(

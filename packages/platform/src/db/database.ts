@@ -1,13 +1,10 @@
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import { type ExtractTablesWithRelations, type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { validate as isUuid } from "uuid";
 import { inSpan, isTracing, SpanKind } from "../telemetry/tracing.js";
-import { slimPostgis } from "./postgis-bundle.js";
 import { runTransaction } from "./transaction-hooks.js";
 import { TypedPgClient, typeParsers } from "./type-parsers.js";
 
@@ -85,10 +82,21 @@ export const embeddedSharedBuffers = "32MB";
 
 /** One embedded PostgreSQL (PGlite) shared by every service of the embedded host, a schema each. */
 export class PgliteHost {
-  private constructor(readonly client: PGlite) {}
+  private constructor(
+    readonly client: PGlite,
+    private readonly orm: (client: PGlite) => Db,
+  ) {}
 
   /** Opens (or creates) the data folder; the first open of a folder takes several seconds. */
   static async open(options: PgliteOptions = {}): Promise<PgliteHost> {
+    // Loaded here rather than at the top: a service on a PostgreSQL server never needs PGlite,
+    // and importing it cost every distributed process its JavaScript (issue 22).
+    const [{ PGlite }, { pg_trgm }, { drizzle }, { slimPostgis }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("@electric-sql/pglite/contrib/pg_trgm"),
+      import("drizzle-orm/pglite"),
+      import("./postgis-bundle.js"),
+    ]);
     // pg_trgm is small and always loaded (catalog search uses it for typo tolerance).
     const extensions = options.postgis === false ? { pg_trgm } : { postgis: slimPostgis, pg_trgm };
     const client = await PGlite.create({
@@ -100,12 +108,12 @@ export class PgliteHost {
       // OS's file cache. See docs/adr/0014.
       startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${embeddedSharedBuffers}`],
     });
-    return new PgliteHost(client);
+    return new PgliteHost(client, (pglite) => drizzle(pglite) as unknown as Db);
   }
 
   /** A Database for one service's schema on the shared instance. */
   forService(schema: string): Database {
-    return wrap("pglite", schema, drizzlePglite(this.client) as unknown as Db, async () => {});
+    return wrap("pglite", schema, this.orm(this.client), async () => {});
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
-import { types } from "@electric-sql/pglite";
 import pg from "pg";
 
 /** Reads PostgreSQL's text form of one value of a type. */
 export type TypeParser = (text: string) => unknown;
 
+const int8Oid = 20;
 const int8ArrayOid = 1016;
 
 /**
@@ -36,7 +36,7 @@ function parseInt8Array(text: string): unknown {
  * selects them through the query builder.
  */
 export const typeParsers: Readonly<Record<number, TypeParser>> = {
-  [types.INT8]: parseInt8,
+  [int8Oid]: parseInt8,
   [int8ArrayOid]: parseInt8Array,
 };
 

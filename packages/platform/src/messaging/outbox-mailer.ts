@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import nodemailer from "nodemailer";
 import type StreamTransport from "nodemailer/lib/stream-transport/index.js";
 import { v7 as uuidv7 } from "uuid";
+import { lazyRequire } from "../runtime/lazy-require.js";
 import { checkMailMessage, closedError, messageIdFor } from "./checks.js";
 import type { Mailer, MailMessage, SentMail } from "./mailer.js";
 import { isAddressed, parseMail } from "./mime.js";
@@ -11,6 +11,8 @@ import { listOutboxFiles, outboxFileName, writeFileAtomically } from "./outbox-f
 // Builds the MIME bytes only; nothing leaves the process. CRLF line ends as in RFC 5322. Passed as the
 // message defaults too: nodemailer 7 takes `newline` from the message, not from the transport options.
 const composerOptions: StreamTransport.Options = { streamTransport: true, buffer: true, newline: "windows" };
+
+const nodemailer = lazyRequire<typeof import("nodemailer")>("nodemailer");
 
 /** Options of `OutboxMailer`. */
 export interface OutboxMailerOptions {
@@ -49,7 +51,7 @@ export class OutboxMailer implements Mailer {
   readonly #dir: string;
   readonly #from: string;
   readonly #print: ((line: string) => void) | undefined;
-  readonly #composer = nodemailer.createTransport(composerOptions, composerOptions);
+  readonly #composer = nodemailer().createTransport(composerOptions, composerOptions);
   #closed = false;
 
   constructor(options: OutboxMailerOptions) {

@@ -1,9 +1,12 @@
 import type { ConnectionOptions } from "node:tls";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { v7 as uuidv7 } from "uuid";
 import { FailedPrecondition, InvalidArgument, ServiceUnavailable } from "../errors/index.js";
+import { lazyRequire } from "../runtime/lazy-require.js";
 import { checkMailMessage, closedError, messageIdFor, redact } from "./checks.js";
 import type { Mailer, MailMessage, SentMail } from "./mailer.js";
+
+const nodemailer = lazyRequire<typeof import("nodemailer")>("nodemailer");
 
 /** Options of `SmtpMailer`. */
 export interface SmtpMailerOptions {
@@ -26,7 +29,7 @@ interface SmtpError extends Error {
 
 /** `Mailer` over SMTP (nodemailer), one connection per message; failures become domain errors that never show the password. */
 export class SmtpMailer implements Mailer {
-  readonly #transport: nodemailer.Transporter;
+  readonly #transport: Transporter;
   readonly #from: string;
   /** `host:port`, for error messages. */
   readonly #server: string;
@@ -45,7 +48,7 @@ export class SmtpMailer implements Mailer {
     this.#secrets = [password, url.password];
     this.#server = `${url.hostname}:${port}`;
     this.#from = options.from;
-    this.#transport = nodemailer.createTransport({
+    this.#transport = nodemailer().createTransport({
       // Connections are kept and reused (up to five at once): a new TLS handshake and greeting per
       // message capped a notifications replica at a few dozen e-mails a second.
       pool: true,

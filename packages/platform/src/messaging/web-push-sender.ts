@@ -1,8 +1,11 @@
 import { Agent } from "node:https";
-import webpush, { type PushSubscription } from "web-push";
+import type { PushSubscription } from "web-push";
 import { InvalidArgument } from "../errors/index.js";
+import { lazyRequire } from "../runtime/lazy-require.js";
 import { checkPushMessages, closedError, redact } from "./checks.js";
 import type { PushMessage, PushOutcome, PushSender } from "./push-sender.js";
+
+const webPush = lazyRequire<typeof import("web-push")>("web-push");
 
 /** The application server's VAPID identity (RFC 8292), made once with `web-push generate-vapid-keys`. */
 export interface VapidKeys {
@@ -47,7 +50,7 @@ export class WebPushSender implements PushSender {
   constructor(options: WebPushSenderOptions) {
     try {
       // Checks the subject and the keys' lengths now rather than on every send.
-      webpush.getVapidHeaders(
+      webPush().getVapidHeaders(
         "https://push.example",
         options.vapid.subject,
         options.vapid.publicKey,
@@ -106,7 +109,7 @@ export class WebPushSender implements PushSender {
     const origin = new URL(parsed.endpoint).origin;
     const payload = JSON.stringify({ title: message.title, body: message.body, data: message.data ?? {} });
     try {
-      await webpush.sendNotification(parsed, payload, {
+      await webPush().sendNotification(parsed, payload, {
         vapidDetails: this.#vapid,
         TTL: this.#ttlSeconds,
         timeout: this.#timeoutMs,

@@ -1,7 +1,8 @@
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Job, Queue, Worker } from "bullmq";
 import { Redis, ReplyError } from "ioredis";
 import type { Logger } from "pino";
 import { boundedRedisOptions } from "../kv/redis-key-value.js";
+import { lazyRequire } from "../runtime/lazy-require.js";
 import {
   checkJobId,
   type DeadLetter,
@@ -27,6 +28,9 @@ export interface BullMqJobQueueOptions<T> extends JobQueueOptions<T> {
 
 /** How long a completed job stays, so that re-adding its id is still deduplicated: 24 h, in s (BullMQ's unit). */
 const completedKeptSeconds = 24 * 60 * 60;
+/** BullMQ, loaded by the first queue: only the services with job queues need it. */
+const bullmq = lazyRequire<typeof import("bullmq")>("bullmq");
+
 /** Most completed jobs kept per queue, so Redis memory stays bounded whatever the rate. */
 const completedKeptCount = 10_000;
 
@@ -63,7 +67,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     this.#client.on("error", (error) =>
       this.#logger?.debug({ err: error }, "job queue redis connection error"),
     );
-    this.#queue = new Queue<Job<T, void, string>>(this.#options.name, {
+    this.#queue = new (bullmq().Queue)<Job<T, void, string>>(this.#options.name, {
       connection: this.#client,
       prefix: this.#prefix,
       defaultJobOptions: {
@@ -99,13 +103,13 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       connectionName: `${this.#prefix}:${this.#options.name}:worker`,
     });
     const { handler, concurrency, limiter } = this.#options;
-    this.#worker = new Worker<T, void, string>(
+    this.#worker = new (bullmq().Worker)<T, void, string>(
       this.#options.name,
       async (job: Job<T, void, string>) => {
         try {
           await handler({ id: job.id ?? "", data: job.data, attempt: job.attemptsMade + 1 });
         } catch (error) {
-          if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+          if (error instanceof PermanentJobError) throw new (bullmq().UnrecoverableError)(error.message);
           throw error;
         }
       },

@@ -8,6 +8,7 @@ import { RedisKeyValue } from "../kv/redis-key-value.js";
 import { createLogger } from "../logging/logger.js";
 import { BullMqJobQueue } from "../queue/bullmq-queue.js";
 import type { Authenticator } from "../rpc/server.js";
+import { releaseStartupHeap } from "../runtime/heap.js";
 import { startTracing } from "../telemetry/setup.js";
 import { type RunningService, type ServiceDefinition, startService } from "./service.js";
 
@@ -116,9 +117,12 @@ export async function runStandalone<Config>(
   return service;
 }
 
-/** Runs `main`, printing a configuration or start-up error as one line and exiting with status 1. */
+/**
+ * Runs `main`, printing a configuration or start-up error as one line and exiting with status 1.
+ * Once it has started, the heap start-up grew is given back (releaseStartupHeap).
+ */
 export function runMain(main: () => Promise<unknown>): void {
-  main().catch((error: unknown) => {
+  main().then(releaseStartupHeap, (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
     process.exit(1);
