@@ -13,6 +13,10 @@ declare module "autocannon" {
     body?: string;
     /** Every response body must equal this; others count as mismatches. */
     expectBody?: string;
+    /** A response body for which this is false counts as a mismatch (takes precedence over expectBody). */
+    verifyBody?: (body: string) => boolean;
+    /** Requests sent in turn; `setupRequest` may change each before it goes (e.g. its body). */
+    requests?: { setupRequest?: (request: { body?: string | Buffer }) => { body?: string | Buffer } }[];
     /** Seconds before a request counts as timed out. */
     timeout?: number;
     pipelining?: number;

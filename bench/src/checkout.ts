@@ -9,6 +9,7 @@ import type { BenchOptions } from "./options.js";
 import { stopProcess, waitForLine } from "./processes.js";
 import { cpuMs } from "./read.js";
 import { formatTable, mark } from "./report.js";
+import { percentile } from "./stats.js";
 
 /** Sellers, products per seller and variants per product of the ordinary catalog: 200 variants. */
 const catalog = { sellers: 10, products: 2, variants: 10 } as const;
@@ -79,13 +80,6 @@ interface Audit {
   oversold: number;
   /** Disagreements between the answers, the ledger, the stock levels and the orders table. */
   issues: string[];
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
-  );
 }
 
 function pick<T>(items: readonly T[]): T {

@@ -1,4 +1,5 @@
 import autocannon, { type Result } from "autocannon";
+import { percentile } from "./stats.js";
 
 /** One HTTP request the load generator repeats. */
 export interface LoadRequest {
@@ -8,6 +9,12 @@ export interface LoadRequest {
   body?: string;
   /** The exact body every response must have; others count as mismatches. */
   expectBody: string;
+  /**
+   * The body of each request in turn, when they differ (e.g. rotating over every product); each
+   * response then counts as a mismatch when `verifyBody` says so, instead of by `expectBody`.
+   */
+  nextBody?: () => string;
+  verifyBody?: (body: string) => boolean;
 }
 
 /** What one measured run gave. */
@@ -26,12 +33,6 @@ export interface LoadFigures {
   errors: number;
   timeouts: number;
   mismatches: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
 }
 
 /**
@@ -55,7 +56,12 @@ export async function load(
         timeout: 10,
         ...(request.headers ? { headers: request.headers } : {}),
         ...(request.body !== undefined ? { body: request.body } : {}),
-        expectBody: request.expectBody,
+        ...(request.nextBody
+          ? {
+              requests: [{ setupRequest: (sent) => ({ ...sent, body: request.nextBody?.() ?? "" }) }],
+              verifyBody: request.verifyBody ?? (() => true),
+            }
+          : { expectBody: request.expectBody }),
       },
       (error, res) => (error ? reject(error) : resolve(res)),
     );

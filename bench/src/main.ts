@@ -1,3 +1,4 @@
+import { runCatalog } from "./catalog.js";
 import { runCheckout } from "./checkout.js";
 import { runMedia } from "./media.js";
 import { runMemory } from "./memory.js";
@@ -27,6 +28,7 @@ try {
   if (options.only === undefined || options.only === "start") await runStart(options);
   if (options.only === "rpc") await runRpc(options);
   if (options.only === "search") await runSearch(options);
+  if (options.only === "catalog") await runCatalog(options);
   if (options.only === "checkout") await runCheckout(options);
   if (options.only === "notifications") await runNotifications(options);
   if (options.only === "media") await runMedia(options);

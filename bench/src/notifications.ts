@@ -16,6 +16,7 @@ import type { BenchOptions } from "./options.js";
 import { stopProcess, waitForLine } from "./processes.js";
 import { cpuMs } from "./read.js";
 import { formatTable } from "./report.js";
+import { percentile } from "./stats.js";
 
 /** Commands of the infrastructure whose CPU time is read around the measured fan-out. */
 const infrastructure = ["postgres", "nats-server", "redis-server"] as const;
@@ -105,13 +106,6 @@ async function publishAll(
     }
   };
   await Promise.all(Array.from({ length: Math.min(publishWindow, count) }, worker));
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
-  );
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
