@@ -9,7 +9,9 @@ runMain(async () => {
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const bus = await NatsEventBus.connect({ url: config.NATS_URL, name: "gateway", logger });
   return serveGateway({
-    events: { subscribeEphemeral: (subject, handler) => bus.subscribeEphemeral(subject, handler) },
+    events: {
+      subscribeEphemeral: (subject, handler, options) => bus.subscribeEphemeral(subject, handler, options),
+    },
     onStop: () => bus.close(),
   });
 });

@@ -26,7 +26,8 @@ import { buildSchema, printSchema } from "graphql";
 import { Redis } from "ioredis";
 import mercurius, { type IResolvers } from "mercurius";
 import type { Logger } from "pino";
-import { Counter, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
+import { attachCatalogCache, CatalogCache } from "./catalog-cache.js";
 import type { GatewayConfig } from "./config.js";
 import { envelope, errorEnvelopeSchema, resolveError, retryAfterOf } from "./envelope.js";
 import { registerGraphiql } from "./graphiql.js";
@@ -109,6 +110,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     duration: rpcClientHistogram(metrics),
   });
   const deps: GatewayDeps = { services };
+  const catalogCache = new CatalogCache({
+    maxEntries: config.CATALOG_CACHE_ENTRIES,
+    ttlMs: config.CATALOG_CACHE_TTL_MS,
+    lookups: new Counter({
+      name: "gateway_catalog_cache_lookups_total",
+      help: "Catalog documents looked up in the gateway's cache, by kind and outcome (hit, miss)",
+      labelNames: ["kind", "outcome"],
+      registers: [metrics],
+    }),
+  });
+  attachCatalogCache(services, catalogCache);
+  new Gauge({
+    name: "gateway_catalog_cache_live",
+    help: "1 while the gateway's catalog cache serves (its event subscriptions are up), else 0",
+    registers: [metrics],
+    collect() {
+      this.set(catalogCache.live ? 1 : 0);
+    },
+  });
   const httpDuration = new Histogram({
     name: "http_request_duration_seconds",
     help: "Duration of HTTP requests served by the gateway",
@@ -404,6 +424,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
     await hub.start(options.events);
     app.addHook("onClose", () => hub.stop());
+    await catalogCache.start(options.events);
+    app.addHook("onClose", () => catalogCache.stop());
   }
   if (!production) registerGraphiql(app);
   // The cost depends on the request's variables, so it is checked on every execution: validation

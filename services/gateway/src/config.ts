@@ -33,6 +33,17 @@ export const gatewayConfigSchema = z.object({
     .positive({ error: "must be positive" })
     .default(600),
   RATE_LIMIT_WINDOW_MS: durationMs(60_000),
+  /**
+   * Public product and storefront documents each replica keeps between requests, forgotten on the
+   * catalog events (ADR 0050); 0 keeps none. Needs the bus (NATS_URL, or the embedded host's).
+   */
+  CATALOG_CACHE_ENTRIES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, { error: "must be 0 or more" })
+    .default(10_000),
+  /** Longest a kept catalog document lives with no event about it. */
+  CATALOG_CACHE_TTL_MS: durationMs(300_000),
   /** Comma-separated allowed origins, or `*`. */
   CORS_ORIGINS: z.string().default("*"),
   /**

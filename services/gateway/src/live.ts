@@ -24,6 +24,7 @@ export interface LiveEventSource {
   subscribeEphemeral(
     subject: string,
     handler: (event: LiveEvent) => void | Promise<void>,
+    options?: { onLink?: ((up: boolean) => void) | undefined },
   ): Promise<{ stop(): Promise<void> }>;
 }
 

@@ -29,6 +29,12 @@ export type DeliveryHandler = (event: EventEnvelope, attempt: number) => Promise
  */
 export type EphemeralHandler = (event: EventEnvelope) => void | Promise<void>;
 
+/** Options of an ephemeral subscription. */
+export interface EphemeralOptions {
+  /** Called with false when the connection dropped (events are being missed) and true when it is back. */
+  onLink?: ((up: boolean) => void) | undefined;
+}
+
 /** A running consumer. */
 export interface Subscription {
   /** Stops taking deliveries; the durable keeps its position for the next subscriber. */
@@ -45,9 +51,15 @@ export interface EventBus {
    * most once and without a durable: nothing is kept for it while it is stopped or disconnected,
    * and every subscriber gets every event (fan-out, not a shared queue). For live updates a
    * process passes on to its own clients (ADR 0039), never for work that must not be lost.
-   * Optional: an adapter that cannot fan out (a test double) leaves it out.
+   * Optional: an adapter that cannot fan out (a test double) leaves it out. `onLink` is told
+   * when the connection drops (events are missed from then on) and when it is back: a cache kept
+   * fresh by these events must stop trusting what it holds in between.
    */
-  subscribeEphemeral?(subject: string, handler: EphemeralHandler): Promise<Subscription>;
+  subscribeEphemeral?(
+    subject: string,
+    handler: EphemeralHandler,
+    options?: EphemeralOptions,
+  ): Promise<Subscription>;
   /** Resolves when the bus can take and deliver events. */
   ping(): Promise<void>;
   /**

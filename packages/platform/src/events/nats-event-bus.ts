@@ -14,7 +14,14 @@ import { type MsgHdrs, type NatsConnection, nanos, headers as natsHeaders } from
 import { connect } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { type EventEnvelope, eventHeaders } from "./envelope.js";
-import type { ConsumeSpec, DeliveryHandler, EphemeralHandler, EventBus, Subscription } from "./event-bus.js";
+import type {
+  ConsumeSpec,
+  DeliveryHandler,
+  EphemeralHandler,
+  EphemeralOptions,
+  EventBus,
+  Subscription,
+} from "./event-bus.js";
 import { backoffFor } from "./event-bus.js";
 
 /** Options of NatsEventBus.connect. */
@@ -65,6 +72,8 @@ export function natsDurableName(durable: string): string {
  */
 export class NatsEventBus implements EventBus {
   private readonly subscriptions = new Set<{ stop(): Promise<void> }>();
+  /** Ephemeral subscribers told when the connection drops and returns (see EphemeralOptions). */
+  private readonly linkListeners = new Set<(up: boolean) => void>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -207,7 +216,11 @@ export class NatsEventBus implements EventBus {
    * captures, so core subscribers see each event as it is published, with no consumer on the
    * server. At most once; an outbox relay publishing an event again reaches it again (same id).
    */
-  async subscribeEphemeral(subject: string, handler: EphemeralHandler): Promise<Subscription> {
+  async subscribeEphemeral(
+    subject: string,
+    handler: EphemeralHandler,
+    options: EphemeralOptions = {},
+  ): Promise<Subscription> {
     const sub = this.nc.subscribe(subject, {
       callback: (error, msg) => {
         if (error) {
@@ -225,9 +238,12 @@ export class NatsEventBus implements EventBus {
     });
     // The server knows of the subscription once this flush returns: events published after it reach it.
     await this.nc.flush();
+    const onLink = options.onLink;
+    if (onLink) this.linkListeners.add(onLink);
     const subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
+        if (onLink) this.linkListeners.delete(onLink);
         if (!sub.isClosed()) sub.unsubscribe();
       },
     };
@@ -266,6 +282,8 @@ export class NatsEventBus implements EventBus {
     for await (const status of this.nc.status()) {
       if (status.type === "disconnect" || status.type === "reconnect") {
         this.logger?.warn({ nats: status.type }, `NATS ${status.type}`);
+        // Core subscriptions keep nothing while the connection is away.
+        for (const onLink of this.linkListeners) onLink(status.type === "reconnect");
       }
     }
   }

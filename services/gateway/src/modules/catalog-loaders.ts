@@ -2,6 +2,7 @@ import { ProductsService } from "@mercato/contracts/mercato/products/v1/products
 import { SellersService } from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
 import type { RequestContext } from "@mercato/platform/context";
 import DataLoader from "dataloader";
+import { type CacheEpoch, catalogCacheOf, seesPublicCatalog } from "../catalog-cache.js";
 import type { ServiceDirectory } from "../services.js";
 import { type StorefrontJson, storefrontJson } from "./catalog-json.js";
 import { categoryJson, productJson } from "./products/product-json.js";
@@ -21,6 +22,12 @@ export interface CatalogLoaders {
   products: DataLoader<string, ProductModel | null>;
   /** Categories by id from one ListCategories (archived ones only for admins). */
   categories: DataLoader<string, CategoryModel | null>;
+  /** The public product `id` as the gateway keeps it (ADR 0050), or undefined. */
+  kept(id: string): ProductModel | undefined;
+  /** The cache's moment, to pass to `remember` with what is read from now on. */
+  epoch(): CacheEpoch;
+  /** Keeps `products` read since `epoch` when the caller sees the public catalog (only active ones are kept). */
+  remember(epoch: CacheEpoch, products: readonly ProductModel[]): void;
   /** The whole tree the caller may see (archived categories only for admins), from the same ListCategories. */
   categoryTree(): Promise<CategoryTree>;
 }
@@ -33,9 +40,19 @@ export interface CatalogServiceNames {
 
 const perRequest = new WeakMap<RequestContext, Map<string, CatalogLoaders>>();
 
-function byId<T extends { id: string }>(ids: readonly string[], found: readonly T[]): (T | null)[] {
-  const map = new Map(found.map((item) => [item.id, item]));
-  return ids.map((id) => map.get(id) ?? null);
+/** Splits `ids` into those `kept` answers and those still to ask a service for. */
+function fromCache<T>(
+  ids: readonly string[],
+  kept: (id: string) => T | undefined,
+): { found: Map<string, T>; missing: string[] } {
+  const found = new Map<string, T>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const document = kept(id);
+    if (document) found.set(id, document);
+    else missing.push(id);
+  }
+  return { found, missing };
 }
 
 /**
@@ -56,6 +73,7 @@ export function catalogLoaders(
   const existing = mine.get(key);
   if (existing) return existing;
 
+  const cache = catalogCacheOf(services);
   let tree: Promise<CategoryTree> | undefined;
   const categoryTree = () => {
     tree ??= services
@@ -69,22 +87,58 @@ export function catalogLoaders(
       });
     return tree;
   };
+  // Keeps what a caller who sees the public catalog was answered. A kept product is served only
+  // beside its storefront's kept document: the storefronts not kept yet are fetched without
+  // waiting for them (they are kept as they come).
+  const remember = (epoch: CacheEpoch, fetched: readonly ProductModel[]) => {
+    if (!cache || !seesPublicCatalog(ctx.caller)) return;
+    cache.keepProducts(epoch, fetched);
+    const unknown = [...new Set(fetched.map((product) => product.storefrontId))].filter(
+      (id) => !cache.hasStorefront(id),
+    );
+    if (unknown.length > 0) void loaders.storefronts.loadMany(unknown);
+  };
   const loaders: CatalogLoaders = {
+    kept: (id) => cache?.product(id),
+    epoch: () => cache?.epoch() ?? 0,
+    remember,
     storefronts: new DataLoader(
       async (ids) => {
-        const answer = await services
-          .client(names.sellers, SellersService)
-          .batchGetStorefronts({ ids: [...ids] });
-        return byId(ids, answer.storefronts.map(storefrontJson));
+        // Kept documents say followedByMe false: only a caller with no account is answered from them.
+        const answered = fromCache(
+          ids,
+          ctx.caller === undefined ? (id) => cache?.storefront(id) : () => undefined,
+        );
+        if (answered.missing.length > 0) {
+          const epoch = cache?.epoch() ?? 0;
+          const answer = await services
+            .client(names.sellers, SellersService)
+            .batchGetStorefronts({ ids: answered.missing });
+          const fetched = answer.storefronts.map(storefrontJson);
+          if (cache && seesPublicCatalog(ctx.caller))
+            cache.keepStorefronts(
+              epoch,
+              fetched.map((storefront) => ({ ...storefront, followedByMe: false })),
+            );
+          for (const storefront of fetched) answered.found.set(storefront.id, storefront);
+        }
+        return ids.map((id) => answered.found.get(id) ?? null);
       },
       { maxBatchSize: 200 },
     ),
     products: new DataLoader(
       async (ids) => {
-        const answer = await services
-          .client(names.products, ProductsService)
-          .batchGetProducts({ ids: [...ids] });
-        return byId(ids, answer.products.map(productJson));
+        const answered = fromCache(ids, (id) => cache?.product(id));
+        if (answered.missing.length > 0) {
+          const epoch = cache?.epoch() ?? 0;
+          const answer = await services
+            .client(names.products, ProductsService)
+            .batchGetProducts({ ids: answered.missing });
+          const fetched = answer.products.map(productJson);
+          remember(epoch, fetched);
+          for (const product of fetched) answered.found.set(product.id, product);
+        }
+        return ids.map((id) => answered.found.get(id) ?? null);
       },
       { maxBatchSize: 200 },
     ),

@@ -120,7 +120,15 @@ export function productsOperations({ services }: GatewayDeps, names = defaultPro
     }),
 
     /** One product: an active one of an active storefront to anyone, any to its seller or an admin. */
-    product: operation(anyone, (_ctx, input: { id: string }) => productOf(products().getProduct(input))),
+    product: operation(anyone, async (ctx, input: { id: string }) => {
+      const loaders = catalogLoaders(ctx, services, names);
+      const kept = loaders.kept(input.id.toLowerCase());
+      if (kept) return kept;
+      const epoch = loaders.epoch();
+      const product = await productOf(products().getProduct(input));
+      loaders.remember(epoch, [product]);
+      return product;
+    }),
 
     /** A storefront's products, newest first. */
     storefrontProducts: operation(anyone, async (_ctx, input: StorefrontProductsInput) => {

@@ -1,0 +1,176 @@
+// Product and storefront documents as buyers see them, kept in each gateway replica between
+// requests and forgotten when the catalog events say they changed (issue 22, ADR 0050). Every
+// replica subscribes for itself (fan-out), so an edit reaches every replica's cache; while the bus
+// connection is away the cache holds and serves nothing, since it could miss an event.
+import { fromBinary } from "@bufbuild/protobuf";
+import { eventSubjects } from "@mercato/contracts/events";
+import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
+import {
+  StorefrontChangedSchema,
+  StorefrontFollowedSchema,
+} from "@mercato/contracts/mercato/sellers/v1/sellers_pb";
+import type { Caller } from "@mercato/platform/context";
+import { LRUCache } from "lru-cache";
+import type { Counter } from "prom-client";
+import type { LiveEventSource } from "./live.js";
+import type { LiveEvent } from "./live-feed.js";
+import type { StorefrontJson } from "./modules/catalog-json.js";
+import type { ProductModel } from "./modules/products/schemas.js";
+import type { ServiceDirectory } from "./services.js";
+
+/** Options of a CatalogCache. */
+export interface CatalogCacheOptions {
+  /** Most documents of each kind kept; 0 turns the cache off. */
+  maxEntries: number;
+  /** Longest a document is kept, in ms, even with no event about it. */
+  ttlMs: number;
+  /** Counts lookups by kind and outcome (hit, miss). */
+  lookups?: Counter<"kind" | "outcome">;
+}
+
+/** A moment of the cache: documents read from the services after it may be kept only if nothing changed since. */
+export type CacheEpoch = number;
+
+/** Whether `caller` sees the catalog as anyone does: no account, or one that manages no storefront. */
+export function seesPublicCatalog(caller: Caller | undefined): boolean {
+  return caller === undefined || !caller.roles.some((role) => role === "seller" || role === "admin");
+}
+
+/**
+ * Public product and storefront documents by id. Only what an anonymous caller was answered is
+ * kept: an active product (as someone who manages nothing sees it) and an active storefront (as
+ * someone with no account sees it: `followedByMe` false). A product is served only while its
+ * storefront's document is kept too, so a storefront that the sellers service says is hidden
+ * hides its products at once, whatever the products service has yet to hear.
+ */
+export class CatalogCache {
+  readonly #products: LRUCache<string, ProductModel>;
+  readonly #storefronts: LRUCache<string, StorefrontJson>;
+  readonly #lookups: Counter<"kind" | "outcome"> | undefined;
+  /** Bumped by every event and link change: a read that began before may hold what the event replaced. */
+  #epoch = 0;
+  /** True while the subscriptions are up and no gap is open. */
+  #live = false;
+  #subscriptions: { stop(): Promise<void> }[] = [];
+
+  constructor(readonly options: CatalogCacheOptions) {
+    const max = Math.max(1, options.maxEntries);
+    this.#products = new LRUCache({ max, ttl: options.ttlMs });
+    this.#storefronts = new LRUCache({ max, ttl: options.ttlMs });
+    this.#lookups = options.lookups;
+  }
+
+  /** True when documents are served and kept. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Subscribes this replica to the catalog events; the cache serves once they are in place. */
+  async start(events: LiveEventSource): Promise<void> {
+    if (this.options.maxEntries <= 0) return;
+    const onLink = (up: boolean) => this.#link(up);
+    const product = `${eventSubjects.products.productUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
+    const storefront = `${eventSubjects.sellers.storefrontUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
+    this.#subscriptions = [
+      await events.subscribeEphemeral(product, (event) => this.#onProductEvent(event), { onLink }),
+      await events.subscribeEphemeral(storefront, (event) => this.#onStorefrontEvent(event), { onLink }),
+    ];
+    this.#live = true;
+  }
+
+  async stop(): Promise<void> {
+    this.#live = false;
+    for (const subscription of this.#subscriptions) await subscription.stop();
+    this.#subscriptions = [];
+    this.#clear();
+  }
+
+  /** The moment to pass to `keep*` with what is read from the services from now on. */
+  epoch(): CacheEpoch {
+    return this.#epoch;
+  }
+
+  /** The kept public product `id`, when its storefront's document is kept too. */
+  product(id: string): ProductModel | undefined {
+    const found = this.#live ? this.#products.get(id) : undefined;
+    const served = found && this.#storefronts.has(found.storefrontId) ? found : undefined;
+    this.#lookups?.inc({ kind: "product", outcome: served ? "hit" : "miss" });
+    return served;
+  }
+
+  /** The kept public storefront `id`. */
+  storefront(id: string): StorefrontJson | undefined {
+    const found = this.#live ? this.#storefronts.get(id) : undefined;
+    this.#lookups?.inc({ kind: "storefront", outcome: found ? "hit" : "miss" });
+    return found;
+  }
+
+  /** Whether storefront `id`'s document is kept (a check, not a lookup). */
+  hasStorefront(id: string): boolean {
+    return this.#live && this.#storefronts.has(id);
+  }
+
+  /** Keeps the active ones of `products`, read for a caller who sees the public catalog since `epoch`. */
+  keepProducts(epoch: CacheEpoch, products: readonly (ProductModel | null)[]): void {
+    if (!this.#live || epoch !== this.#epoch) return;
+    for (const product of products) if (product?.status === "active") this.#products.set(product.id, product);
+  }
+
+  /** Keeps the active ones of `storefronts`, read for an anonymous caller since `epoch`. */
+  keepStorefronts(epoch: CacheEpoch, storefronts: readonly (StorefrontJson | null)[]): void {
+    if (!this.#live || epoch !== this.#epoch) return;
+    for (const storefront of storefronts)
+      if (storefront?.status === "active") this.#storefronts.set(storefront.id, storefront);
+  }
+
+  #onProductEvent(event: LiveEvent): void {
+    this.#epoch++;
+    try {
+      const id = fromBinary(ProductChangedSchema, event.payload).product?.id;
+      if (id) this.#products.delete(id);
+      else this.#products.clear();
+    } catch {
+      this.#products.clear();
+    }
+  }
+
+  #onStorefrontEvent(event: LiveEvent): void {
+    this.#epoch++;
+    let id: string | undefined;
+    try {
+      id =
+        event.subject.endsWith(".followed") || event.subject.endsWith(".unfollowed")
+          ? fromBinary(StorefrontFollowedSchema, event.payload).storefrontId
+          : fromBinary(StorefrontChangedSchema, event.payload).storefront?.id;
+    } catch {
+      id = undefined;
+    }
+    // Its products stay kept: they are served again once the storefront's new document is.
+    if (id) this.#storefronts.delete(id);
+    else this.#storefronts.clear();
+  }
+
+  /** Nothing kept survives a drop of the bus: an event may have been missed while it was away. */
+  #link(up: boolean): void {
+    this.#epoch++;
+    this.#clear();
+    this.#live = up && this.#subscriptions.length > 0;
+  }
+
+  #clear(): void {
+    this.#products.clear();
+    this.#storefronts.clear();
+  }
+}
+
+const attached = new WeakMap<ServiceDirectory, CatalogCache>();
+
+/** Makes `cache` the one the catalog loaders of `services` use. */
+export function attachCatalogCache(services: ServiceDirectory, cache: CatalogCache): void {
+  attached.set(services, cache);
+}
+
+/** The cache the catalog loaders of `services` use, when the gateway keeps one. */
+export function catalogCacheOf(services: ServiceDirectory): CatalogCache | undefined {
+  return attached.get(services);
+}
