@@ -216,7 +216,8 @@ describeWithInfra(
         );
         expect(loaded.status, `${module}: ${loaded.stderr}`).toBe(0);
       }
-    });
+      // Ten Node processes one after the other: beyond the default 30 s on a busy machine.
+    }, 120_000);
 
     it("refuses an unknown SERVICE, naming the ones it has", () => {
       const args = nodeArgsOf("CMD");

@@ -102,14 +102,17 @@ export class Orders {
    * its lease ran out. `claimed` says whether the caller now runs it, `takenOver` whether it took
    * over one an earlier attempt began (which may have written orders).
    */
-  async claimCheckout(input: {
-    buyerId: string;
-    key: string;
-    requestHash: string;
-    lines: readonly WantedLine[];
-    fromCart: boolean;
-    leaseMs: number;
-  }): Promise<{ checkout: CheckoutRecord; claimed: boolean; takenOver: boolean }> {
+  async claimCheckout(
+    input: {
+      buyerId: string;
+      key: string;
+      requestHash: string;
+      lines: readonly WantedLine[];
+      fromCart: boolean;
+      leaseMs: number;
+    },
+    attempt = 1,
+  ): Promise<{ checkout: CheckoutRecord; claimed: boolean; takenOver: boolean }> {
     const [created] = await this.statements.claim.run(this.database.db, {
       id: uuidv7(),
       buyerId: input.buyerId,
@@ -136,6 +139,10 @@ export class Orders {
       .returning(checkoutFields);
     if (taken) return { checkout: toCheckout(taken), claimed: true, takenOver: true };
     const existing = await this.checkout(input.buyerId, input.key);
+    // Gone between these statements: its runner or the recovery undid it (`abandon` without an
+    // error, or `released`), which frees the key, so it is claimed afresh. Under load with replicas
+    // (a lease running out mid-checkout) this happened and answered 500.
+    if (!existing && attempt < 3) return this.claimCheckout(input, attempt + 1);
     if (!existing) throw new Error(`checkout ${input.key} of ${input.buyerId} vanished`);
     return { checkout: existing, claimed: false, takenOver: false };
   }
