@@ -8,7 +8,6 @@
 
 import { seedMarketplace } from "@mercato/host/seed";
 import { openPostgres, rowsOf } from "@mercato/platform";
-import { startNatsServer } from "@mercato/testing";
 import { sql } from "drizzle-orm";
 import { cpuByCommand } from "./checkout-client.js";
 import { buildProduction, type DistributedStack, startDistributed } from "./distributed.js";
@@ -107,17 +106,12 @@ function cpuColumns(cpu: Map<string, number>): string {
 
 export async function runCatalog(options: BenchOptions): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl || !process.env.REDIS_URL)
-    throw new Error("--only catalog needs DATABASE_URL (PostgreSQL with PostGIS) and REDIS_URL");
+  if (!databaseUrl) throw new Error("--only catalog needs DATABASE_URL (PostgreSQL with PostGIS)");
   buildProduction();
-  const nats = await startNatsServer();
   const connections = options.connections[0] ?? 50;
-  try {
+  {
     // One client sends every request: the per-client rate limit would measure itself.
-    const stack = await startDistributed("build", databaseUrl, {
-      NATS_URL: nats.url,
-      RATE_LIMIT_MAX: "100000000",
-    });
+    const stack = await startDistributed("build", databaseUrl, { RATE_LIMIT_MAX: "100000000" });
     try {
       const ids = await seed(stack, options.products);
       if (ids.length === 0) throw new Error("the seed made no active product");
@@ -225,7 +219,5 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
     } finally {
       await stack.stop();
     }
-  } finally {
-    await nats.dispose();
   }
 }

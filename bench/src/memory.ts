@@ -1,7 +1,7 @@
 // `npm run bench -- --only memory`: idle resident memory of every process of the distributed
 // mode, from source (node --import tsx, as `npm run start:services`) and from the production build
 // (node dist/... with no transpiler, as the container image), side by side in one run on real
-// PostgreSQL, NATS and Redis (DATABASE_URL, NATS_URL, REDIS_URL). Each stack is read after it has
+// PostgreSQL (DATABASE_URL) with a private NATS and Redis. Each stack is read after it has
 // idled `settleMs`; figures are medians over --rounds.
 import { buildProduction, type CodeMode, startDistributed } from "./distributed.js";
 import { median } from "./load.js";
@@ -32,8 +32,7 @@ async function idleMemory(mode: CodeMode, databaseUrl: string): Promise<Map<stri
 
 export async function runMemory(options: BenchOptions): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl || !process.env.NATS_URL || !process.env.REDIS_URL)
-    throw new Error("--only memory needs DATABASE_URL, NATS_URL and REDIS_URL");
+  if (!databaseUrl) throw new Error("--only memory needs DATABASE_URL (PostgreSQL)");
   buildProduction();
   const samples: Record<CodeMode, Map<string, number>[]> = { source: [], build: [] };
   for (let round = 0; round < options.rounds; round++)

@@ -238,6 +238,8 @@ export async function startPrivateDistributedStack(options: {
   replicas?: Record<string, number>;
   logLevel?: string;
   env?: (process: string) => Record<string, string | undefined>;
+  /** Run the production build (`dist`) rather than the sources; default as the launcher itself runs. */
+  build?: boolean;
 }): Promise<PrivateDistributedStack> {
   const { databaseUrl } = options;
   const run = `${options.name.slice(0, 1)}${randomBytes(3).toString("hex")}`;
@@ -268,7 +270,10 @@ export async function startPrivateDistributedStack(options: {
       ]),
     ),
   };
-  const specs = distributedSpecs(env, { replicas: options.replicas ?? {} }).map((spec) => ({
+  const specs = distributedSpecs(env, {
+    replicas: options.replicas ?? {},
+    ...(options.build === undefined ? {} : { build: options.build }),
+  }).map((spec) => ({
     ...spec,
     env: {
       ...spec.env,
