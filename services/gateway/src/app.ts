@@ -47,6 +47,7 @@ import {
   noSubscriptionOverHttpRule,
   subscriptionOptions,
 } from "./graphql-subscriptions.js";
+import { registerHttpCache } from "./http-cache.js";
 import { type LiveEventSource, LiveHub, TopicPubSub } from "./live.js";
 import { type GatewayDeps, type GatewayModule, type GraphqlContext, recordAuthFailure } from "./module.js";
 import { opsAccess } from "./ops-access.js";
@@ -310,6 +311,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     maxAge: 600,
   });
+  registerHttpCache(app, {
+    graphqlPath: "/graphql",
+    publicMaxAgeS: config.PUBLIC_CACHE_MAX_AGE_S,
+    noStore: ["/api/v1/auth/"],
+  });
   // Every command bounded (ADR 0027): with skipOnError, a Redis that is down or hung lets requests
   // through unlimited instead of holding them.
   const redis = config.REDIS_URL
@@ -373,6 +379,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     path: "/graphql",
     graphiql: false,
     jit: 1,
+    // Automatic persisted queries (ADR 0051): a client may send a document's hash in its place.
+    ...(config.GRAPHQL_PERSISTED_QUERIES > 0
+      ? {
+          persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(
+            config.GRAPHQL_PERSISTED_QUERIES,
+          ),
+        }
+      : {}),
     graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },
     validationRules: [
       ...shapeLimitRules({

@@ -44,6 +44,24 @@ export const gatewayConfigSchema = z.object({
     .default(10_000),
   /** Longest a kept catalog document lives with no event about it. */
   CATALOG_CACHE_TTL_MS: durationMs(300_000),
+  /**
+   * GraphQL documents each replica remembers by their SHA-256 for automatic persisted queries
+   * (clients then send the hash instead of the document, and may send it by GET); 0 turns them off.
+   */
+  GRAPHQL_PERSISTED_QUERIES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, { error: "must be 0 or more" })
+    .default(1_000),
+  /**
+   * Seconds a shared cache (a CDN, a proxy) may serve an anonymous public read without asking
+   * again; 0 (the default) lets it keep the answer but revalidate each time by its ETag (ADR 0051).
+   */
+  PUBLIC_CACHE_MAX_AGE_S: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, { error: "must be 0 or more" })
+    .default(0),
   /** Comma-separated allowed origins, or `*`. */
   CORS_ORIGINS: z.string().default("*"),
   /**

@@ -159,9 +159,9 @@ const isObject = (value: unknown) => typeof value === "object" && value !== null
 export function checkGraphqlParams(params: GraphqlParams | undefined, get: boolean): void {
   if (!isObject(params)) throw InvalidArgument.field("body", "must be an object with a query");
   const given = params as GraphqlParams;
-  if (typeof given.query !== "string") throw InvalidArgument.field("query", "must be a string");
   if (given.operationName != null && typeof given.operationName !== "string")
     throw InvalidArgument.field("operationName", "must be a string");
+  const parsed: Record<string, unknown> = {};
   for (const name of ["variables", "extensions"] as const) {
     let value = given[name];
     if (value == null) continue;
@@ -173,7 +173,18 @@ export function checkGraphqlParams(params: GraphqlParams | undefined, get: boole
       }
     }
     if (value != null && !isObject(value)) throw InvalidArgument.field(name, "must be an object");
+    parsed[name] = value;
   }
+  // An automatic persisted query names its document by hash instead of sending it.
+  const persisted = (parsed.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
+  if (persisted !== undefined) {
+    const { version, sha256Hash } = (isObject(persisted) ? persisted : {}) as Record<string, unknown>;
+    if (version !== 1) throw InvalidArgument.field("extensions.persistedQuery.version", "must be 1");
+    if (typeof sha256Hash !== "string" || !/^[0-9a-f]{64}$/.test(sha256Hash))
+      throw InvalidArgument.field("extensions.persistedQuery.sha256Hash", "must be 64 lowercase hex digits");
+    if (given.query == null) return;
+  }
+  if (typeof given.query !== "string") throw InvalidArgument.field("query", "must be a string");
 }
 
 function isGraphqlError(error: unknown): error is GraphQLError {
