@@ -36,7 +36,7 @@ export class GatewayClient {
   }
 
   /** Sends one request under `/api/v1`; rejects on a connection error or after 30 s without an answer. */
-  send(method: "GET" | "POST" | "PUT", path: string, options: SendOptions = {}): Promise<Reply> {
+  send(method: "GET" | "POST" | "PUT" | "DELETE", path: string, options: SendOptions = {}): Promise<Reply> {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;

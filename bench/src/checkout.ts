@@ -1,13 +1,9 @@
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { startNatsServer } from "@mercato/testing";
 import pg from "pg";
 import { cpuByCommand, GatewayClient, inBatches, Marketplace, type Reply } from "./checkout-client.js";
-import type { CheckoutTargetInfo } from "./checkout-target.js";
+import { buildProduction, type DistributedStack, startDistributed } from "./distributed.js";
 import { median } from "./load.js";
 import type { BenchOptions } from "./options.js";
-import { stopProcess, waitForLine } from "./processes.js";
-import { cpuMs } from "./read.js";
 import { formatTable, mark } from "./report.js";
 import { percentile } from "./stats.js";
 
@@ -17,8 +13,10 @@ const catalog = { sellers: 10, products: 2, variants: 10 } as const;
 const plentyUnits = 1_000_000;
 /** Units of a hot variant, sold out within seconds (`BENCH_HOT_STOCK`). */
 const hotUnits = Number(process.env.BENCH_HOT_STOCK ?? 200);
-/** Buyers signed in by SMS code; each checkout is made by one of them at random. */
+/** Buyers signed in by SMS code (at least one per connection); each checkout is made by one of them at random. */
 const buyerCount = 60;
+/** The admin account the auth service creates at start. */
+const admin = { email: "bench-admin@mercato.test", password: "bench admin passphrase" };
 /** Commands of the infrastructure whose CPU time is read around each measured run. */
 const infrastructure = ["postgres", "nats-server", "redis-server"] as const;
 
@@ -34,9 +32,16 @@ interface Scenario {
   lines: 1 | 5;
   /** Every cart holds the one hot variant of the run (its stock is `hotUnits`). */
   hot: boolean;
+  /**
+   * As a shopper does it: add the line to the buyer's cart, then check out the cart (each
+   * connection with buyers of its own, so no two fill one cart); otherwise the lines are posted
+   * with the checkout.
+   */
+  viaCart?: boolean;
 }
 
 const scenarios: readonly Scenario[] = [
+  { label: "cart: add 1 line, check out the cart", lines: 1, hot: false, viaCart: true },
   { label: "1 line, 200 variants", lines: 1, hot: false },
   { label: "5 lines, 200 variants", lines: 5, hot: false },
   { label: `1 line, hot variant (${hotUnits} units)`, lines: 1, hot: true },
@@ -106,6 +111,7 @@ async function drive(
   cart: () => Line[],
   books: Books,
   run: string,
+  viaCart = false,
 ): Promise<RunFigures> {
   const sold: number[] = [];
   const refused: number[] = [];
@@ -120,16 +126,35 @@ async function drive(
     errors++;
     errorSamples.set(what, (errorSamples.get(what) ?? 0) + 1);
   };
-  const worker = async () => {
+  const worker = async (index: number) => {
+    // A connection of the cart scenario fills the carts of its own buyers only.
+    const mine = viaCart ? buyers.filter((_, i) => i % connections === index) : buyers;
     while (performance.now() < deadline) {
       const key = `bench-${run}-${sequence++}`;
+      const token = pick(mine);
+      const lines = cart();
       let reply: Reply;
       try {
-        reply = await client.send("POST", "/checkout", {
-          token: pick(buyers),
-          headers: { "idempotency-key": key },
-          body: { shippingAddress: shipTo, lines: cart() },
-        });
+        if (viaCart) {
+          const added = await client.send("POST", "/cart/lines", { token, body: lines[0] });
+          if (added.status !== 200) {
+            fail(`cart HTTP ${added.status}: ${added.text.slice(0, 200)}`);
+            continue;
+          }
+          reply = await client.send("POST", "/checkout", {
+            token,
+            headers: { "idempotency-key": key },
+            body: { shippingAddress: shipTo },
+          });
+          reply.ms += added.ms;
+          // A refused cart keeps its line: empty it, so the next turn holds one line again.
+          if (reply.status !== 201) await client.send("DELETE", "/cart", { token });
+        } else
+          reply = await client.send("POST", "/checkout", {
+            token,
+            headers: { "idempotency-key": key },
+            body: { shippingAddress: shipTo, lines },
+          });
       } catch (error) {
         fail(error instanceof Error ? error.message : String(error));
         continue;
@@ -149,7 +174,7 @@ async function drive(
       }
     }
   };
-  await Promise.all(Array.from({ length: connections }, worker));
+  await Promise.all(Array.from({ length: connections }, (_, index) => worker(index)));
   const durationMs = performance.now() - started;
   sold.sort((a, b) => a - b);
   refused.sort((a, b) => a - b);
@@ -263,33 +288,16 @@ async function audit(
   return { oversold, issues };
 }
 
-async function spawnTarget(
-  options: BenchOptions,
-  natsUrl: string,
-): Promise<{ child: ReturnType<typeof spawn>; info: CheckoutTargetInfo }> {
-  const script = resolve(import.meta.dirname, "checkout-target.ts");
-  const profile = options.profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`, "--cpu-prof-interval=200"]
-    : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", TARGET_NATS_URL: natsUrl },
-  });
-  try {
-    const line = await waitForLine(child, (l) => l.startsWith("{"), 180_000);
-    return { child, info: JSON.parse(line) as CheckoutTargetInfo };
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
-}
-
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 
-/** Committed and rolled-back transactions of this run's database so far (PostgreSQL flushes them about once a second). */
-async function transactions(database: pg.Pool): Promise<number> {
+/**
+ * Committed and rolled-back transactions so far of `databases` (every service's of the run;
+ * PostgreSQL flushes the counts about once a second).
+ */
+async function transactions(database: pg.Pool, databases: readonly string[]): Promise<number> {
   const found = await database.query<{ n: string }>(
-    "select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()",
+    "select coalesce(sum(xact_commit + xact_rollback), 0) as n from pg_stat_database where datname = any($1::text[])",
+    [databases],
   );
   return Number(found.rows[0]?.n ?? 0);
 }
@@ -309,8 +317,12 @@ interface Measured {
 interface Stage {
   client: GatewayClient;
   market: Marketplace;
-  database: pg.Pool;
-  info: CheckoutTargetInfo;
+  /** The orders service's database, for the audit. */
+  orders: pg.Pool;
+  stack: DistributedStack;
+  /** Names of every service's database of the run. */
+  databases: readonly string[];
+  run: string;
   buyers: readonly string[];
   pool: readonly string[];
   hotShopToken: string;
@@ -326,8 +338,9 @@ async function measure(
   connections: number,
   options: BenchOptions,
 ): Promise<Measured> {
-  const { client, market, database, info, buyers, pool, books } = stage;
-  const run = `${info.run}-${roundCount++}`;
+  const { client, market, orders, stack, buyers, pool, books } = stage;
+  const run = `${stage.run}-${roundCount++}`;
+  const viaCart = scenario.viaCart === true;
   // The hot variant's few units are for the measured run only.
   await drive(
     client,
@@ -337,6 +350,7 @@ async function measure(
     () => distinctLines(pool, scenario.lines),
     books,
     `${run}-w`,
+    viaCart,
   );
   let hot: string | undefined;
   if (scenario.hot) {
@@ -349,27 +363,40 @@ async function measure(
   const cart = hotVariant
     ? () => [{ variantId: hotVariant, quantity: 1 }, ...distinctLines(pool, scenario.lines - 1)]
     : () => distinctLines(pool, scenario.lines);
-  const target = await cpuMs(info.pid);
+  const processes = await stack.cpu();
   const infra = await cpuByCommand(infrastructure);
-  const xacts = await transactions(database);
+  const xacts = await transactions(orders, stage.databases);
   const loader = process.cpuUsage();
-  const figures = await drive(client, buyers, connections, options.durationS, cart, books, `${run}-m`);
+  const figures = await drive(
+    client,
+    buyers,
+    connections,
+    options.durationS,
+    cart,
+    books,
+    `${run}-m`,
+    viaCart,
+  );
   const loaderUsed = process.cpuUsage(loader);
-  const targetAfter = await cpuMs(info.pid);
+  const processesAfter = await stack.cpu();
   const infraAfter = await cpuByCommand(infrastructure);
   const answers = Math.max(1, figures.checkouts + figures.refused);
   const spent = (name: (typeof infrastructure)[number]) =>
     ((infraAfter[name] ?? 0) - (infra[name] ?? 0)) / answers;
+  const perProcess = Object.fromEntries(
+    [...processesAfter].map(([name, ms]) => [name, (ms - (processes.get(name) ?? 0)) / answers]),
+  );
   const cpu: CpuPerAnswer = {
-    node: (targetAfter - target) / answers,
+    node: Object.values(perProcess).reduce((sum, ms) => sum + ms, 0),
     postgres: spent("postgres"),
     nats: spent("nats-server"),
     redis: spent("redis-server"),
     loader: (loaderUsed.user + loaderUsed.system) / 1000 / answers,
+    ...perProcess,
   };
   await new Promise((done) => setTimeout(done, 1_100));
-  const xactsPerAnswer = ((await transactions(database)) - xacts) / answers;
-  const checked = await audit(client, market.admin, hot ? [...pool, hot] : pool, books, database);
+  const xactsPerAnswer = ((await transactions(orders, stage.databases)) - xacts) / answers;
+  const checked = await audit(client, market.admin, hot ? [...pool, hot] : pool, books, orders);
   return {
     figures,
     cpu,
@@ -430,38 +457,51 @@ function row(scenario: Scenario, connections: number, runs: readonly Measured[])
 }
 
 /**
- * Checkouts through the gateway's REST route on real PostgreSQL, NATS JetStream and Redis: every
- * service and the gateway in one child process (the embedded host's wiring on real
- * infrastructure), the closed-loop load generator here. Single-line and five-line carts over 200
- * variants with plenty of stock, then the same with one hot variant of `BENCH_HOT_STOCK` units in
- * every cart; after each run the stock, ledger and orders are audited for oversold units.
+ * Checkouts through the gateway's REST route in distributed mode (every service and the gateway in
+ * its own process from the production build, on real PostgreSQL, a private NATS JetStream and
+ * Redis), the closed-loop load generator here. A shopper's single line through the cart, then
+ * single-line and five-line carts posted with the checkout over 200 variants with plenty of
+ * stock, then the same with one hot variant of `BENCH_HOT_STOCK` units in every cart; after each
+ * run the stock, ledger and orders are audited for oversold units.
  */
 export async function runCheckout(options: BenchOptions): Promise<void> {
+  const databaseUrl =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/postgres";
   process.stdout.write(
-    `\nCheckout — POST /api/v1/checkout through the gateway; PostgreSQL ${process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432"}, NATS ${process.env.BENCH_NATS_URL ?? "private nats-server"}, Redis ${process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379"}\n`,
+    `\nCheckout — POST /api/v1/checkout through the gateway, distributed mode (production build); PostgreSQL ${new URL(databaseUrl).host}, a private NATS and Redis\n`,
   );
   const startedAt = performance.now();
-  // A run publishes tens of thousands of events. In a stream shared with other stacks, every stack
-  // started later would replay them all into fresh durable consumers, so unless BENCH_NATS_URL
-  // names a server the run gets a JetStream of its own (the same nats-server binary, file storage).
-  const nats = process.env.BENCH_NATS_URL ? undefined : await startNatsServer();
-  let target: Awaited<ReturnType<typeof spawnTarget>>;
-  try {
-    target = await spawnTarget(options, process.env.BENCH_NATS_URL ?? nats?.url ?? "");
-  } catch (error) {
-    await nats?.dispose();
-    throw error;
-  }
-  const { info } = target;
-  const client = new GatewayClient(info.gatewayUrl, Math.max(...options.connections, 8));
-  const database = new pg.Pool({ connectionString: info.databaseUrl, max: 2 });
+  buildProduction();
+  const profile = options.profileDir
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.profileDir)} --cpu-prof-interval=200` }
+    : {};
+  const stack = await startDistributed("build", databaseUrl, {
+    NODE_ENV: "production",
+    // The load signs its buyers in with the codes the local outbox keeps.
+    ALLOW_LOCAL_OUTBOX: "true",
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    PUBLIC_URL: "http://mercato.bench",
+    // Every request of the benchmark comes from one loopback address.
+    RATE_LIMIT_MAX: "100000000",
+    OTP_RATE_PER_IP: "100000",
+    REGISTRATIONS_PER_IP: "100000",
+    EMAILS_PER_IP: "100000",
+    ...profile,
+  });
+  const connections = Math.max(...options.connections, 8);
+  const client = new GatewayClient(stack.gatewayUrl, connections);
+  const orders = new pg.Pool({ connectionString: stack.databaseUrl("orders"), max: 2 });
+  const databases = stack.services.map((name) => new URL(stack.databaseUrl(name)).pathname.slice(1));
   try {
     process.stdout.write(
-      `  target up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (database ${new URL(info.databaseUrl).pathname.slice(1)}, NATS ${info.natsUrl})\n`,
+      `  ${stack.services.length} services and the gateway up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (build included)\n`,
     );
-    const market = new Marketplace(client, info.outboxDir, info.run);
+    const market = new Marketplace(client, stack.outboxDir, stack.run);
     const setupStarted = performance.now();
-    await market.open(info.adminEmail, info.adminPassword);
+    await market.open(admin.email, admin.password);
     const books: Books = { received: new Map(), sold: new Map() };
     const shops = await inBatches(
       Array.from({ length: catalog.sellers }, (_, i) => `seller${i}`),
@@ -471,11 +511,24 @@ export async function runCheckout(options: BenchOptions): Promise<void> {
     const pool = shops.flatMap((shop) => shop.variantIds);
     for (const variantId of pool) books.received.set(variantId, plentyUnits);
     const hotShop = await market.shop("hot", 0, 0, 0);
-    const buyers = await inBatches(Array.from({ length: buyerCount }), 6, () => market.buyer());
+    const buyers = await inBatches(Array.from({ length: Math.max(buyerCount, connections) }), 6, () =>
+      market.buyer(),
+    );
     process.stdout.write(
       `  set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s: ${shops.length} sellers, ${pool.length} variants of ${plentyUnits} units, ${buyers.length} buyers signed in by SMS code\n`,
     );
-    const stage: Stage = { client, market, database, info, buyers, pool, hotShopToken: hotShop.token, books };
+    const stage: Stage = {
+      client,
+      market,
+      orders,
+      stack,
+      databases,
+      run: stack.run,
+      buyers,
+      pool,
+      hotShopToken: hotShop.token,
+      books,
+    };
     const first = await drive(
       client,
       buyers,
@@ -483,7 +536,7 @@ export async function runCheckout(options: BenchOptions): Promise<void> {
       0.001,
       () => distinctLines(pool, 1),
       books,
-      `${info.run}-first`,
+      `${stack.run}-first`,
     );
     if (first.checkouts !== 1)
       throw new Error(`the first checkout did not sell: ${first.errorSamples.join("; ")}`);
@@ -522,8 +575,7 @@ export async function runCheckout(options: BenchOptions): Promise<void> {
     process.stdout.write(`\n${formatTable(header, rows)}\n`);
   } finally {
     client.close();
-    await database.end();
-    await stopProcess(target.child);
-    await nats?.dispose();
+    await orders.end();
+    await stack.stop();
   }
 }

@@ -17,6 +17,12 @@ export type CodeMode = "source" | "build";
 export interface DistributedStack {
   gatewayUrl: string;
   launched: Launched;
+  /** Names the run (its databases, its outbox's files). */
+  run: string;
+  /** The services started, each with its own database. */
+  services: readonly string[];
+  /** Folder of the local mail and SMS outbox (verification links, sign-in codes). */
+  outboxDir: string;
   /** The database URL of service `name` (its private database). */
   databaseUrl(name: string): string;
   /** CPU time in ms used so far by each process (its whole tree), by name. */
@@ -51,6 +57,9 @@ export async function startDistributed(
   return {
     gatewayUrl: stack.gatewayUrl,
     launched: stack.launched,
+    run: stack.run,
+    services: stack.services,
+    outboxDir: stack.outboxDir,
     databaseUrl: stack.databaseUrlOf,
     async cpu() {
       const figures = new Map<string, number>();
