@@ -172,17 +172,17 @@ export class CheckoutWorkflow {
     try {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
       // and stock it already holds; a new one has written nothing yet.
+      // The slow steps are behind once the orders are written: the checkout is held for the rest
+      // (or this runner learns it was taken over), in the write of the orders when it makes them.
       if (!(takenOver && (await this.orders.hasPending(checkout.id)))) {
         const planned = await beforeCompensation(() => this.plan(caller, checkout, input));
         reserved = true;
         await beforeCompensation(() =>
           this.stock.reserve(checkout.id, checkout.lines, this.settings.reservationTtlSeconds),
         );
-        await this.orders.createPending(checkout, planned);
-      }
+        await this.orders.createPending(checkout, planned, this.settings.leaseMs);
+      } else await this.orders.renewLease(checkout, this.settings.leaseMs);
       reserved = true;
-      // The slow steps are behind: hold the checkout for the rest (or learn it was taken over).
-      await this.orders.renewLease(checkout, this.settings.leaseMs);
       commitSent = true;
       await beforeCompensation(() => this.stock.commit(checkout.id, caller.id));
       const placed = await this.orders.place(checkout, (tx) =>

@@ -211,10 +211,17 @@ export class Orders {
     return row && toCheckout(row);
   }
 
-  /** Writes the checkout's orders, still pending (invisible, publishing nothing); a retry finds them written. */
-  async createPending(checkout: CheckoutRecord, planned: readonly PlannedOrder[]): Promise<void> {
+  /**
+   * Writes the checkout's orders, still pending (invisible, publishing nothing), and renews this
+   * runner's lease for `leaseMs` in the same transaction; a retry finds them written.
+   */
+  async createPending(
+    checkout: CheckoutRecord,
+    planned: readonly PlannedOrder[],
+    leaseMs: number,
+  ): Promise<void> {
     await this.database.transaction(async (tx) => {
-      await this.holdLease(tx, checkout);
+      await this.renewLease(checkout, leaseMs, tx);
       for (const order of planned) {
         await this.statements.insertPending.run(tx, {
           id: uuidv7(),
@@ -292,8 +299,12 @@ export class Orders {
   }
 
   /** Extends the lease of a checkout this runner still holds by `leaseMs`; LeaseLost otherwise. */
-  async renewLease(checkout: CheckoutRecord, leaseMs: number): Promise<void> {
-    const renewed = await this.statements.renewLease.run(this.database.db, {
+  async renewLease(
+    checkout: CheckoutRecord,
+    leaseMs: number,
+    executor: Executor = this.database.db,
+  ): Promise<void> {
+    const renewed = await this.statements.renewLease.run(executor, {
       id: checkout.id,
       leaseToken: checkout.leaseToken,
       leaseSeconds: leaseMs / 1000,
