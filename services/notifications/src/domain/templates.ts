@@ -104,13 +104,22 @@ export function languageOf(locale: string): Language {
   return locale.toLowerCase().startsWith("de") ? "de" : "en";
 }
 
+/** Number formats by language and currency: making one costs far more than formatting with it. */
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; scale: number }>();
+
 export function formatMoney(money: Money, language: Language): string {
-  const format = new Intl.NumberFormat(language === "de" ? "de-DE" : "en-GB", {
-    style: "currency",
-    currency: money.currency,
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amountMinor / 10 ** digits);
+  const key = `${language} ${money.currency}`;
+  let found = moneyFormats.get(key);
+  if (!found) {
+    const format = new Intl.NumberFormat(language === "de" ? "de-DE" : "en-GB", {
+      style: "currency",
+      currency: money.currency,
+    });
+    found = { format, scale: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
+    // Currencies are ISO 4217 codes, a few hundred at most; the bound guards against anything else.
+    if (moneyFormats.size < 1_000) moneyFormats.set(key, found);
+  }
+  return found.format.format(money.amountMinor / found.scale);
 }
 
 const escapeHtml = (text: string) =>
