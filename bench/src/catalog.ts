@@ -150,7 +150,8 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
       ];
       await graphql(stack.gatewayUrl, pageQuery, { id: ids[0] });
       const results = new Map<string, Measured[]>();
-      for (let round = 0; round < options.rounds; round++)
+      // BENCH_CLOSED_LOOP=off measures the open loop alone.
+      for (let round = 0; round < (process.env.BENCH_CLOSED_LOOP === "off" ? 0 : options.rounds); round++)
         for (const scenario of scenarios) {
           const measured = await measure(stack, scenario.request, options, connections);
           results.set(scenario.label, [...(results.get(scenario.label) ?? []), measured]);
