@@ -171,9 +171,9 @@ export class CheckoutWorkflow {
     let commitSent = false;
     try {
       // A checkout taken over after its runner wrote the orders resumes from there, with the prices
-      // and stock it already holds; a new one has written nothing yet.
-      // The slow steps are behind once the orders are written: the checkout is held for the rest
-      // (or this runner learns it was taken over), in the write of the orders when it makes them.
+      // and stock it already holds; a new one has written nothing yet. Either way the slow steps are
+      // then behind, and the lease is renewed for the rest (in the write of the orders, when this
+      // runner makes them), or this runner learns it was taken over.
       if (!(takenOver && (await this.orders.hasPending(checkout.id)))) {
         const planned = await beforeCompensation(() => this.plan(caller, checkout, input));
         reserved = true;
