@@ -1,8 +1,8 @@
-import { createJwksAuthenticator } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGatewayModule } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
+import { issuerAuthenticator } from "./module-harness.js";
 
 const whoami = defineGatewayModule({
   name: "whoami",
@@ -18,13 +18,7 @@ describe("gateway authentication with JWTs from a JWKS", () => {
   beforeAll(async () => {
     issuer = await createTestIssuer();
     other = await createTestIssuer();
-    h = await startHarness({}, [whoami], {
-      authenticate: createJwksAuthenticator({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
-    });
+    h = await startHarness({}, [whoami], { authenticate: issuerAuthenticator(issuer) });
   });
   afterAll(async () => {
     await h.close();

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { createJwksAuthenticator } from "@mercato/platform";
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineGatewayModule } from "../src/index.js";
 import { anyone, signedIn } from "../src/operation.js";
 import { type Harness, startHarness } from "./harness.js";
+import { issuerAuthenticator } from "./module-harness.js";
 
 let shelf = ["lamp", "chair"];
 
@@ -40,11 +40,7 @@ describe("HTTP caching and persisted queries", () => {
   beforeAll(async () => {
     issuer = await createTestIssuer();
     h = await startHarness({ RATE_LIMIT_MAX: "100000" }, [shopModule], {
-      authenticate: createJwksAuthenticator({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
+      authenticate: issuerAuthenticator(issuer),
     });
   });
   afterAll(async () => {
