@@ -2,6 +2,14 @@ import { durationMs, flag, logLevel, port, url, urls } from "@mercato/platform/c
 import { z } from "zod";
 
 /** The gateway's environment, validated at start. */
+/** A whole number of things, 0 or more. */
+const count = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, { error: "must be 0 or more" })
+    .default(fallback);
+
 export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port(8080),
   HOST: z.string().default("127.0.0.1"),
@@ -37,31 +45,19 @@ export const gatewayConfigSchema = z.object({
    * Public product and storefront documents each replica keeps between requests, forgotten on the
    * catalog events (ADR 0050); 0 keeps none. Needs the bus (NATS_URL, or the embedded host's).
    */
-  CATALOG_CACHE_ENTRIES: z.coerce
-    .number({ error: "must be a number" })
-    .int()
-    .min(0, { error: "must be 0 or more" })
-    .default(10_000),
+  CATALOG_CACHE_ENTRIES: count(10_000),
   /** Longest a kept catalog document lives with no event about it. */
   CATALOG_CACHE_TTL_MS: durationMs(300_000),
   /**
    * GraphQL documents each replica remembers by their SHA-256 for automatic persisted queries
    * (clients then send the hash instead of the document, and may send it by GET); 0 turns them off.
    */
-  GRAPHQL_PERSISTED_QUERIES: z.coerce
-    .number({ error: "must be a number" })
-    .int()
-    .min(0, { error: "must be 0 or more" })
-    .default(1_000),
+  GRAPHQL_PERSISTED_QUERIES: count(1_000),
   /**
    * Seconds a shared cache (a CDN, a proxy) may serve an anonymous public read without asking
    * again; 0 (the default) lets it keep the answer but revalidate each time by its ETag (ADR 0051).
    */
-  PUBLIC_CACHE_MAX_AGE_S: z.coerce
-    .number({ error: "must be a number" })
-    .int()
-    .min(0, { error: "must be 0 or more" })
-    .default(0),
+  PUBLIC_CACHE_MAX_AGE_S: count(0),
   /** Comma-separated allowed origins, or `*`. */
   CORS_ORIGINS: z.string().default("*"),
   /**
