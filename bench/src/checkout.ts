@@ -320,9 +320,6 @@ interface Stage {
   /** The orders service's database, for the audit. */
   orders: pg.Pool;
   stack: DistributedStack;
-  /** Names of every service's database of the run. */
-  databases: readonly string[];
-  run: string;
   buyers: readonly string[];
   pool: readonly string[];
   hotShopToken: string;
@@ -339,7 +336,8 @@ async function measure(
   options: BenchOptions,
 ): Promise<Measured> {
   const { client, market, orders, stack, buyers, pool, books } = stage;
-  const run = `${stage.run}-${roundCount++}`;
+  const run = `${stack.run}-${roundCount++}`;
+  const databases = stack.services.map((name) => new URL(stack.databaseUrl(name)).pathname.slice(1));
   const viaCart = scenario.viaCart === true;
   // The hot variant's few units are for the measured run only.
   await drive(
@@ -365,7 +363,7 @@ async function measure(
     : () => distinctLines(pool, scenario.lines);
   const processes = await stack.cpu();
   const infra = await cpuByCommand(infrastructure);
-  const xacts = await transactions(orders, stage.databases);
+  const xacts = await transactions(orders, databases);
   const loader = process.cpuUsage();
   const figures = await drive(
     client,
@@ -395,7 +393,7 @@ async function measure(
     ...perProcess,
   };
   await new Promise((done) => setTimeout(done, 1_100));
-  const xactsPerAnswer = ((await transactions(orders, stage.databases)) - xacts) / answers;
+  const xactsPerAnswer = ((await transactions(orders, databases)) - xacts) / answers;
   const checked = await audit(client, market.admin, hot ? [...pool, hot] : pool, books, orders);
   return {
     figures,
@@ -494,7 +492,6 @@ export async function runCheckout(options: BenchOptions): Promise<void> {
   const connections = Math.max(...options.connections, 8);
   const client = new GatewayClient(stack.gatewayUrl, connections);
   const orders = new pg.Pool({ connectionString: stack.databaseUrl("orders"), max: 2 });
-  const databases = stack.services.map((name) => new URL(stack.databaseUrl(name)).pathname.slice(1));
   try {
     process.stdout.write(
       `  ${stack.services.length} services and the gateway up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (build included)\n`,
@@ -522,8 +519,6 @@ export async function runCheckout(options: BenchOptions): Promise<void> {
       market,
       orders,
       stack,
-      databases,
-      run: stack.run,
       buyers,
       pool,
       hotShopToken: hotShop.token,
