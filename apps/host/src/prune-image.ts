@@ -1,6 +1,7 @@
 // The last step of the image's build stage (Dockerfile, ADR 0045), after `npm run build` and the
 // production-only `npm ci`: removes what production never runs — sources, tests, docs, contracts,
-// scripts — and keeps each workspace's package.json and dist/, the web app's build, the root's
+// scripts — and keeps each workspace's package.json, dist/ and node_modules/ (npm puts a
+// workspace's own dependency there when the root holds another version), the web app's build, the root's
 // package files, node_modules and the licence. Run from the build: `node apps/host/dist/prune-image.js`.
 import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,7 +17,7 @@ const keepAtRoot = new Set([
   "apps",
   "bench",
 ]);
-const keepInWorkspace = new Set(["package.json", "dist"]);
+const keepInWorkspace = new Set(["package.json", "dist", "node_modules"]);
 
 let removed = 0;
 const remove = (path: string) => {
