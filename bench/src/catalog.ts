@@ -4,7 +4,10 @@
 // --connections (default 50): a list of 20 search hits with each product's variants, a product
 // page rotating over every product, a text search; then open loop at constant arrival rates
 // (BENCH_RATES, default 100,200,350,500 per second): a text search near Berlin. Reports req/s,
-// p50/p99 and the CPU per request of every process and of PostgreSQL (issue 22).
+// p50/p99 and the CPU per request of every process and of PostgreSQL (issue 22). The list and the
+// searches are measured twice: the same request again and again, as a popular page is asked (the
+// gateway may answer it from its kept answers, ADR 0052), and with a variable no request sent
+// before (unused by the query, so the same work), which no kept answer serves.
 
 import { seedMarketplace } from "@mercato/host/seed";
 import { openPostgres, rowsOf } from "@mercato/platform";
@@ -30,8 +33,8 @@ const nearQuery = `query Near { products(query: "leather", near: { lat: 52.52, l
 
 interface Scenario {
   label: string;
-  /** Requests per second the issue asks for, or to keep. */
-  bar: number;
+  /** Requests per second the issue asks for, or to keep; none for the measurements beside a bar. */
+  bar?: number;
   request: LoadRequest;
 }
 
@@ -131,9 +134,26 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
           },
         };
       };
+      let nonce = 0;
+      /** The same query with a variable never sent before: the work of an answer no cache holds. */
+      const fresh = async (label: string, query: string): Promise<Scenario> => {
+        const expected = await graphql(stack.gatewayUrl, query);
+        return {
+          label: `${label}, never asked before`,
+          request: {
+            url,
+            method: "POST",
+            headers: json,
+            expectBody: "",
+            nextBody: () => JSON.stringify({ query, variables: { nonce: nonce++ } }),
+            verifyBody: (body) => body === expected,
+          },
+        };
+      };
       let turn = 0;
       const scenarios: Scenario[] = [
         await constant("products(first: 20) with variants", 2_000, listQuery),
+        await fresh("products(first: 20) with variants", listQuery),
         {
           label: `product(id) page, rotating over ${ids.length} products`,
           bar: 3_000,
@@ -147,6 +167,7 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
           },
         },
         await constant('search "leather", 20 hits', 800, searchQuery),
+        await fresh('search "leather", 20 hits', searchQuery),
       ];
       await graphql(stack.gatewayUrl, pageQuery, { id: ids[0] });
       const results = new Map<string, Measured[]>();
@@ -166,35 +187,46 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
           `${median(runs.map((r) => r.figures.p50Ms)).toFixed(1)} / ${median(runs.map((r) => r.figures.p99Ms)).toFixed(1)}`,
           String(runs.reduce((sum, r) => sum + r.figures.errors + r.figures.non2xx, 0)),
           middle ? cpuColumns(middle.cpuPerRequest) : "",
-          `≥ ${scenario.bar}: ${mark(reqPerSec >= scenario.bar)}`,
+          scenario.bar === undefined ? "" : `≥ ${scenario.bar}: ${mark(reqPerSec >= scenario.bar)}`,
         ];
       });
       process.stdout.write(
-        `\nCatalog reads, distributed (production build), ${ids.length} products, ${connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up, median of ${options.rounds}\n${formatTable(["scenario", "req/s", "p50 / p99 ms", "errors", "CPU ms per request, by process", "bar"], rows)}\n`,
+        `\nCatalog reads, distributed (production build), ${ids.length} products, ${connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up, median of ${options.rounds}; the gateway keeps whole answers: ${process.env.ANSWER_CACHE_BYTES === "0" ? "no (ANSWER_CACHE_BYTES=0)" : "yes"}\n${formatTable(["scenario", "req/s", "p50 / p99 ms", "errors", "CPU ms per request, by process", "bar"], rows)}\n`,
       );
       const rates = (process.env.BENCH_RATES ?? "100,200,350,500").split(",").map(Number);
-      const open: OpenLoopFigures[] = [];
+      // BENCH_OPEN_LOOP: same (one request again and again), fresh (each new), or both (the default).
+      const kinds =
+        (process.env.BENCH_OPEN_LOOP ?? "both") === "both"
+          ? ["same", "fresh"]
+          : [process.env.BENCH_OPEN_LOOP];
+      const open: (OpenLoopFigures & { kind: string })[] = [];
       const nearBody = JSON.stringify({ query: nearQuery, variables: {} });
       await graphql(stack.gatewayUrl, nearQuery);
       for (const rate of rates)
-        open.push(
-          await openLoop(
-            {
-              url,
-              method: "POST",
-              headers: json,
-              body: () => nearBody,
-              verify: (status, body) => status === 200 && !body.includes('"errors"'),
-            },
-            rate,
-            options.durationS,
-            options.warmupS,
-          ),
-        );
+        for (const kind of kinds)
+          open.push({
+            kind: kind === "fresh" ? "never asked before" : "the same request",
+            ...(await openLoop(
+              {
+                url,
+                method: "POST",
+                headers: json,
+                body: () =>
+                  kind === "fresh"
+                    ? JSON.stringify({ query: nearQuery, variables: { nonce: nonce++ } })
+                    : nearBody,
+                verify: (status, body) => status === 200 && !body.includes('"errors"'),
+              },
+              rate,
+              options.durationS,
+              options.warmupS,
+            )),
+          });
       process.stdout.write(
         `\nSearch "leather" near Berlin (25 km), open loop at a constant arrival rate, latency from the scheduled send time\n${formatTable(
           [
             "rate/s",
+            "requests",
             "answered",
             "failed",
             "p50 ms",
@@ -206,6 +238,7 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
           ],
           open.map((o) => [
             String(o.rate),
+            o.kind,
             String(o.ok),
             String(o.failed),
             o.p50Ms.toFixed(1),

@@ -31,6 +31,7 @@ import { attachCatalogCache, CatalogCache } from "./catalog-cache.js";
 import type { GatewayConfig } from "./config.js";
 import { envelope, errorEnvelopeSchema, resolveError, retryAfterOf } from "./envelope.js";
 import { registerGraphiql } from "./graphiql.js";
+import { graphqlAnswers } from "./graphql-answers.js";
 import {
   checkGraphqlParams,
   formatGraphqlErrors,
@@ -114,9 +115,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const catalogCache = new CatalogCache({
     maxEntries: config.CATALOG_CACHE_ENTRIES,
     ttlMs: config.CATALOG_CACHE_TTL_MS,
+    answerBytes: config.ANSWER_CACHE_BYTES,
+    answerTtlMs: config.ANSWER_CACHE_TTL_MS,
     lookups: new Counter({
       name: "gateway_catalog_cache_lookups_total",
-      help: "Catalog documents looked up in the gateway's cache, by kind and outcome (hit, miss)",
+      help: "Catalog documents and anonymous answers looked up in the gateway's cache, by kind and outcome (hit, miss)",
       labelNames: ["kind", "outcome"],
       registers: [metrics],
     }),
@@ -311,6 +314,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     maxAge: 600,
   });
+  const answers = graphqlAnswers(catalogCache);
+  // Before the HTTP cache's onSend, which may turn the answer into an empty 304.
+  app.addHook("onSend", async (request, reply, payload) => {
+    answers.sent(request, reply, payload);
+    return payload;
+  });
   registerHttpCache(app, {
     graphqlPath: "/graphql",
     publicMaxAgeS: config.PUBLIC_CACHE_MAX_AGE_S,
@@ -409,10 +418,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     additionalRouteOptions: {
       schema: { hide: true },
       config: { tolerateBadToken: true },
-      preHandler: async (request) => {
+      preHandler: async (request, reply) => {
         if (acceptUpgrade(request)) return;
         const get = request.method === "GET";
         checkGraphqlParams((get ? request.query : request.body) as GraphqlParams, get);
+        if (answers.serve(request, reply)) return reply;
       },
       onSend: async (request, reply, payload) => {
         if (
@@ -451,6 +461,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       | undefined;
     const cost = operationCost(document, params?.operationName, variables as Record<string, unknown>);
     if (cost > config.GRAPHQL_MAX_COST) throw costLimitError(cost, config.GRAPHQL_MAX_COST);
+    answers.executing(request, document, params?.operationName ?? undefined);
   });
 
   // The metrics token is no JWT: the routes tolerate the caller hook's refusal and check it themselves.

@@ -1,7 +1,9 @@
 // Product and storefront documents as buyers see them, kept in each gateway replica between
 // requests and forgotten when the catalog events say they changed (issue 22, ADR 0050). Every
 // replica subscribes for itself (fan-out), so an edit reaches every replica's cache; while the bus
-// connection is away the cache holds and serves nothing, since it could miss an event.
+// connection is away the cache holds and serves nothing, since it could miss an event. Whole
+// answers to anonymous catalog queries are kept here too, forgotten on every catalog event
+// (ADR 0052; graphql-answers.ts decides which).
 import { fromBinary } from "@bufbuild/protobuf";
 import { eventSubjects } from "@mercato/contracts/events";
 import { ProductChangedSchema } from "@mercato/contracts/mercato/products/v1/products_pb";
@@ -26,6 +28,16 @@ export interface CatalogCacheOptions {
   ttlMs: number;
   /** Counts lookups by kind and outcome (hit, miss). */
   lookups?: Counter<"kind" | "outcome">;
+  /** Bytes of whole GraphQL answers to anonymous catalog reads kept (ADR 0052); 0 or unset keeps none. */
+  answerBytes?: number;
+  /** Longest an answer is kept, in ms: how far a search list may lag its projection. */
+  answerTtlMs?: number;
+}
+
+/** A whole answer kept as sent: its bytes and their content type. */
+export interface KeptAnswer {
+  payload: string;
+  contentType: string;
 }
 
 /** A moment of the cache: documents read from the services after it may be kept only if nothing changed since. */
@@ -46,6 +58,7 @@ export function seesPublicCatalog(caller: Caller | undefined): boolean {
 export class CatalogCache {
   readonly #products: LRUCache<string, ProductModel>;
   readonly #storefronts: LRUCache<string, StorefrontJson>;
+  readonly #answers: LRUCache<string, KeptAnswer> | undefined;
   readonly #lookups: Counter<"kind" | "outcome"> | undefined;
   /** Bumped by every event and link change: a read that began before may hold what the event replaced. */
   #epoch = 0;
@@ -58,6 +71,15 @@ export class CatalogCache {
     this.#products = new LRUCache({ max, ttl: options.ttlMs });
     this.#storefronts = new LRUCache({ max, ttl: options.ttlMs });
     this.#lookups = options.lookups;
+    const answerBytes = options.answerBytes ?? 0;
+    if (answerBytes > 0)
+      this.#answers = new LRUCache({
+        maxSize: answerBytes,
+        // One answer may take an eighth of the room at most: a huge page does not flush the rest.
+        maxEntrySize: Math.max(1, Math.floor(answerBytes / 8)),
+        sizeCalculation: (answer, key) => answer.payload.length + key.length,
+        ttl: Math.max(1, options.answerTtlMs ?? 1_000),
+      });
   }
 
   /** True when documents are served and kept. */
@@ -71,9 +93,12 @@ export class CatalogCache {
     const onLink = (up: boolean) => this.#link(up);
     const product = `${eventSubjects.products.productUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
     const storefront = `${eventSubjects.sellers.storefrontUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
+    const category = `${eventSubjects.products.categoryChanged.subject.split(".").slice(0, 3).join(".")}.>`;
     this.#subscriptions = [
       await events.subscribeEphemeral(product, (event) => this.#onProductEvent(event), { onLink }),
       await events.subscribeEphemeral(storefront, (event) => this.#onStorefrontEvent(event), { onLink }),
+      // Categories are read from the products service's tables at once: only kept answers show them.
+      await events.subscribeEphemeral(category, () => this.#changed(), { onLink }),
     ];
     this.#live = true;
   }
@@ -105,6 +130,25 @@ export class CatalogCache {
     return found;
   }
 
+  /** The answer kept under `key`, while it is younger than the answers' lifetime and no catalog event came since. */
+  answer(key: string): KeptAnswer | undefined {
+    if (!this.#answers) return undefined;
+    const found = this.#live ? this.#answers.get(key) : undefined;
+    this.#lookups?.inc({ kind: "answer", outcome: found ? "hit" : "miss" });
+    return found;
+  }
+
+  /** Whether whole answers are kept at all. */
+  get keepsAnswers(): boolean {
+    return this.#answers !== undefined;
+  }
+
+  /** Keeps `answer` under `key`, computed for an anonymous caller from what was read since `epoch`. */
+  keepAnswer(epoch: CacheEpoch, key: string, answer: KeptAnswer): void {
+    if (!this.#answers || !this.#live || epoch !== this.#epoch) return;
+    this.#answers.set(key, answer);
+  }
+
   /** Whether storefront `id`'s document is kept (a check, not a lookup). */
   hasStorefront(id: string): boolean {
     return this.#live && this.#storefronts.has(id);
@@ -123,8 +167,14 @@ export class CatalogCache {
       if (storefront?.status === "active") this.#storefronts.set(storefront.id, storefront);
   }
 
-  #onProductEvent(event: LiveEvent): void {
+  /** Any catalog event: what began before may hold what it replaced, and every kept answer may show it. */
+  #changed(): void {
     this.#epoch++;
+    this.#answers?.clear();
+  }
+
+  #onProductEvent(event: LiveEvent): void {
+    this.#changed();
     try {
       const id = fromBinary(ProductChangedSchema, event.payload).product?.id;
       if (id) this.#products.delete(id);
@@ -135,7 +185,7 @@ export class CatalogCache {
   }
 
   #onStorefrontEvent(event: LiveEvent): void {
-    this.#epoch++;
+    this.#changed();
     let id: string | undefined;
     try {
       id =
@@ -152,12 +202,13 @@ export class CatalogCache {
 
   /** Nothing kept survives a drop of the bus: an event may have been missed while it was away. */
   #link(up: boolean): void {
-    this.#epoch++;
+    this.#changed();
     this.#clear();
     this.#live = up && this.#subscriptions.length > 0;
   }
 
   #clear(): void {
+    this.#answers?.clear();
     this.#products.clear();
     this.#storefronts.clear();
   }

@@ -49,6 +49,13 @@ export const gatewayConfigSchema = z.object({
   /** Longest a kept catalog document lives with no event about it. */
   CATALOG_CACHE_TTL_MS: durationMs(300_000),
   /**
+   * Bytes of whole GraphQL answers to anonymous catalog queries each replica keeps (ADR 0052),
+   * forgotten on every catalog event; 0 keeps none. Needs the bus, as the documents do.
+   */
+  ANSWER_CACHE_BYTES: count(32 * 1024 * 1024),
+  /** Longest a kept answer lives: how far a search list may lag behind its projection at most. */
+  ANSWER_CACHE_TTL_MS: durationMs(1_000),
+  /**
    * GraphQL documents each replica remembers by their SHA-256 for automatic persisted queries
    * (clients then send the hash instead of the document, and may send it by GET); 0 turns them off.
    */

@@ -8,6 +8,7 @@ import { eventSubjects } from "@mercato/contracts/events";
 import {
   type Product,
   ProductChangedSchema,
+  ProductHitSchema,
   ProductSchema,
   ProductStatus,
   ProductsService,
@@ -23,11 +24,13 @@ import { createLogger, type Listening, NatsEventBus, NotFound, parseConfig } fro
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { type NatsServer, startNatsServer, waitFor } from "@mercato/testing";
 import { eventEnvelope } from "@mercato/testing/identity-events";
+import { parse } from "graphql";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../src/app.js";
 import { CatalogCache, catalogCacheOf } from "../src/catalog-cache.js";
 import { gatewayConfigSchema } from "../src/config.js";
+import { readsOnlyCatalog } from "../src/graphql-answers.js";
 import type { LiveEvent } from "../src/live-feed.js";
 import type { StorefrontJson } from "../src/modules/catalog-json.js";
 import { productsGatewayModule } from "../src/modules/products/index.js";
@@ -211,6 +214,100 @@ describe("CatalogCache", () => {
   });
 });
 
+describe("CatalogCache's whole answers", () => {
+  const answer = (payload: string) => ({ payload, contentType: "application/json; charset=utf-8" });
+
+  async function started(ttlMs = 60_000): Promise<{ cache: CatalogCache; source: FakeSource }> {
+    const cache = new CatalogCache({
+      maxEntries: 100,
+      ttlMs: 60_000,
+      answerBytes: 1 << 20,
+      answerTtlMs: ttlMs,
+    });
+    const source = new FakeSource();
+    await cache.start(source);
+    return { cache, source };
+  }
+
+  it("keeps none without room for them, and none before it has subscribed", async () => {
+    const off = new CatalogCache({ maxEntries: 100, ttlMs: 60_000, answerBytes: 0 });
+    await off.start(new FakeSource());
+    expect(off.keepsAnswers).toBe(false);
+    off.keepAnswer(off.epoch(), "k", answer("{}"));
+    expect(off.answer("k")).toBeUndefined();
+    const cold = new CatalogCache({ maxEntries: 100, ttlMs: 60_000, answerBytes: 1 << 20 });
+    cold.keepAnswer(cold.epoch(), "k", answer("{}"));
+    expect(cold.answer("k")).toBeUndefined();
+  });
+
+  it("forgets every answer on any product, storefront or category event, and keeps none begun before one", async () => {
+    const { cache, source } = await started();
+    const events: [string, Uint8Array][] = [
+      [
+        eventSubjects.products.productUpdated.subject,
+        toBinary(
+          ProductChangedSchema,
+          create(ProductChangedSchema, { product: productMessage(uuidv7(), uuidv7(), "A") }),
+        ),
+      ],
+      [
+        eventSubjects.sellers.storefrontUpdated.subject,
+        toBinary(
+          StorefrontChangedSchema,
+          create(StorefrontChangedSchema, { storefront: storefrontMessage(uuidv7()) }),
+        ),
+      ],
+      [eventSubjects.products.categoryChanged.subject, new Uint8Array()],
+    ];
+    for (const [subject, payload] of events) {
+      cache.keepAnswer(cache.epoch(), "list", answer('{"data":{}}'));
+      expect(cache.answer("list")?.payload).toBe('{"data":{}}');
+      const before = cache.epoch();
+      await source.emit(subject, payload);
+      expect(cache.answer("list")).toBeUndefined();
+      cache.keepAnswer(before, "list", answer('{"data":{"old":true}}'));
+      expect(cache.answer("list")).toBeUndefined();
+    }
+  });
+
+  it("serves nothing while the bus is away, and lets an answer go after its lifetime", async () => {
+    const { cache, source } = await started(40);
+    cache.keepAnswer(cache.epoch(), "list", answer("{}"));
+    source.link(false);
+    expect(cache.answer("list")).toBeUndefined();
+    source.link(true);
+    expect(cache.answer("list")).toBeUndefined();
+    cache.keepAnswer(cache.epoch(), "list", answer("{}"));
+    expect(cache.answer("list")).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(cache.answer("list")).toBeUndefined();
+  });
+});
+
+describe("readsOnlyCatalog", () => {
+  it("accepts a query whose every root field reads the public catalog, and nothing else", () => {
+    expect(
+      readsOnlyCatalog(parse('{ products(query: "mug") { edges { node { id } } } __typename }'), undefined),
+    ).toBe(true);
+    expect(
+      readsOnlyCatalog(
+        parse("query P($id: ID!) { product(id: $id) { id } storefront(id: $id) { id } }"),
+        "P",
+      ),
+    ).toBe(true);
+    expect(readsOnlyCatalog(parse("{ products { edges { cursor } } me { id } }"), undefined)).toBe(false);
+    expect(readsOnlyCatalog(parse("{ cart { lines { quantity } } }"), undefined)).toBe(false);
+    expect(readsOnlyCatalog(parse("mutation { logout }"), undefined)).toBe(false);
+    expect(
+      readsOnlyCatalog(parse("{ ...Q } fragment Q on Query { products { edges { cursor } } }"), undefined),
+    ).toBe(false);
+    const two = parse("query A { categories { id } } query B { orders { edges { cursor } } }");
+    expect(readsOnlyCatalog(two, "A")).toBe(true);
+    expect(readsOnlyCatalog(two, "B")).toBe(false);
+    expect(readsOnlyCatalog(two, undefined)).toBe(false);
+  });
+});
+
 // Two gateway replicas, each with its own NATS connection, in front of fake products and sellers
 // services whose answers the test changes; events come through NATS as a service's relay sends them.
 describe("the catalog cache in two gateway replicas over NATS", () => {
@@ -221,6 +318,9 @@ describe("the catalog cache in two gateway replicas over NATS", () => {
   let sellersServer: Listening;
   const buses: NatsEventBus[] = [];
   const replicas: Gateway[] = [];
+  let answering: Gateway | undefined;
+  /** What the fake search finds, in order: the projection as it is now. */
+  const searchable: string[] = [];
   const calls: RecordedCall[] = [];
   const record = callRecorder(calls);
   const products = new Map<string, Product>();
@@ -233,6 +333,30 @@ describe("the catalog cache in two gateway replicas over NATS", () => {
       if (!product || product.status !== ProductStatus.ACTIVE)
         throw new NotFound(`product ${request.id} not found`);
       return { product };
+    },
+    async searchProducts(request, context) {
+      record("searchProducts", request, context);
+      if (request.query === "boom") throw new NotFound("the search index is away");
+      const hits = searchable.flatMap((id) => {
+        const product = products.get(id);
+        const storefront = product && storefronts.get(product.storefrontId);
+        if (!product || !storefront) return [];
+        const price = product.variants[0]?.price;
+        return [
+          create(ProductHitSchema, {
+            productId: id,
+            storefrontId: storefront.id,
+            storefrontName: storefront.name,
+            title: product.title,
+            categoryId: product.categoryId,
+            minPrice: price,
+            maxPrice: price,
+            inStock: true,
+            relevance: 1,
+          }),
+        ];
+      });
+      return { hits, nextCursor: "", correctedQuery: "" };
     },
     async batchGetProducts(request, context) {
       record("batchGetProducts", request, context);
@@ -259,11 +383,11 @@ describe("the catalog cache in two gateway replicas over NATS", () => {
     productsServer = await startFakeService(ProductsService, productsHandlers, authenticate);
     sellersServer = await startFakeService(SellersService, sellersHandlers, authenticate);
     publisher = await NatsEventBus.connect({ url: nats.url, name: "products" });
-    for (let i = 0; i < 2; i++) {
-      const bus = await NatsEventBus.connect({ url: nats.url, name: `gateway-${i}` });
+    const replica = async (name: string, env: Record<string, string>) => {
+      const bus = await NatsEventBus.connect({ url: nats.url, name });
       buses.push(bus);
       const gateway = await createGateway({
-        config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000" }),
+        config: parseConfig(gatewayConfigSchema, { NODE_ENV: "test", SERVICE_TIMEOUT_MS: "2000", ...env }),
         services: [
           { name: "sellers", url: sellersServer.url },
           { name: "products", url: productsServer.url },
@@ -274,12 +398,15 @@ describe("the catalog cache in two gateway replicas over NATS", () => {
         events: bus,
       });
       await gateway.app.ready();
-      replicas.push(gateway);
-    }
+      return gateway;
+    };
+    // Two replicas test the document layer alone; a third keeps whole answers too (ADR 0052).
+    for (let i = 0; i < 2; i++) replicas.push(await replica(`gateway-${i}`, { ANSWER_CACHE_BYTES: "0" }));
+    answering = await replica("gateway-answers", { ANSWER_CACHE_TTL_MS: "60000" });
   });
 
   afterAll(async () => {
-    for (const gateway of replicas) await gateway.app.close();
+    for (const gateway of [...replicas, answering]) await gateway?.app.close();
     for (const bus of [...buses, publisher]) await bus?.close();
     await productsServer?.close();
     await sellersServer?.close();
@@ -396,6 +523,92 @@ describe("the catalog cache in two gateway replicas over NATS", () => {
     expect(
       calls.filter((call) => call.method === "getProduct" && call.request.id === sellers.id),
     ).toHaveLength(2);
+  });
+
+  const list = `query List($q: String) { products(query: $q) { edges { node { id title product { title variants { sku } } } } } }`;
+  const readList = async (q: string, headers: Record<string, string> = {}) => {
+    const answer = await (answering as Gateway).app.inject({
+      method: "POST",
+      url: "/graphql",
+      payload: { query: list, variables: { q } },
+      headers,
+    });
+    expect(answer.statusCode).toBe(200);
+    return answer;
+  };
+  const titles = (answer: { json(): unknown }) =>
+    (
+      answer.json() as {
+        data: { products: { edges: { node: { title: string; product: { title: string } } }[] } };
+      }
+    ).data.products.edges.map((edge) => `${edge.node.title}/${edge.node.product.title}`);
+
+  it("answers the same anonymous list again as it was sent, without asking the services; a signed-in caller's every time", async () => {
+    const { product } = listed("Vase");
+    searchable.splice(0, searchable.length, product.id);
+    const first = await readList("vase");
+    expect(titles(first)).toEqual(["Vase/Vase"]);
+    const again = await readList("vase");
+    expect(again.body).toBe(first.body);
+    expect(again.headers["content-type"]).toBe(first.headers["content-type"]);
+    expect(callsTo("searchProducts")).toBe(1);
+    // Other variables are another answer.
+    await readList("vases");
+    expect(callsTo("searchProducts")).toBe(2);
+
+    const buyer = await signedIn(issuer, { roles: ["buyer"] });
+    await readList("vase", buyer.headers);
+    await readList("vase", buyer.headers);
+    expect(callsTo("searchProducts")).toBe(4);
+    // A refused token is answered as anonymous, but not from what anyone else was sent.
+    await readList("vase", { authorization: "Bearer not-a-token" });
+    expect(callsTo("searchProducts")).toBe(5);
+
+    // By GET as well, where the HTTP cache's ETag still answers 304 to a client holding it.
+    const url = `/graphql?query=${encodeURIComponent(list)}&variables=${encodeURIComponent('{"q":"vase"}')}`;
+    const got = await (answering as Gateway).app.inject({ method: "GET", url });
+    const kept = await (answering as Gateway).app.inject({ method: "GET", url });
+    expect(kept.body).toBe(got.body);
+    expect(kept.headers.etag).toBe(got.headers.etag);
+    expect(callsTo("searchProducts")).toBe(6);
+    const unchanged = await (answering as Gateway).app.inject({
+      method: "GET",
+      url,
+      headers: { "if-none-match": String(got.headers.etag) },
+    });
+    expect(unchanged.statusCode).toBe(304);
+    expect(callsTo("searchProducts")).toBe(6);
+  });
+
+  it("shows an edit in a kept list once its event arrives, and never the old answer after it", async () => {
+    const { product } = listed("Lamp");
+    searchable.splice(0, searchable.length, product.id);
+    expect(titles(await readList("lamp"))).toEqual(["Lamp/Lamp"]);
+    const edited = { ...product, title: "Lamp, brass" } as Product;
+    products.set(product.id, edited);
+    await publishProduct(edited);
+    await waitFor(async () => titles(await readList("lamp"))[0] === "Lamp, brass/Lamp, brass", {
+      timeoutMs: 5_000,
+    });
+    for (let i = 0; i < 10; i++) expect(titles(await readList("lamp"))).toEqual(["Lamp, brass/Lamp, brass"]);
+  });
+
+  it("keeps no answer with errors, and none of a query that reads more than the catalog", async () => {
+    for (let i = 0; i < 2; i++) {
+      const failed = await readList("boom");
+      expect((failed.json() as { errors?: unknown[] }).errors).toHaveLength(1);
+    }
+    expect(callsTo("searchProducts")).toBe(2);
+    const mixed = `{ products(query: "mixed") { edges { cursor } } health { status } }`;
+    for (let i = 0; i < 2; i++) {
+      const answer = await (answering as Gateway).app.inject({
+        method: "POST",
+        url: "/graphql",
+        payload: { query: mixed },
+      });
+      expect(answer.statusCode).toBe(200);
+    }
+    expect(callsTo("searchProducts")).toBe(4);
   });
 
   // Last: it stops the private NATS server.
