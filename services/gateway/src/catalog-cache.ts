@@ -34,9 +34,9 @@ export interface CatalogCacheOptions {
   answerTtlMs?: number;
 }
 
-/** A whole answer kept as sent: its bytes and their content type. */
+/** A whole answer kept as sent: its bytes (UTF-8) and their content type. */
 export interface KeptAnswer {
-  payload: string;
+  payload: Buffer;
   contentType: string;
 }
 
@@ -77,7 +77,7 @@ export class CatalogCache {
         maxSize: answerBytes,
         // One answer may take an eighth of the room at most: a huge page does not flush the rest.
         maxEntrySize: Math.max(1, Math.floor(answerBytes / 8)),
-        sizeCalculation: (answer, key) => answer.payload.length + key.length,
+        sizeCalculation: (answer, key) => answer.payload.byteLength + key.length * 2,
         ttl: Math.max(1, options.answerTtlMs ?? 1_000),
       });
   }

@@ -50,7 +50,8 @@ export const gatewayConfigSchema = z.object({
   CATALOG_CACHE_TTL_MS: durationMs(300_000),
   /**
    * Bytes of whole GraphQL answers to anonymous catalog queries each replica keeps (ADR 0052),
-   * forgotten on every catalog event; 0 keeps none. Needs the bus, as the documents do.
+   * forgotten on every catalog event; 0 keeps none. Needs the bus, as the documents do, and
+   * CATALOG_CACHE_ENTRIES above 0 (0 turns the whole catalog cache off).
    */
   ANSWER_CACHE_BYTES: count(32 * 1024 * 1024),
   /** Longest a kept answer lives: how far a search list may lag behind its projection at most. */

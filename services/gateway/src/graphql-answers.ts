@@ -3,6 +3,8 @@
 // the services spend finding it; the same list asked again within a second, with no catalog event
 // between, is sent as it was. Only queries whose every root field reads the public catalog are
 // kept, only for callers with no Authorization header, and only answers without errors.
+
+import type { RequestContext } from "@mercato/platform/context";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type DocumentNode, Kind, type OperationDefinitionNode } from "graphql";
 import type { CacheEpoch, CatalogCache } from "./catalog-cache.js";
@@ -19,37 +21,44 @@ const catalogRoots: ReadonlySet<string> = new Set([
   "__typename",
 ]);
 
+/** Per parsed document (mercurius keeps one per document text): the verdict of each operation it defines. */
 const verdicts = new WeakMap<DocumentNode, Map<string, boolean>>();
 
-function selectedOperation(
-  document: DocumentNode,
-  name: string | undefined,
-): OperationDefinitionNode | undefined {
+function verdictsOf(document: DocumentNode): Map<string, boolean> {
+  const known = verdicts.get(document);
+  if (known) return known;
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
-  if (name) return operations.find((operation) => operation.name?.value === name);
-  return operations.length === 1 ? operations[0] : undefined;
+  // A fragment at the root could hide any field: such a document is simply not kept.
+  const catalogOnly = (operation: OperationDefinitionNode) =>
+    operation.operation === "query" &&
+    operation.selectionSet.selections.every(
+      (selection) => selection.kind === Kind.FIELD && catalogRoots.has(selection.name.value),
+    );
+  const byName = new Map<string, boolean>();
+  for (const operation of operations)
+    if (operation.name) byName.set(operation.name.value, catalogOnly(operation));
+  // Without a name, the document's only operation is the one executed.
+  if (operations.length === 1 && operations[0]) byName.set("", catalogOnly(operations[0]));
+  verdicts.set(document, byName);
+  return byName;
 }
 
 /** Whether the operation `name` of `document` is a query that reads only the public catalog at its root. */
 export function readsOnlyCatalog(document: DocumentNode, name: string | undefined): boolean {
-  let byName = verdicts.get(document);
-  const known = byName?.get(name ?? "");
-  if (known !== undefined) return known;
-  const operation = selectedOperation(document, name);
-  // A fragment at the root could hide any field: such a document is simply not kept.
-  const verdict =
-    operation?.operation === "query" &&
-    operation.selectionSet.selections.every(
-      (selection) => selection.kind === Kind.FIELD && catalogRoots.has(selection.name.value),
-    );
-  if (!byName) {
-    byName = new Map();
-    verdicts.set(document, byName);
-  }
-  byName.set(name ?? "", verdict);
-  return verdict;
+  // A name the document does not define is not remembered: only the document's own names are.
+  return verdictsOf(document).get(name ?? "") ?? false;
+}
+
+const partial = new WeakSet<RequestContext>();
+
+/**
+ * Marks the answer to the request `ctx` as incomplete without an error (a dependency that is only
+ * decoration, such as pictures, could not be asked): it is sent, but not kept for anyone else.
+ */
+export function markAnswerPartial(ctx: RequestContext): void {
+  partial.add(ctx);
 }
 
 interface GraphqlParams {
@@ -70,16 +79,22 @@ export function answerKey(request: FastifyRequest): string | undefined {
   const params = (get ? request.query : request.body) as GraphqlParams | undefined;
   if (!params || typeof params !== "object" || Array.isArray(params)) return undefined;
   const document = typeof params.query === "string" && params.query !== "" ? params.query : undefined;
+  // A document sent with its hash registers a persisted query: mercurius must see that one.
+  if (document !== undefined && params.extensions !== undefined) return undefined;
   // Without a document, the persisted query's hash names it (extensions is a JSON string in a GET).
   const extensions = document === undefined ? (params.extensions ?? null) : null;
-  const variables = params.variables ?? null;
-  return JSON.stringify([
-    get ? "G" : "P",
-    document ?? null,
-    get ? extensions : JSON.stringify(extensions),
-    params.operationName ?? null,
-    get ? variables : JSON.stringify(variables),
-  ]);
+  try {
+    return JSON.stringify([
+      get ? "G" : "P",
+      document ?? null,
+      get ? extensions : JSON.stringify(extensions),
+      params.operationName ?? null,
+      get ? (params.variables ?? null) : JSON.stringify(params.variables ?? null),
+    ]);
+  } catch {
+    // Variables nested past the stack's depth are refused by validation: they are not kept.
+    return undefined;
+  }
 }
 
 interface Pending {
@@ -116,10 +131,11 @@ export function graphqlAnswers(cache: CatalogCache) {
     sent(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
       const waiting = pending.get(request);
       if (!waiting?.catalogOnly || reply.statusCode !== 200 || typeof payload !== "string") return;
-      // GraphQL answers errors with 200 too; a partial answer is nobody's to keep.
-      if (payload.includes('"errors":[')) return;
+      // GraphQL answers errors with 200 too; an answer with errors, one cut short by the client
+      // going away, or one missing decoration is nobody else's to keep.
+      if (payload.includes('"errors":[') || request.ctx.signal.aborted || partial.has(request.ctx)) return;
       cache.keepAnswer(waiting.epoch, waiting.key, {
-        payload,
+        payload: Buffer.from(payload),
         contentType: String(reply.getHeader("content-type") ?? "application/json; charset=utf-8"),
       });
     },

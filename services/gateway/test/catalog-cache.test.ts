@@ -24,13 +24,14 @@ import { createLogger, type Listening, NatsEventBus, NotFound, parseConfig } fro
 import { createTestIssuer, type TestIssuer } from "@mercato/platform/auth/test-keys";
 import { type NatsServer, startNatsServer, waitFor } from "@mercato/testing";
 import { eventEnvelope } from "@mercato/testing/identity-events";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { parse } from "graphql";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../src/app.js";
 import { CatalogCache, catalogCacheOf } from "../src/catalog-cache.js";
 import { gatewayConfigSchema } from "../src/config.js";
-import { readsOnlyCatalog } from "../src/graphql-answers.js";
+import { answerKey, graphqlAnswers, markAnswerPartial, readsOnlyCatalog } from "../src/graphql-answers.js";
 import type { LiveEvent } from "../src/live-feed.js";
 import type { StorefrontJson } from "../src/modules/catalog-json.js";
 import { productsGatewayModule } from "../src/modules/products/index.js";
@@ -215,7 +216,10 @@ describe("CatalogCache", () => {
 });
 
 describe("CatalogCache's whole answers", () => {
-  const answer = (payload: string) => ({ payload, contentType: "application/json; charset=utf-8" });
+  const answer = (payload: string) => ({
+    payload: Buffer.from(payload),
+    contentType: "application/json; charset=utf-8",
+  });
 
   async function started(ttlMs = 60_000): Promise<{ cache: CatalogCache; source: FakeSource }> {
     const cache = new CatalogCache({
@@ -261,7 +265,7 @@ describe("CatalogCache's whole answers", () => {
     ];
     for (const [subject, payload] of events) {
       cache.keepAnswer(cache.epoch(), "list", answer('{"data":{}}'));
-      expect(cache.answer("list")?.payload).toBe('{"data":{}}');
+      expect(cache.answer("list")?.payload.toString()).toBe('{"data":{}}');
       const before = cache.epoch();
       await source.emit(subject, payload);
       expect(cache.answer("list")).toBeUndefined();
@@ -305,6 +309,76 @@ describe("readsOnlyCatalog", () => {
     expect(readsOnlyCatalog(two, "A")).toBe(true);
     expect(readsOnlyCatalog(two, "B")).toBe(false);
     expect(readsOnlyCatalog(two, undefined)).toBe(false);
+    expect(readsOnlyCatalog(two, "C")).toBe(false);
+  });
+});
+
+describe("graphqlAnswers", () => {
+  const query = "{ products { edges { cursor } } }";
+  const request = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    ({
+      method: "POST",
+      headers,
+      body,
+      ctx: { caller: undefined, signal: new AbortController().signal },
+    }) as unknown as FastifyRequest;
+  const reply = () =>
+    ({
+      statusCode: 200,
+      getHeader: () => "application/json; charset=utf-8",
+      header() {
+        return this;
+      },
+      send() {
+        return this;
+      },
+    }) as unknown as FastifyReply;
+
+  async function answering() {
+    const cache = new CatalogCache({ maxEntries: 10, ttlMs: 60_000, answerBytes: 1 << 20 });
+    await cache.start(new FakeSource());
+    return { cache, answers: graphqlAnswers(cache) };
+  }
+
+  /** Runs a request through the hooks as the route does; true when the answer was kept. */
+  function through(
+    answers: ReturnType<typeof graphqlAnswers>,
+    cache: CatalogCache,
+    sent: FastifyRequest,
+  ): boolean {
+    expect(answers.serve(sent, reply())).toBe(false);
+    answers.executing(sent, parse(query), undefined);
+    answers.sent(sent, reply(), '{"data":{"products":{"edges":[]}}}');
+    const key = answerKey(sent);
+    return key !== undefined && cache.answer(key) !== undefined;
+  }
+
+  it("keeps a complete answer, and serves it to the next anonymous request", async () => {
+    const { cache, answers } = await answering();
+    expect(through(answers, cache, request({ query }))).toBe(true);
+    expect(answers.serve(request({ query }), reply())).toBe(true);
+  });
+
+  it("keeps no answer marked partial, none whose client went away, none sent with a token", async () => {
+    const { cache, answers } = await answering();
+    const partial = request({ query });
+    markAnswerPartial(partial.ctx);
+    expect(through(answers, cache, partial)).toBe(false);
+    const gone = request({ query });
+    const controller = new AbortController();
+    (gone.ctx as { signal: AbortSignal }).signal = controller.signal;
+    controller.abort();
+    expect(through(answers, cache, gone)).toBe(false);
+    expect(answerKey(request({ query }, { authorization: "Bearer x" }))).toBeUndefined();
+  });
+
+  it("leaves a persisted query's registration to mercurius, and variables too deep for a key uncached", () => {
+    const hash = { persistedQuery: { version: 1, sha256Hash: "a".repeat(64) } };
+    expect(answerKey(request({ query, extensions: hash }))).toBeUndefined();
+    expect(answerKey(request({ extensions: hash }))).toBeDefined();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(answerKey(request({ query, variables: { deep } }))).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { MediaService } from "@mercato/contracts/mercato/media/v1/media_pb";
 import type { RequestContext } from "@mercato/platform/context";
 import DataLoader from "dataloader";
+import { markAnswerPartial } from "../../graphql-answers.js";
 import type { GatewayDeps } from "../../module.js";
 import type { ServiceDirectory } from "../../services.js";
 import { mediaImageJson, mediaJson } from "./media-json.js";
@@ -60,8 +61,10 @@ export function mediaLoader(
         const found = new Map(answer.media.map((media) => [media.id, mediaJson(media)]));
         return ids.map((id) => found.get(id) ?? null);
       } catch {
-        // Pictures are decoration: without them the product, cart or order still answers. The
-        // failed call is counted by the client's metrics and circuit breaker.
+        // Pictures are decoration: without them the product, cart or order still answers (but is
+        // not kept as the answer for everyone, ADR 0052). The failed call is counted by the
+        // client's metrics and circuit breaker.
+        markAnswerPartial(ctx);
         return ids.map(() => undefined);
       }
     },
