@@ -99,6 +99,16 @@ async function seed(stack: DistributedStack, products: number): Promise<string[]
   }
 }
 
+/**
+ * The gateway's longest event-loop delay since the last call, in ms (prom-client's default
+ * metrics keep the maximum until they are read).
+ */
+async function gatewayLoopLagMs(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const line = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return line?.[1] ? Number(line[1]) * 1000 : Number.NaN;
+}
+
 function cpuColumns(cpu: Map<string, number>): string {
   return [...cpu]
     .filter(([, ms]) => ms >= 0.005)
@@ -199,29 +209,23 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
         (process.env.BENCH_OPEN_LOOP ?? "both") === "both"
           ? ["same", "fresh"]
           : [process.env.BENCH_OPEN_LOOP];
-      const open: (OpenLoopFigures & { kind: string })[] = [];
+      const open: (OpenLoopFigures & { kind: string; gatewayLagMs: number })[] = [];
       const nearBody = JSON.stringify({ query: nearQuery, variables: {} });
       await graphql(stack.gatewayUrl, nearQuery);
       for (const rate of rates)
-        for (const kind of kinds)
+        for (const kind of kinds) {
+          await gatewayLoopLagMs(stack.gatewayUrl); // starts the gateway's lag window afresh
           open.push({
             kind: kind === "fresh" ? "never asked before" : "the same request",
             ...(await openLoop(
-              {
-                url,
-                method: "POST",
-                headers: json,
-                body: () =>
-                  kind === "fresh"
-                    ? JSON.stringify({ query: nearQuery, variables: { nonce: nonce++ } })
-                    : nearBody,
-                verify: (status, body) => status === 200 && !body.includes('"errors"'),
-              },
+              { url, method: "POST", headers: json, body: nearBody, fresh: kind === "fresh" },
               rate,
               options.durationS,
               options.warmupS,
             )),
+            gatewayLagMs: await gatewayLoopLagMs(stack.gatewayUrl),
           });
+        }
       process.stdout.write(
         `\nSearch "leather" near Berlin (25 km), open loop at a constant arrival rate, latency from the scheduled send time\n${formatTable(
           [
@@ -234,6 +238,8 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
             "max ms",
             "> 100 ms",
             "slowest at (s)",
+            "generator late, max ms",
+            "gateway loop lag, max ms",
             "p99 < 50 ms, none > 100 ms",
           ],
           open.map((o) => [
@@ -246,6 +252,8 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
             o.maxMs.toFixed(1),
             String(o.over100Ms),
             o.slowestAtS.join(" "),
+            o.lateMaxMs.toFixed(1),
+            o.gatewayLagMs.toFixed(1),
             mark(o.p99Ms < 50 && o.over100Ms === 0 && o.failed === 0),
           ]),
         )}\n`,

@@ -1,19 +1,29 @@
 // Open-loop load: requests leave at a constant arrival rate whatever the answers do, and each
 // latency is counted from the request's scheduled send time, so a stall of the target (or of this
 // generator) shows in full instead of slowing the senders down (a closed loop, and autocannon's
-// `overallRate`, which releases requests in bursts, both hide or distort it).
+// `overallRate`, which releases requests in bursts, both hide or distort it). The generator runs
+// in a worker thread of its own: the bench process's heap (a 100k-product seed, earlier runs'
+// figures) collects in its own time, and such a pause would otherwise count as the target's.
 import { Agent, request } from "node:http";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { percentile } from "./stats.js";
 
-/** One kind of request the generator sends over and over. */
+/** One kind of GraphQL request the generator sends over and over; an answer is right when 200 without errors. */
 export interface OpenLoopTarget {
   url: string;
   method: "GET" | "POST";
   headers?: Record<string, string>;
-  /** The body of the next request. */
-  body: () => string | undefined;
-  /** Whether an answer is right (status and body). */
-  verify: (status: number, body: string) => boolean;
+  /** The JSON body of every request. */
+  body: string;
+  /** Sets `variables.nonce` of the body to a number no request sent before (an answer no cache holds). */
+  fresh?: boolean;
+}
+
+interface OpenLoopJob {
+  target: OpenLoopTarget;
+  rate: number;
+  durationS: number;
+  warmupS: number;
 }
 
 /** What one open-loop run gave, over the requests scheduled after the warm-up. */
@@ -32,15 +42,53 @@ export interface OpenLoopFigures {
   over100Ms: number;
   /** Scheduled time (s from the measured start) of the 5 slowest answers: when the stalls came. */
   slowestAtS: number[];
+  /** Longest this generator sent a measured request after its scheduled time (its own stall), in ms. */
+  lateMaxMs: number;
 }
 
-/** Sends `target` at `rate` per second for `warmupS` + `durationS` seconds, measuring after the warm-up. */
+/**
+ * Sends `target` at `rate` per second for `warmupS` + `durationS` seconds, measuring after the
+ * warm-up, from a worker thread.
+ */
 export async function openLoop(
   target: OpenLoopTarget,
   rate: number,
   durationS: number,
   warmupS: number,
 ): Promise<OpenLoopFigures> {
+  const job: OpenLoopJob = { target, rate, durationS, warmupS };
+  const worker = new Worker(new URL(import.meta.url), { workerData: { openLoop: job } });
+  try {
+    return await new Promise<OpenLoopFigures>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`the open-loop worker exited with ${code}`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+if (!isMainThread && (workerData as { openLoop?: OpenLoopJob } | undefined)?.openLoop) {
+  const job = (workerData as { openLoop: OpenLoopJob }).openLoop;
+  void generate(job.target, job.rate, job.durationS, job.warmupS).then((figures) =>
+    parentPort?.postMessage(figures),
+  );
+}
+
+async function generate(
+  target: OpenLoopTarget,
+  rate: number,
+  durationS: number,
+  warmupS: number,
+): Promise<OpenLoopFigures> {
+  const parsed = target.fresh
+    ? (JSON.parse(target.body) as { variables?: Record<string, unknown> })
+    : undefined;
+  let nonce = 0;
+  const bodyOf = () =>
+    parsed ? JSON.stringify({ ...parsed, variables: { ...parsed.variables, nonce: nonce++ } }) : target.body;
+  const verify = (status: number, body: string) => status === 200 && !body.includes('"errors"');
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
   const latencies: { at: number; ms: number }[] = [];
   let failed = 0;
@@ -59,11 +107,15 @@ export async function openLoop(
     outstanding--;
     if (next >= total && outstanding === 0) drained();
   };
+  let lateMaxMs = 0;
   const send = (due: number) => {
     const measured = due >= measuredFrom;
-    if (measured) scheduled++;
+    if (measured) {
+      scheduled++;
+      lateMaxMs = Math.max(lateMaxMs, performance.now() - due);
+    }
     outstanding++;
-    const body = target.body();
+    const body = bodyOf();
     const sent = request(
       target.url,
       { method: target.method, agent, headers: target.headers ?? {}, timeout: 10_000 },
@@ -72,7 +124,7 @@ export async function openLoop(
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
           const ms = performance.now() - due;
-          const right = target.verify(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"));
+          const right = verify(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"));
           if (measured) {
             if (right) latencies.push({ at: (due - measuredFrom) / 1000, ms });
             else failed++;
@@ -118,5 +170,6 @@ export async function openLoop(
     maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
     over100Ms: latencies.filter((l) => l.ms > 100).length,
     slowestAtS: slowest.map((l) => Math.round(l.at * 10) / 10),
+    lateMaxMs,
   };
 }
