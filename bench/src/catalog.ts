@@ -100,13 +100,31 @@ async function seed(stack: DistributedStack, products: number): Promise<string[]
 }
 
 /**
- * The gateway's longest event-loop delay since the last call, in ms (prom-client's default
- * metrics keep the maximum until they are read).
+ * From the gateway's metrics: its longest event-loop delay since the last call, in ms (prom-client
+ * keeps the maximum until it is read), and how many GraphQL requests it has answered and taken
+ * longer than 100 ms over (from receiving the request to sending the answer) so far.
  */
-async function gatewayLoopLagMs(gatewayUrl: string): Promise<number> {
+async function gatewayView(
+  gatewayUrl: string,
+): Promise<{ lagMs: number; answered: number; over100Ms: number }> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  const line = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return line?.[1] ? Number(line[1]) * 1000 : Number.NaN;
+  const value = (pattern: RegExp) => {
+    let sum = 0;
+    for (const match of text.matchAll(pattern)) sum += Number(match[1]);
+    return sum;
+  };
+  const lag = /^nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  const route = 'route="/graphql"';
+  const answered = value(
+    new RegExp(`^http_request_duration_seconds_count\\{[^}]*${route}[^}]*\\} ([0-9.e+]+)$`, "gm"),
+  );
+  const within = value(
+    new RegExp(
+      `^http_request_duration_seconds_bucket\\{(?=[^}]*le="0\\.1")[^}]*${route}[^}]*\\} ([0-9.e+]+)$`,
+      "gm",
+    ),
+  );
+  return { lagMs: lag?.[1] ? Number(lag[1]) * 1000 : Number.NaN, answered, over100Ms: answered - within };
 }
 
 function cpuColumns(cpu: Map<string, number>): string {
@@ -209,12 +227,13 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
         (process.env.BENCH_OPEN_LOOP ?? "both") === "both"
           ? ["same", "fresh"]
           : [process.env.BENCH_OPEN_LOOP];
-      const open: (OpenLoopFigures & { kind: string; gatewayLagMs: number })[] = [];
+      const open: (OpenLoopFigures & { kind: string; gatewayLagMs?: number; gatewayOver100Ms?: number })[] =
+        [];
       const nearBody = JSON.stringify({ query: nearQuery, variables: {} });
       await graphql(stack.gatewayUrl, nearQuery);
       for (const rate of rates)
         for (const kind of kinds) {
-          await gatewayLoopLagMs(stack.gatewayUrl); // starts the gateway's lag window afresh
+          const before = await gatewayView(stack.gatewayUrl); // also starts the lag window afresh
           open.push({
             kind: kind === "fresh" ? "never asked before" : "the same request",
             ...(await openLoop(
@@ -223,7 +242,11 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
               options.durationS,
               options.warmupS,
             )),
-            gatewayLagMs: await gatewayLoopLagMs(stack.gatewayUrl),
+          });
+          const after = await gatewayView(stack.gatewayUrl);
+          Object.assign(open[open.length - 1] ?? {}, {
+            gatewayLagMs: after.lagMs,
+            gatewayOver100Ms: after.over100Ms - before.over100Ms,
           });
         }
       process.stdout.write(
@@ -240,6 +263,7 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
             "slowest at (s)",
             "generator late, max ms",
             "gateway loop lag, max ms",
+            "> 100 ms in the gateway",
             "p99 < 50 ms, none > 100 ms",
           ],
           open.map((o) => [
@@ -253,7 +277,8 @@ export async function runCatalog(options: BenchOptions): Promise<void> {
             String(o.over100Ms),
             o.slowestAtS.join(" "),
             o.lateMaxMs.toFixed(1),
-            o.gatewayLagMs.toFixed(1),
+            (o.gatewayLagMs ?? Number.NaN).toFixed(1),
+            String(o.gatewayOver100Ms ?? ""),
             mark(o.p99Ms < 50 && o.over100Ms === 0 && o.failed === 0),
           ]),
         )}\n`,
