@@ -30,8 +30,13 @@ export interface CatalogCacheOptions {
   lookups?: Counter<"kind" | "outcome">;
   /** Bytes of whole GraphQL answers to anonymous catalog reads kept (ADR 0052); 0 or unset keeps none. */
   answerBytes?: number;
-  /** Longest an answer is kept, in ms: how far a search list may lag its projection. */
+  /**
+   * How long an answer is served as it is, in ms. After that one request computes it again while
+   * the others are still sent the kept one, for twice as long at most (ADR 0052).
+   */
   answerTtlMs?: number;
+  /** The clock, in ms (tests set it). */
+  now?: () => number;
 }
 
 /** A whole answer kept as sent: its bytes (UTF-8) and their content type. */
@@ -58,7 +63,11 @@ export function seesPublicCatalog(caller: Caller | undefined): boolean {
 export class CatalogCache {
   readonly #products: LRUCache<string, ProductModel>;
   readonly #storefronts: LRUCache<string, StorefrontJson>;
-  readonly #answers: LRUCache<string, KeptAnswer> | undefined;
+  readonly #answers: LRUCache<string, KeptAnswer & { keptAt: number }> | undefined;
+  /** Keys whose answer one request is computing again, with when it began. */
+  readonly #refreshing = new Map<string, number>();
+  readonly #answerTtlMs: number;
+  readonly #now: () => number;
   readonly #lookups: Counter<"kind" | "outcome"> | undefined;
   /** Bumped by every event and link change: a read that began before may hold what the event replaced. */
   #epoch = 0;
@@ -78,8 +87,11 @@ export class CatalogCache {
         // One answer may take an eighth of the room at most: a huge page does not flush the rest.
         maxEntrySize: Math.max(1, Math.floor(answerBytes / 8)),
         sizeCalculation: (answer, key) => answer.payload.byteLength + key.length * 2,
-        ttl: Math.max(1, options.answerTtlMs ?? 1_000),
+        // An answer replaced, evicted or forgotten is no longer being refreshed.
+        dispose: (_answer, key) => this.#refreshing.delete(key),
       });
+    this.#answerTtlMs = Math.max(1, options.answerTtlMs ?? 1_000);
+    this.#now = options.now ?? Date.now;
   }
 
   /** True when documents are served and kept. */
@@ -130,12 +142,30 @@ export class CatalogCache {
     return found;
   }
 
-  /** The answer kept under `key`, while it is younger than the answers' lifetime and no catalog event came since. */
+  /**
+   * The answer kept under `key` while no catalog event came since. Younger than the lifetime, it is
+   * served. Older, the first request to ask gets nothing (it computes the answer again, and keeps
+   * it) while the others are still sent the kept one, until it is three lifetimes old: a slow
+   * refresh holds up one request, not every request that arrives meanwhile.
+   */
   answer(key: string): KeptAnswer | undefined {
     if (!this.#answers) return undefined;
     const found = this.#live ? this.#answers.get(key) : undefined;
-    this.#lookups?.inc({ kind: "answer", outcome: found ? "hit" : "miss" });
-    return found;
+    const served = found && this.#servable(key, found.keptAt) ? found : undefined;
+    this.#lookups?.inc({ kind: "answer", outcome: served ? "hit" : "miss" });
+    return served;
+  }
+
+  #servable(key: string, keptAt: number): boolean {
+    const now = this.#now();
+    const age = now - keptAt;
+    if (age < this.#answerTtlMs) return true;
+    if (age >= 3 * this.#answerTtlMs) return false;
+    const refreshing = this.#refreshing.get(key);
+    // A refresh that has not kept its answer within a lifetime (it failed) is tried again.
+    if (refreshing !== undefined && now - refreshing < this.#answerTtlMs) return true;
+    this.#refreshing.set(key, now);
+    return false;
   }
 
   /** Whether whole answers are kept at all. */
@@ -146,7 +176,8 @@ export class CatalogCache {
   /** Keeps `answer` under `key`, computed for an anonymous caller from what was read since `epoch`. */
   keepAnswer(epoch: CacheEpoch, key: string, answer: KeptAnswer): void {
     if (!this.#answers || !this.#live || epoch !== this.#epoch) return;
-    this.#answers.set(key, answer);
+    this.#answers.set(key, { ...answer, keptAt: this.#now() });
+    this.#refreshing.delete(key);
   }
 
   /** Whether storefront `id`'s document is kept (a check, not a lookup). */
@@ -171,6 +202,7 @@ export class CatalogCache {
   #changed(): void {
     this.#epoch++;
     this.#answers?.clear();
+    this.#refreshing.clear();
   }
 
   #onProductEvent(event: LiveEvent): void {
@@ -209,6 +241,7 @@ export class CatalogCache {
 
   #clear(): void {
     this.#answers?.clear();
+    this.#refreshing.clear();
     this.#products.clear();
     this.#storefronts.clear();
   }

@@ -54,7 +54,10 @@ export const gatewayConfigSchema = z.object({
    * CATALOG_CACHE_ENTRIES above 0 (0 turns the whole catalog cache off).
    */
   ANSWER_CACHE_BYTES: count(32 * 1024 * 1024),
-  /** Longest a kept answer lives: how far a search list may lag behind its projection at most. */
+  /**
+   * How long a kept answer is served as it is; then one request computes it again while the
+   * others are still sent the kept one, up to three times this (how far a list may lag its projection).
+   */
   ANSWER_CACHE_TTL_MS: durationMs(1_000),
   /**
    * GraphQL documents each replica remembers by their SHA-256 for automatic persisted queries

@@ -274,6 +274,50 @@ describe("CatalogCache's whole answers", () => {
     }
   });
 
+  it("after its lifetime, lets one request compute an answer again while the others are sent the kept one, for three lifetimes at most", async () => {
+    let now = 1_000_000;
+    const cache = new CatalogCache({
+      maxEntries: 100,
+      ttlMs: 60_000,
+      answerBytes: 1 << 20,
+      answerTtlMs: 1_000,
+      now: () => now,
+    });
+    const source = new FakeSource();
+    await cache.start(source);
+    cache.keepAnswer(cache.epoch(), "list", answer("old"));
+    now += 999;
+    expect(cache.answer("list")?.payload.toString()).toBe("old");
+    now += 1;
+    // The first request past the lifetime computes it again; the others meanwhile get the kept one.
+    expect(cache.answer("list")).toBeUndefined();
+    expect(cache.answer("list")?.payload.toString()).toBe("old");
+    expect(cache.answer("list")?.payload.toString()).toBe("old");
+    cache.keepAnswer(cache.epoch(), "list", answer("new"));
+    now += 500;
+    expect(cache.answer("list")?.payload.toString()).toBe("new");
+    // A refresh that kept nothing within a lifetime (it failed) is handed to the next request.
+    now += 500;
+    expect(cache.answer("list")).toBeUndefined();
+    now += 999;
+    expect(cache.answer("list")?.payload.toString()).toBe("new");
+    now += 1;
+    expect(cache.answer("list")).toBeUndefined();
+    expect(cache.answer("list")?.payload.toString()).toBe("new");
+    // Three lifetimes old, it is nobody's any more.
+    now += 1_000;
+    expect(cache.answer("list")).toBeUndefined();
+    expect(cache.answer("list")).toBeUndefined();
+    // An event forgets a stale answer too.
+    cache.keepAnswer(cache.epoch(), "list", answer("newer"));
+    now += 1_500;
+    expect(cache.answer("list")).toBeUndefined();
+    expect(cache.answer("list")?.payload.toString()).toBe("newer");
+    await source.emit(eventSubjects.products.categoryChanged.subject, new Uint8Array());
+    expect(cache.answer("list")).toBeUndefined();
+    expect(cache.answer("list")).toBeUndefined();
+  });
+
   it("serves nothing while the bus is away, and lets an answer go after its lifetime", async () => {
     const { cache, source } = await started(40);
     cache.keepAnswer(cache.epoch(), "list", answer("{}"));
