@@ -103,9 +103,11 @@ export class CatalogCache {
   async start(events: LiveEventSource): Promise<void> {
     if (this.options.maxEntries <= 0) return;
     const onLink = (up: boolean) => this.#link(up);
-    const product = `${eventSubjects.products.productUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
-    const storefront = `${eventSubjects.sellers.storefrontUpdated.subject.split(".").slice(0, 3).join(".")}.>`;
-    const category = `${eventSubjects.products.categoryChanged.subject.split(".").slice(0, 3).join(".")}.>`;
+    // Every event of an aggregate: `mercato.<service>.<aggregate>.>`.
+    const family = (subject: string) => `${subject.split(".").slice(0, 3).join(".")}.>`;
+    const product = family(eventSubjects.products.productUpdated.subject);
+    const storefront = family(eventSubjects.sellers.storefrontUpdated.subject);
+    const category = family(eventSubjects.products.categoryChanged.subject);
     this.#subscriptions = [
       await events.subscribeEphemeral(product, (event) => this.#onProductEvent(event), { onLink }),
       await events.subscribeEphemeral(storefront, (event) => this.#onStorefrontEvent(event), { onLink }),
@@ -202,7 +204,6 @@ export class CatalogCache {
   #changed(): void {
     this.#epoch++;
     this.#answers?.clear();
-    this.#refreshing.clear();
   }
 
   #onProductEvent(event: LiveEvent): void {
@@ -234,14 +235,13 @@ export class CatalogCache {
 
   /** Nothing kept survives a drop of the bus: an event may have been missed while it was away. */
   #link(up: boolean): void {
-    this.#changed();
+    this.#epoch++;
     this.#clear();
     this.#live = up && this.#subscriptions.length > 0;
   }
 
   #clear(): void {
     this.#answers?.clear();
-    this.#refreshing.clear();
     this.#products.clear();
     this.#storefronts.clear();
   }

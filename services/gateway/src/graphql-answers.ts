@@ -8,6 +8,7 @@ import type { RequestContext } from "@mercato/platform/context";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type DocumentNode, Kind, type OperationDefinitionNode } from "graphql";
 import type { CacheEpoch, CatalogCache } from "./catalog-cache.js";
+import { isAnonymous } from "./http-cache.js";
 
 /** Root fields whose answer is the same for every anonymous caller and changes only with the catalog's events. */
 const catalogRoots: ReadonlySet<string> = new Set([
@@ -74,7 +75,7 @@ interface GraphqlParams {
  * that sent an Authorization header (even a refused one), or a batch.
  */
 export function answerKey(request: FastifyRequest): string | undefined {
-  if (request.headers.authorization !== undefined || request.ctx?.caller) return undefined;
+  if (!isAnonymous(request)) return undefined;
   const get = request.method === "GET" || request.method === "HEAD";
   const params = (get ? request.query : request.body) as GraphqlParams | undefined;
   if (!params || typeof params !== "object" || Array.isArray(params)) return undefined;
@@ -84,12 +85,13 @@ export function answerKey(request: FastifyRequest): string | undefined {
   // Without a document, the persisted query's hash names it (extensions is a JSON string in a GET).
   const extensions = document === undefined ? (params.extensions ?? null) : null;
   try {
+    // A GET carries variables and extensions as JSON text, a POST as values: the first item tells.
     return JSON.stringify([
       get ? "G" : "P",
       document ?? null,
-      get ? extensions : JSON.stringify(extensions),
+      extensions,
       params.operationName ?? null,
-      get ? (params.variables ?? null) : JSON.stringify(params.variables ?? null),
+      params.variables ?? null,
     ]);
   } catch {
     // Variables nested past the stack's depth are refused by validation: they are not kept.

@@ -28,8 +28,12 @@ export function entityTag(payload: string | Buffer): string {
  * Authorization header at all (a refused token is answered as anonymous, but is not shared).
  */
 function isPublic(request: FastifyRequest, access: Access | undefined): boolean {
-  if (request.headers.authorization !== undefined || request.ctx?.caller) return false;
-  return access === undefined || !access.signedIn;
+  return isAnonymous(request) && (access === undefined || !access.signedIn);
+}
+
+/** No Authorization header at all (a refused token is answered as anonymous, but is not shared). */
+export function isAnonymous(request: FastifyRequest): boolean {
+  return request.headers.authorization === undefined && !request.ctx?.caller;
 }
 
 /** Adds ETag, Cache-Control and Vary to successful GETs of the API and answers 304 when the client's copy is current. */
