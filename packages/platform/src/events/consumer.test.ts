@@ -22,6 +22,8 @@ import { isPermanentFailure, PermanentEventError } from "./permanent-failure.js"
 /** A bus and a database server for one suite; `prefix` is a subject prefix private to it. */
 interface Stack {
   bus: EventBus;
+  /** Whether the bus hands a backlog over in batches (NATS does, the in-memory bus does not). */
+  batches: boolean;
   prefix: string;
   /** A new, empty schema on the suite's database server. */
   database(schema: string): Database;
@@ -56,6 +58,146 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
       await stack.close();
     });
 
+    /** A service schema with storefront "ours" and credits that must name a storefront (no key: a row twice shows). */
+    async function creditsDatabase(): Promise<{ service: string; database: Database }> {
+      const service = `svc_${unique()}`;
+      const database = stack.database(service);
+      await migrate(database, [
+        eventTablesMigration(service),
+        {
+          id: "0001_credits",
+          statements: [
+            `create table "${service}".storefronts (id text primary key)`,
+            `create table "${service}".credits (event_id text not null, storefront_id text not null references "${service}".storefronts (id))`,
+            `insert into "${service}".storefronts (id) values ('ours')`,
+          ],
+        },
+      ]);
+      return { service, database };
+    }
+
+    const creditsOf = async (database: Database, service: string) =>
+      (
+        (await database.db.execute(
+          sql.raw(`select event_id from "${service}".credits order by event_id`),
+        )) as unknown as {
+          rows: { event_id: string }[];
+        }
+      ).rows.map((row) => row.event_id);
+
+    it("applies waiting events in one transaction once each; a poison one is parked alone, a transient failure retried, and the failed batch leaves nothing", async () => {
+      const subject = `${stack.prefix}.batch${unique()}.order.completed`;
+      const { service, database } = await creditsDatabase();
+      const transactions = new Map<string, object>();
+      const consumer = new EventConsumer(
+        defineConsumer({
+          name: "credits",
+          on: { subject, schema: StringValueSchema },
+          async handle(_ctx, tx, message, event) {
+            transactions.set(event.id, tx);
+            if (message.value === "flaky") throw new Error("connection reset");
+            await tx.execute(
+              sql`insert into ${sql.raw(`"${service}"`)}.credits (event_id, storefront_id) values (${event.id}, ${message.value})`,
+            );
+          },
+        }),
+        { service, database, bus: stack.bus },
+      );
+      const [a, b, c] = [note(subject, "ours"), note(subject, "ours"), note(subject, "ours")];
+      const garbled = { ...note(subject, "ours"), payload: new Uint8Array([0xff, 0xff, 0xff]) };
+      // a twice (published again after the bus's de-duplication window), an undecodable one, c redelivered.
+      const first = await consumer.handleBatch([
+        { event: a, attempt: 1 },
+        { event: b, attempt: 1 },
+        { event: a, attempt: 1 },
+        { event: garbled, attempt: 1 },
+        { event: c, attempt: 2 },
+      ]);
+      expect(first).toEqual([true, true, true, true, true]);
+      expect(await creditsOf(database, service)).toEqual([a.id, b.id, c.id].sort());
+      expect(transactions.get(a.id)).toBe(transactions.get(b.id));
+      expect(transactions.get(c.id)).not.toBe(transactions.get(a.id));
+      expect((await consumer.parked()).map((p) => p.event.id)).toEqual([garbled.id]);
+
+      const [d, foreign, flaky, e] = [
+        note(subject, "ours"),
+        note(subject, "theirs"),
+        note(subject, "flaky"),
+        note(subject, "ours"),
+      ];
+      const second = await consumer.handleBatch(
+        [d, foreign, flaky, e].map((event) => ({ event, attempt: 1 })),
+      );
+      // The foreign key refuses "theirs" for good: parked; "flaky" waits for its redelivery.
+      expect(second).toEqual([true, true, false, true]);
+      // d and e were applied in the batch that failed, then again on their own: one credit each.
+      expect(await creditsOf(database, service)).toEqual([a.id, b.id, c.id, d.id, e.id].sort());
+      expect((await consumer.parked()).map((p) => p.event.id).sort()).toEqual(
+        [garbled.id, foreign.id].sort(),
+      );
+      const inbox = (await database.db.execute(
+        sql.raw(`select event_id from "${service}".inbox where event_id = '${flaky.id}'`),
+      )) as unknown as { rows: unknown[] };
+      expect(inbox.rows).toEqual([]);
+    });
+
+    it("takes a backlog from the bus, in batches where the bus hands them over, each event applied once and a failed one redelivered", async () => {
+      const subject = `${stack.prefix}.backlog${unique()}.order.completed`;
+      const { service, database } = await creditsDatabase();
+      const backlog = Array.from({ length: 12 }, () => note(subject, "ours"));
+      for (const event of backlog) await stack.bus.publish(event);
+      const transactions = new Set<object>();
+      let failures = 0;
+      let entered = false;
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const consumer = new EventConsumer(
+        defineConsumer({
+          name: "credits",
+          on: { subject, schema: StringValueSchema },
+          backoffMs: [100],
+          async handle(_ctx, tx, message, event) {
+            transactions.add(tx);
+            if (message.value === "gate") {
+              entered = true;
+              await gate;
+            }
+            // Fails in the batch and again on its own: only its redelivery applies.
+            if (message.value === "flaky" && failures++ < 2) throw new Error("connection reset");
+            await tx.execute(
+              sql`insert into ${sql.raw(`"${service}"`)}.credits (event_id, storefront_id) values (${event.id}, 'ours')`,
+            );
+          },
+        }),
+        { service, database, bus: stack.bus, startLookbackMs: 60_000 },
+      );
+      consumers.push(consumer);
+      await consumer.start();
+      await waitFor(async () => (await creditsOf(database, service)).length === backlog.length, {
+        timeoutMs: 10_000,
+        message: "the backlog was not applied",
+      });
+      if (stack.batches) expect(transactions.size).toBeLessThan(backlog.length);
+      else expect(transactions.size).toBe(backlog.length);
+
+      // Three events wait behind a slow one, so they are handed over together.
+      const held = note(subject, "gate");
+      await stack.bus.publish(held);
+      await waitFor(() => entered, { timeoutMs: 10_000, message: "the slow event was not delivered" });
+      const after = [note(subject, "flaky"), note(subject, "ours"), note(subject, "ours")];
+      for (const event of after) await stack.bus.publish(event);
+      await sleep(200);
+      release();
+      const all = [...backlog, held, ...after].map((event) => event.id).sort();
+      await waitFor(async () => (await creditsOf(database, service)).length === all.length, {
+        timeoutMs: 10_000,
+        message: "the events after the slow one were not applied",
+      });
+      await sleep(300);
+      expect(await creditsOf(database, service)).toEqual(all);
+      expect(failures).toBe(3);
+    });
+
     it("starts a new consumer at its service's first start less the look-back, skipping older history", async () => {
       const subject = `${stack.prefix}.orders${unique()}.order.completed`;
       // Another stack's events, left in the stream long before this service first started.
@@ -88,19 +230,7 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
 
     it("parks an event that fails permanently at its first delivery and never retries it, and retries a transient failure", async () => {
       const subject = `${stack.prefix}.credits${unique()}.order.completed`;
-      const service = `svc_${unique()}`;
-      const database = stack.database(service);
-      await migrate(database, [
-        eventTablesMigration(service),
-        {
-          id: "0001_credits",
-          statements: [
-            `create table "${service}".storefronts (id text primary key)`,
-            `create table "${service}".credits (event_id text primary key, storefront_id text not null references "${service}".storefronts (id))`,
-            `insert into "${service}".storefronts (id) values ('ours')`,
-          ],
-        },
-      ]);
+      const { service, database } = await creditsDatabase();
       const calls: string[] = [];
       let flaky = true;
       const consumer = new EventConsumer(
@@ -177,6 +307,7 @@ describeConsumer("EventConsumer on MemoryEventBus and PGlite", async () => {
   const bus = new MemoryEventBus();
   return {
     bus,
+    batches: false,
     prefix: "mercato.consumertest",
     database: (schema) => host.forService(schema),
     close: async () => {
@@ -192,6 +323,7 @@ describeWithInfra("DATABASE_URL", "EventConsumer on MemoryEventBus and PostgreSQ
     const databases: Database[] = [];
     return {
       bus,
+      batches: false,
       prefix: "mercato.consumertest",
       database: (schema) => {
         const database = openPostgres({ url, schema, maxConnections: 2 });
@@ -217,6 +349,7 @@ describeWithInfra("NATS_URL", "EventConsumer on JetStream", (url) => {
     const host = await PgliteHost.open({ postgis: false });
     return {
       bus,
+      batches: true,
       prefix: `mcons${tag}`,
       database: (schema) => host.forService(schema),
       close: async () => {

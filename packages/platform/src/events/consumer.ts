@@ -12,7 +12,7 @@ import {
 import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
 import { inSpan, SpanKind } from "../telemetry/tracing.js";
 import type { EventEnvelope, EventSubject } from "./envelope.js";
-import type { EventBus, Subscription } from "./event-bus.js";
+import type { Delivery, EventBus, Subscription } from "./event-bus.js";
 import { eventTablesMigrationId, type StoredEventRow, storedEnvelope } from "./outbox.js";
 import { isPermanentFailure } from "./permanent-failure.js";
 
@@ -26,6 +26,12 @@ export interface ConsumerDefinition<Desc extends DescMessage = DescMessage> {
   maxAttempts?: number;
   /** Redelivery delays in ms by failed attempt; default 500, 2 000, 10 000, 30 000. */
   backoffMs?: readonly number[];
+  /**
+   * How many waiting events may be applied in one transaction (ADR 0053); default 32. 1 gives
+   * each its own: for a handler that locks rows other transactions lock in another order, where
+   * one transaction holding several events' locks could deadlock with them.
+   */
+  maxBatch?: number;
   /**
    * Applies one event inside the transaction that also records it in the inbox, so its effects
    * and the "seen" mark commit together: an event is applied once, however often it arrives.
@@ -89,17 +95,20 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
   async start(): Promise<void> {
     if (this.subscription) return;
     const startAt = await this.startAt();
+    const maxBatch = this.definition.maxBatch ?? 32;
     this.subscription = await this.options.bus.consume(
       {
         durable: this.durable,
         subject: this.definition.on.subject,
         backoffMs: this.definition.backoffMs ?? [500, 2_000, 10_000, 30_000],
         ...(startAt ? { startAt } : {}),
+        maxBatch,
       },
       async (event, attempt) => {
         const outcome = await this.handle(event, attempt);
         this.options.handled?.inc({ consumer: this.durable, outcome });
       },
+      maxBatch > 1 ? (deliveries) => this.handleBatch(deliveries) : undefined,
     );
   }
 
@@ -130,10 +139,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
    * redelivers later) on a transient failure with attempts left.
    */
   async handle(event: EventEnvelope, attempt: number): Promise<HandleOutcome> {
-    const ctx = backgroundContext({
-      correlationId: acceptCorrelationId(event.correlationId),
-      trace: parseTraceparent(event.traceparent) ?? newTrace(),
-    });
+    const ctx = this.contextOf(event);
     return runWithContext(ctx, async () => {
       let message: MessageShape<Desc>;
       try {
@@ -147,18 +153,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         return "parked";
       }
       try {
-        // The consumer's span, a child of the event's producer (ADR 0048).
-        return await inSpan(
-          this.options.service,
-          `consume ${this.durable}`,
-          SpanKind.CONSUMER,
-          {
-            "messaging.system": "nats",
-            "messaging.destination.name": event.subject,
-            "messaging.message.id": event.id,
-          },
-          () => this.apply(currentContext() ?? ctx, event, message),
-        );
+        return await this.inConsumerSpan(event, () => this.apply(currentContext() ?? ctx, event, message));
       } catch (error) {
         if (isPermanentFailure(error) || attempt >= (this.definition.maxAttempts ?? 5)) {
           await this.park(event, attempt, errorText(error));
@@ -171,6 +166,52 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         throw error;
       }
     });
+  }
+
+  /**
+   * Handles deliveries that were waiting together (ADR 0053): those delivered for the first time
+   * are applied in one transaction with one inbox statement, each in its own context and span, so a
+   * backlog costs one commit rather than one per event. When that transaction fails, nothing of it
+   * stays and each delivery is handled on its own as `handle` does: a poison event is parked alone
+   * and the others apply. Redeliveries and undecodable payloads are always handled on their own.
+   * Resolves with, per delivery, whether it is done (applied, a duplicate or parked).
+   */
+  async handleBatch(deliveries: readonly Delivery[]): Promise<boolean[]> {
+    const done = deliveries.map(() => false);
+    const together: { index: number; event: EventEnvelope; message: MessageShape<Desc> }[] = [];
+    const alone: number[] = [];
+    deliveries.forEach(({ event, attempt }, index) => {
+      const message = attempt === 1 ? this.decode(event) : undefined;
+      if (message) together.push({ index, event, message });
+      else alone.push(index);
+    });
+    if (together.length > 1) {
+      try {
+        const outcomes = await this.applyTogether(together);
+        together.forEach(({ index }, i) => {
+          done[index] = true;
+          this.options.handled?.inc({ consumer: this.durable, outcome: outcomes[i] ?? "applied" });
+        });
+      } catch (error) {
+        this.options.logger?.warn(
+          { err: error, events: together.length, consumer: this.durable },
+          "event batch failed, handling each on its own",
+        );
+        alone.push(...together.map(({ index }) => index));
+      }
+    } else alone.push(...together.map(({ index }) => index));
+    for (const index of alone.sort((a, b) => a - b)) {
+      const delivery = deliveries[index];
+      if (!delivery) continue;
+      try {
+        const outcome = await this.handle(delivery.event, delivery.attempt);
+        this.options.handled?.inc({ consumer: this.durable, outcome });
+        done[index] = true;
+      } catch {
+        // Logged by handle; the bus redelivers it after its backoff.
+      }
+    }
+    return done;
   }
 
   /** Events this consumer parked, oldest first. */
@@ -220,6 +261,71 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
       await this.definition.handle(ctx, tx, message, event);
       return "applied";
     });
+  }
+
+  private decode(event: EventEnvelope): MessageShape<Desc> | undefined {
+    try {
+      return fromBinary(this.definition.on.schema, event.payload);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Applies several first deliveries in one transaction; throws (and keeps nothing) if any handler does. */
+  private async applyTogether(
+    items: readonly { event: EventEnvelope; message: MessageShape<Desc> }[],
+  ): Promise<HandleOutcome[]> {
+    return this.options.database.transaction(async (tx) => {
+      const rows = sql.join(
+        items.map(({ event }) => sql`(${this.durable}, ${event.id})`),
+        sql`, `,
+      );
+      // One event id twice in a batch (published again after the bus's de-duplication window) is applied once.
+      const fresh = new Set(
+        rowsOf<{ event_id: string }>(
+          await tx.execute(sql`
+            insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values ${rows}
+            on conflict do nothing returning event_id`),
+        ).map((row) => row.event_id),
+      );
+      const outcomes: HandleOutcome[] = [];
+      for (const { event, message } of items) {
+        if (!fresh.delete(event.id)) {
+          outcomes.push("duplicate");
+          continue;
+        }
+        const ctx = this.contextOf(event);
+        await runWithContext(ctx, () =>
+          this.inConsumerSpan(event, () =>
+            this.definition.handle(currentContext() ?? ctx, tx, message, event),
+          ),
+        );
+        outcomes.push("applied");
+      }
+      return outcomes;
+    });
+  }
+
+  private contextOf(event: EventEnvelope): RequestContext {
+    return backgroundContext({
+      correlationId: acceptCorrelationId(event.correlationId),
+      trace: parseTraceparent(event.traceparent) ?? newTrace(),
+    });
+  }
+
+  /** The consumer's span, a child of the event's producer (ADR 0048). */
+  private inConsumerSpan<T>(event: EventEnvelope, fn: () => Promise<T>): Promise<T> {
+    return inSpan(
+      this.options.service,
+      `consume ${this.durable}`,
+      SpanKind.CONSUMER,
+      {
+        "messaging.system": "nats",
+        "messaging.destination.name": event.subject,
+        "messaging.message.id": event.id,
+      },
+      fn,
+    );
   }
 
   private async park(event: EventEnvelope, attempts: number, error: string): Promise<void> {

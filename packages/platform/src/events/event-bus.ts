@@ -15,6 +15,11 @@ export interface ConsumeSpec {
    * time. Default: the oldest event the bus still keeps. A durable that exists keeps its position.
    */
   startAt?: Date;
+  /**
+   * With a `BatchDeliveryHandler` given to `consume`: how many deliveries already waiting it may
+   * take in one call; default 32. An adapter that cannot batch hands each to the `DeliveryHandler`.
+   */
+  maxBatch?: number;
 }
 
 /**
@@ -22,6 +27,20 @@ export interface ConsumeSpec {
  * `attempt` starts at 1.
  */
 export type DeliveryHandler = (event: EventEnvelope, attempt: number) => Promise<void>;
+
+/** One delivery of a batch: the event and how often it has been delivered (1 the first time). */
+export interface Delivery {
+  event: EventEnvelope;
+  attempt: number;
+}
+
+/**
+ * Handles deliveries that were waiting together, in their order, and resolves with one answer per
+ * delivery: `true` acknowledges it, `false` asks for its redelivery after the backoff. Rejecting
+ * redelivers every one of them. Used only when more than one delivery is waiting; a lone one goes
+ * to the `DeliveryHandler`.
+ */
+export type BatchDeliveryHandler = (deliveries: readonly Delivery[]) => Promise<readonly boolean[]>;
 
 /**
  * Handles one event of an ephemeral subscription. Nothing is acknowledged or redelivered: a handler
@@ -45,7 +64,12 @@ export interface Subscription {
 export interface EventBus {
   /** Resolves once the event is durably accepted; publishing the same id twice stores it once. */
   publish(event: EventEnvelope): Promise<void>;
-  consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription>;
+  /**
+   * Delivers each event on `spec.subject` at least once to one subscriber of `spec.durable`; with
+   * `batch`, deliveries already waiting may be handed over together (the NATS adapter does; the
+   * in-memory one hands each to `handler`).
+   */
+  consume(spec: ConsumeSpec, handler: DeliveryHandler, batch?: BatchDeliveryHandler): Promise<Subscription>;
   /**
    * Hands every event on `subject` (`*` and `>` allowed) published from now on to `handler`, at
    * most once and without a durable: nothing is kept for it while it is stopped or disconnected,

@@ -15,6 +15,7 @@ import { connect } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { type EventEnvelope, eventHeaders } from "./envelope.js";
 import type {
+  BatchDeliveryHandler,
   ConsumeSpec,
   DeliveryHandler,
   EphemeralHandler,
@@ -168,7 +169,11 @@ export class NatsEventBus implements EventBus {
     });
   }
 
-  async consume(spec: ConsumeSpec, handler: DeliveryHandler): Promise<Subscription> {
+  async consume(
+    spec: ConsumeSpec,
+    handler: DeliveryHandler,
+    batch?: BatchDeliveryHandler,
+  ): Promise<Subscription> {
     const durable = natsDurableName(`${this.durables.prefix}${spec.durable}`);
     const config = {
       ...(this.durables.inactiveThresholdMs === undefined
@@ -195,11 +200,11 @@ export class NatsEventBus implements EventBus {
     }
     const consumer = await this.js.consumers.get(this.stream, durable);
     const messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
-    const done = (async () => {
-      for await (const msg of messages) {
-        await this.deliver(msg, spec, handler);
-      }
-    })();
+    const done = batch
+      ? this.deliverInBatches(messages, spec, handler, batch)
+      : (async () => {
+          for await (const msg of messages) await this.deliver(msg, spec, handler);
+        })();
     const subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
@@ -276,6 +281,71 @@ export class NatsEventBus implements EventBus {
       );
       msg.nak(delay);
     }
+  }
+
+  /**
+   * Reads `messages` ahead into a small buffer (at most `maxBatch`, so none waits long enough to
+   * pass its ack wait) and hands what is waiting to `batch` together, a lone message to `handler`.
+   */
+  private async deliverInBatches(
+    messages: AsyncIterable<JsMsg>,
+    spec: ConsumeSpec,
+    handler: DeliveryHandler,
+    batch: BatchDeliveryHandler,
+  ): Promise<void> {
+    const maxBatch = Math.max(1, spec.maxBatch ?? 32);
+    const waiting: JsMsg[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    let room: (() => void) | undefined;
+    const reading = (async () => {
+      try {
+        for await (const msg of messages) {
+          waiting.push(msg);
+          wake?.();
+          while (waiting.length >= maxBatch && !ended) await new Promise<void>((r) => (room = r));
+        }
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    for (;;) {
+      if (ended) {
+        // Stopped: what was read ahead goes back now, for another replica, not after its ack wait.
+        for (const msg of waiting.splice(0)) msg.nak();
+        break;
+      }
+      if (waiting.length === 0) {
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        continue;
+      }
+      const taken = waiting.splice(0, maxBatch);
+      room?.();
+      room = undefined;
+      const [only] = taken;
+      if (taken.length === 1 && only) await this.deliver(only, spec, handler);
+      else await this.deliverBatch(taken, spec, batch);
+    }
+    await reading;
+  }
+
+  private async deliverBatch(msgs: JsMsg[], spec: ConsumeSpec, batch: BatchDeliveryHandler): Promise<void> {
+    const deliveries = msgs.map((msg) => ({
+      event: envelopeOf(msg.subject, msg.headers, msg.data, `${this.stream}:${msg.seq}`),
+      attempt: msg.info.deliveryCount,
+    }));
+    let acked: readonly boolean[] = [];
+    try {
+      acked = await batch(deliveries);
+    } catch (error) {
+      this.logger?.warn({ err: error, events: deliveries.length }, "event batch failed, will retry");
+    }
+    msgs.forEach((msg, i) => {
+      if (acked[i] === true) msg.ack();
+      else msg.nak(backoffFor(spec.backoffMs, deliveries[i]?.attempt ?? 1));
+    });
   }
 
   private async watchStatus(): Promise<void> {

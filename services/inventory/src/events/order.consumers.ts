@@ -15,6 +15,9 @@ export function orderConsumers(inventory: Inventory): ConsumerDefinition[] {
     defineConsumer({
       name: orderCancelledConsumer,
       on: eventSubjects.orders.orderCancelled,
+      // Restocking locks stock rows, which checkouts lock in variant order: several orders' restocks
+      // in one transaction could take them in another order and deadlock with a checkout (ADR 0053).
+      maxBatch: 1,
       async handle(_ctx, tx, message) {
         await inventory.restockCancelledOrder(tx, {
           orderId: message.orderId,
