@@ -111,6 +111,11 @@ export interface ProcessMemory {
   /** Its command line, arguments joined by spaces. */
   command: string;
   rssBytes: number;
+  /**
+   * The anonymous part of RSS (heaps, stacks: what this process alone holds). The rest is mostly
+   * file pages of the Node binary, which every process running it shares.
+   */
+  anonBytes: number;
   peakRssBytes: number;
 }
 
@@ -122,7 +127,13 @@ export async function treeMemory(pid: number): Promise<ProcessMemory[]> {
       const status = await readFile(`/proc/${member}/status`, "utf8");
       const command = (await readFile(`/proc/${member}/cmdline`, "utf8")).split("\0").join(" ").trim();
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-      result.push({ pid: member, command, rssBytes: kb("VmRSS") * 1024, peakRssBytes: kb("VmHWM") * 1024 });
+      result.push({
+        pid: member,
+        command,
+        rssBytes: kb("VmRSS") * 1024,
+        anonBytes: kb("RssAnon") * 1024,
+        peakRssBytes: kb("VmHWM") * 1024,
+      });
     } catch {
       // Gone between the listing and the read.
     }
