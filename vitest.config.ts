@@ -9,16 +9,22 @@ const include = [
   "tests/**/*.test.ts",
 ];
 
-// Files that start whole hosts, launch processes or stop and freeze private servers: they measure
-// deadlines and outages, so they run one at a time after the rest, with both cores to themselves.
-// The image recipe's test mostly waits on npm installs: it runs with the suites.
+// Files that stop, kill or freeze processes and servers (private ones) to measure deadlines and
+// outages: one at a time after the rest, with both cores to themselves, so a deadline they assert
+// is not missed for want of CPU.
 const alone = [
-  "tests/**/*.test.ts",
-  "apps/web/test/**/*.test.ts",
-  "apps/host/test/!(image).test.ts",
+  "tests/e2e/faults.test.ts",
+  "tests/e2e/replicas.test.ts",
+  "apps/host/test/distributed.test.ts",
+  "apps/host/test/launcher.test.ts",
   "**/*outage*.test.ts",
   "packages/testing/test/*-server.test.ts",
 ];
+
+// Files that start whole hosts or drive a browser and assert no deadline: two at a time after the
+// suites (much of their time is spent waiting on processes, pages and sockets, not on the cores).
+// The image recipe's test mostly waits on npm installs: it runs with the suites.
+const paired = ["tests/e2e/*.test.ts", "apps/web/test/**/*.test.ts", "apps/host/test/!(image).test.ts"];
 
 const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" } as const;
 
@@ -32,9 +38,19 @@ export default defineConfig({
           ...shared,
           name: "suites",
           include,
-          exclude: ["**/node_modules/**", ...alone],
+          exclude: ["**/node_modules/**", ...paired, ...alone],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "paired",
+          include: paired,
+          exclude: ["**/node_modules/**", ...alone],
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -44,7 +60,7 @@ export default defineConfig({
           include: alone,
           exclude: ["**/node_modules/**"],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
