@@ -12,6 +12,9 @@ const things = (count: number | null | undefined): Thing[] =>
   Array.from({ length: Math.min(count ?? 20, 200) }, (_, i) => ({ id: String(i) }));
 
 /** A nested list to cost: things(first) { children(first) { … } }. */
+/** Called each time the `hang` resolver has started waiting for its request's end. */
+let hanging = () => {};
+
 const thingsModule = defineGatewayModule({
   name: "things",
   schema: /* GraphQL */ `
@@ -37,7 +40,11 @@ const thingsModule = defineGatewayModule({
       },
       hang: (_root: unknown, _args: unknown, context: GraphqlContext) =>
         new Promise((_resolve, reject) => {
-          context.ctx.signal.addEventListener("abort", () => reject(new Error("the operation was aborted")));
+          const { signal } = context.ctx;
+          const abort = () => reject(new Error("the operation was aborted"));
+          if (signal.aborted) abort();
+          else signal.addEventListener("abort", abort);
+          hanging();
         }),
     },
     Thing: {
@@ -243,8 +250,11 @@ describe("GraphQL over HTTP", () => {
       headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
     });
     request.on("error", () => undefined);
+    // Gone once the resolver is waiting: a fixed delay could end the socket before the request is read.
+    const waiting = new Promise<void>((resolve) => (hanging = resolve));
     request.end(body);
-    setTimeout(() => request.destroy(), 100);
+    await waiting;
+    request.destroy();
     await expect.poll(aborts, { timeout: 5_000 }).toBe(before + 1);
   });
 
