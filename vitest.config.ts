@@ -9,60 +9,70 @@ const include = [
   "tests/**/*.test.ts",
 ];
 
-// Files that stop, kill or freeze processes and servers (private ones) to measure deadlines and
-// outages: one at a time after the rest, with both cores to themselves, so a deadline they assert
-// is not missed for want of CPU.
+// Files that start whole hosts or drive a browser and assert no deadline: two at a time after the
+// suites (much of their time is spent waiting on processes, pages and sockets, not on the cores).
+// The image recipe's test mostly waits on npm installs: it runs with the suites.
+const paired = ["tests/e2e/*.test.ts", "apps/web/test/**/*.test.ts", "apps/host/test/!(image).test.ts"];
+
+// Files that stop or freeze one private server and assert how fast callers notice: two at a time
+// (they mostly wait), after the paired files.
+const outages = ["**/*outage*.test.ts", "packages/testing/test/*-server.test.ts"];
+
+// Files that kill processes of whole stacks under load and assert deadlines: one at a time, last,
+// with both cores to themselves, so a deadline they assert is not missed for want of CPU.
 const alone = [
   "tests/e2e/faults.test.ts",
   "tests/e2e/replicas.test.ts",
   "apps/host/test/distributed.test.ts",
   "apps/host/test/launcher.test.ts",
-  "**/*outage*.test.ts",
-  "packages/testing/test/*-server.test.ts",
 ];
 
-// Files that start whole hosts or drive a browser and assert no deadline: two at a time after the
-// suites (much of their time is spent waiting on processes, pages and sockets, not on the cores).
-// The image recipe's test mostly waits on npm installs: it runs with the suites.
-const paired = ["tests/e2e/*.test.ts", "apps/web/test/**/*.test.ts", "apps/host/test/!(image).test.ts"];
+// The files that call between services run again on connect-node's transport and handler
+// (RPC_DIRECT=off), the way back when the direct unary path (the default, ADR 0020) misbehaves
+// (ADR 0034): the platform client, the gateway and its modules against their services, an upstream
+// outage, the cart and inventory across services and checkout end to end. Each runs beside its
+// group, not in a pass of its own after everything.
+const connectPath: Record<string, string[]> = {
+  suites: [
+    "packages/platform/test/rpc-client.test.ts",
+    "services/gateway/test/gateway.test.ts",
+    "services/gateway/test/*-module.test.ts",
+    "services/orders/test/cart.test.ts",
+    "services/inventory/test/inventory-rpc.test.ts",
+  ],
+  paired: ["tests/e2e/checkout.test.ts"],
+  outages: ["services/gateway/test/relayed-outage.test.ts"],
+};
+
+const groups = [
+  { name: "suites", include, exclude: [...paired, ...outages, ...alone], maxWorkers: 2 },
+  { name: "paired", include: paired, exclude: [...outages, ...alone], maxWorkers: 2 },
+  { name: "outages", include: outages, exclude: [], maxWorkers: 2 },
+  { name: "alone", include: alone, exclude: [], maxWorkers: 1 },
+];
 
 const shared = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" } as const;
 
 export default defineConfig({
   test: {
     reporters: ["default"],
-    projects: [
-      {
-        // Unit, service and contract suites: two files at a time (each has its own databases).
+    projects: groups.flatMap((group, groupOrder) => {
+      const project = (name: string, files: string[], exclude: string[], env: Record<string, string>) => ({
         test: {
           ...shared,
-          name: "suites",
-          include,
-          exclude: ["**/node_modules/**", ...paired, ...alone],
-          maxWorkers: 2,
-          sequence: { groupOrder: 0 },
+          name,
+          include: files,
+          exclude: ["**/node_modules/**", ...exclude],
+          maxWorkers: group.maxWorkers,
+          sequence: { groupOrder },
+          env,
         },
-      },
-      {
-        test: {
-          ...shared,
-          name: "paired",
-          include: paired,
-          exclude: ["**/node_modules/**", ...alone],
-          maxWorkers: 2,
-          sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        test: {
-          ...shared,
-          name: "alone",
-          include: alone,
-          exclude: ["**/node_modules/**"],
-          fileParallelism: false,
-          sequence: { groupOrder: 2 },
-        },
-      },
-    ],
+      });
+      const twin = connectPath[group.name];
+      return [
+        project(group.name, group.include, group.exclude, {}),
+        ...(twin ? [project(`${group.name}, RPC_DIRECT=off`, twin, [], { RPC_DIRECT: "off" })] : []),
+      ];
+    }),
   },
 });
