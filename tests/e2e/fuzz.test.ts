@@ -343,6 +343,17 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     stack = await startStack({
+      // On real PostgreSQL, NATS and Redis where they are given (as CI does): what production runs,
+      // and twice as fast as PGlite in this process; on the embedded adapters otherwise.
+      ...(process.env.DATABASE_URL
+        ? {
+            real: {
+              databaseUrl: process.env.DATABASE_URL,
+              natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+              redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+            },
+          }
+        : {}),
       commerce: true,
       notifications: true,
       media: true,
