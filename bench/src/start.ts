@@ -78,8 +78,6 @@ async function startOnce(dataDir: string, settle: boolean): Promise<StartFigures
     ...process.env,
     DATA_DIR: dataDir,
     GATEWAY_PORT: String(port),
-    LOG_LEVEL: "warn",
-    LOG_PRETTY: "false",
     // As `npm start` sets it: two glibc malloc arenas, so libvips' threads (the seed's pictures)
     // do not each keep an arena of their own (docs/performance.md, media).
     MALLOC_ARENA_MAX: "2",
@@ -175,7 +173,8 @@ export async function runStart(options: BenchOptions): Promise<StartOutcome> {
         ["cold", cold],
         ["warm", warm],
       ] as const) {
-        const figures = await startOnce(dataDir, kind === "warm");
+        // Read again 30 s later for both: after a first start the demo pictures are still being processed.
+        const figures = await startOnce(dataDir, true);
         list.push(figures);
         const settled =
           figures.settledTreeRssBytes === undefined
@@ -205,7 +204,12 @@ function printStart(outcome: StartOutcome, options: BenchOptions): void {
     f.settledTreeRssBytes === undefined ? "-" : mb(f.settledTreeRssBytes),
   ];
   const { cold, warm } = outcome;
-  const rss = Math.max(cold.treeRssBytes, warm.treeRssBytes);
+  const rss = Math.max(
+    cold.treeRssBytes,
+    warm.treeRssBytes,
+    cold.settledTreeRssBytes ?? 0,
+    warm.settledTreeRssBytes ?? 0,
+  );
   const lines = [
     "",
     `Embedded host (tsx apps/host/src/embedded.ts, ${hostedServices.length} hosted services; memory read ${settleMs / 1000} s after ready)${options.rounds > 1 ? ` — medians of ${options.rounds} rounds` : ""}`,
@@ -226,7 +230,11 @@ function printStart(outcome: StartOutcome, options: BenchOptions): void {
       ["bar", "measured", ""],
       [
         ["warm start < 10 s", `${(warm.readyMs / 1000).toFixed(2)} s`, mark(warm.readyMs < 10_000)],
-        ["resident memory < 800 MB (tree, larger of cold and warm)", mb(rss), mark(rss < 800e6)],
+        [
+          `resident memory < 800 MB (tree, the largest of cold and warm, ${settleMs / 1000} s and ${settledAfterMs / 1000} s after ready)`,
+          mb(rss),
+          mark(rss < 800e6),
+        ],
       ],
     ),
   ];
