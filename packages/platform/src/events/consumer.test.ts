@@ -85,24 +85,45 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
         }
       ).rows.map((row) => row.event_id);
 
+    /**
+     * A "credits" consumer of `subject` (retried after 100 ms) that runs `before`, then credits the
+     * event to the storefront its message names (or `storefront`).
+     */
+    const creditsConsumer = (
+      subject: string,
+      target: { service: string; database: Database },
+      before: (tx: object, message: { value: string }, event: EventEnvelope) => void | Promise<void>,
+      options: { storefront?: string; startLookbackMs?: number } = {},
+    ) =>
+      new EventConsumer(
+        defineConsumer({
+          name: "credits",
+          on: { subject, schema: StringValueSchema },
+          backoffMs: [100],
+          async handle(_ctx, tx, message, event) {
+            await before(tx, message, event);
+            const storefront = options.storefront ?? message.value;
+            await tx.execute(
+              sql`insert into ${sql.raw(`"${target.service}"`)}.credits (event_id, storefront_id) values (${event.id}, ${storefront})`,
+            );
+          },
+        }),
+        {
+          service: target.service,
+          database: target.database,
+          bus: stack.bus,
+          ...(options.startLookbackMs === undefined ? {} : { startLookbackMs: options.startLookbackMs }),
+        },
+      );
+
     it("applies waiting events in one transaction once each; a poison one is parked alone, a transient failure retried, and the failed batch leaves nothing", async () => {
       const subject = `${stack.prefix}.batch${unique()}.order.completed`;
       const { service, database } = await creditsDatabase();
       const transactions = new Map<string, object>();
-      const consumer = new EventConsumer(
-        defineConsumer({
-          name: "credits",
-          on: { subject, schema: StringValueSchema },
-          async handle(_ctx, tx, message, event) {
-            transactions.set(event.id, tx);
-            if (message.value === "flaky") throw new Error("connection reset");
-            await tx.execute(
-              sql`insert into ${sql.raw(`"${service}"`)}.credits (event_id, storefront_id) values (${event.id}, ${message.value})`,
-            );
-          },
-        }),
-        { service, database, bus: stack.bus },
-      );
+      const consumer = creditsConsumer(subject, { service, database }, (tx, message, event) => {
+        transactions.set(event.id, tx);
+        if (message.value === "flaky") throw new Error("connection reset");
+      });
       const [a, b, c] = [note(subject, "ours"), note(subject, "ours"), note(subject, "ours")];
       const garbled = { ...note(subject, "ours"), payload: new Uint8Array([0xff, 0xff, 0xff]) };
       // a twice (published again after the bus's de-duplication window), an undecodable one, c redelivered.
@@ -151,25 +172,19 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
       let entered = false;
       let release = () => {};
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const consumer = new EventConsumer(
-        defineConsumer({
-          name: "credits",
-          on: { subject, schema: StringValueSchema },
-          backoffMs: [100],
-          async handle(_ctx, tx, message, event) {
-            transactions.add(tx);
-            if (message.value === "gate") {
-              entered = true;
-              await gate;
-            }
-            // Fails in the batch and again on its own: only its redelivery applies.
-            if (message.value === "flaky" && failures++ < 2) throw new Error("connection reset");
-            await tx.execute(
-              sql`insert into ${sql.raw(`"${service}"`)}.credits (event_id, storefront_id) values (${event.id}, 'ours')`,
-            );
-          },
-        }),
-        { service, database, bus: stack.bus, startLookbackMs: 60_000 },
+      const consumer = creditsConsumer(
+        subject,
+        { service, database },
+        async (tx, message) => {
+          transactions.add(tx);
+          if (message.value === "gate") {
+            entered = true;
+            await gate;
+          }
+          // Fails in the batch and again on its own: only its redelivery applies.
+          if (message.value === "flaky" && failures++ < 2) throw new Error("connection reset");
+        },
+        { storefront: "ours", startLookbackMs: 60_000 },
       );
       consumers.push(consumer);
       await consumer.start();
@@ -233,24 +248,13 @@ function describeConsumer(label: string, makeStack: () => Promise<Stack>): void 
       const { service, database } = await creditsDatabase();
       const calls: string[] = [];
       let flaky = true;
-      const consumer = new EventConsumer(
-        defineConsumer({
-          name: "credits",
-          on: { subject, schema: StringValueSchema },
-          backoffMs: [100],
-          async handle(_ctx, tx, message, event) {
-            calls.push(message.value);
-            if (message.value === "ours" && flaky) {
-              flaky = false;
-              throw new Error("connection reset");
-            }
-            await tx.execute(
-              sql`insert into ${sql.raw(`"${service}"`)}.credits (event_id, storefront_id) values (${event.id}, ${message.value})`,
-            );
-          },
-        }),
-        { service, database, bus: stack.bus },
-      );
+      const consumer = creditsConsumer(subject, { service, database }, (_tx, message) => {
+        calls.push(message.value);
+        if (message.value === "ours" && flaky) {
+          flaky = false;
+          throw new Error("connection reset");
+        }
+      });
       consumers.push(consumer);
       await consumer.start();
       const foreign = note(subject, "another stack's storefront");

@@ -105,8 +105,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         maxBatch,
       },
       async (event, attempt) => {
-        const outcome = await this.handle(event, attempt);
-        this.options.handled?.inc({ consumer: this.durable, outcome });
+        this.count(await this.handle(event, attempt));
       },
       maxBatch > 1 ? (deliveries) => this.handleBatch(deliveries) : undefined,
     );
@@ -190,7 +189,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
         const outcomes = await this.applyTogether(together);
         together.forEach(({ index }, i) => {
           done[index] = true;
-          this.options.handled?.inc({ consumer: this.durable, outcome: outcomes[i] ?? "applied" });
+          this.count(outcomes[i] ?? "applied");
         });
       } catch (error) {
         this.options.logger?.warn(
@@ -204,8 +203,7 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
       const delivery = deliveries[index];
       if (!delivery) continue;
       try {
-        const outcome = await this.handle(delivery.event, delivery.attempt);
-        this.options.handled?.inc({ consumer: this.durable, outcome });
+        this.count(await this.handle(delivery.event, delivery.attempt));
         done[index] = true;
       } catch {
         // Logged by handle; the bus redelivers it after its backoff.
@@ -251,16 +249,16 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
     extra?: (tx: Tx) => Promise<void>,
   ): Promise<HandleOutcome> {
     return this.options.database.transaction(async (tx) => {
-      const inserted = rowsOf(
-        await tx.execute(sql`
-          insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values (${this.durable}, ${event.id})
-          on conflict do nothing returning event_id`),
-      );
+      const fresh = await this.recordSeen(tx, [event]);
       if (extra) await extra(tx);
-      if (inserted.length === 0) return "duplicate";
+      if (fresh.size === 0) return "duplicate";
       await this.definition.handle(ctx, tx, message, event);
       return "applied";
     });
+  }
+
+  private count(outcome: HandleOutcome): void {
+    this.options.handled?.inc({ consumer: this.durable, outcome });
   }
 
   private decode(event: EventEnvelope): MessageShape<Desc> | undefined {
@@ -276,17 +274,10 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
     items: readonly { event: EventEnvelope; message: MessageShape<Desc> }[],
   ): Promise<HandleOutcome[]> {
     return this.options.database.transaction(async (tx) => {
-      const rows = sql.join(
-        items.map(({ event }) => sql`(${this.durable}, ${event.id})`),
-        sql`, `,
-      );
       // One event id twice in a batch (published again after the bus's de-duplication window) is applied once.
-      const fresh = new Set(
-        rowsOf<{ event_id: string }>(
-          await tx.execute(sql`
-            insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values ${rows}
-            on conflict do nothing returning event_id`),
-        ).map((row) => row.event_id),
+      const fresh = await this.recordSeen(
+        tx,
+        items.map(({ event }) => event),
       );
       const outcomes: HandleOutcome[] = [];
       for (const { event, message } of items) {
@@ -304,6 +295,21 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
       }
       return outcomes;
     });
+  }
+
+  /** Records `events` in the inbox in one statement; returns the ids it had not seen before. */
+  private async recordSeen(tx: Tx, events: readonly EventEnvelope[]): Promise<Set<string>> {
+    const rows = sql.join(
+      events.map((event) => sql`(${this.durable}, ${event.id})`),
+      sql`, `,
+    );
+    return new Set(
+      rowsOf<{ event_id: string }>(
+        await tx.execute(sql`
+          insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values ${rows}
+          on conflict do nothing returning event_id`),
+      ).map((row) => row.event_id),
+    );
   }
 
   private contextOf(event: EventEnvelope): RequestContext {
