@@ -1,2 +1,3 @@
 export * from "./jwks-authenticator.js";
 export * from "./service-tokens.js";
+export * from "./verified-tokens.js";

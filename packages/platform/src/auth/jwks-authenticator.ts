@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwt
 import type { Caller, Role } from "../context/context.js";
 import { Unauthenticated } from "../errors/errors.js";
 import type { Authenticator } from "../rpc/server.js";
+import { rememberVerified } from "./verified-tokens.js";
 
 /** Options of createJwksAuthenticator. */
 export interface JwksAuthenticatorOptions {
@@ -17,6 +18,8 @@ export interface JwksAuthenticatorOptions {
   cacheMaxAgeMs?: number;
   /** Clock skew tolerated on `exp` and `nbf`; default 5 s. */
   clockToleranceSec?: number;
+  /** Longest an accepted token is trusted without verifying it again (ADR 0054); default 60 000 ms. */
+  rememberMs?: number;
 }
 
 const allowedAlgorithms = ["EdDSA"];
@@ -26,40 +29,44 @@ const reservedClaims = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti",
 /**
  * Verifies EdDSA-signed JWTs against a remote JWKS (cached, refetched when an unknown `kid`
  * appears, so key rotation needs no restart) and maps their claims to a Caller. Every failure is
- * an Unauthenticated with a short reason that never repeats the token.
+ * an Unauthenticated with a short reason that never repeats the token. A token it accepted is
+ * accepted again without verifying for up to `rememberMs`, never past its `exp` (ADR 0054).
  */
 export function createJwksAuthenticator(options: JwksAuthenticatorOptions): Authenticator {
   const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
   });
-  return async (token) => {
-    let alg: string | undefined;
-    let kid: string | undefined;
-    try {
-      ({ alg, kid } = decodeProtectedHeader(token));
-    } catch {
-      throw new Unauthenticated("token malformed");
-    }
-    // Checked before any key lookup so that `alg: none` or HS256 never reaches the JWKS.
-    if (!alg || !allowedAlgorithms.includes(alg)) throw new Unauthenticated("token algorithm not allowed");
-    if (!kid) throw new Unauthenticated("token has no key id");
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, keys, {
-        algorithms: allowedAlgorithms,
-        requiredClaims: ["exp", "sub"],
-        clockTolerance: options.clockToleranceSec ?? 5,
-        ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-        ...(options.audience === undefined ? {} : { audience: options.audience }),
-      }));
-    } catch (error) {
-      throw new Unauthenticated(reasonFor(error));
-    }
-    if (typeof payload.sub !== "string" || payload.sub === "")
-      throw new Unauthenticated("token claims invalid");
-    return toCaller(payload, payload.sub);
-  };
+  return rememberVerified(
+    async (token) => {
+      let alg: string | undefined;
+      let kid: string | undefined;
+      try {
+        ({ alg, kid } = decodeProtectedHeader(token));
+      } catch {
+        throw new Unauthenticated("token malformed");
+      }
+      // Checked before any key lookup so that `alg: none` or HS256 never reaches the JWKS.
+      if (!alg || !allowedAlgorithms.includes(alg)) throw new Unauthenticated("token algorithm not allowed");
+      if (!kid) throw new Unauthenticated("token has no key id");
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, keys, {
+          algorithms: allowedAlgorithms,
+          requiredClaims: ["exp", "sub"],
+          clockTolerance: options.clockToleranceSec ?? 5,
+          ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+          ...(options.audience === undefined ? {} : { audience: options.audience }),
+        }));
+      } catch (error) {
+        throw new Unauthenticated(reasonFor(error));
+      }
+      if (typeof payload.sub !== "string" || payload.sub === "")
+        throw new Unauthenticated("token claims invalid");
+      return toCaller(payload, payload.sub);
+    },
+    options.rememberMs === undefined ? {} : { maxAgeMs: options.rememberMs },
+  );
 }
 
 function reasonFor(error: unknown): string {

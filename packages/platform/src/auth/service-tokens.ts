@@ -2,6 +2,7 @@ import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
 import type { Caller } from "../context/context.js";
 import { PermissionDenied, Unauthenticated } from "../errors/errors.js";
 import type { Authenticator } from "../rpc/server.js";
+import { rememberVerified } from "./verified-tokens.js";
 
 const issuer = "mercato-services";
 const audience = "mercato-services";
@@ -51,17 +52,8 @@ export class ServiceTokens {
    * token to `users` (or refuses it when there is none).
    */
   authenticator(users: Authenticator | undefined): Authenticator {
-    return async (token) => {
-      let alg: string | undefined;
-      try {
-        ({ alg } = decodeProtectedHeader(token));
-      } catch {
-        throw new Unauthenticated("token malformed");
-      }
-      if (alg !== algorithm) {
-        if (!users) throw new Unauthenticated("this service accepts only service tokens");
-        return users(token);
-      }
+    // The same token comes with every call of a service for minutes: its check is remembered (ADR 0054).
+    const service = rememberVerified(async (token) => {
       try {
         const { payload } = await jwtVerify(token, this.key, {
           algorithms: [algorithm],
@@ -83,6 +75,19 @@ export class ServiceTokens {
           error instanceof errors.JWTExpired ? "token expired" : "service token invalid",
         );
       }
+    });
+    return async (token) => {
+      let alg: string | undefined;
+      try {
+        ({ alg } = decodeProtectedHeader(token));
+      } catch {
+        throw new Unauthenticated("token malformed");
+      }
+      if (alg !== algorithm) {
+        if (!users) throw new Unauthenticated("this service accepts only service tokens");
+        return users(token);
+      }
+      return service(token);
     };
   }
 }
