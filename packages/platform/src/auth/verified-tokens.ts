@@ -16,8 +16,8 @@ export interface RememberVerifiedOptions {
  * the token's own `exp` (ADR 0054). A request carries the same token through the gateway and every
  * service it calls, and a client sends it again with each request: checking its signature costs
  * 45–150 µs of CPU each time (≈ 0.7 ms of a checkout across five processes), remembering 0.2 µs.
- * Only the exact token text is remembered, so a
- * token altered by one character is verified (and refused) as before; refusals are never remembered.
+ * Only the exact token text is remembered, so a token altered by one character is verified (and
+ * refused) as before; refusals are never remembered.
  * The price: a key withdrawn from the issuer's key set stops working here up to `maxAgeMs` later
  * for the tokens this process verified with it.
  */
