@@ -215,6 +215,31 @@ export function describeDatabaseContract(label: string, makeFixture: () => Promi
       expect(await count.run(db.db, {})).toHaveLength(2);
       expect(builds).toBe(1);
       await expect(byId.run(db.db, {} as { id: number })).rejects.toThrow('No value for placeholder "id"');
+
+      // Without a database, as a store handed only transactions declares one: built on the first
+      // transaction it runs in, then run on the database and in other transactions alike.
+      let looseBuilds = 0;
+      const bump = prepared("contract.bump_note", (q, p: Placeholders<{ id: number }>) => {
+        looseBuilds += 1;
+        return q
+          .update(notes)
+          .set({ n: sql`${notes.n} + 1` })
+          .where(eq(notes.id, p.id))
+          .returning({ n: notes.n });
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          expect(await bump.run(tx, { id: 3 })).toEqual([{ n: 10 }]);
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      expect(await bump.run(db.db, { id: 3 })).toEqual([{ n: 10 }]);
+      await db.transaction(async (tx) => {
+        expect(await bump.run(tx, { id: 3 })).toEqual([{ n: 11 }]);
+        expect(await bump.run(tx, { id: 1 })).toEqual([{ n: 2 ** 40 + 1 }]);
+      });
+      expect(await byId.run(db.db, { id: 3 })).toEqual([{ n: 11, body: { words: [] } }]);
+      expect(looseBuilds).toBe(1);
     });
 
     it("reports a unique violation with its constraint", async () => {

@@ -40,33 +40,58 @@ export function prepared<V extends Record<string, unknown>, R>(
   db: Db,
   label: string,
   build: (db: Db, p: Placeholders<V>) => Preparable<R>,
+): Statement<V, R>;
+/**
+ * The same, for a store that holds no database (it is handed a transaction): built on the first
+ * database or transaction it runs on, and from then on run on whichever it is given.
+ */
+export function prepared<V extends Record<string, unknown>, R>(
+  label: string,
+  build: (db: Executor, p: Placeholders<V>) => Preparable<R>,
+): Statement<V, R>;
+export function prepared<V extends Record<string, unknown>, R>(
+  ...args:
+    | [Db, string, (db: Db, p: Placeholders<V>) => Preparable<R>]
+    | [string, (db: Executor, p: Placeholders<V>) => Preparable<R>]
 ): Statement<V, R> {
-  let statement: PreparedQuery<R> | undefined;
-  const built = () => {
-    if (statement) return statement;
-    const query = build(db, placeholders as Placeholders<V>);
+  const [on, label, build] = args.length === 3 ? args : [undefined, ...args];
+  // Built once per driver: a process (a test) may hold databases of pg and of PGlite, whose prepared
+  // queries are objects of different classes. On a given database, once.
+  const statements = new Map<unknown, { statement: PreparedQuery<R>; builtOn: Executor }>();
+  const built = (executor: Executor) => {
+    const driver = on ? on : sessionOf(executor).constructor;
+    const found = statements.get(driver);
+    if (found) return found;
+    const builtOn = on ?? executor;
+    const query = (build as (db: Executor, p: Placeholders<V>) => Preparable<R>)(
+      builtOn,
+      placeholders as Placeholders<V>,
+    );
     // One name per text: a process with two texts under one label (another schema) never collides.
     const digest = createHash("sha1").update(query.toSQL().sql).digest("hex").slice(0, 12);
-    statement = query.prepare(`${label}.${digest}`);
+    const statement = query.prepare(`${label}.${digest}`);
     if (!(statement && typeof statement === "object" && "client" in statement))
       throw new Error(
         "drizzle-orm's prepared query has no client: prepared() needs updating for this version",
       );
-    return statement;
+    statements.set(driver, { statement, builtOn });
+    return { statement, builtOn };
   };
   return {
     run: (executor, values) => {
-      const statement = built();
-      if (executor === db) return statement.execute(values);
-      const client = (executor._.session as unknown as { client?: unknown }).client;
+      const { statement, builtOn } = built(executor);
+      if (executor === builtOn) return statement.execute(values);
+      const client = (sessionOf(executor) as { client?: unknown }).client;
       if (!client)
         throw new Error("drizzle-orm's session has no client: prepared() needs updating for this version");
-      // The statement as built, on the transaction's connection.
-      const onTx: PreparedQuery<R> = Object.create(statement, { client: { value: client } });
-      return onTx.execute(values);
+      // The statement as built, on the connection of the database or transaction given.
+      const onExecutor: PreparedQuery<R> = Object.create(statement, { client: { value: client } });
+      return onExecutor.execute(values);
     },
   };
 }
+
+const sessionOf = (executor: Executor): object => executor._.session as unknown as object;
 
 /** Hands out `sql.placeholder(name)` for whichever name is asked. */
 const placeholders = new Proxy(

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { type Database, type Executor, InvalidArgument, type PushPlatform } from "@mercato/platform";
+import {
+  type Database,
+  type Executor,
+  InvalidArgument,
+  type Placeholders,
+  type PushPlatform,
+  prepared,
+} from "@mercato/platform";
 import { and, desc, eq, notInArray } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { deviceTokens } from "./schema.js";
@@ -31,6 +38,11 @@ const asDevice = (row: { platform: string } & Omit<Device, "platform">): Device 
   ...row,
   platform: row.platform as PushPlatform,
 });
+
+/** A user's devices, read for every notification that may push (built once, ADR 0037). */
+const devicesOf = prepared("notifications.devices_of_user", (db, p: Placeholders<{ userId: string }>) =>
+  db.select().from(deviceTokens).where(eq(deviceTokens.userId, p.userId)),
+);
 
 /** Users' push tokens. */
 export class Devices {
@@ -99,7 +111,7 @@ export class Devices {
 
   /** `userId`'s devices with their tokens, for sending. */
   async ofUser(executor: Executor, userId: string) {
-    return executor.select().from(deviceTokens).where(eq(deviceTokens.userId, userId));
+    return devicesOf.run(executor, { userId });
   }
 
   async get(id: string) {

@@ -1,6 +1,11 @@
-import type { Executor } from "@mercato/platform";
+import { type Executor, type Placeholders, prepared } from "@mercato/platform";
 import { and, eq, lt } from "drizzle-orm";
 import { follows, products, recipients, storefronts } from "./schema.js";
+
+/** Every notification looks its recipient up: built once per process (ADR 0037). */
+const recipientById = prepared("notifications.recipient", (db, p: Placeholders<{ userId: string }>) =>
+  db.select().from(recipients).where(eq(recipients.userId, p.userId)),
+);
 
 /** Who a user is to a notification. */
 export interface Recipient {
@@ -33,7 +38,7 @@ export const directory = {
   },
 
   async recipient(tx: Executor, userId: string): Promise<Recipient & { updatedAt?: Date }> {
-    const [row] = await tx.select().from(recipients).where(eq(recipients.userId, userId));
+    const [row] = await recipientById.run(tx, { userId });
     // A user whose profile has not arrived yet still gets in-app and push, in English.
     return row ?? { userId, email: "", displayName: "", locale: "en" };
   },

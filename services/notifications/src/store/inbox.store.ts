@@ -1,4 +1,12 @@
-import { type Database, type Executor, idFromCursor, idPage, uuidArray } from "@mercato/platform";
+import {
+  type Database,
+  type Executor,
+  idFromCursor,
+  idPage,
+  type Placeholders,
+  prepared,
+  uuidArray,
+} from "@mercato/platform";
 import { and, count, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Category } from "../domain/preferences.js";
@@ -15,6 +23,26 @@ export interface NewEntry {
   data: Record<string, string>;
 }
 
+/** Every in-app notification is one of these (built once, ADR 0037). */
+const addEntry = prepared(
+  "notifications.inbox_add",
+  (db, p: Placeholders<{ [K in keyof NewEntry]: NewEntry[K] } & { id: string }>) =>
+    db
+      .insert(inbox)
+      .values({
+        id: p.id,
+        recipientId: p.recipientId,
+        key: p.key,
+        kind: p.kind,
+        category: p.category,
+        title: p.title,
+        body: p.body,
+        data: p.data,
+      })
+      .onConflictDoNothing({ target: [inbox.recipientId, inbox.key] })
+      .returning(),
+);
+
 /** Largest page of a list. */
 export const maxInboxPage = 100;
 
@@ -24,11 +52,7 @@ export class Inbox {
 
   /** Adds an entry in the caller's transaction; undefined when this key was already there. */
   async add(tx: Executor, entry: NewEntry): Promise<InboxRow | undefined> {
-    const [row] = await tx
-      .insert(inbox)
-      .values({ id: uuidv7(), ...entry })
-      .onConflictDoNothing({ target: [inbox.recipientId, inbox.key] })
-      .returning();
+    const [row] = await addEntry.run(tx, { id: uuidv7(), ...entry });
     return row;
   }
 

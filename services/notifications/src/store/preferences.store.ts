@@ -1,4 +1,10 @@
-import { type Database, type Executor, InvalidArgument } from "@mercato/platform";
+import {
+  type Database,
+  type Executor,
+  InvalidArgument,
+  type Placeholders,
+  prepared,
+} from "@mercato/platform";
 import { and, eq, sql } from "drizzle-orm";
 import {
   type Category,
@@ -8,6 +14,16 @@ import {
   type Preference,
 } from "../domain/preferences.js";
 import { preferences } from "./schema.js";
+
+/** A user's settings of one category, read for every notification (built once, ADR 0037). */
+const ofCategory = prepared(
+  "notifications.preferences_of_category",
+  (db, p: Placeholders<{ userId: string; category: Category }>) =>
+    db
+      .select()
+      .from(preferences)
+      .where(and(eq(preferences.userId, p.userId), eq(preferences.category, p.category))),
+);
 
 /** What each user wants to be told, and where. */
 export class Preferences {
@@ -20,10 +36,7 @@ export class Preferences {
 
   /** The channels on which `userId` wants `category`. */
   async channels(executor: Executor, userId: string, category: Category): Promise<Set<Channel>> {
-    const rows = await executor
-      .select()
-      .from(preferences)
-      .where(and(eq(preferences.userId, userId), eq(preferences.category, category)));
+    const rows = await ofCategory.run(executor, { userId, category });
     return new Set(
       effectivePreferences(rows)
         .filter((p) => p.category === category && p.enabled)
