@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Placeholder } from "drizzle-orm";
-import { sql } from "drizzle-orm";
+import { is, SQL, sql } from "drizzle-orm";
 import type { Db, Executor } from "./database.js";
 
 /** The placeholders of a prepared statement, one per value it takes: `p.id` stands for `values.id`. */
@@ -15,6 +15,17 @@ interface PreparedQuery<R> {
 interface Preparable<R> {
   prepare(name: string): PreparedQuery<R>;
   toSQL(): { sql: string };
+}
+
+/** What Drizzle's session offers to prepare raw SQL as its query builders do (not in its types). */
+interface RawPreparer {
+  dialect: { sqlToQuery(query: SQL): { sql: string } };
+  prepareQuery(
+    query: { sql: string },
+    fields: undefined,
+    name: string,
+    arrayMode: false,
+  ): PreparedQuery<unknown>;
 }
 
 /** A statement built once, run on the database or on any of its open transactions. */
@@ -49,10 +60,18 @@ export function prepared<V extends Record<string, unknown>, R>(
   label: string,
   build: (db: Executor, p: Placeholders<V>) => Preparable<R>,
 ): Statement<V, R>;
+/**
+ * The same for raw SQL (`sql` with placeholders, for tables Drizzle has no definition of, such as
+ * the event tables every schema gets); `run` gives the driver's result, for `rowsOf`.
+ */
+export function prepared<V extends Record<string, unknown>>(
+  label: string,
+  build: (db: Executor, p: Placeholders<V>) => SQL,
+): Statement<V, unknown>;
 export function prepared<V extends Record<string, unknown>, R>(
   ...args:
     | [Db, string, (db: Db, p: Placeholders<V>) => Preparable<R>]
-    | [string, (db: Executor, p: Placeholders<V>) => Preparable<R>]
+    | [string, (db: Executor, p: Placeholders<V>) => Preparable<R> | SQL]
 ): Statement<V, R> {
   const [on, label, build] = args.length === 3 ? args : [undefined, ...args];
   // Built once per driver: a process (a test) may hold databases of pg and of PGlite, whose prepared
@@ -63,13 +82,18 @@ export function prepared<V extends Record<string, unknown>, R>(
     const found = statements.get(driver);
     if (found) return found;
     const builtOn = on ?? executor;
-    const query = (build as (db: Executor, p: Placeholders<V>) => Preparable<R>)(
+    const query = (build as (db: Executor, p: Placeholders<V>) => Preparable<R> | SQL)(
       builtOn,
       placeholders as Placeholders<V>,
     );
     // One name per text: a process with two texts under one label (another schema) never collides.
-    const digest = createHash("sha1").update(query.toSQL().sql).digest("hex").slice(0, 12);
-    const statement = query.prepare(`${label}.${digest}`);
+    const named = (text: string) => `${label}.${createHash("sha1").update(text).digest("hex").slice(0, 12)}`;
+    let statement: PreparedQuery<R>;
+    if (is(query, SQL)) {
+      const session = sessionOf(builtOn) as unknown as RawPreparer;
+      const raw = session.dialect.sqlToQuery(query);
+      statement = session.prepareQuery(raw, undefined, named(raw.sql), false) as PreparedQuery<R>;
+    } else statement = query.prepare(named(query.toSQL().sql));
     if (!(statement && typeof statement === "object" && "client" in statement))
       throw new Error(
         "drizzle-orm's prepared query has no client: prepared() needs updating for this version",

@@ -13,7 +13,13 @@ import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
 import { inSpan, SpanKind } from "../telemetry/tracing.js";
 import type { EventEnvelope, EventSubject } from "./envelope.js";
 import type { Delivery, EventBus, Subscription } from "./event-bus.js";
-import { eventTablesMigrationId, type StoredEventRow, storedEnvelope } from "./outbox.js";
+import {
+  eventTablesMigrationId,
+  recordInInbox,
+  type StoredEventRow,
+  storedEnvelope,
+  textArray,
+} from "./outbox.js";
 import { isPermanentFailure } from "./permanent-failure.js";
 
 /** A durable event consumer of a service: which events it takes and what it does with each. */
@@ -299,17 +305,11 @@ export class EventConsumer<Desc extends DescMessage = DescMessage> {
 
   /** Records `events` in the inbox in one statement; returns the ids it had not seen before. */
   private async recordSeen(tx: Tx, events: readonly EventEnvelope[]): Promise<Set<string>> {
-    const rows = sql.join(
-      events.map((event) => sql`(${this.durable}, ${event.id})`),
-      sql`, `,
-    );
-    return new Set(
-      rowsOf<{ event_id: string }>(
-        await tx.execute(sql`
-          insert into ${sql.raw(this.schema)}.inbox (consumer, event_id) values ${rows}
-          on conflict do nothing returning event_id`),
-      ).map((row) => row.event_id),
-    );
+    const result = await recordInInbox(this.options.database.schema).run(tx, {
+      consumer: this.durable,
+      eventIds: textArray(events.map((event) => event.id)),
+    });
+    return new Set(rowsOf<{ event_id: string }>(result).map((row) => row.event_id));
   }
 
   private contextOf(event: EventEnvelope): RequestContext {

@@ -9,7 +9,7 @@ import { defineConsumer, EventConsumer } from "./consumer.js";
 import type { EventEnvelope } from "./envelope.js";
 import type { EventBus } from "./event-bus.js";
 import { MemoryEventBus } from "./memory-event-bus.js";
-import { eventTablesMigration, Outbox, OutboxRelay } from "./outbox.js";
+import { eventTablesMigration, Outbox, OutboxRelay, recordInInbox, textArray } from "./outbox.js";
 
 const noteWritten = { subject: "mercato.testkit.note.written", schema: StringValueSchema };
 const fragileWritten = { subject: "mercato.testkit.fragile.written", schema: StringValueSchema };
@@ -42,6 +42,23 @@ describe("outbox, relay and consumer on PGlite with the in-process bus", () => {
 
   const write = (outbox: Outbox, text: string) =>
     producer.transaction((tx) => outbox.add(tx, noteWritten, { value: text }));
+
+  it("records in the inbox any event ids, quotes, backslashes and commas too, each once", async () => {
+    const record = recordInInbox("consumer");
+    const ids = ['a"b', "c\\d", "e,f", "{g}", " h ", "NULL", ""];
+    const fresh = await consumerDb.transaction((tx) =>
+      record.run(tx, { consumer: "odd-ids", eventIds: textArray([...ids, 'a"b']) }),
+    );
+    expect(
+      rowsOf<{ event_id: string }>(fresh)
+        .map((row) => row.event_id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    const again = await consumerDb.transaction((tx) =>
+      record.run(tx, { consumer: "odd-ids", eventIds: textArray(["e,f", "new"]) }),
+    );
+    expect(rowsOf<{ event_id: string }>(again).map((row) => row.event_id)).toEqual(["new"]);
+  });
 
   it("publishes events of committed transactions and none of rolled-back ones", async () => {
     const published: EventEnvelope[] = [];

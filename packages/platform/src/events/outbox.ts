@@ -6,6 +6,7 @@ import { currentContext } from "../context/als.js";
 import { parseTraceparent } from "../context/context.js";
 import { type Database, type Executor, quoteSchema, rowsOf } from "../db/database.js";
 import type { Migration } from "../db/migrate.js";
+import { type Placeholders, prepared, type Statement } from "../db/prepared.js";
 import { afterCommit } from "../db/transaction-hooks.js";
 import { endSpan, isTracing, outgoingTraceparent, SpanKind, startSpan } from "../telemetry/tracing.js";
 import { assertEventSubject, type EventEnvelope, type EventSubject } from "./envelope.js";
@@ -58,6 +59,59 @@ export function eventTablesMigration(schema: string): Migration {
   };
 }
 
+/** One statement per schema and text, however many outboxes and consumers a process holds. */
+function perSchema<V extends Record<string, unknown>>(
+  build: (schema: string) => Statement<V, unknown>,
+): (schema: string) => Statement<V, unknown> {
+  const statements = new Map<string, Statement<V, unknown>>();
+  return (schema) => {
+    const known = statements.get(schema);
+    if (known) return known;
+    const statement = build(schema);
+    statements.set(schema, statement);
+    return statement;
+  };
+}
+
+type OutboxValues = {
+  id: string;
+  subject: string;
+  type: string;
+  payload: Buffer;
+  correlationId: string;
+  traceparent: string | null;
+};
+
+/** Every event a service writes is this statement (prepared once per process, ADR 0037). */
+const addToOutbox = perSchema((schema) =>
+  prepared(
+    "platform.outbox_add",
+    (_db, p: Placeholders<OutboxValues>) => sql`
+      insert into ${sql.raw(quoteSchema(schema))}.outbox
+        (id, subject, type, payload, correlation_id, traceparent, occurred_at)
+      values (${p.id}, ${p.subject}, ${p.type}, ${p.payload}, ${p.correlationId}, ${p.traceparent}, now())`,
+  ),
+);
+
+/**
+ * Every event a consumer takes is recorded by this statement, one event or a batch (ids as one
+ * text[] parameter, so one text serves every batch size); it returns the ids not seen before.
+ */
+export const recordInInbox = perSchema((schema) =>
+  prepared(
+    "platform.inbox_record",
+    (_db, p: Placeholders<{ consumer: string; eventIds: string }>) => sql`
+      insert into ${sql.raw(quoteSchema(schema))}.inbox (consumer, event_id)
+      select ${p.consumer}, unnest(${p.eventIds}::text[])
+      on conflict do nothing returning event_id`,
+  ),
+);
+
+/** A PostgreSQL text[] literal of `values`, to bind as one parameter. */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
 /** Writes events into the service's outbox in the caller's transaction. */
 export class Outbox {
   constructor(
@@ -80,11 +134,14 @@ export class Outbox {
     const ctx = currentContext();
     const id = uuidv7();
     const payload = toBinary(event.schema, create(event.schema, message));
-    await tx.execute(sql`
-      insert into ${sql.raw(quoteSchema(this.schema))}.outbox
-        (id, subject, type, payload, correlation_id, traceparent, occurred_at)
-      values (${id}, ${event.subject}, ${event.schema.typeName}, ${Buffer.from(payload)},
-        ${ctx?.correlationId ?? id}, ${ctx ? outgoingTraceparent(ctx.trace) : null}, now())`);
+    await addToOutbox(this.schema).run(tx, {
+      id,
+      subject: event.subject,
+      type: event.schema.typeName,
+      payload: Buffer.from(payload),
+      correlationId: ctx?.correlationId ?? id,
+      traceparent: ctx ? outgoingTraceparent(ctx.trace) : null,
+    });
     afterCommit(tx, this.onCommitted);
     return id;
   }
