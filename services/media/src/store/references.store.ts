@@ -1,7 +1,32 @@
-import { type Executor, uuidArray } from "@mercato/platform";
+import { type Executor, type Placeholders, prepared, uuidArray } from "@mercato/platform";
 import { and, eq, sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 import { assets, references, referrers } from "./schema.js";
+
+// Every order and every product edit runs these two (built once per process, ADR 0037).
+const seeReferrer = prepared(
+  "media.see_referrer",
+  (db, p: Placeholders<{ referrer: string; version: number }>) =>
+    db
+      .insert(referrers)
+      .values({ referrer: p.referrer, version: p.version })
+      .onConflictDoUpdate({
+        target: referrers.referrer,
+        set: { version: sql`excluded.version` },
+        setWhere: sql`${referrers.version} < excluded.version`,
+      })
+      .returning(),
+);
+const dropOthers = prepared(
+  "media.drop_other_references",
+  (db, p: Placeholders<{ referrer: string; keep: string }>) =>
+    db
+      .delete(references)
+      .where(
+        and(eq(references.referrer, p.referrer), sql`NOT (${references.mediaId} = any(${p.keep}::uuid[]))`),
+      )
+      .returning(),
+);
 
 /** What shows media: products, storefronts, profiles (which change) and orders (which keep theirs). */
 export class References {
@@ -16,26 +41,10 @@ export class References {
     version: number,
     mediaIds: readonly string[],
   ): Promise<boolean> {
-    const [seen] = await tx
-      .insert(referrers)
-      .values({ referrer, version })
-      .onConflictDoUpdate({
-        target: referrers.referrer,
-        set: { version },
-        setWhere: sql`${referrers.version} < excluded.version`,
-      })
-      .returning();
+    const [seen] = await seeReferrer.run(tx, { referrer, version });
     if (!seen) return false;
     const ids = [...new Set(mediaIds.filter((id) => isUuid(id)))];
-    const removed = await tx
-      .delete(references)
-      .where(
-        and(
-          eq(references.referrer, referrer),
-          sql`NOT (${references.mediaId} = any(${uuidArray(ids)}::uuid[]))`,
-        ),
-      )
-      .returning();
+    const removed = await dropOthers.run(tx, { referrer, keep: uuidArray(ids) });
     if (ids.length > 0) {
       await tx
         .insert(references)

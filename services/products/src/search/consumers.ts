@@ -9,6 +9,8 @@ import {
   type ConsumerDefinition,
   defineConsumer,
   type EventSubject,
+  type Placeholders,
+  prepared,
   type ServiceRuntime,
   type Tx,
 } from "@mercato/platform";
@@ -79,6 +81,30 @@ function storefrontConsumer(name: string, on: EventSubject<typeof StorefrontChan
   });
 }
 
+type StockValues = { variantId: string; productId: string | null; available: string; version: string };
+
+// Every sale changes stock, and each change is these two statements (built once per process, ADR 0037).
+const keepVariantStock = prepared(
+  "products.search_variant_stock",
+  (_db, p: Placeholders<StockValues>) => sql`
+    insert into products.search_variant_stock (variant_id, product_id, available, version)
+    values (${p.variantId}, coalesce(${p.productId}::uuid,
+      (select product_id from products.variants where id = ${p.variantId})), ${p.available}, ${p.version})
+    on conflict (variant_id) do update set available = excluded.available, version = excluded.version
+    where search_variant_stock.version < excluded.version`,
+);
+const refreshInStock = prepared(
+  "products.search_in_stock",
+  (_db, p: Placeholders<StockValues>) => sql`
+    update products.search_documents d set in_stock = coalesce((
+        select bool_or(s.variant_id is null or s.available > 0) from products.variants v
+        left join products.search_variant_stock s on s.variant_id = v.id
+        where v.product_id = d.product_id), false), refreshed_at = now()
+    where d.product_id in (
+      select product_id from products.variants where id = ${p.variantId}::uuid
+      union all select ${p.productId}::uuid where ${p.productId}::uuid is not null)`,
+);
+
 /**
  * The search projection's consumers, one per subject (ADR 0007): products and categories rebuild
  * documents from the tables, storefronts and stock apply their event with a version guard.
@@ -103,21 +129,14 @@ export function searchConsumers(_runtime: ServiceRuntime<unknown>): ConsumerDefi
       async handle(_ctx, tx, message) {
         const variantId = requireUuid(message.variantId, "StockLevelChanged.variant_id");
         const productId = message.productId && isUuid(message.productId) ? message.productId : null;
-        await tx.execute(sql`
-          insert into products.search_variant_stock (variant_id, product_id, available, version)
-          values (${variantId}, coalesce(${productId}::uuid,
-            (select product_id from products.variants where id = ${variantId})), ${message.available.toString()},
-            ${message.version.toString()})
-          on conflict (variant_id) do update set available = excluded.available, version = excluded.version
-          where search_variant_stock.version < excluded.version`);
-        await tx.execute(sql`
-          update products.search_documents d set in_stock = coalesce((
-              select bool_or(s.variant_id is null or s.available > 0) from products.variants v
-              left join products.search_variant_stock s on s.variant_id = v.id
-              where v.product_id = d.product_id), false), refreshed_at = now()
-          where d.product_id in (
-            select product_id from products.variants where id = ${variantId}
-            union all select ${productId}::uuid where ${productId}::uuid is not null)`);
+        const values = {
+          variantId,
+          productId,
+          available: message.available.toString(),
+          version: message.version.toString(),
+        };
+        await keepVariantStock.run(tx, values);
+        await refreshInStock.run(tx, values);
       },
     }),
   ];
