@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { currentContext } from "../context/als.js";
 import { parseTraceparent } from "../context/context.js";
-import { type Database, type Executor, quoteSchema, rowsOf } from "../db/database.js";
+import { type Database, type Executor, quoteSchema, rowsOf, uuidArray } from "../db/database.js";
 import type { Migration } from "../db/migrate.js";
 import { type Placeholders, prepared, type Statement } from "../db/prepared.js";
 import { afterCommit } from "../db/transaction-hooks.js";
@@ -104,6 +104,33 @@ export const recordInInbox = perSchema((schema) =>
       insert into ${sql.raw(quoteSchema(schema))}.inbox (consumer, event_id)
       select ${p.consumer}, unnest(${p.eventIds}::text[])
       on conflict do nothing returning event_id`,
+  ),
+);
+
+/**
+ * The relay's round: claims due rows (their next attempt pushed past a lease) with SKIP LOCKED, so
+ * replicas share the outbox, and deletes the published ones (ids as one uuid[] parameter).
+ */
+const claimDue = perSchema((schema) =>
+  prepared(
+    "platform.outbox_claim",
+    (_db, p: Placeholders<{ leaseSeconds: number; limit: number }>) => sql`
+      update ${sql.raw(quoteSchema(schema))}.outbox
+      set next_attempt_at = now() + make_interval(secs => ${p.leaseSeconds}::int)
+      where id in (
+        select id from ${sql.raw(quoteSchema(schema))}.outbox
+        where next_attempt_at <= now()
+        order by id
+        limit ${p.limit}::int
+        for update skip locked)
+      returning id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts`,
+  ),
+);
+const deletePublished = perSchema((schema) =>
+  prepared(
+    "platform.outbox_delete",
+    (_db, p: Placeholders<{ ids: string }>) =>
+      sql`delete from ${sql.raw(quoteSchema(schema))}.outbox where id = any(${p.ids}::uuid[])`,
   ),
 );
 
@@ -224,15 +251,7 @@ export class OutboxRelay {
     const limit = this.options.batchSize ?? 100;
     const leaseSeconds = 60;
     const rows = rowsOf<OutboxRow>(
-      await database.db.execute(sql`
-        update ${sql.raw(this.table)} set next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
-        where id in (
-          select id from ${sql.raw(this.table)}
-          where next_attempt_at <= now()
-          order by id
-          limit ${limit}
-          for update skip locked)
-        returning id, subject, type, payload, correlation_id, traceparent, occurred_at, attempts`),
+      await claimDue(database.schema).run(database.db, { leaseSeconds, limit }),
     ).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const published: string[] = [];
     let failed: { row: OutboxRow; error: unknown } | undefined;
@@ -274,7 +293,7 @@ export class OutboxRelay {
         sql`, `,
       );
     if (published.length > 0) {
-      await database.db.execute(sql`delete from ${sql.raw(this.table)} where id in (${ids(published)})`);
+      await deletePublished(database.schema).run(database.db, { ids: uuidArray(published) });
     }
     if (failed) {
       const attempts = failed.row.attempts + 1;
