@@ -1,4 +1,7 @@
+import { readdirSync } from "node:fs";
 import { Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { runWithContext } from "../context/als.js";
 import { backgroundContext } from "../context/context.js";
@@ -54,5 +57,20 @@ describe("createLogger", () => {
     expect(text).not.toContain('"rt"');
     expect(text).not.toContain("Bearer x");
     expect(text).toContain("[redacted]");
+  });
+
+  it("gives every pretty logger of a process one transport: one worker thread, not one each", async () => {
+    const threads = () => readdirSync("/proc/self/task").length;
+    const streamOf = (logger: pino.Logger) =>
+      (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+    const first = createLogger({ service: "first", pretty: true, level: "silent" });
+    await sleep(200);
+    const withOne = threads();
+    const others = ["second", "third", "fourth"].map((service) =>
+      createLogger({ service, pretty: true, level: "silent" }),
+    );
+    await sleep(200);
+    expect(threads()).toBe(withOne);
+    for (const logger of others) expect(streamOf(logger)).toBe(streamOf(first));
   });
 });
