@@ -4,6 +4,8 @@ import {
   isServiceCaller,
   NotFound,
   PermissionDenied,
+  type Placeholders,
+  prepared,
   uuidArray,
 } from "@mercato/platform";
 import { and, eq, gte, not, sql } from "drizzle-orm";
@@ -96,12 +98,9 @@ export interface CatalogVariant {
   ownerId: string | undefined;
 }
 
-/** The catalog variant `variantId` (not removed), or undefined. */
-export async function catalogVariant(
-  executor: Executor,
-  variantId: string,
-): Promise<CatalogVariant | undefined> {
-  const [row] = await executor
+/** Every stock change looks its variant up (built once per process, ADR 0037). */
+const variantById = prepared("inventory.catalog_variant", (db, p: Placeholders<{ variantId: string }>) =>
+  db
     .select({
       productId: catalogVariants.productId,
       storefrontId: catalogVariants.storefrontId,
@@ -109,7 +108,15 @@ export async function catalogVariant(
     })
     .from(catalogVariants)
     .leftJoin(storefrontOwners, eq(storefrontOwners.storefrontId, catalogVariants.storefrontId))
-    .where(and(eq(catalogVariants.variantId, variantId), not(catalogVariants.removed)));
+    .where(and(eq(catalogVariants.variantId, p.variantId), not(catalogVariants.removed))),
+);
+
+/** The catalog variant `variantId` (not removed), or undefined. */
+export async function catalogVariant(
+  executor: Executor,
+  variantId: string,
+): Promise<CatalogVariant | undefined> {
+  const [row] = await variantById.run(executor, { variantId });
   return row ? { variantId, ...row, ownerId: row.ownerId ?? undefined } : undefined;
 }
 
