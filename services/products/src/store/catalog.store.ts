@@ -10,10 +10,13 @@ import {
   NotFound,
   type Outbox,
   PermissionDenied,
+  type Placeholders,
+  prepared,
   type Tx,
+  uuidArray,
 } from "@mercato/platform";
 import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
-import { v7 as uuidv7 } from "uuid";
+import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { accessTo, isAdmin, manages, type ProductAccess } from "../domain/catalog-access.js";
 import {
   assertSellable,
@@ -113,6 +116,18 @@ type ProductSet = { [K in keyof typeof products.$inferInsert]?: (typeof products
 interface Managed extends ProductView {
   storefront: StorefrontRow | undefined;
 }
+
+/** Every cart and checkout asks for its variants with their products (built once per process, ADR 0037). */
+const variantsWithProducts = prepared(
+  "products.variants_with_products",
+  (db, p: Placeholders<{ ids: string }>) =>
+    db
+      .select({ variant: variants, product: products, storefront: storefronts })
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .leftJoin(storefronts, eq(storefronts.id, products.storefrontId))
+      .where(sql`${variants.id} = any(${p.ids}::uuid[])`),
+);
 
 /**
  * Products and their variants. Every change locks the product row, bumps its version and records
@@ -347,14 +362,10 @@ export class Catalog {
 
   /** The variants among `ids` whose product the caller may see, each with its product. */
   async batchGetVariants(caller: Caller | undefined, ids: readonly string[]): Promise<VariantView[]> {
-    if (ids.length === 0) return [];
-    const db = this.database.db;
-    const rows = await db
-      .select({ variant: variants, product: products, storefront: storefronts })
-      .from(variants)
-      .innerJoin(products, eq(products.id, variants.productId))
-      .leftJoin(storefronts, eq(storefronts.id, products.storefrontId))
-      .where(inArray(variants.id, [...ids]));
+    // An id that is not a UUID names no variant.
+    const wanted = ids.filter((id) => isUuid(id));
+    if (wanted.length === 0) return [];
+    const rows = await variantsWithProducts.run(this.database.db, { ids: uuidArray(wanted) });
     return rows
       .filter((row) => accessOf(caller, row.product, row.storefront ?? undefined) !== "none")
       .map((row) => ({ variant: row.variant, product: row.product }));
