@@ -7,9 +7,12 @@ import {
   type MediaReferences,
   NotFound,
   type Outbox,
+  type Placeholders,
+  prepared,
+  uuidArray,
 } from "@mercato/platform";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { v7 as uuidv7 } from "uuid";
+import { validate as isUuid, v7 as uuidv7 } from "uuid";
 import { type StorefrontFields, storefrontMediaReferences } from "../domain/storefront-fields.js";
 import {
   assertFollowable,
@@ -26,6 +29,22 @@ import { decodeCursor, encodeCursor } from "./cursor.js";
 import { pointToEwkt } from "./geo.js";
 import { storefrontToProto } from "./mappers.js";
 import { follows, type StorefrontRow, storefronts } from "./schema.js";
+
+// What every checkout and storefront card asks (built once per process, ADR 0037); ids as one uuid[].
+const storefrontsByIds = prepared("sellers.storefronts_by_ids", (db, p: Placeholders<{ ids: string }>) =>
+  db.select().from(storefronts).where(sql`${storefronts.id} = any(${p.ids}::uuid[])`),
+);
+const followedOf = prepared(
+  "sellers.followed_among",
+  (db, p: Placeholders<{ userId: string; ids: string }>) =>
+    db
+      .select({ id: follows.storefrontId })
+      .from(follows)
+      .where(and(eq(follows.userId, p.userId), sql`${follows.storefrontId} = any(${p.ids}::uuid[])`)),
+);
+
+/** `ids` that are UUIDs, once each: any other names no storefront. */
+const storefrontIds = (ids: readonly string[]) => [...new Set(ids.filter((id) => isUuid(id)))];
 
 /** What a list of storefronts is narrowed to; `statuses` undefined means any status. */
 export interface StorefrontFilter {
@@ -119,11 +138,9 @@ export class Storefronts {
 
   /** The storefronts among `ids`, whatever their status, in no particular order. */
   async byIds(ids: readonly string[]): Promise<StorefrontRow[]> {
-    if (ids.length === 0) return [];
-    return this.database.db
-      .select()
-      .from(storefronts)
-      .where(inArray(storefronts.id, [...new Set(ids)]));
+    const wanted = storefrontIds(ids);
+    if (wanted.length === 0) return [];
+    return storefrontsByIds.run(this.database.db, { ids: uuidArray(wanted) });
   }
 
   /**
@@ -227,11 +244,9 @@ export class Storefronts {
 
   /** The ids among `ids` that `userId` follows. */
   async followedAmong(userId: string, ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.database.db
-      .select({ id: follows.storefrontId })
-      .from(follows)
-      .where(and(eq(follows.userId, userId), inArray(follows.storefrontId, [...new Set(ids)])));
+    const wanted = storefrontIds(ids);
+    if (wanted.length === 0 || !isUuid(userId)) return new Set();
+    const rows = await followedOf.run(this.database.db, { userId, ids: uuidArray(wanted) });
     return new Set(rows.map((row) => row.id));
   }
 
