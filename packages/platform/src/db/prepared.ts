@@ -122,3 +122,17 @@ const placeholders = new Proxy(
   {},
   { get: (_target, name) => (typeof name === "string" ? sql.placeholder(name) : undefined) },
 );
+
+/** The advisory lock of `lockForTransaction`, prepared once per process. */
+const keyLock = prepared(
+  "platform.advisory_xact_lock",
+  (_db, p: Placeholders<{ key: string }>) => sql`select pg_advisory_xact_lock(hashtextextended(${p.key}, 0))`,
+);
+
+/**
+ * Holds PostgreSQL's advisory lock of `key` (64-bit hash of the text) until `tx` ends: serializes
+ * work on one thing (a cart, a reservation) that has no row to lock yet.
+ */
+export async function lockForTransaction(tx: Executor, key: string): Promise<void> {
+  await keyLock.run(tx, { key });
+}

@@ -7,10 +7,9 @@ import {
   FailedPrecondition,
   InvalidArgument,
   type KeyValue,
+  lockForTransaction,
   NotFound,
   type Outbox,
-  type Placeholders,
-  prepared,
   type Tx,
   uuidArray,
 } from "@mercato/platform";
@@ -154,15 +153,9 @@ function checkQuantity(field: string, value: number, options: { signed: boolean 
   return value;
 }
 
-/** Every reserve and release takes this lock (built once per process, ADR 0037). */
-const reservationLock = prepared(
-  "inventory.reservation_advisory_lock",
-  (_db, p: Placeholders<{ key: string }>) => sql`select pg_advisory_xact_lock(hashtextextended(${p.key}, 0))`,
-);
-
 /** Serializes the Reserve and Release of one reservation id, in the transaction `tx`. */
 async function lockReservationId(tx: Executor, id: string): Promise<void> {
-  await reservationLock.run(tx, { key: `inventory.reservation.${id}` });
+  await lockForTransaction(tx, `inventory.reservation.${id}`);
 }
 
 /** The key-value side of the store (ADR 0017): reservation hints always, cached levels when `stockCacheTtlMs` > 0. */

@@ -4,6 +4,7 @@ import {
   type Executor,
   FailedPrecondition,
   jsonRecordset,
+  lockForTransaction,
   NotFound,
 } from "@mercato/platform";
 import { and, eq, sql } from "drizzle-orm";
@@ -224,5 +225,5 @@ export class Carts {
 
 /** Serializes changes of one buyer's cart, so the line limit holds under concurrent adds. */
 async function lockCart(tx: Executor, buyerId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`orders.cart.${buyerId}`}, 0))`);
+  await lockForTransaction(tx, `orders.cart.${buyerId}`);
 }
