@@ -97,6 +97,15 @@ describe("rememberVerified", () => {
     expect(verifier.calls).toBe(4);
   });
 
+  it("remembers nothing with maxAgeMs 0", async () => {
+    const verifier = countingVerifier();
+    const authenticate = rememberVerified(verifier.verify, { maxAgeMs: 0 });
+    const text = token({ sub: "u1", exp: inSeconds(300) });
+    await authenticate(text);
+    await authenticate(text);
+    expect(verifier.calls).toBe(2);
+  });
+
   it("forgets the least recently used token beyond max", async () => {
     const verifier = countingVerifier();
     const authenticate = rememberVerified(verifier.verify, { max: 2 });

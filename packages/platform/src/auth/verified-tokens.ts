@@ -7,7 +7,7 @@ import type { Authenticator } from "../rpc/server.js";
 export interface RememberVerifiedOptions {
   /** Most tokens remembered; the least recently used is forgotten first. Default 2 000. */
   max?: number;
-  /** Longest a verification is trusted without checking the signature again; default 60 000 ms. */
+  /** Longest a verification is trusted without checking the signature again; default 60 000 ms, 0 for never. */
   maxAgeMs?: number;
 }
 
@@ -25,7 +25,9 @@ export function rememberVerified(
   verify: Authenticator,
   options: RememberVerifiedOptions = {},
 ): Authenticator {
-  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const maxAgeMs = Math.floor(options.maxAgeMs ?? 60_000);
+  // Nothing remembered (lru-cache reads a lifetime of 0 as "for ever").
+  if (maxAgeMs <= 0) return verify;
   const known = new LRUCache<string, Caller>({ max: options.max ?? 2_000, ttl: maxAgeMs });
   return async (token) => {
     const remembered = known.get(token);
@@ -34,7 +36,7 @@ export function rememberVerified(
     // Verified, so `exp` is there (every authenticator of the platform requires it).
     const { exp } = decodeJwt(token);
     const left = typeof exp === "number" ? exp * 1000 - Date.now() : 0;
-    if (left > 0) known.set(token, caller, { ttl: Math.min(left, maxAgeMs) });
+    if (left >= 1) known.set(token, caller, { ttl: Math.floor(Math.min(left, maxAgeMs)) });
     return caller;
   };
 }

@@ -76,21 +76,20 @@ export function prepared<V extends Record<string, unknown>, R>(
   const [on, label, build] = args.length === 3 ? args : [undefined, ...args];
   // Built once per driver: a process (a test) may hold databases of pg and of PGlite, whose prepared
   // queries are objects of different classes. On a given database, once.
-  const statements = new Map<unknown, { statement: PreparedQuery<R>; builtOn: Executor }>();
+  const statements = new Map<unknown, { statement: PreparedQuery<R>; builtOn: Executor | undefined }>();
   const built = (executor: Executor) => {
     const driver = on ? on : sessionOf(executor).constructor;
     const found = statements.get(driver);
     if (found) return found;
-    const builtOn = on ?? executor;
     const query = (build as (db: Executor, p: Placeholders<V>) => Preparable<R> | SQL)(
-      builtOn,
+      on ?? executor,
       placeholders as Placeholders<V>,
     );
     // One name per text: a process with two texts under one label (another schema) never collides.
     const named = (text: string) => `${label}.${createHash("sha1").update(text).digest("hex").slice(0, 12)}`;
     let statement: PreparedQuery<R>;
     if (is(query, SQL)) {
-      const session = sessionOf(builtOn) as unknown as RawPreparer;
+      const session = sessionOf(on ?? executor) as unknown as RawPreparer;
       const raw = session.dialect.sqlToQuery(query);
       statement = session.prepareQuery(raw, undefined, named(raw.sql), false) as PreparedQuery<R>;
     } else statement = query.prepare(named(query.toSQL().sql));
@@ -98,8 +97,9 @@ export function prepared<V extends Record<string, unknown>, R>(
       throw new Error(
         "drizzle-orm's prepared query has no client: prepared() needs updating for this version",
       );
-    statements.set(driver, { statement, builtOn });
-    return { statement, builtOn };
+    // Without a database, the first executor may be a transaction: it is not kept (nor its hooks).
+    statements.set(driver, { statement, builtOn: on });
+    return { statement, builtOn: on };
   };
   return {
     run: (executor, values) => {
