@@ -146,10 +146,21 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** A PostgreSQL text[] literal of any strings (each quoted, `"` and `\\` escaped), to bind as one parameter. */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
 /** A PostgreSQL uuid[] literal to bind as one parameter; throws on anything that is not a UUID. */
 export function uuidArray(ids: readonly string[]): string {
   for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${JSON.stringify(id)}`);
   return `{${ids.join(",")}}`;
+}
+
+/** The UUIDs among `ids`, once each, as a uuid[] literal; undefined when there is none (any other id names no row). */
+export function uuidsAmong(ids: readonly string[]): string | undefined {
+  const wanted = [...new Set(ids.filter((id) => isUuid(id)))];
+  return wanted.length > 0 ? uuidArray(wanted) : undefined;
 }
 
 /**

@@ -9,17 +9,11 @@ import {
   parseTraceparent,
   type RequestContext,
 } from "../context/context.js";
-import { type Database, quoteSchema, rowsOf, type Tx } from "../db/database.js";
+import { type Database, quoteSchema, rowsOf, type Tx, textArray } from "../db/database.js";
 import { inSpan, SpanKind } from "../telemetry/tracing.js";
 import type { EventEnvelope, EventSubject } from "./envelope.js";
 import type { Delivery, EventBus, Subscription } from "./event-bus.js";
-import {
-  eventTablesMigrationId,
-  recordInInbox,
-  type StoredEventRow,
-  storedEnvelope,
-  textArray,
-} from "./outbox.js";
+import { eventTablesMigrationId, recordInInbox, type StoredEventRow, storedEnvelope } from "./outbox.js";
 import { isPermanentFailure } from "./permanent-failure.js";
 
 /** A durable event consumer of a service: which events it takes and what it does with each. */

@@ -3,13 +3,13 @@ import { describeWithInfra, waitFor } from "@mercato/testing";
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openPostgres, PgliteHost, rowsOf } from "../db/database.js";
+import { type Database, openPostgres, PgliteHost, rowsOf, textArray } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { defineConsumer, EventConsumer } from "./consumer.js";
 import type { EventEnvelope } from "./envelope.js";
 import type { EventBus } from "./event-bus.js";
 import { MemoryEventBus } from "./memory-event-bus.js";
-import { eventTablesMigration, Outbox, OutboxRelay, recordInInbox, textArray } from "./outbox.js";
+import { eventTablesMigration, Outbox, OutboxRelay, recordInInbox } from "./outbox.js";
 
 const noteWritten = { subject: "mercato.testkit.note.written", schema: StringValueSchema };
 const fragileWritten = { subject: "mercato.testkit.fragile.written", schema: StringValueSchema };

@@ -134,11 +134,6 @@ const deletePublished = perSchema((schema) =>
   ),
 );
 
-/** A PostgreSQL text[] literal of `values`, to bind as one parameter. */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
-}
-
 /** Writes events into the service's outbox in the caller's transaction. */
 export class Outbox {
   constructor(

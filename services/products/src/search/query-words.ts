@@ -1,4 +1,4 @@
-import { type Executor, rowsOf } from "@mercato/platform";
+import { type Executor, rowsOf, textArray } from "@mercato/platform";
 import { sql } from "drizzle-orm";
 
 /** Longest query word looked at; longer tokens are kept but never corrected. */
@@ -58,11 +58,6 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return at(x.length, y.length);
-}
-
-/** A PostgreSQL array literal of words made only of letters and digits (what queryWords yields). */
-export function textArray(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
 
 /**

@@ -9,11 +9,11 @@ import {
   SearchProductsResponseSchema,
   SearchSort,
 } from "@mercato/contracts/mercato/products/v1/products_pb";
-import { type Database, InvalidArgument, rowsOf } from "@mercato/platform";
+import { type Database, InvalidArgument, rowsOf, textArray } from "@mercato/platform";
 import { type SQL, sql } from "drizzle-orm";
 import { validate as isUuid } from "uuid";
 import { decodeSearchCursor, encodeSearchCursor, filterFingerprint } from "./cursor.js";
-import { correctWords, KnownWords, queryWords, textArray } from "./query-words.js";
+import { correctWords, KnownWords, queryWords } from "./query-words.js";
 
 /** Page size when the request asks for none. */
 const defaultLimit = 20;

@@ -13,10 +13,10 @@ import {
   type Placeholders,
   prepared,
   type Tx,
-  uuidArray,
+  uuidsAmong,
 } from "@mercato/platform";
 import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
-import { validate as isUuid, v7 as uuidv7 } from "uuid";
+import { v7 as uuidv7 } from "uuid";
 import { accessTo, isAdmin, manages, type ProductAccess } from "../domain/catalog-access.js";
 import {
   assertSellable,
@@ -362,10 +362,9 @@ export class Catalog {
 
   /** The variants among `ids` whose product the caller may see, each with its product. */
   async batchGetVariants(caller: Caller | undefined, ids: readonly string[]): Promise<VariantView[]> {
-    // An id that is not a UUID names no variant.
-    const wanted = ids.filter((id) => isUuid(id));
-    if (wanted.length === 0) return [];
-    const rows = await variantsWithProducts.run(this.database.db, { ids: uuidArray(wanted) });
+    const wanted = uuidsAmong(ids);
+    if (!wanted) return [];
+    const rows = await variantsWithProducts.run(this.database.db, { ids: wanted });
     return rows
       .filter((row) => accessOf(caller, row.product, row.storefront ?? undefined) !== "none")
       .map((row) => ({ variant: row.variant, product: row.product }));

@@ -9,7 +9,7 @@ import {
   type Outbox,
   type Placeholders,
   prepared,
-  uuidArray,
+  uuidsAmong,
 } from "@mercato/platform";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { validate as isUuid, v7 as uuidv7 } from "uuid";
@@ -42,9 +42,6 @@ const followedOf = prepared(
       .from(follows)
       .where(and(eq(follows.userId, p.userId), sql`${follows.storefrontId} = any(${p.ids}::uuid[])`)),
 );
-
-/** `ids` that are UUIDs, once each: any other names no storefront. */
-const storefrontIds = (ids: readonly string[]) => [...new Set(ids.filter((id) => isUuid(id)))];
 
 /** What a list of storefronts is narrowed to; `statuses` undefined means any status. */
 export interface StorefrontFilter {
@@ -138,9 +135,9 @@ export class Storefronts {
 
   /** The storefronts among `ids`, whatever their status, in no particular order. */
   async byIds(ids: readonly string[]): Promise<StorefrontRow[]> {
-    const wanted = storefrontIds(ids);
-    if (wanted.length === 0) return [];
-    return storefrontsByIds.run(this.database.db, { ids: uuidArray(wanted) });
+    const wanted = uuidsAmong(ids);
+    if (!wanted) return [];
+    return storefrontsByIds.run(this.database.db, { ids: wanted });
   }
 
   /**
@@ -244,9 +241,9 @@ export class Storefronts {
 
   /** The ids among `ids` that `userId` follows. */
   async followedAmong(userId: string, ids: readonly string[]): Promise<Set<string>> {
-    const wanted = storefrontIds(ids);
-    if (wanted.length === 0 || !isUuid(userId)) return new Set();
-    const rows = await followedOf.run(this.database.db, { userId, ids: uuidArray(wanted) });
+    const wanted = uuidsAmong(ids);
+    if (!wanted || !isUuid(userId)) return new Set();
+    const rows = await followedOf.run(this.database.db, { userId, ids: wanted });
     return new Set(rows.map((row) => row.id));
   }
 
