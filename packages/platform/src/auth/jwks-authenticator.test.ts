@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestIssuer, type TestIssuer } from "../../test/support/test-keys.js";
-import { DomainError } from "../errors/errors.js";
+import { createTestIssuer, rejection, type TestIssuer } from "../../test/support/test-keys.js";
 import type { Authenticator } from "../rpc/server.js";
 import { createJwksAuthenticator } from "./jwks-authenticator.js";
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe("UNAUTHENTICATED");
-  return error as DomainError;
-}
 
 describe("createJwksAuthenticator", () => {
   let issuer: TestIssuer;

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { expect } from "vitest";
+import { DomainError } from "../../src/errors/errors.js";
 
 /** How a test token is signed. */
 export interface TestSignOptions {
@@ -116,4 +118,15 @@ export async function createTestIssuer(
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** The UNAUTHENTICATED DomainError `promise` rejects with (fails the test when it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  expect((error as DomainError).code).toBe("UNAUTHENTICATED");
+  return error as DomainError;
 }
