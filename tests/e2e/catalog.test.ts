@@ -1,6 +1,6 @@
 import { describeWithInfra, waitFor } from "@mercato/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RealInfra, randomPhone, type Stack, startStack } from "./stack.js";
+import { type RealInfra, randomPhone, realInfra, type Stack, startStack } from "./stack.js";
 
 interface Reply {
   status: number;
@@ -476,10 +476,6 @@ describeWithInfra(
   "DATABASE_URL",
   "catalog through the gateway on real PostgreSQL/PostGIS, NATS and Redis",
   (databaseUrl) => {
-    catalogSuite("catalog on real infrastructure", () => ({
-      databaseUrl,
-      natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    }));
+    catalogSuite("catalog on real infrastructure", () => realInfra(databaseUrl));
   },
 );

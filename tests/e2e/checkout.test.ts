@@ -5,6 +5,7 @@ import {
   ledgerSum,
   type RealInfra,
   randomPhone,
+  realInfra,
   restClient,
   type Stack,
   startStack,
@@ -425,10 +426,6 @@ describeWithInfra(
   "DATABASE_URL",
   "cart, checkout and orders through the gateway on real PostgreSQL, NATS and Redis",
   (databaseUrl) => {
-    checkoutSuite("checkout on real infrastructure", () => ({
-      databaseUrl,
-      natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    }));
+    checkoutSuite("checkout on real infrastructure", () => realInfra(databaseUrl));
   },
 );

@@ -23,7 +23,7 @@ import {
   valueClasses,
   withValueAt,
 } from "./fuzz-values.js";
-import { type Stack, startStack } from "./stack.js";
+import { realInfra, type Stack, startStack } from "./stack.js";
 
 /*
  * Schema-driven fuzzing (issue 15): every REST operation of the live gateway's OpenAPI document and
@@ -345,15 +345,7 @@ describe("schema-driven fuzzing of the gateway", { timeout: 120_000 }, () => {
     stack = await startStack({
       // On real PostgreSQL, NATS and Redis where they are given (as CI does): what production runs,
       // and twice as fast as PGlite in this process; on the embedded adapters otherwise.
-      ...(process.env.DATABASE_URL
-        ? {
-            real: {
-              databaseUrl: process.env.DATABASE_URL,
-              natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-              redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-            },
-          }
-        : {}),
+      ...(process.env.DATABASE_URL ? { real: realInfra(process.env.DATABASE_URL) } : {}),
       commerce: true,
       notifications: true,
       media: true,

@@ -3,7 +3,7 @@ import { describeWithInfra } from "@mercato/testing";
 import { sql } from "drizzle-orm";
 import { generateKeyPair, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RealInfra, randomPhone, type Stack, startStack } from "./stack.js";
+import { type RealInfra, randomPhone, realInfra, type Stack, startStack } from "./stack.js";
 
 interface Reply {
   status: number;
@@ -587,10 +587,6 @@ describeWithInfra(
   "DATABASE_URL",
   "identity through the gateway on real PostgreSQL, NATS and Redis",
   (databaseUrl) => {
-    identitySuite("identity on real infrastructure", () => ({
-      databaseUrl,
-      natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    }));
+    identitySuite("identity on real infrastructure", () => realInfra(databaseUrl));
   },
 );

@@ -22,6 +22,7 @@ import {
   phoneBuyer,
   type RealInfra,
   type RestReply,
+  realInfra,
   restClient,
   type Stack,
   startStack,
@@ -38,13 +39,7 @@ const adminPassword = "media admin passphrase";
 const urlExpiryMs = 3_000;
 
 const databaseUrl = requireInfraUrl("DATABASE_URL");
-const real: RealInfra | undefined = databaseUrl
-  ? {
-      databaseUrl,
-      natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    }
-  : undefined;
+const real: RealInfra | undefined = databaseUrl ? realInfra(databaseUrl) : undefined;
 
 interface Rendition {
   size: string;

@@ -50,6 +50,15 @@ export interface RealInfra {
   redisUrl: string;
 }
 
+/** The real infrastructure at `databaseUrl`, with NATS and Redis at NATS_URL and REDIS_URL or their local defaults. */
+export function realInfra(databaseUrl: string): RealInfra {
+  return {
+    databaseUrl,
+    natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+    redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  };
+}
+
 /** The identity services and the gateway, running as `npm start` runs them, on free ports. */
 export interface Stack {
   url: string;
