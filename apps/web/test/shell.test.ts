@@ -34,6 +34,7 @@ describeInBrowser("web app shell", () => {
     const asset = await fetch(`${web.url}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get("cache-control")).toContain("immutable");
+    await asset.body?.cancel();
   });
 
   it("speaks German to a German browser", async () => {

@@ -178,6 +178,32 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
 
+  // Closing lets open requests finish, each answer telling its client to reconnect elsewhere
+  // (`connection: close`), but not forever: a client that stops reading an answer or sending its
+  // request would otherwise keep the gateway from stopping. After the grace, what is left is cut,
+  // as the services' listener does (ADR 0003).
+  let closing = false;
+  let cutAfterGrace: NodeJS.Timeout | undefined;
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
+  app.addHook("preClose", (done) => {
+    closing = true;
+    cutAfterGrace = setTimeout(() => {
+      logger.warn(
+        { graceMs: config.SHUTDOWN_GRACE_MS },
+        "closing: cutting connections still open after the grace",
+      );
+      app.server.closeAllConnections();
+    }, config.SHUTDOWN_GRACE_MS);
+    cutAfterGrace.unref();
+    done();
+  });
+  app.addHook("onClose", (_app, done) => {
+    clearTimeout(cutAfterGrace);
+    done();
+  });
   app.decorateRequest("ctx", undefined as unknown as RequestContext);
   app.decorateRequest("span", undefined);
   app.addHook("onRequest", (request, reply, done) => {
@@ -330,7 +356,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { ...boundedRedisOptions(), lazyConnect: false })
     : undefined;
-  let closing = false;
   if (redis) reportRedisOutages(redis, logger, () => closing);
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_MAX,
@@ -347,7 +372,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   if (redis)
     app.addHook("onClose", async () => {
-      closing = true;
       redis.disconnect();
     });
 

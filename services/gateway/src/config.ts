@@ -98,6 +98,8 @@ export const gatewayConfigSchema = z.object({
     .optional(),
   BODY_LIMIT_BYTES: z.coerce.number({ error: "must be a number" }).int().positive().default(1_048_576),
   SERVICE_TIMEOUT_MS: durationMs(5_000),
+  /** On SIGTERM, how long open requests may take to finish before their connections are cut. */
+  SHUTDOWN_GRACE_MS: durationMs(5_000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5_000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(30),
