@@ -76,20 +76,23 @@ export function prepared<V extends Record<string, unknown>, R>(
   const [on, label, build] = args.length === 3 ? args : [undefined, ...args];
   // Built once per driver: a process (a test) may hold databases of pg and of PGlite, whose prepared
   // queries are objects of different classes. On a given database, once.
-  const statements = new Map<unknown, { statement: PreparedQuery<R>; builtOn: Executor | undefined }>();
-  const built = (executor: Executor) => {
+  // Without a database, the first executor may be a transaction: the statement is built on it but
+  // keeps no reference to it (nor its hooks); every run binds the connection it is given.
+  const statements = new Map<unknown, PreparedQuery<R>>();
+  const built = (executor: Executor): PreparedQuery<R> => {
     const driver = on ? on : sessionOf(executor).constructor;
     const found = statements.get(driver);
     if (found) return found;
+    const db = on ?? executor;
     const query = (build as (db: Executor, p: Placeholders<V>) => Preparable<R> | SQL)(
-      on ?? executor,
+      db,
       placeholders as Placeholders<V>,
     );
     // One name per text: a process with two texts under one label (another schema) never collides.
     const named = (text: string) => `${label}.${createHash("sha1").update(text).digest("hex").slice(0, 12)}`;
     let statement: PreparedQuery<R>;
     if (is(query, SQL)) {
-      const session = sessionOf(on ?? executor) as unknown as RawPreparer;
+      const session = sessionOf(db) as unknown as RawPreparer;
       const raw = session.dialect.sqlToQuery(query);
       statement = session.prepareQuery(raw, undefined, named(raw.sql), false) as PreparedQuery<R>;
     } else statement = query.prepare(named(query.toSQL().sql));
@@ -97,14 +100,13 @@ export function prepared<V extends Record<string, unknown>, R>(
       throw new Error(
         "drizzle-orm's prepared query has no client: prepared() needs updating for this version",
       );
-    // Without a database, the first executor may be a transaction: it is not kept (nor its hooks).
-    statements.set(driver, { statement, builtOn: on });
-    return { statement, builtOn: on };
+    statements.set(driver, statement);
+    return statement;
   };
   return {
     run: (executor, values) => {
-      const { statement, builtOn } = built(executor);
-      if (executor === builtOn) return statement.execute(values);
+      const statement = built(executor);
+      if (executor === on) return statement.execute(values);
       const client = (sessionOf(executor) as { client?: unknown }).client;
       if (!client)
         throw new Error("drizzle-orm's session has no client: prepared() needs updating for this version");
