@@ -64,23 +64,35 @@ export async function startWebStack(options: { real?: RealInfra } = {}): Promise
   await buildWeb();
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("no chromium: install Debian's chromium package or set CHROMIUM_PATH");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const admin = { email: "console@mercato.test", password: "correct horse battery staple 42" };
-  const stack = await startStack({
-    ...(options.real ? { real: options.real } : {}),
-    catalog: true,
-    commerce: true,
-    notifications: true,
-    media: true,
-    env: {
-      GATEWAY_PORT: String(port),
-      PUBLIC_URL: url,
-      WEB_ROOT: webRoot,
-      ADMIN_EMAIL: admin.email,
-      ADMIN_PASSWORD: admin.password,
-    },
-  });
+  // The gateway's port is picked before it listens (PUBLIC_URL names it), so another process may
+  // take it in between: then the stack starts again on another free port.
+  const start = async (attemptsLeft: number): Promise<{ stack: Stack; url: string }> => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const stack = await startStack({
+        ...(options.real ? { real: options.real } : {}),
+        catalog: true,
+        commerce: true,
+        notifications: true,
+        media: true,
+        env: {
+          GATEWAY_PORT: String(port),
+          PUBLIC_URL: url,
+          WEB_ROOT: webRoot,
+          ADMIN_EMAIL: admin.email,
+          ADMIN_PASSWORD: admin.password,
+        },
+      });
+      return { stack, url };
+    } catch (error) {
+      if (attemptsLeft > 1 && (error as NodeJS.ErrnoException).code === "EADDRINUSE")
+        return start(attemptsLeft - 1);
+      throw error;
+    }
+  };
+  const { stack, url } = await start(3);
   const browser = await chromium.launch({
     executablePath,
     headless: true,
